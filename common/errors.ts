@@ -1,0 +1,118 @@
+/**
+ * The project's one error module. Every error the engine, the stack tooling, the
+ * connectors or the gateway raise on purpose carries a stable code from `ERROR_CODES`.
+ * Codes are never reused or renumbered; a retired code stays in the table with
+ * `retired: true`. `test/common/errors.test.ts` checks that every code is documented
+ * in `docs/errors.md`.
+ *
+ * `recovery` says what the caller must do to get going again, in the spirit of Kafka
+ * Streams' `TaskMigratedException` / `TaskCorruptedException`:
+ * - `retry`: the same call may succeed later (a transient broker or network condition);
+ * - `rejoin`: the consumer group member must rejoin before going on;
+ * - `restart`: the component (task, thread, connector task) must be restarted;
+ * - `fix-config`: nothing works until the configuration is changed;
+ * - `fix-input`: the input (a record, a request) is bad; skip or dead-letter it;
+ * - `fatal`: a bug or an unrecoverable state; stop.
+ */
+
+export type Recovery = 'retry' | 'rejoin' | 'restart' | 'fix-config' | 'fix-input' | 'fatal';
+
+interface ErrorDefinition {
+  readonly recovery: Recovery;
+  readonly summary: string;
+  readonly retired?: true;
+}
+
+export const ERROR_CODES = {
+  KST_CONFIG_INVALID: { recovery: 'fix-config', summary: 'A configuration value is missing, of the wrong type or out of range.' },
+  KST_ILLEGAL_STATE_TRANSITION: { recovery: 'fatal', summary: 'A lifecycle state machine was asked for a transition its table does not allow.' },
+  KST_STACK_PREREQUISITE_MISSING: { recovery: 'fix-config', summary: 'A program the local stack needs (Java, Maven) is not installed or too old.' },
+  KST_STACK_PORT_IN_USE: { recovery: 'fix-config', summary: 'A port the local stack wants is taken by a process the stack did not start.' },
+  KST_STACK_DOWNLOAD_FAILED: { recovery: 'retry', summary: 'Downloading a server distribution from Maven Central failed.' },
+  KST_STACK_START_FAILED: { recovery: 'restart', summary: 'A local server exited or did not become healthy in time; its log names the cause.' },
+  KST_KAFKA_CONNECTION: { recovery: 'retry', summary: 'The Kafka client could not reach the brokers.' },
+  KST_KAFKA_ADMIN: { recovery: 'retry', summary: 'An admin operation (create, describe or delete topics) failed.' },
+  KST_KAFKA_PRODUCE: { recovery: 'retry', summary: 'Producing records failed.' },
+  KST_KAFKA_TRANSACTION: { recovery: 'restart', summary: 'A transaction could not be begun, committed or aborted; the producer must be recreated and state rolled back to the last commit.' },
+  KST_KAFKA_PRODUCER_FENCED: { recovery: 'rejoin', summary: 'Another producer with the same transactional id took over; this one is a zombie and must stop.' },
+  KST_KAFKA_CONSUMER: { recovery: 'retry', summary: 'Fetching or committing offsets failed.' },
+  KST_KAFKA_REBALANCE: { recovery: 'rejoin', summary: 'The group rebalanced while the member was working; it must rejoin and resume from committed offsets.' },
+  KST_KAFKA_ASSIGNOR: { recovery: 'fatal', summary: 'The custom partition assignor returned an invalid assignment or could not read member metadata.' },
+  KST_SERDE_SERIALIZE: { recovery: 'fix-input', summary: 'A value could not be serialized with its serde.' },
+  KST_SERDE_DESERIALIZE: { recovery: 'fix-input', summary: 'Bytes could not be deserialized with the serde (corrupt, wrong format or unknown schema).' },
+  KST_SCHEMA_REGISTRY: { recovery: 'retry', summary: 'The schema registry could not be reached or answered with an error.' },
+  KST_SCHEMA_INCOMPATIBLE: { recovery: 'fix-input', summary: 'The registry rejected a schema as incompatible with the subject\'s compatibility level.' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Plain data form of an error, as it crosses a thread boundary or a process. */
+export interface ErrorData {
+  readonly name: string;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly recovery: Recovery;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly stack?: string;
+  readonly cause?: ErrorData | { readonly name: string; readonly message: string; readonly stack?: string };
+}
+
+/**
+ * The base of every coded error.
+ *
+ * @example
+ * ```ts
+ * throw new KstError('KST_CONFIG_INVALID', 'config "kafka.port" must be an integer', { key: 'kafka.port' });
+ * ```
+ */
+export class KstError extends Error {
+  readonly code: ErrorCode;
+  readonly recovery: Recovery;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(`${code}: ${message}`, options);
+    this.name = 'KstError';
+    this.code = code;
+    this.recovery = ERROR_CODES[code].recovery;
+    this.details = Object.freeze({ ...details });
+  }
+
+  get canRetry(): boolean {
+    return this.recovery === 'retry';
+  }
+
+  get needsRejoin(): boolean {
+    return this.recovery === 'rejoin';
+  }
+
+  toData(): ErrorData {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      recovery: this.recovery,
+      details: this.details,
+      ...(this.stack === undefined ? {} : { stack: this.stack }),
+      ...(this.cause === undefined ? {} : { cause: causeToData(this.cause) }),
+    };
+  }
+
+  /** Rebuilds an error sent as data from another thread. */
+  static fromData(data: ErrorData): KstError {
+    const message = data.message.startsWith(`${data.code}: `) ? data.message.slice(data.code.length + 2) : data.message;
+    const error = new KstError(data.code, message, { ...data.details }, data.cause === undefined ? undefined : { cause: data.cause });
+    if (data.stack !== undefined) error.stack = data.stack;
+    return error;
+  }
+}
+
+function causeToData(cause: unknown): NonNullable<ErrorData['cause']> {
+  if (cause instanceof KstError) return cause.toData();
+  if (cause instanceof Error) return { name: cause.name, message: cause.message, ...(cause.stack === undefined ? {} : { stack: cause.stack }) };
+  return { name: 'Error', message: String(cause) };
+}
+
+export function isKstError(error: unknown, code?: ErrorCode): error is KstError {
+  return error instanceof KstError && (code === undefined || error.code === code);
+}

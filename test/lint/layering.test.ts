@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ESLint } from 'eslint';
+import { fileURLToPath } from 'node:url';
+
+const eslint = new ESLint({ cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+
+async function restricted(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+const cases: Array<[file: string, code: string, allowed: boolean]> = [
+  ['state/stores/kv.ts', "import { x } from '../../processors/task.ts';\nexport const y = x;\n", false],
+  ['state/stores/kv.ts', "import { x } from '../../common/errors.ts';\nexport const y = x;\n", true],
+  ['schemas/serdes/a.ts', "import { x } from '../../topologies/builder.ts';\nexport const y = x;\n", false],
+  ['processors/task.ts', "import { x } from '../topologies/kstream.ts';\nexport const y = x;\n", false],
+  ['processors/task.ts', "import { x } from '../state/stores/kv.ts';\nexport const y = x;\n", true],
+  ['processors/task.ts', "import { Producer } from '@platformatic/kafka';\nexport const y = Producer;\n", false],
+  ['processors/kafka/producer.ts', "import { Producer } from '@platformatic/kafka';\nexport const y = Producer;\n", true],
+  ['topologies/kstream.ts', "import { x } from './ecommerce/order.ts';\nexport const y = x;\n", false],
+  ['topologies/ecommerce/order.ts', "import { x } from '../../gateway/server.ts';\nexport const y = x;\n", false],
+  ['gateway/server.ts', "import { x } from '../connectors/worker.ts';\nexport const y = x;\n", false],
+  ['connectors/worker.ts', "import pg from 'pg';\nexport const y = pg;\n", false],
+  ['connectors/sinks/postgres/sink.ts', "import pg from 'pg';\nexport const y = pg;\n", true],
+  ['topologies/kstream.ts', "import { RocksDB } from 'rocksdb-native';\nexport const y = RocksDB;\n", false],
+  ['common/errors.ts', "import { x } from '../state/stores/kv.ts';\nexport const y = x;\n", false],
+];
+
+for (const [file, code, allowed] of cases) {
+  const first = code.split('\n')[0];
+  test(`lint ${allowed ? 'allows' : 'rejects'} in ${file}: ${first}`, async () => {
+    const messages = await restricted(file, code);
+    if (allowed) assert.deepEqual(messages, []);
+    else assert.equal(messages.length, 1, `expected one layering error, got ${JSON.stringify(messages)}`);
+  });
+}
