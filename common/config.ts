@@ -122,7 +122,7 @@ export function defineConfig<S extends Schema>(fields: S): ConfigDefinition<S> {
     }
     return Object.freeze(out) as ConfigOf<S>;
   };
-  return Object.freeze({
+  const definition: ConfigDefinition<S> = {
     fields,
     parse,
     envName,
@@ -146,5 +146,6 @@ export function defineConfig<S extends Schema>(fields: S): ConfigDefinition<S> {
       const rows = Object.entries(fields).map(([key, spec]) => `| \`${key}\` | ${spec.kind} | ${spec.default === undefined ? '(required)' : `\`${JSON.stringify(spec.default)}\``} | ${spec.doc} |`);
       return ['| key | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
     },
-  });
+  };
+  return Object.freeze(definition);
 }

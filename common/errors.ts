@@ -42,6 +42,8 @@ export const ERROR_CODES = {
   KST_SERDE_DESERIALIZE: { recovery: 'fix-input', summary: 'Bytes could not be deserialized with the serde (corrupt, wrong format or unknown schema).' },
   KST_SCHEMA_REGISTRY: { recovery: 'retry', summary: 'The schema registry could not be reached or answered with an error.' },
   KST_SCHEMA_INCOMPATIBLE: { recovery: 'fix-input', summary: 'The registry rejected a schema as incompatible with the subject\'s compatibility level.' },
+  KST_SCHEMA_INVALID: { recovery: 'fix-config', summary: 'A schema given to a serde or the registry client does not parse (not valid Avro).' },
+  KST_SCHEMA_NOT_FOUND: { recovery: 'fix-input', summary: 'The registry has no schema with the requested id, or no version under the requested subject.' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
