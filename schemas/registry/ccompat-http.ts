@@ -1,0 +1,57 @@
+/**
+ * The few Confluent-API calls `@kafkajs/confluent-schema-registry` does not expose
+ * publicly: reading and setting a subject's compatibility level, and testing a schema
+ * against it. Plain `fetch`, JSON in and out, one timeout per call.
+ */
+
+import { KstError } from '../../common/errors.ts';
+import type { RegistryFailure } from './registry-errors.ts';
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+export interface CcompatResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * One request to the registry. Resolves with any HTTP answer (callers decide what a 404
+ * means); rejects with `KST_SCHEMA_REGISTRY` only when no answer came.
+ *
+ * @example
+ * ```ts
+ * const { status, body } = await ccompatRequest(url, 'GET', `/config/${encodeURIComponent(subject)}`, undefined, 10_000);
+ * ```
+ */
+export async function ccompatRequest(baseUrl: string, method: 'GET' | 'PUT' | 'POST', path: string, body: unknown, timeoutMs: number): Promise<CcompatResponse> {
+  const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    throw new KstError('KST_SCHEMA_REGISTRY', `${method} ${url} failed: ${reason}`, { url, method }, { cause: error });
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text.length === 0 ? undefined : JSON.parse(text);
+  } catch {
+    // Proxies answer with HTML; keep the text for the error message.
+  }
+  return { status: response.status, body: parsed };
+}
+
+/** The failure a non-2xx answer describes, for `toRegistryError`. */
+export function failureOf(response: CcompatResponse): RegistryFailure {
+  const body = response.body;
+  const message = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+    ? (body as { message: string }).message
+    : `HTTP ${response.status}${typeof body === 'string' ? `: ${body.slice(0, 200)}` : ''}`;
+  return { status: response.status, message };
+}
