@@ -1,0 +1,337 @@
+/**
+ * A consumer group member, batch-oriented as a stream thread needs it: `poll()` returns
+ * every record one fetch round brought (one request per partition leader), and runs the
+ * rebalance listener first when the group rebalanced, as the Java consumer does inside
+ * `poll()`. The listener therefore never runs concurrently with the caller's processing.
+ *
+ * Rebalances are eager: before this member rejoins, it waits (up to
+ * `rebalance.timeout.ms`) until the next `poll()` has run `onPartitionsRevoked`, so the
+ * caller can commit its work before the partitions move.
+ */
+
+import { Consumer } from '@platformatic/kafka';
+import { KstError } from '../../common/errors.ts';
+import type { Assignment, Assignor } from './assignor.ts';
+import { isolationLevelCode, toBaseOptions, type KafkaClientConfig, type KafkaConsumerConfig } from './config.ts';
+import { mapped, toKstError } from './errors.ts';
+import { fetchRound, type FetchSettings, type PartitionState } from './fetcher.ts';
+import { GroupCoordinator, offsetCommitTopics } from './group-coordinator.ts';
+import { interceptGroupProtocol, type WireConsumer } from './membership.ts';
+import { groupByTopic, partitionKey, type ConsumerGroupMetadata, type RecordBatch, type TopicPartition, type TopicPartitionOffset } from './types.ts';
+
+/** Called inside `poll()` (and `close()` for the final revocation). */
+export interface RebalanceListener {
+  onPartitionsAssigned?(assignment: Assignment): void | Promise<void>;
+  /** `lost`: the membership had already expired, so commits for these partitions will fail. */
+  onPartitionsRevoked?(partitions: readonly TopicPartition[], info: { readonly lost: boolean }): void | Promise<void>;
+}
+
+export interface KafkaConsumerOptions {
+  readonly assignor: Assignor;
+  readonly listener?: RebalanceListener;
+  /** Static membership (KIP-345): a restart within the session timeout causes no rebalance. */
+  readonly groupInstanceId?: string;
+}
+
+type GroupEvent = { readonly kind: 'revoke'; readonly lost: boolean; readonly release: (error?: Error) => void } | { readonly kind: 'assign'; readonly assignment: Assignment };
+
+const EMPTY_BATCH: RecordBatch = Object.freeze({ records: Object.freeze([]), nextOffsets: Object.freeze([]) });
+
+/**
+ * @example
+ * ```ts
+ * const consumer = new KafkaConsumer(clientConfig, kafkaConsumerConfig.parse({ 'group.id': 'app', 'isolation.level': 'read_committed' }), { assignor });
+ * consumer.subscribe(['orders.commands']);
+ * while (running) {
+ *   const batch = await consumer.poll();
+ *   // process batch.records, then commit batch.nextOffsets (or send them in a transaction)
+ * }
+ * await consumer.close();
+ * ```
+ */
+export class KafkaConsumer {
+  readonly groupId: string;
+  readonly #consumer: WireConsumer;
+  readonly #config: KafkaConsumerConfig;
+  readonly #listener: RebalanceListener;
+  readonly #coordinator: GroupCoordinator;
+  readonly #settings: FetchSettings;
+  readonly #groupInstanceId: string | null;
+  readonly #positions = new Map<string, PartitionState>();
+  #assignment: Assignment | null = null;
+  #events: GroupEvent[] = [];
+  #revoking: Promise<void> | null = null;
+  #joinerOwns = false;
+  #wake: (() => void) | null = null;
+  #error: unknown = null;
+  #closed = false;
+
+  constructor(client: KafkaClientConfig, config: KafkaConsumerConfig, options: KafkaConsumerOptions) {
+    this.groupId = config['group.id'];
+    this.#config = config;
+    this.#listener = options.listener ?? {};
+    this.#groupInstanceId = options.groupInstanceId ?? null;
+    this.#settings = {
+      maxWaitMs: config['fetch.max.wait.ms'],
+      minBytes: config['fetch.min.bytes'],
+      maxBytes: config['fetch.max.bytes'],
+      maxPartitionBytes: config['max.partition.fetch.bytes'],
+      isolationLevel: isolationLevelCode(config['isolation.level']),
+    };
+    const assignor = options.assignor;
+    this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+      ...toBaseOptions(client, `consumer-${this.groupId}`),
+      groupId: this.groupId,
+      ...(options.groupInstanceId === undefined ? {} : { groupInstanceId: options.groupInstanceId }),
+      sessionTimeout: config['session.timeout.ms'],
+      rebalanceTimeout: config['rebalance.timeout.ms'],
+      heartbeatInterval: config['heartbeat.interval.ms'],
+      protocols: [{ name: assignor.name, version: assignor.version }],
+      protocolsMetadata: (_protocols, topics) => Promise.resolve(assignor.metadata(topics)),
+      // Our SyncGroup hook replaces whatever the library computes; keep its work minimal.
+      partitionAssigner: () => [],
+      autocommit: false,
+      isolationLevel: this.#settings.isolationLevel,
+    });
+    this.#consumer.on('error', (error: unknown) => this.#fail(error));
+    this.#coordinator = new GroupCoordinator(this.#consumer, this.groupId, client.retries, client['retry.backoff.ms']);
+    interceptGroupProtocol(this.#consumer, assignor, {
+      beforeJoin: (memberId) => this.#beforeJoin(memberId),
+      assigned: (assignment) => {
+        this.#joinerOwns = assignment.partitions.length > 0;
+        this.#events.push({ kind: 'assign', assignment });
+        this.#wakeUp();
+      },
+      partitionCounts: async (topics) => {
+        const metadata = await this.#consumer.metadata({ topics: [...topics], forceUpdate: true });
+        return new Map(topics.flatMap((t) => {
+          const topic = metadata.topics.get(t);
+          return topic === undefined ? [] : [[t, topic.partitionsCount] as const];
+        }));
+      },
+    });
+  }
+
+  /** Joins the group for these topics; the assignment arrives through `poll()`. */
+  subscribe(topics: readonly string[]): void {
+    this.#check();
+    for (const topic of topics) this.#consumer.topics.track(topic);
+    this.#consumer.joinGroup({}).catch((error: unknown) => this.#fail(error));
+  }
+
+  /**
+   * Runs pending rebalance callbacks, then fetches once from every owned, unpaused
+   * partition. Waits at most `fetch.max.wait.ms` when there is nothing to fetch.
+   */
+  async poll(): Promise<RecordBatch> {
+    this.#check();
+    await this.#runEvents();
+    const states = [...this.#positions.values()];
+    if (states.some((s) => s.offset === null)) await this.#initPositions(states.filter((s) => s.offset === null));
+    if (!states.some((s) => !s.paused && s.offset !== null)) {
+      await this.#waitForEvent(this.#settings.maxWaitMs);
+      return EMPTY_BATCH;
+    }
+    const round = await mapped('KST_KAFKA_CONSUMER', 'fetching records failed', { groupId: this.groupId }, () => fetchRound(this.#consumer, states, this.#settings));
+    if (round.outOfRange.length > 0) {
+      for (const state of round.outOfRange) state.offset = null;
+      await this.#initPositions(round.outOfRange, true);
+    }
+    return round.records.length === 0 && round.nextOffsets.length === 0 ? EMPTY_BATCH : round;
+  }
+
+  /** Commits offsets (next offset to read) for this generation; a stale one fails with `KST_KAFKA_REBALANCE`. */
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    this.#check();
+    if (offsets.length === 0) return;
+    const group = this.groupMetadata();
+    await mapped('KST_KAFKA_CONSUMER', 'committing offsets failed', { groupId: this.groupId }, () =>
+      this.#coordinator.call('OffsetCommit', group.groupId, group.generationId, group.memberId, group.groupInstanceId, offsetCommitTopics(offsets)));
+  }
+
+  /** Continues a partition at `offset` (the next record to read) from the next `poll()`. */
+  seek(partition: TopicPartition, offset: bigint): void {
+    this.#owned(partition).offset = offset;
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    for (const partition of partitions) this.#owned(partition).paused = true;
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    for (const partition of partitions) this.#owned(partition).paused = false;
+  }
+
+  /** The next offset `poll()` reads per owned partition (unknown positions left out). */
+  positions(): TopicPartitionOffset[] {
+    const out: TopicPartitionOffset[] = [];
+    for (const s of this.#positions.values()) if (s.offset !== null) out.push({ topic: s.topic, partition: s.partition, offset: s.offset, leaderEpoch: s.leaderEpoch });
+    return out;
+  }
+
+  /** The assignment the caller currently holds (as last delivered to the listener). */
+  assignment(): Assignment | null {
+    return this.#assignment;
+  }
+
+  /** Generation of the held assignment, for `TransactionalProducer.sendOffsets` (KIP-447 fencing). */
+  groupMetadata(): ConsumerGroupMetadata {
+    return {
+      groupId: this.groupId,
+      generationId: this.#assignment?.generationId ?? this.#consumer.generationId,
+      memberId: this.#assignment?.memberId ?? this.#consumer.memberId ?? '',
+      groupInstanceId: this.#groupInstanceId,
+    };
+  }
+
+  /** Revokes held partitions through the listener, leaves the group and closes connections. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    let listenerError: unknown = null;
+    try {
+      await this.#runEvents();
+      await this.#revoke(false);
+    } catch (error) {
+      listenerError = error;
+    }
+    this.#closed = true;
+    for (const event of this.#events) if (event.kind === 'revoke') event.release(new Error('consumer closed'));
+    this.#events = [];
+    this.#wakeUp();
+    await mapped('KST_KAFKA_CONNECTION', 'closing the consumer failed', { groupId: this.groupId }, () => this.#consumer.close(true));
+    if (listenerError !== null) throw listenerError;
+  }
+
+  #beforeJoin(memberId: string): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('consumer closed'));
+    if (this.#revoking !== null) return this.#revoking;
+    if (!this.#joinerOwns) return Promise.resolve();
+    this.#joinerOwns = false;
+    const revoking = new Promise<void>((resolve, reject) => {
+      // A caller that stops polling must not block the group forever: after the rebalance
+      // timeout the join goes ahead, and the late revocation reports the partitions lost.
+      const timer = setTimeout(resolve, this.#config['rebalance.timeout.ms']);
+      const release = (error?: Error): void => {
+        clearTimeout(timer);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      this.#events.push({ kind: 'revoke', lost: memberId === '', release });
+    }).finally(() => {
+      this.#revoking = null;
+    });
+    this.#revoking = revoking;
+    this.#wakeUp();
+    return revoking;
+  }
+
+  async #runEvents(): Promise<void> {
+    while (this.#events.length > 0) {
+      const event = this.#events.shift() as GroupEvent;
+      if (event.kind === 'revoke') {
+        try {
+          await this.#revoke(event.lost);
+        } finally {
+          event.release();
+        }
+        continue;
+      }
+      this.#assignment = event.assignment;
+      this.#positions.clear();
+      for (const { topic, partition } of event.assignment.partitions) {
+        this.#positions.set(partitionKey(topic, partition), { topic, partition, offset: null, leaderEpoch: -1, paused: false });
+      }
+      await this.#listener.onPartitionsAssigned?.(event.assignment);
+    }
+  }
+
+  async #revoke(lost: boolean): Promise<void> {
+    const held = this.#assignment;
+    this.#assignment = null;
+    this.#positions.clear();
+    if (held !== null && held.partitions.length > 0) await this.#listener.onPartitionsRevoked?.(held.partitions, { lost });
+  }
+
+  /** Committed offsets first (stable ones under read_committed, KIP-447), else `auto.offset.reset`. */
+  async #initPositions(states: readonly PartitionState[], skipCommitted = false): Promise<void> {
+    const missing: PartitionState[] = [];
+    if (skipCommitted) missing.push(...states);
+    else {
+      const committed = await this.#committed(states);
+      for (const state of states) {
+        const found = committed.get(partitionKey(state.topic, state.partition));
+        if (found === undefined) missing.push(state);
+        else state.offset = found;
+      }
+    }
+    if (missing.length === 0) return;
+    const policy = this.#config['auto.offset.reset'];
+    if (policy === 'none') {
+      throw new KstError('KST_KAFKA_CONSUMER', `no committed offset for ${missing.map((s) => `${s.topic}-${s.partition}`).join(', ')} and auto.offset.reset is none`, { groupId: this.groupId });
+    }
+    const byTopic = groupByTopic(missing);
+    const partitions: Record<string, number[]> = {};
+    for (const [topic, list] of byTopic) partitions[topic] = list.map((s) => s.partition);
+    const offsets = await mapped('KST_KAFKA_CONSUMER', 'listing offsets failed', { groupId: this.groupId }, () =>
+      this.#consumer.listOffsets({ topics: [...byTopic.keys()], partitions, timestamp: policy === 'earliest' ? -2n : -1n, isolationLevel: this.#settings.isolationLevel }));
+    for (const state of missing) {
+      const offset = offsets.get(state.topic)?.[state.partition];
+      if (offset === undefined) throw new KstError('KST_KAFKA_CONSUMER', `no offset listed for ${state.topic}-${state.partition}`, { groupId: this.groupId });
+      state.offset = offset;
+    }
+  }
+
+  async #committed(states: readonly PartitionState[]): Promise<Map<string, bigint>> {
+    const topics = [...groupByTopic(states)].map(([name, list]) => ({ name, partitionIndexes: list.map((s) => s.partition) }));
+    const response = await mapped('KST_KAFKA_CONSUMER', 'fetching committed offsets failed', { groupId: this.groupId }, () =>
+      this.#coordinator.call<{ groups: Array<{ topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; committedOffset: bigint }> }> }> }>(
+        'OffsetFetch', [{ groupId: this.groupId, memberId: null, memberEpoch: -1, topics }], this.#settings.isolationLevel === 1));
+    const out = new Map<string, bigint>();
+    for (const group of response.groups) {
+      for (const topic of group.topics) {
+        for (const p of topic.partitions) if (p.committedOffset >= 0n) out.set(partitionKey(topic.name, p.partitionIndex), p.committedOffset);
+      }
+    }
+    return out;
+  }
+
+  #owned(partition: TopicPartition): PartitionState {
+    const state = this.#positions.get(partitionKey(partition.topic, partition.partition));
+    if (state === undefined) throw new KstError('KST_KAFKA_CONSUMER', `partition ${partition.topic}-${partition.partition} is not assigned to this member`, { groupId: this.groupId, ...partition });
+    return state;
+  }
+
+  #waitForEvent(ms: number): Promise<void> {
+    if (this.#events.length > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = null;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        resolve();
+      };
+    });
+  }
+
+  #wakeUp(): void {
+    this.#wake?.();
+  }
+
+  #fail(error: unknown): void {
+    if (this.#closed) return;
+    this.#error ??= error;
+    this.#wakeUp();
+  }
+
+  #check(): void {
+    if (this.#closed) throw new KstError('KST_ILLEGAL_STATE_TRANSITION', 'the consumer is closed', { groupId: this.groupId });
+    if (this.#error !== null) {
+      const error = this.#error;
+      this.#error = null;
+      throw toKstError(error, 'KST_KAFKA_CONSUMER', 'the group membership failed', { groupId: this.groupId });
+    }
+  }
+}

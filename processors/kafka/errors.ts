@@ -1,0 +1,96 @@
+/**
+ * Maps the client library's errors onto our coded `KstError`s. The library nests Kafka
+ * protocol errors (`apiId` such as `PRODUCER_FENCED`) inside aggregate errors and
+ * causes; callers above the adapter must only ever see codes whose `recovery` tells them
+ * what to do, so every public adapter method funnels its failures through `toKstError`.
+ */
+
+import { KstError, type ErrorCode } from '../../common/errors.ts';
+
+/** Protocol errors that mean another producer with our transactional id took over. */
+const FENCED_PRODUCER_IDS: ReadonlySet<string> = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
+
+/** Protocol errors that mean our group membership (generation) is no longer valid. */
+const REBALANCE_IDS: ReadonlySet<string> = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID', 'STALE_MEMBER_EPOCH', 'FENCED_MEMBER_EPOCH']);
+
+const NETWORK_CODES: ReadonlySet<string> = new Set(['PLT_KFK_NETWORK', 'PLT_KFK_TIMEOUT']);
+
+interface ErrorLike {
+  readonly message?: unknown;
+  readonly code?: unknown;
+  readonly apiId?: unknown;
+  readonly errors?: unknown;
+  readonly cause?: unknown;
+}
+
+function visit(error: unknown, seen: Set<unknown>, onError: (e: ErrorLike) => void): void {
+  if (error === null || typeof error !== 'object' || seen.has(error)) return;
+  seen.add(error);
+  const e = error as ErrorLike;
+  onError(e);
+  if (Array.isArray(e.errors)) for (const inner of e.errors) visit(inner, seen, onError);
+  visit(e.cause, seen, onError);
+}
+
+/** Every Kafka protocol error id (`apiId`) found anywhere in an error tree. */
+export function protocolErrorIds(error: unknown): Set<string> {
+  const ids = new Set<string>();
+  visit(error, new Set(), (e) => {
+    if (typeof e.apiId === 'string') ids.add(e.apiId);
+  });
+  return ids;
+}
+
+/** True when the error tree contains the given protocol error, e.g. `TOPIC_ALREADY_EXISTS`. */
+export function hasProtocolError(error: unknown, apiId: string): boolean {
+  return protocolErrorIds(error).has(apiId);
+}
+
+function isNetworkOnly(error: unknown): boolean {
+  let network = false;
+  visit(error, new Set(), (e) => {
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) network = true;
+  });
+  return network;
+}
+
+/**
+ * Wraps any failure of a library call into a `KstError`. Fencing and lost group
+ * membership win over the caller's `code`, because they need a different recovery
+ * (`rejoin`) than the operation's generic failure.
+ *
+ * @example
+ * ```ts
+ * try { await tx.commit(); } catch (error) { throw toKstError(error, 'KST_KAFKA_TRANSACTION', 'commit failed', { transactionalId }); }
+ * ```
+ */
+export function toKstError(error: unknown, code: ErrorCode, message: string, details: Record<string, unknown> = {}): KstError {
+  if (error instanceof KstError) return error;
+  const ids = protocolErrorIds(error);
+  const protocolErrors = [...ids];
+  const cause = error instanceof Error ? error.message : String(error);
+  const full = { ...details, ...(protocolErrors.length > 0 ? { protocolErrors } : {}) };
+  if (protocolErrors.some((id) => FENCED_PRODUCER_IDS.has(id))) {
+    return new KstError('KST_KAFKA_PRODUCER_FENCED', `${message}: producer fenced (${protocolErrors.join(', ')})`, full, { cause: error });
+  }
+  if (protocolErrors.some((id) => REBALANCE_IDS.has(id))) {
+    return new KstError('KST_KAFKA_REBALANCE', `${message}: group membership lost (${protocolErrors.join(', ')})`, full, { cause: error });
+  }
+  if (protocolErrors.length === 0 && isNetworkOnly(error)) {
+    return new KstError('KST_KAFKA_CONNECTION', `${message}: ${cause}`, full, { cause: error });
+  }
+  const suffix = protocolErrors.length > 0 ? protocolErrors.join(', ') : cause;
+  return new KstError(code, `${message}: ${suffix}`, full, { cause: error });
+}
+
+/**
+ * Runs one library call and converts its failure. Keeps each adapter method a single
+ * line of intent instead of a try/catch.
+ */
+export async function mapped<T>(code: ErrorCode, message: string, details: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toKstError(error, code, message, details);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * One fetch round over the partitions a consumer owns: one Fetch request per partition
+ * leader, all in flight together, records appended to one array. The library's
+ * `Consumer.fetch` does the wire work (incremental fetch sessions, read_committed
+ * filtering of aborted transactions); this module decides what to ask for and turns the
+ * answer into our records and positions.
+ */
+
+import { hasProtocolError } from './errors.ts';
+import type { WireConsumer } from './membership.ts';
+import { appendFetchedRecords } from './records.ts';
+import type { KafkaRecord, TopicPartitionOffset } from './types.ts';
+
+type FetchResponse = Awaited<ReturnType<WireConsumer['fetch']>>;
+type FetchRequestTopic = Parameters<WireConsumer['fetch']>[0]['topics'][number];
+
+/** A partition's consumer-side state. `offset === null`: position not known yet. */
+export interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  offset: bigint | null;
+  leaderEpoch: number;
+  paused: boolean;
+}
+
+export interface FetchSettings {
+  readonly maxWaitMs: number;
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  readonly maxPartitionBytes: number;
+  readonly isolationLevel: 0 | 1;
+}
+
+export interface FetchRound {
+  readonly records: KafkaRecord[];
+  readonly nextOffsets: TopicPartitionOffset[];
+  /** Partitions whose position the broker no longer has (retention, truncation). */
+  readonly outOfRange: PartitionState[];
+}
+
+/**
+ * Fetches once from every leader of a fetchable partition. Positions advance in
+ * `states` as records arrive; a partition whose position changed while the request was
+ * in flight (seek, revocation) keeps the new position and its data is dropped.
+ */
+export async function fetchRound(consumer: WireConsumer, states: readonly PartitionState[], settings: FetchSettings): Promise<FetchRound> {
+  const round: FetchRound = { records: [], nextOffsets: [], outOfRange: [] };
+  const fetchable = states.filter((s) => !s.paused && s.offset !== null);
+  if (fetchable.length === 0) return round;
+  const topics = [...new Set(fetchable.map((s) => s.topic))];
+  const metadata = await consumer.metadata({ topics });
+
+  const byNode = new Map<number, { request: Map<string, FetchRequestTopic>; states: Map<string, PartitionState> }>();
+  const names = new Map<string, string>();
+  for (const state of fetchable) {
+    const topic = metadata.topics.get(state.topic);
+    const partition = topic?.partitions[state.partition];
+    if (topic === undefined || partition === undefined) continue;
+    names.set(topic.id, state.topic);
+    let node = byNode.get(partition.leader);
+    if (node === undefined) {
+      node = { request: new Map(), states: new Map() };
+      byNode.set(partition.leader, node);
+    }
+    let requestTopic = node.request.get(topic.id);
+    if (requestTopic === undefined) {
+      requestTopic = { topicId: topic.id, partitions: [] };
+      node.request.set(topic.id, requestTopic);
+    }
+    requestTopic.partitions.push({
+      partition: state.partition,
+      fetchOffset: state.offset as bigint,
+      currentLeaderEpoch: partition.leaderEpoch,
+      lastFetchedEpoch: -1,
+      partitionMaxBytes: settings.maxPartitionBytes,
+    });
+    node.states.set(`${topic.id}:${state.partition}`, state);
+  }
+
+  await Promise.all([...byNode].map(async ([node, { request, states: requested }]) => {
+    const topicsRequest = [...request.values()];
+    const sentOffsets = new Map<PartitionState, bigint>();
+    for (const state of requested.values()) sentOffsets.set(state, state.offset as bigint);
+    let response: FetchResponse;
+    try {
+      response = await consumer.fetch({ node, topics: topicsRequest, maxWaitTime: settings.maxWaitMs, minBytes: settings.minBytes, maxBytes: settings.maxBytes, isolationLevel: settings.isolationLevel });
+    } catch (error) {
+      if (!hasProtocolError(error, 'OFFSET_OUT_OF_RANGE')) throw error;
+      const partial = (error as { response?: FetchResponse }).response;
+      for (const topic of partial?.responses ?? []) {
+        for (const p of topic.partitions) {
+          const state = requested.get(`${topic.topicId}:${p.partitionIndex}`);
+          if (state !== undefined && p.errorCode === 1) round.outOfRange.push(state);
+        }
+      }
+      return;
+    }
+    for (const topic of response.responses) {
+      const name = names.get(topic.topicId) ?? topic.topicId;
+      for (const p of topic.partitions) {
+        const state = requested.get(`${topic.topicId}:${p.partitionIndex}`);
+        // Fetch sessions may return partitions we no longer ask for; and a seek during the
+        // request makes its data stale.
+        if (state === undefined || state.offset !== sentOffsets.get(state) || p.records == null || p.records.length === 0) continue;
+        const from = state.offset as bigint;
+        const next = appendFetchedRecords(round.records, name, p.partitionIndex, p.records, from, settings.isolationLevel === 1 ? p.abortedTransactions : null);
+        if (next !== from) {
+          state.offset = next;
+          const last = p.records[p.records.length - 1];
+          if (last !== undefined) state.leaderEpoch = last.partitionLeaderEpoch;
+          round.nextOffsets.push({ topic: name, partition: p.partitionIndex, offset: next, leaderEpoch: state.leaderEpoch });
+        }
+      }
+    }
+  }));
+  return round;
+}

@@ -1,0 +1,136 @@
+/**
+ * Pure mapping between our record types and the client library's wire structures, in
+ * both directions. Hot path: one pass per batch, no per-record closures, and the
+ * shared empty header list is reused for the (common) header-less record.
+ */
+
+import { IS_CONTROL, IS_TRANSACTIONAL, murmur2, type MessageToProduce, type RecordsBatch } from '@platformatic/kafka';
+import type { KafkaHeader, KafkaRecord, ProducerRecord } from './types.ts';
+
+/** What the library's producer is given: headers travel as their own tuples (see `toMessages`). */
+export type WireMessage = MessageToProduce<Buffer, Buffer, KafkaHeader, KafkaHeader>;
+
+const NO_HEADERS: readonly KafkaHeader[] = Object.freeze([]);
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Header serializers for the library. Headers are passed as a `Map` keyed by the header
+ * tuple itself: tuples are distinct objects, so repeated header names (legal in Kafka)
+ * survive the library's Map-based header API, and order is kept.
+ */
+export const headerSerializers = {
+  headerKey: (header?: KafkaHeader): Buffer | undefined => (header === undefined ? undefined : Buffer.from(header[0])),
+  headerValue: (header?: KafkaHeader): Buffer | undefined => header?.[1],
+} as const;
+
+/** Converts records for one `send` call; the library serializes nothing else (keys and values are bytes). */
+export function toMessages(records: readonly ProducerRecord[]): WireMessage[] {
+  const messages = new Array<WireMessage>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as ProducerRecord;
+    const message: WireMessage = { topic: record.topic };
+    if (record.partition !== undefined) message.partition = record.partition;
+    if (record.key !== undefined && record.key !== null) message.key = record.key;
+    if (record.value !== null) message.value = record.value;
+    if (record.timestamp !== undefined) message.timestamp = record.timestamp;
+    if (record.headers !== undefined && record.headers.length > 0) {
+      const headers = new Map<KafkaHeader, KafkaHeader>();
+      for (const header of record.headers) headers.set(header, header);
+      message.headers = headers;
+    }
+    messages[i] = message;
+  }
+  return messages;
+}
+
+let stickyCounter = 0;
+
+/**
+ * Java-compatible partitioner: `murmur2(key) & 0x7fffffff` modulo the partition count
+ * (the library takes the modulo), so records keyed alike land in the same partition as
+ * from a Java producer — co-partitioning depends on it. The library's default
+ * (`murmur2 >>> 0`) differs, and it sends every null-keyed record to partition 0; those
+ * are spread round-robin here instead.
+ */
+export function javaCompatiblePartitioner(_message: unknown, key: Buffer | undefined): number {
+  if (key !== undefined) return murmur2(key) & 0x7fffffff;
+  stickyCounter = (stickyCounter + 1) & 0x7fffffff;
+  return stickyCounter;
+}
+
+/** An aborted transaction as a read_committed fetch lists it. */
+export interface AbortedTransaction {
+  readonly producerId: bigint;
+  readonly firstOffset: bigint;
+}
+
+/**
+ * Appends the data records of fetched batches to `out`, skipping control batches
+ * (transaction markers), records of aborted transactions, and records before
+ * `fromOffset` (a fetch may return a batch that starts before the requested offset).
+ * Returns the next offset to fetch, which moves past skipped batches too.
+ *
+ * Aborted data is dropped as the Java consumer does it: a producer listed in
+ * `aborted` is skipped from its first offset until its abort marker. (The library
+ * filters only ranges whose marker is in the same response; a response cut before the
+ * marker would otherwise leak aborted records.)
+ */
+export function appendFetchedRecords(
+  out: KafkaRecord[],
+  topic: string,
+  partition: number,
+  batches: readonly RecordsBatch[],
+  fromOffset: bigint,
+  aborted?: readonly AbortedTransaction[] | null,
+): bigint {
+  let next = fromOffset;
+  const pending = aborted == null || aborted.length === 0 ? null : [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
+  let abortedProducers: Set<bigint> | null = null;
+  for (const batch of batches) {
+    const last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
+    if (last + 1n > next) next = last + 1n;
+    if (pending !== null) {
+      while (pending.length > 0 && (pending[0] as AbortedTransaction).firstOffset <= last) {
+        (abortedProducers ??= new Set()).add((pending.shift() as AbortedTransaction).producerId);
+      }
+    }
+    if ((batch.attributes & IS_CONTROL) !== 0) {
+      // Control record key: version (int16), type (int16); type 0 ends an aborted transaction.
+      if (abortedProducers !== null && batch.records[0]?.key?.readInt16BE(2) === 0) abortedProducers.delete(batch.producerId);
+      continue;
+    }
+    if (abortedProducers !== null && (batch.attributes & IS_TRANSACTIONAL) !== 0 && abortedProducers.has(batch.producerId)) continue;
+    const { firstOffset, firstTimestamp, partitionLeaderEpoch } = batch;
+    for (const record of batch.records) {
+      const offset = firstOffset + BigInt(record.offsetDelta);
+      if (offset < fromOffset) continue;
+      out.push({
+        topic,
+        partition,
+        offset,
+        timestamp: firstTimestamp + record.timestampDelta,
+        key: record.key,
+        value: record.value,
+        headers: record.headers.length === 0 ? NO_HEADERS : toHeaders(record.headers),
+        leaderEpoch: partitionLeaderEpoch,
+      });
+    }
+  }
+  return next;
+}
+
+function toHeaders(raw: ReadonlyArray<readonly [Buffer | null, Buffer | null]>): KafkaHeader[] {
+  const headers = new Array<KafkaHeader>(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const [key, value] = raw[i] as readonly [Buffer | null, Buffer | null];
+    // A null header value is legal in Kafka; the engine treats it as empty bytes.
+    headers[i] = [key === null ? '' : key.toString('utf8'), value ?? EMPTY];
+  }
+  return headers;
+}
+
+/** First header with the given name, or undefined. */
+export function headerValue(headers: readonly KafkaHeader[], name: string): Buffer | undefined {
+  for (const header of headers) if (header[0] === name) return header[1];
+  return undefined;
+}

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MultipleErrors, NetworkError, ProtocolError } from '@platformatic/kafka';
+import { KstError } from '../../../common/errors.ts';
+import { hasProtocolError, protocolErrorIds, toKstError } from '../../../processors/kafka/errors.ts';
+
+const nested = (...ids: string[]) => new MultipleErrors('outer', [new MultipleErrors('inner', ids.map((id) => new ProtocolError(id)))]);
+
+test('protocol error ids are found in nested aggregate errors', () => {
+  const error = nested('TOPIC_ALREADY_EXISTS', 'NOT_COORDINATOR');
+  assert.deepEqual([...protocolErrorIds(error)].sort(), ['NOT_COORDINATOR', 'TOPIC_ALREADY_EXISTS']);
+  assert.ok(hasProtocolError(error, 'TOPIC_ALREADY_EXISTS'));
+  assert.ok(!hasProtocolError(new Error('plain'), 'TOPIC_ALREADY_EXISTS'));
+});
+
+test('fencing and lost membership win over the operation code', () => {
+  assert.equal(toKstError(nested('PRODUCER_FENCED'), 'KST_KAFKA_TRANSACTION', 'commit').code, 'KST_KAFKA_PRODUCER_FENCED');
+  assert.equal(toKstError(nested('INVALID_PRODUCER_EPOCH'), 'KST_KAFKA_PRODUCE', 'send').code, 'KST_KAFKA_PRODUCER_FENCED');
+  const rebalance = toKstError(nested('ILLEGAL_GENERATION'), 'KST_KAFKA_CONSUMER', 'commit', { groupId: 'g' });
+  assert.equal(rebalance.code, 'KST_KAFKA_REBALANCE');
+  assert.equal(rebalance.needsRejoin, true);
+  assert.deepEqual(rebalance.details, { groupId: 'g', protocolErrors: ['ILLEGAL_GENERATION'] });
+});
+
+test('network failures map to KST_KAFKA_CONNECTION, the rest to the given code, KstErrors pass through', () => {
+  assert.equal(toKstError(new NetworkError('down'), 'KST_KAFKA_PRODUCE', 'send').code, 'KST_KAFKA_CONNECTION');
+  const other = toKstError(nested('INVALID_PARTITIONS'), 'KST_KAFKA_ADMIN', 'create');
+  assert.equal(other.code, 'KST_KAFKA_ADMIN');
+  assert.match(other.message, /INVALID_PARTITIONS/);
+  assert.ok(other.cause instanceof MultipleErrors);
+  const original = new KstError('KST_KAFKA_ASSIGNOR', 'x');
+  assert.equal(toKstError(original, 'KST_KAFKA_CONSUMER', 'y'), original);
+});
