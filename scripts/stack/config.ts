@@ -30,6 +30,12 @@ export const stackConfigSchema = defineConfig({
   'postgres.password': string({ default: 'postgres', doc: 'PostgreSQL superuser password.' }),
   'postgres.database': string({ default: 'kstreams', doc: 'Database created for the platform.' }),
   'start.timeout.ms': integer({ default: 180_000, min: 1000, doc: 'How long to wait for one server to become healthy.' }),
+  'stop.timeout.ms': integer({ default: 30_000, min: 100, doc: 'How long a server may take to exit after SIGTERM before it is killed.' }),
+  'service.user': string({ default: 'kstack', doc: 'System user that runs OpenSearch and PostgreSQL when the stack is started as root (both refuse root); created if missing.' }),
+  // An empty default means "detect": JAVA_HOME, then /usr/lib/jvm/*, then `java` on the PATH.
+  'kafka.java.home': string({ default: '', doc: 'JDK for Kafka (17+); empty: detect.' }),
+  'registry.java.home': string({ default: '', doc: 'JDK for the schema registry (21+, Apicurio 3.x is built for Java 21); empty: detect.' }),
+  'opensearch.java.home': string({ default: '', doc: 'JDK for OpenSearch 2.x (17 to 21; it needs the Security Manager, removed in Java 24); empty: detect.' }),
 });
 
 export type StackConfig = ConfigOf<typeof stackConfigSchema.fields>;

@@ -1,0 +1,75 @@
+/**
+ * Health probes. Each answers one question, "does the server serve requests yet?", with
+ * the protocol a client would use: an open port alone is not enough (Kafka opens its
+ * listener before the controller has elected itself, Quarkus before the storage is ready).
+ */
+
+import { Admin } from '@platformatic/kafka';
+import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type Probe = () => Promise<boolean>;
+
+/** A GET that answers 200 within `timeoutMs`. */
+export async function httpOk(url: string, timeoutMs = 3000): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** The broker answers a metadata request and lists at least one broker. */
+export async function kafkaAnswers(bootstrap: string, timeoutMs = 3000): Promise<boolean> {
+  const admin = new Admin({ clientId: 'kstack-health', bootstrapBrokers: [bootstrap], timeout: timeoutMs, retries: 0 });
+  try {
+    const metadata = await admin.metadata({ topics: [] });
+    return metadata.brokers.size > 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
+
+export interface PostgresTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+/** Connects with the configured credentials and runs `SELECT 1`. */
+export async function postgresAnswers(target: PostgresTarget, timeoutMs = 3000): Promise<boolean> {
+  const client = new pg.Client({ ...target, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const result = await client.query('SELECT 1 AS ok');
+    return result.rows.length === 1;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export type WaitOutcome = 'healthy' | 'exited' | 'timeout';
+
+/**
+ * Polls `probe` until it succeeds, the process dies (`alive` false) or `timeoutMs` passes.
+ * A dead process ends the wait at once instead of making the user sit out the timeout.
+ */
+export async function waitHealthy(probe: Probe, alive: () => boolean, timeoutMs: number, intervalMs = 250): Promise<WaitOutcome> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!alive()) return 'exited';
+    if (await probe()) return 'healthy';
+    if (!alive()) return 'exited';
+    if (Date.now() >= deadline) return 'timeout';
+    await sleep(intervalMs);
+  }
+}
