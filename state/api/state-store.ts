@@ -4,6 +4,8 @@
  * (`state/builder`): metered → caching → change-logging → bytes store.
  */
 
+import type { Registry } from 'prom-client';
+
 export interface StateStoreContext {
   readonly applicationId: string;
   /** The task's folder for persistent stores: `<state.dir>/<application.id>/<taskId>`. */
@@ -13,6 +15,15 @@ export interface StateStoreContext {
   readonly partition: number;
   /** Where change-logging layers send their records; undefined when logging is disabled. */
   readonly changelog: ChangelogWriter | undefined;
+  /**
+   * The timestamp of the record being processed, stamped on changelog records and cache
+   * entries (Kafka Streams takes it from the record context); `Date.now()` when absent.
+   */
+  readonly currentTimestampMs?: () => number;
+  /** Upper bound of a caching layer's record cache (`statestore.cache.max.bytes`); a builder's own setting wins. */
+  readonly cacheMaxBytes?: number;
+  /** Where metered layers register their metrics; prom-client's default registry when absent. */
+  readonly metricsRegistry?: Registry;
 }
 
 /** Receives the store's changes for its changelog topic; sending is batched by the caller. */

@@ -1,0 +1,267 @@
+/**
+ * The caching layer, as Kafka Streams' `CachingKeyValueStore` over its record cache: a
+ * write-back cache keyed by the key bytes. Writes stay in the cache (dirty) and reach the
+ * layers below only on `flush` (at commit) or when evicted, so many updates of one key
+ * between commits go down, and to the changelog and the KTable's children, as one.
+ *
+ * Entries sit in a `Map` in least-recently-used order (a touch moves one to the end);
+ * when the cache holds more than its bytes bound, the oldest entries go: clean ones are
+ * dropped, dirty ones written down and passed to the flush listener. Reads that had to
+ * wait for the backend, and prefetched keys (absent ones too), are kept as clean entries;
+ * reads answered synchronously below are not, as asking again costs as little.
+ *
+ * Old values for the flush listener are the values below the cache before the first
+ * unflushed write: known at once when the key was cached, read in one batch at flush
+ * otherwise. An evicted entry whose old value needs a disk read starts that read and stays
+ * until it is known (or until the flush), so the bound can be exceeded briefly.
+ */
+
+import { isPromise, type Awaitable } from '../../common/awaitable.ts';
+import type { KeyValueBytesStore } from '../api/bytes-store.ts';
+import type { RestoreRecord } from '../api/restorable.ts';
+import type { KeyValue, StateStoreContext } from '../api/state-store.ts';
+import type { CacheFlushEntry, FlushListenable } from '../api/timestamped.ts';
+import { keyString } from './bytes.ts';
+import { mergeWithOverlay, sortedOverlay } from './merge-iterator.ts';
+import { WrappedBytesStore } from './wrapped-store.ts';
+
+/** Kafka Streams' default `statestore.cache.max.bytes` (there per thread, here per store). */
+export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
+/** Rough cost of an entry beyond its bytes: the entry object, the map slot, the key string. */
+const ENTRY_OVERHEAD = 96;
+/** Writes that arrive while old values are read can need another read; this many rounds at most. */
+const OLD_VALUE_ROUNDS = 3;
+/** An eviction pass frees the cache down to this share of its bound. */
+const EVICT_TO = 0.9;
+
+interface CacheEntry {
+  readonly key: Buffer;
+  /** null: absent (deleted, or known absent below). */
+  value: Buffer | null;
+  dirty: boolean;
+  old: Buffer | null;
+  oldKnown: boolean;
+  oldLoading: boolean;
+  timestamp: number;
+  size: number;
+}
+
+export type FlushListener = (entries: readonly CacheFlushEntry<Buffer, Buffer>[]) => void;
+
+export class CachingKeyValueStore extends WrappedBytesStore implements FlushListenable<Buffer, Buffer> {
+  readonly #configuredMaxBytes: number | undefined;
+  #maxBytes = DEFAULT_CACHE_MAX_BYTES;
+  readonly #entries = new Map<string, CacheEntry>();
+  /** Keys of dirty entries, in the order of their last write. */
+  readonly #dirty = new Set<string>();
+  #bytes = 0;
+  #listener: FlushListener | undefined;
+  #sendOldValues = false;
+  #clock: () => number = Date.now;
+
+  constructor(inner: KeyValueBytesStore, maxBytes?: number) {
+    super(inner);
+    this.#configuredMaxBytes = maxBytes;
+  }
+
+  /** Bytes the cache holds, by its estimate; for tests and metrics. */
+  get cachedBytes(): number {
+    return this.#bytes;
+  }
+
+  override async init(context: StateStoreContext): Promise<void> {
+    this.#maxBytes = this.#configuredMaxBytes ?? context.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    this.#clock = context.currentTimestampMs ?? Date.now;
+    await this.inner.init(context);
+  }
+
+  setFlushListener(listener: FlushListener, sendOldValues: boolean): boolean {
+    this.#listener = listener;
+    this.#sendOldValues = sendOldValues;
+    return true;
+  }
+
+  override get(key: Buffer): Awaitable<Buffer | undefined> {
+    const id = keyString(key);
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) {
+      this.#touch(id, entry);
+      return entry.value ?? undefined;
+    }
+    const value = this.inner.get(key);
+    if (!isPromise(value)) return value;
+    return value.then((found) => {
+      if (!this.#entries.has(id)) this.#addClean(id, key, found);
+      return found;
+    });
+  }
+
+  override async getMany(keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {
+    return Promise.all(keys.map((key) => this.get(key)));
+  }
+
+  override put(key: Buffer, value: Buffer | null, timestamp?: number): void {
+    const id = keyString(key);
+    const size = key.length + (value === null ? 0 : value.length) + ENTRY_OVERHEAD;
+    const time = timestamp ?? this.#clock();
+    const entry = this.#entries.get(id);
+    if (entry === undefined) {
+      this.#entries.set(id, { key, value, dirty: true, old: null, oldKnown: false, oldLoading: false, timestamp: time, size });
+      this.#bytes += size;
+    } else {
+      if (!entry.dirty) {
+        entry.old = entry.value;
+        entry.oldKnown = true;
+        entry.dirty = true;
+      }
+      this.#bytes += size - entry.size;
+      entry.size = size;
+      entry.value = value;
+      entry.timestamp = time;
+      this.#touch(id, entry);
+    }
+    this.#dirty.delete(id);
+    this.#dirty.add(id);
+    if (this.#bytes > this.#maxBytes) this.#evict();
+  }
+
+  override range(from?: Buffer, to?: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
+    const overlay = sortedOverlay(this.#dirtyEntries(), from, to);
+    return mergeWithOverlay(overlay, this.inner.range(from, to));
+  }
+
+  override async prefetch(keys: readonly Buffer[]): Promise<void> {
+    const missing: Buffer[] = [];
+    for (const key of keys) if (!this.#entries.has(keyString(key))) missing.push(key);
+    if (missing.length === 0) return;
+    const values = await this.inner.getMany(missing);
+    missing.forEach((key, index) => {
+      const id = keyString(key);
+      if (!this.#entries.has(id)) this.#addClean(id, key, values[index]);
+    });
+    if (this.#bytes > this.#maxBytes) this.#evict();
+  }
+
+  override async restoreBatch(records: ReadonlyArray<RestoreRecord>): Promise<void> {
+    // Restoring writes below the cache: whatever it holds for these keys is stale.
+    for (const record of records) {
+      const id = keyString(record.key);
+      const entry = this.#entries.get(id);
+      if (entry === undefined) continue;
+      this.#entries.delete(id);
+      this.#dirty.delete(id);
+      this.#bytes -= entry.size;
+    }
+    await this.inner.restoreBatch(records);
+  }
+
+  override async flush(): Promise<void> {
+    if (this.#dirty.size > 0) {
+      if (this.#listener !== undefined && this.#sendOldValues) await this.#loadOldValues();
+      const flushed: CacheEntry[] = [];
+      for (const id of this.#dirty) flushed.push(this.#entries.get(id) as CacheEntry);
+      this.#dirty.clear();
+      this.#writeDown(flushed);
+    }
+    await this.inner.flush();
+  }
+
+  override async close(): Promise<void> {
+    if (this.inner.isOpen()) await this.flush();
+    this.#entries.clear();
+    this.#dirty.clear();
+    this.#bytes = 0;
+    await this.inner.close();
+  }
+
+  #touch(id: string, entry: CacheEntry): void {
+    this.#entries.delete(id);
+    this.#entries.set(id, entry);
+  }
+
+  #addClean(id: string, key: Buffer, value: Buffer | undefined): void {
+    const size = key.length + (value === undefined ? 0 : value.length) + ENTRY_OVERHEAD;
+    this.#entries.set(id, { key, value: value ?? null, dirty: false, old: null, oldKnown: false, oldLoading: false, timestamp: 0, size });
+    this.#bytes += size;
+    if (this.#bytes > this.#maxBytes) this.#evict();
+  }
+
+  *#dirtyEntries(): Generator<readonly [string, CacheEntry]> {
+    for (const id of this.#dirty) yield [id, this.#entries.get(id) as CacheEntry];
+  }
+
+  #evict(): void {
+    const needOld = this.#listener !== undefined && this.#sendOldValues;
+    // Evicting a tenth below the bound makes eviction rare: each pass walks the map from its
+    // oldest end, over the holes earlier deletions left, so one entry per put would be slow.
+    const target = this.#maxBytes * EVICT_TO;
+    const evicted: CacheEntry[] = [];
+    for (const [id, entry] of this.#entries) {
+      if (this.#bytes <= target) break;
+      if (entry.dirty) {
+        if (needOld && !entry.oldKnown && !this.#oldValueNow(entry)) continue;
+        this.#dirty.delete(id);
+        evicted.push(entry);
+      }
+      this.#entries.delete(id);
+      this.#bytes -= entry.size;
+    }
+    if (evicted.length > 0) this.#writeDown(evicted);
+  }
+
+  /** Learns the old value if the layer below answers synchronously; otherwise starts the read. */
+  #oldValueNow(entry: CacheEntry): boolean {
+    if (entry.oldLoading) return false;
+    const old = this.inner.get(entry.key);
+    if (!isPromise(old)) {
+      entry.old = old ?? null;
+      entry.oldKnown = true;
+      return true;
+    }
+    entry.oldLoading = true;
+    // Valid while the entry stays dirty: nothing of this key reaches the layer below until then.
+    old.then(
+      (value) => {
+        entry.oldLoading = false;
+        if (entry.dirty && !entry.oldKnown) {
+          entry.old = value ?? null;
+          entry.oldKnown = true;
+        }
+      },
+      () => (entry.oldLoading = false),
+    );
+    return false;
+  }
+
+  async #loadOldValues(): Promise<void> {
+    for (let round = 0; round < OLD_VALUE_ROUNDS; round++) {
+      const unknown: CacheEntry[] = [];
+      for (const id of this.#dirty) {
+        const entry = this.#entries.get(id) as CacheEntry;
+        if (!entry.oldKnown) unknown.push(entry);
+      }
+      if (unknown.length === 0) return;
+      const values = await this.inner.getMany(unknown.map((entry) => entry.key));
+      unknown.forEach((entry, index) => {
+        if (entry.dirty && !entry.oldKnown) {
+          entry.old = values[index] ?? null;
+          entry.oldKnown = true;
+        }
+      });
+    }
+  }
+
+  #writeDown(entries: readonly CacheEntry[]): void {
+    for (const entry of entries) this.inner.put(entry.key, entry.value, entry.timestamp);
+    const listener = this.#listener;
+    if (listener !== undefined) {
+      const sendOld = this.#sendOldValues;
+      listener(entries.map((entry) => ({ key: entry.key, newValue: entry.value ?? undefined, oldValue: sendOld ? (entry.old ?? undefined) : undefined, timestamp: entry.timestamp })));
+    }
+    for (const entry of entries) {
+      entry.dirty = false;
+      entry.old = null;
+      entry.oldKnown = false;
+    }
+  }
+}
