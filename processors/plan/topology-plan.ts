@@ -66,6 +66,11 @@ export interface StorePlan {
   readonly builder: StoreBuilder;
   /** Internal changelog topic name (`<store>-changelog`), or undefined when logging is off. */
   readonly changelogTopic: string | undefined;
+  /**
+   * True when values are `ValueAndTimestamp` (KTable stores). Lets tools show plain values,
+   * as the `TopologyTestDriver`'s `getKeyValueStore` does; absent means false.
+   */
+  readonly timestamped?: boolean;
 }
 
 export interface InternalTopicPlan {
