@@ -1,0 +1,34 @@
+/**
+ * The stream-processing DSL, as Kafka Streams' `org.apache.kafka.streams.kstream`.
+ *
+ * @example
+ * ```ts
+ * import { StreamsBuilder, Consumed, Produced, Materialized } from '../topologies/index.ts';
+ * const builder = new StreamsBuilder();
+ * builder.stream('text', Consumed.with(Serdes.String(), Serdes.String()))
+ *   .flatMapValues((line) => line.split(' '))
+ *   .groupBy((_k, word) => word, Grouped.with(Serdes.String(), Serdes.String()))
+ *   .count(Materialized.as('counts'))
+ *   .toStream()
+ *   .to('counts', Produced.with(Serdes.String(), Serdes.Long()));
+ * ```
+ */
+
+export { StreamsBuilder, type StreamsBuilderOptions } from './streams-builder.ts';
+export { Topology } from './topology.ts';
+export type { NodeDescription, SubtopologyDescription, TopologyDescription } from './compiler/describe.ts';
+export { KStream } from './kstream.ts';
+export { KTable } from './ktable.ts';
+export { KGroupedStream } from './kgrouped-stream.ts';
+export { KGroupedTable } from './kgrouped-table.ts';
+export { BranchedKStream } from './branched-kstream.ts';
+export { Branched } from './options/branched.ts';
+export { Consumed } from './options/consumed.ts';
+export { Produced } from './options/produced.ts';
+export { Grouped } from './options/grouped.ts';
+export { Materialized, type DslStoreType } from './options/materialized.ts';
+export { Named } from './options/named.ts';
+export { Repartitioned } from './options/repartitioned.ts';
+export { keyValue, change } from './functions.ts';
+export type { Aggregator, Change, ForeachAction, Initializer, KeyValue, KeyValueMapper, Predicate, Reducer, ValueMapper } from './functions.ts';
+export { changeSerde } from './graph/change-serde.ts';

@@ -1,0 +1,13 @@
+/**
+ * `KTable.filter` / `filterNot`, as Kafka Streams' `KTableFilter`: a row the predicate
+ * rejects becomes a delete downstream, so the filtered table loses the key.
+ */
+
+import type { ProcessorSupplier } from '../../processors/api/processor.ts';
+import type { Change, Predicate } from '../functions.ts';
+import type { OperatorEnv } from '../graph/nodes.ts';
+import { tableTransform } from './table-transform.ts';
+
+export function tableFilterOperator<K, V>(predicate: Predicate<K, V>, negate: boolean, env: OperatorEnv): ProcessorSupplier<K, Change<V>, K, Change<V>> {
+  return tableTransform<K, V, V>(env, (key, value) => (value !== null && predicate(key, value) !== negate ? value : null));
+}
