@@ -35,3 +35,11 @@ for (const [file, code, allowed] of cases) {
     else assert.equal(messages.length, 1, `expected one layering error, got ${JSON.stringify(messages)}`);
   });
 }
+
+test('lint rejects an import cycle and names its path, but not a cycle of type-only imports', async () => {
+  const withFixtures = new ESLint({ cwd: fileURLToPath(new URL('../../', import.meta.url)), ignore: false });
+  const results = await withFixtures.lintFiles(['test/fixtures/lint/cycle-a.ts', 'test/fixtures/lint/type-only-a.ts']);
+  const cycles = (file: string): string[] => (results.find((r) => r.filePath.endsWith(file))?.messages ?? []).filter((m) => m.ruleId === 'project/no-import-cycle').map((m) => m.message);
+  assert.deepEqual(cycles('cycle-a.ts'), ['Import cycle: test/fixtures/lint/cycle-a.ts → test/fixtures/lint/cycle-b.ts → test/fixtures/lint/cycle-c.ts → test/fixtures/lint/cycle-a.ts']);
+  assert.deepEqual(cycles('type-only-a.ts'), []);
+});
