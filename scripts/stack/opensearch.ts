@@ -12,15 +12,15 @@ import { httpOk } from './health.ts';
 import { findJava } from './java.ts';
 import { copyArtifact, installOnce, unpack } from './maven.ts';
 import type { ServiceDefinition } from './service.ts';
-import { chownTree, ensureTraversable, serviceUser } from './user.ts';
+import { chownTree, makeReachable, serviceCache, serviceHome, serviceUser, type ServiceUser } from './user.ts';
 
-export function opensearchDistDir(config: StackConfig): string {
-  return join(config['cache.dir'], `opensearch-${config['opensearch.version']}`);
+function opensearchDistDir(config: StackConfig, user: ServiceUser | undefined): string {
+  return join(makeReachable(serviceCache(config, user), user), `opensearch-${config['opensearch.version']}`);
 }
 
-async function download(config: StackConfig): Promise<void> {
+async function download(config: StackConfig, dist: string): Promise<void> {
   const version = config['opensearch.version'];
-  await installOnce(opensearchDistDir(config), async (staging, scratch) => {
+  await installOnce(dist, async (staging, scratch) => {
     const archive = await copyArtifact(`org.opensearch.distribution.integ-test-zip:opensearch:${version}:zip`, join(scratch, 'download'));
     const unpacked = join(scratch, 'unpacked');
     await unpack(archive, unpacked);
@@ -38,15 +38,16 @@ export const opensearch: ServiceDefinition = {
   mainPort: (config) => config['opensearch.port'],
   ports: () => ['opensearch.port', 'opensearch.transport.port'],
 
-  async prepare({ config, dir, progress }) {
+  async prepare({ config, progress }) {
     const jdk = findJava({ service: 'opensearch (OpenSearch 2.x)', min: 17, max: 21, configured: config['opensearch.java.home'], envName: 'STACK_OPENSEARCH_JAVA_HOME' });
     const user = await serviceUser(config['service.user']);
-    const dist = opensearchDistDir(config);
+    const dist = opensearchDistDir(config, user);
     if (!existsSync(join(dist, 'bin', 'opensearch'))) {
       progress('downloading…');
-      await download(config);
+      await download(config, dist);
       await chownTree(dist, user);
     }
+    const dir = join(makeReachable(serviceHome(config, user), user), 'opensearch');
     // Config, data, logs and temp files live under the stack home, owned by the user
     // that runs the server; the distribution in the shared cache is only read.
     const conf = join(dir, 'config');
@@ -56,8 +57,6 @@ export const opensearch: ServiceDefinition = {
     if (!existsSync(join(conf, 'jvm.options'))) cpSync(join(dist, 'config'), conf, { recursive: true });
     for (const folder of [data, logs, tmp]) mkdirSync(folder, { recursive: true });
     await chownTree(dir, user);
-    ensureTraversable(config.home, user);
-    ensureTraversable(config['cache.dir'], user);
     const heap = config['opensearch.heap.mb'];
     return {
       command: join(dist, 'bin', 'opensearch'),

@@ -6,7 +6,7 @@
  * as the stack's service user.
  */
 
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -15,7 +15,8 @@ import type { StackConfig } from './config.ts';
 import { postgresAnswers, type PostgresTarget } from './health.ts';
 import { runToLog } from './processes.ts';
 import type { ServiceDefinition } from './service.ts';
-import { chownTree, ensureTraversable, serviceUser } from './user.ts';
+import { installOnce } from './maven.ts';
+import { chownTree, makeReachable, serviceCache, serviceHome, serviceUser, type ServiceUser } from './user.ts';
 
 /** The binaries' folder; the executables find their libraries through RUNPATH $ORIGIN/../lib. */
 export function postgresBinDir(): string {
@@ -29,6 +30,23 @@ export function postgresBinDir(): string {
   const bin = join(dirname(entry), '..', 'native', 'bin');
   if (!existsSync(join(bin, 'postgres'))) throw new KstError('KST_STACK_PREREQUISITE_MISSING', `no postgres binary in ${bin}`, { package: pkg });
   return bin;
+}
+
+/**
+ * The binaries as the server's user can run them: the package's own folder when we run
+ * as ourselves; as root, a copy in the service cache, since node_modules may sit where
+ * the service user cannot go.
+ */
+async function reachableBinDir(config: StackConfig, user: ServiceUser | undefined): Promise<string> {
+  const bin = postgresBinDir();
+  if (user === undefined) return bin;
+  const native = dirname(bin);
+  const { version } = JSON.parse(readFileSync(join(native, '..', 'package.json'), 'utf8')) as { version: string };
+  const copy = join(makeReachable(serviceCache(config, user), user), `postgres-${process.platform}-${process.arch}-${version}`);
+  await installOnce(copy, async (staging) => {
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+  });
+  return join(copy, 'bin');
 }
 
 function target(config: StackConfig, database: string): PostgresTarget {
@@ -64,14 +82,13 @@ export const postgres: ServiceDefinition = {
   mainPort: (config) => config['postgres.port'],
   ports: () => ['postgres.port'],
 
-  async prepare({ config, dir, log, progress }) {
-    const bin = postgresBinDir();
+  async prepare({ config, log, progress }) {
     const user = await serviceUser(config['service.user']);
+    const bin = await reachableBinDir(config, user);
+    const dir = join(makeReachable(serviceHome(config, user), user), 'postgres');
     const data = join(dir, 'data');
     const sockets = join(dir, 'run');
     mkdirSync(sockets, { recursive: true });
-    ensureTraversable(config.home, user);
-    ensureTraversable(bin, user);
     const ids = user === undefined ? {} : { uid: user.uid, gid: user.gid };
     if (!existsSync(join(data, 'PG_VERSION'))) {
       progress('initialising the data folder…');

@@ -5,10 +5,13 @@
  */
 
 import { execFile } from 'node:child_process';
-import { chmodSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { KstError } from '../../common/errors.ts';
+import type { StackConfig } from './config.ts';
 
 const run = promisify(execFile);
 
@@ -60,6 +63,33 @@ export function serviceUser(name: string): Promise<ServiceUser | undefined> {
 export async function chownTree(path: string, user: ServiceUser | undefined): Promise<void> {
   if (user === undefined) return;
   await run('chown', ['-R', `${user.uid}:${user.gid}`, path]);
+}
+
+/**
+ * The folder of a root-refusing server's own files (config, data, logs), one per stack
+ * home. As root, the stack home may sit where the service user cannot go (a clone under
+ * a 0700 temporary folder, or /root), so the files go under the system temp folder,
+ * named after a hash of the home; otherwise they stay under the stack home.
+ */
+export function serviceHome(config: StackConfig, user: ServiceUser | undefined): string {
+  return user === undefined ? config.home : serviceHomeFor(config.home);
+}
+
+/** Where `serviceHome` puts a root-run stack's server files for this stack home. */
+export function serviceHomeFor(home: string): string {
+  return join(tmpdir(), `kstack-${createHash('sha256').update(home).digest('hex').slice(0, 12)}`);
+}
+
+/** Where distributions the service user runs are unpacked; shared by every stack home. */
+export function serviceCache(config: StackConfig, user: ServiceUser | undefined): string {
+  return user === undefined ? config['cache.dir'] : join(tmpdir(), 'kstack-cache');
+}
+
+/** Creates a folder the service user can enter (a root-created folder is otherwise 0700 under mkdtemp parents). */
+export function makeReachable(path: string, user: ServiceUser | undefined): string {
+  mkdirSync(path, { recursive: true, mode: 0o755 });
+  ensureTraversable(path, user);
+  return path;
 }
 
 /**

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive } from '../../../scripts/stack/processes.ts';
 import { isPortFree } from '../../../scripts/stack/ports.ts';
+import { serviceHomeFor } from '../../../scripts/stack/user.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SERVICES = ['kafka', 'registry', 'opensearch', 'postgres'];
@@ -47,6 +48,7 @@ test('up, up again, status, down, status: servers start once, are reused, and ar
     const stopped = await cli('down');
     if (stopped.code !== 0) t.diagnostic(`down failed: ${stopped.stderr}`);
     rmSync(home, { recursive: true, force: true });
+    rmSync(serviceHomeFor(home), { recursive: true, force: true });
   });
 
   for (const port of Object.values(PORTS)) assert.equal(await isPortFree('127.0.0.1', port), true, `port ${port} must be free for this test`);
