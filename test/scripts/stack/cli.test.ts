@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serviceHomeFor } from '../../../scripts/stack/user.ts';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -19,7 +20,10 @@ function cli(args: readonly string[], env: Record<string, string>): Promise<{ co
 
 function tempHome(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'kstack-cli-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(serviceHomeFor(dir), { recursive: true, force: true });
+  });
   return dir;
 }
 
@@ -92,8 +96,10 @@ test('a server that exits during start-up fails `up` with the tail of its log an
   const home = tempHome(t);
   const [port] = await freePorts(1);
   // A data folder from a PostgreSQL version that does not exist: initdb is skipped and the server refuses it.
-  mkdirSync(join(home, 'postgres', 'data'), { recursive: true, mode: 0o700 });
-  writeFileSync(join(home, 'postgres', 'data', 'PG_VERSION'), '99\n');
+  // As root the server's files live in the service home, outside the stack home.
+  const data = join(process.getuid?.() === 0 ? serviceHomeFor(home) : home, 'postgres', 'data');
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+  writeFileSync(join(data, 'PG_VERSION'), '99\n');
   const result = await cli(['up', 'postgres'], { STACK_HOME: home, STACK_POSTGRES_PORT: String(port) });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /KST_STACK_START_FAILED: postgres exited during start-up; last lines of .*postgres\.log/);
