@@ -27,6 +27,7 @@ export {
 export { KafkaConsumer, type KafkaConsumerOptions, type RebalanceListener } from './consumer.ts';
 export { hasProtocolError, toKstError } from './errors.ts';
 export { KafkaProducer } from './producer.ts';
+export { PartitionReader, type PartitionReaderOptions, type StartOffset } from './partition-reader.ts';
 export { headerValue } from './records.ts';
 export { TransactionalProducer, type TransactionState } from './transactional-producer.ts';
 export type {

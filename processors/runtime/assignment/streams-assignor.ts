@@ -1,0 +1,149 @@
+/**
+ * The streams partition assignor, as Kafka Streams' `StreamsPartitionAssignor`, on the
+ * adapter's `Assignor` interface. Every member (stream thread) sends its process id,
+ * query endpoint and owned tasks; the leader lays out the tasks, places active tasks on
+ * processes (balanced by thread count, sticky, state-aware), standbys on other
+ * processes, then each process's tasks on its threads, and gives every member its
+ * tasks, their partitions and the group's host table.
+ *
+ * @example
+ * ```ts
+ * const assignor = createStreamsAssignor({
+ *   processId, endpoint: '10.0.0.7:50051', topology: assignmentTopology(plan, applicationId), numStandbyReplicas: 1,
+ *   ownedTasks: () => ({ active: taskManager.activeIds(), standby: taskManager.standbyIds(), taskOffsetSums: taskManager.offsetSums() }),
+ * });
+ * const consumer = new KafkaConsumer(client, consumerConfig, { assignor, listener: { onPartitionsAssigned: (a) => onTasks(decodeStreamsAssignment(a.userData)) } });
+ * ```
+ */
+
+import type { Assignor, AssignorMember, MemberAssignment, TopicPartition } from '../../kafka/index.ts';
+import { taskIdToString, type TaskId } from '../../api/processor.ts';
+import { encodeStreamsAssignment, type HostInfo, type StreamsAssignment } from './assignment-info.ts';
+import type { AssignmentTopology } from './assignment-topology.ts';
+import { placeStandbys } from './standby-placement.ts';
+import { placeTasks, type PlacementClient } from './sticky-placement.ts';
+import { decodeSubscriptionInfo, encodeSubscriptionInfo, type SubscriptionInfo } from './subscription-info.ts';
+import { layoutTasks, type TaskInfo } from './task-layout.ts';
+
+export interface StreamsAssignorOptions {
+  /** One UUID per KafkaStreams instance (process); its stream threads share it. */
+  readonly processId: string;
+  /** `application.server` "host:port", for interactive queries. */
+  readonly endpoint: string | undefined;
+  readonly topology: AssignmentTopology;
+  readonly numStandbyReplicas: number;
+  /** What this member owns now (and task offset sums of state on disk), sent in its metadata for stickiness. */
+  readonly ownedTasks: () => { readonly active: readonly TaskId[]; readonly standby: readonly TaskId[]; readonly taskOffsetSums?: ReadonlyMap<string, bigint> };
+  /** Where the leader reports what it could not do (standbys without a process); console.warn by default. */
+  readonly log?: (message: string) => void;
+}
+
+export const STREAMS_ASSIGNOR_NAME = 'kst-streams';
+
+interface Process {
+  readonly processId: string;
+  readonly endpoint: string | undefined;
+  readonly members: ReadonlyArray<{ readonly memberId: string; readonly info: SubscriptionInfo }>;
+}
+
+const keysOf = (tasks: readonly TaskId[]): Set<string> => new Set(tasks.map(taskIdToString));
+
+export function createStreamsAssignor(options: StreamsAssignorOptions): Assignor {
+  const log = options.log ?? ((message: string) => console.warn(`[streams-assignor] ${message}`));
+  return {
+    name: STREAMS_ASSIGNOR_NAME,
+    version: 1,
+    metadata() {
+      const owned = options.ownedTasks();
+      return encodeSubscriptionInfo({
+        processId: options.processId,
+        endpoint: options.endpoint,
+        activeTasks: owned.active,
+        standbyTasks: owned.standby,
+        taskOffsetSums: owned.taskOffsetSums ?? new Map(),
+      });
+    },
+    assign(context) {
+      const layout = layoutTasks(options.topology, context.partitionCounts);
+      if (!layout.ok) {
+        log(`assignment failed (error ${layout.errorCode}): ${layout.errorMessage}`);
+        const userData = encodeStreamsAssignment({ activeTasks: new Map(), standbyTasks: new Map(), hosts: [], errorCode: layout.errorCode, errorMessage: layout.errorMessage });
+        return new Map(context.members.map((m) => [m.memberId, { partitions: [], userData }]));
+      }
+      return assignTasks(layout.tasks, groupProcesses(context.members), options.numStandbyReplicas, log);
+    },
+  };
+}
+
+function groupProcesses(members: readonly AssignorMember[]): Process[] {
+  const byId = new Map<string, Array<{ memberId: string; info: SubscriptionInfo }>>();
+  for (const member of members) {
+    const info = decodeSubscriptionInfo(member.metadata);
+    const list = byId.get(info.processId) ?? [];
+    list.push({ memberId: member.memberId, info });
+    byId.set(info.processId, list);
+  }
+  return [...byId].sort(([a], [b]) => (a < b ? -1 : 1)).map(([processId, list]) => ({
+    processId,
+    endpoint: list.find((m) => m.info.endpoint !== undefined)?.info.endpoint,
+    members: list,
+  }));
+}
+
+/** A process as a placement client: its threads' ownership united, the best state reported. */
+function processClient(process: Process): PlacementClient {
+  const previousActive = new Set<string>();
+  const previousStandby = new Set<string>();
+  const offsetSums = new Map<string, bigint>();
+  for (const { info } of process.members) {
+    for (const key of keysOf(info.activeTasks)) previousActive.add(key);
+    for (const key of keysOf(info.standbyTasks)) previousStandby.add(key);
+    for (const [key, sum] of info.taskOffsetSums) if (!(sum <= (offsetSums.get(key) ?? -1n))) offsetSums.set(key, sum);
+  }
+  return { id: process.processId, capacity: process.members.length, previousActive, previousStandby, offsetSums };
+}
+
+/** A thread as a placement client: stickiness to the very member that ran the task. */
+function memberClient(member: Process['members'][number], asStandby: boolean): PlacementClient {
+  const active = keysOf(member.info.activeTasks);
+  const standby = keysOf(member.info.standbyTasks);
+  return { id: member.memberId, capacity: 1, previousActive: asStandby ? standby : active, previousStandby: asStandby ? active : standby, offsetSums: new Map() };
+}
+
+function assignTasks(tasks: readonly TaskInfo[], processes: readonly Process[], replicas: number, log: (message: string) => void): Map<string, MemberAssignment> {
+  const byKey = new Map(tasks.map((t) => [t.key, t]));
+  const placement = tasks.map((t) => ({ key: t.key, group: t.id.subtopology, index: t.id.partition }));
+  const clients = processes.map(processClient);
+  const activeByProcess = placeTasks(placement, clients);
+  const activeOwner = new Map<string, string>();
+  for (const [processId, keys] of activeByProcess) for (const key of keys) activeOwner.set(key, processId);
+  const stateful = placement.filter((t) => byKey.get(t.key)?.stateful === true);
+  const { standbys: standbyByProcess, unplaced } = placeStandbys(stateful, activeOwner, clients, replicas);
+  if (unplaced > 0) log(`${unplaced} standby replica(s) not placed: ${processes.length} process(es) cannot hold ${replicas} standby(s) of each task apart from its active`);
+
+  const partitionsOf = (keys: readonly string[]): TopicPartition[] => keys.flatMap((key) => byKey.get(key)?.partitions ?? []);
+  const hosts: HostInfo[] = processes.filter((p) => p.endpoint !== undefined).map((p) => ({
+    endpoint: p.endpoint as string,
+    processId: p.processId,
+    activePartitions: partitionsOf(activeByProcess.get(p.processId) ?? []),
+    standbyPartitions: partitionsOf(standbyByProcess.get(p.processId) ?? []),
+  }));
+
+  const out = new Map<string, MemberAssignment>();
+  for (const process of processes) {
+    const toPlacement = (keys: readonly string[]) => placement.filter((t) => keys.includes(t.key));
+    const activeByMember = placeTasks(toPlacement(activeByProcess.get(process.processId) ?? []), process.members.map((m) => memberClient(m, false)));
+    const standbyByMember = placeTasks(toPlacement(standbyByProcess.get(process.processId) ?? []), process.members.map((m) => memberClient(m, true)));
+    for (const { memberId } of process.members) {
+      const active = activeByMember.get(memberId) ?? [];
+      const assignment: StreamsAssignment = {
+        activeTasks: new Map(active.map((key) => [key, byKey.get(key)?.partitions ?? []])),
+        standbyTasks: new Map((standbyByMember.get(memberId) ?? []).map((key) => [key, byKey.get(key)?.partitions ?? []])),
+        hosts,
+        errorCode: 0,
+      };
+      out.set(memberId, { partitions: partitionsOf(active), userData: encodeStreamsAssignment(assignment) });
+    }
+  }
+  return out;
+}
