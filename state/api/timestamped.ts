@@ -4,6 +4,7 @@
  * timestamp followed by the value bytes.
  */
 
+import type { Awaitable } from '../../common/awaitable.ts';
 import type { KeyValueStore } from './key-value-store.ts';
 
 export interface ValueAndTimestamp<V> {
@@ -26,9 +27,10 @@ export interface CacheFlushEntry<K, V> {
 /**
  * A store whose caching layer can tell the DSL what it flushes: KTables forward their
  * changes from here, so that many updates of one key between commits leave as one record
- * (Kafka Streams' record cache). Returns false when the store has no cache, in which
+ * (Kafka Streams' record cache). The cache awaits what the listener returns before the
+ * flush completes, so a downstream that had to wait keeps its order. Returns false when the store has no cache, in which
  * case the caller forwards every change itself.
  */
 export interface FlushListenable<K, V> {
-  setFlushListener(listener: (entries: readonly CacheFlushEntry<K, V>[]) => void, sendOldValues: boolean): boolean;
+  setFlushListener(listener: (entries: readonly CacheFlushEntry<K, V>[]) => Awaitable<void>, sendOldValues: boolean): boolean;
 }

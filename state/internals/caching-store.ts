@@ -46,7 +46,7 @@ interface CacheEntry {
   size: number;
 }
 
-export type FlushListener = (entries: readonly CacheFlushEntry<Buffer, Buffer>[]) => void;
+export type FlushListener = (entries: readonly CacheFlushEntry<Buffer, Buffer>[]) => Awaitable<void>;
 
 export class CachingKeyValueStore extends WrappedBytesStore implements FlushListenable<Buffer, Buffer> {
   readonly #configuredMaxBytes: number | undefined;
@@ -56,6 +56,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
   readonly #dirty = new Set<string>();
   #bytes = 0;
   #listener: FlushListener | undefined;
+  #pendingEmits: Promise<void>[] = [];
   #sendOldValues = false;
   #clock: () => number = Date.now;
 
@@ -161,8 +162,12 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
       const flushed: CacheEntry[] = [];
       for (const id of this.#dirty) flushed.push(this.#entries.get(id) as CacheEntry);
       this.#dirty.clear();
-      this.#writeDown(flushed);
+      await this.#writeDown(flushed);
     }
+    // Emissions of evictions whose downstream went asynchronous finish before the commit.
+    const pending = this.#pendingEmits;
+    this.#pendingEmits = [];
+    await Promise.all(pending);
     await this.inner.flush();
   }
 
@@ -206,7 +211,10 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
       this.#entries.delete(id);
       this.#bytes -= entry.size;
     }
-    if (evicted.length > 0) this.#writeDown(evicted);
+    if (evicted.length > 0) {
+      const emitted = this.#writeDown(evicted);
+      if (emitted instanceof Promise) this.#pendingEmits.push(emitted);
+    }
   }
 
   /** Learns the old value if the layer below answers synchronously; otherwise starts the read. */
@@ -251,17 +259,20 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     }
   }
 
-  #writeDown(entries: readonly CacheEntry[]): void {
+  /** Writes entries to the layer below and hands them to the flush listener, returning what it returned. */
+  #writeDown(entries: readonly CacheEntry[]): Awaitable<void> {
     for (const entry of entries) this.inner.put(entry.key, entry.value, entry.timestamp);
     const listener = this.#listener;
+    let emitted: Awaitable<void> = undefined;
     if (listener !== undefined) {
       const sendOld = this.#sendOldValues;
-      listener(entries.map((entry) => ({ key: entry.key, newValue: entry.value ?? undefined, oldValue: sendOld ? (entry.old ?? undefined) : undefined, timestamp: entry.timestamp })));
+      emitted = listener(entries.map((entry) => ({ key: entry.key, newValue: entry.value ?? undefined, oldValue: sendOld ? (entry.old ?? undefined) : undefined, timestamp: entry.timestamp })));
     }
     for (const entry of entries) {
       entry.dirty = false;
       entry.old = null;
       entry.oldKnown = false;
     }
+    return emitted;
   }
 }

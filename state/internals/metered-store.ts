@@ -142,12 +142,11 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, FlushLis
     metrics.observe('restore', start);
   }
 
-  setFlushListener(listener: (entries: readonly CacheFlushEntry<K, V>[]) => void, sendOldValues: boolean): boolean {
+  setFlushListener(listener: (entries: readonly CacheFlushEntry<K, V>[]) => Awaitable<void>, sendOldValues: boolean): boolean {
     const cache = this.#inner as Partial<FlushListenable<Buffer, Buffer>>;
     if (typeof cache.setFlushListener !== 'function') return false;
-    return cache.setFlushListener((entries) => {
-      listener(entries.map((entry) => ({ key: this.#key(entry.key), newValue: this.#value(entry.newValue), oldValue: this.#value(entry.oldValue), timestamp: entry.timestamp })));
-    }, sendOldValues);
+    return cache.setFlushListener((entries) =>
+      listener(entries.map((entry) => ({ key: this.#key(entry.key), newValue: this.#value(entry.newValue), oldValue: this.#value(entry.oldValue), timestamp: entry.timestamp }))), sendOldValues);
   }
 
   async flush(): Promise<void> {

@@ -28,7 +28,9 @@ for (const [backend, supplier] of BACKENDS) {
         .withCachingEnabled(maxBytes === undefined ? {} : { maxBytes })
         .build();
       await built.init(context);
-      assert.equal(built.setFlushListener((entries) => flushed.push(...entries), sendOldValues), true);
+      assert.equal(built.setFlushListener((entries) => {
+        flushed.push(...entries);
+      }, sendOldValues), true);
       return built;
     };
 
@@ -157,6 +159,26 @@ for (const [backend, supplier] of BACKENDS) {
     });
   });
 }
+
+test('flush waits for a flush listener that answers with a promise', async () => {
+  const dir = tempDir();
+  try {
+    const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('slow'), Serdes.String(), Serdes.String()).withCachingEnabled().build();
+    await store.init(testContext(dir.path));
+    const events: string[] = [];
+    store.setFlushListener(async (entries) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      events.push(`emitted ${entries.map((entry) => entry.key).join(',')}`);
+    }, false);
+    store.put('a', '1');
+    await store.flush();
+    events.push('flushed');
+    assert.deepEqual(events, ['emitted a', 'flushed']);
+    await store.close();
+  } finally {
+    dir.remove();
+  }
+});
 
 test('setFlushListener says false when the store has no cache', async () => {
   const dir = tempDir();
