@@ -27,6 +27,8 @@ for (const storeType of ['in_memory', 'rocksdb'] as const satisfies readonly Dsl
       assert.deepEqual(Object.fromEntries(counts), { hello: 2, kafka: 1, streams: 2 });
       const store = driver.getTimestampedKeyValueStore<string, number>('counts-store');
       assert.deepEqual(await store.get('hello'), { value: 2, timestamp: 2 });
+      // As Kafka's driver: the plain key-value view of a DSL store gives the values alone.
+      assert.equal(await driver.getKeyValueStore<string, number>('counts-store').get('hello'), 2);
     } finally {
       await driver.close();
     }

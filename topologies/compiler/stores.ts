@@ -28,5 +28,7 @@ export function storePlan(spec: StoreSpec, defaults: GraphDefaults): StorePlan {
     name: spec.name,
     builder,
     changelogTopic: builder.loggingEnabled ? changelogTopicName(spec.name) : undefined,
+    // DSL stores keep ValueAndTimestamp; queries and the test driver unwrap them.
+    timestamped: spec.kind === 'dsl',
   });
 }
