@@ -66,9 +66,7 @@ export const ERROR_CODES = {
   KST_TOPOLOGY_INVALID: { recovery: 'fix-config', summary: 'The DSL graph cannot be compiled: no source, an empty topic list, a stream from another builder, or an invalid option.' },
   KST_STREAMS_SOURCE_TOPIC_MISSING: { recovery: 'fix-config', summary: 'A topic the topology reads does not exist on the cluster; create it before starting the streams client.' },
   KST_STREAMS_COPARTITION_MISMATCH: { recovery: 'fix-config', summary: 'Topics that must be co-partitioned (joined, co-grouped) have different partition counts.' },
-  KST_STREAMS_TASK_CORRUPTED: { recovery: 'restart', summary: 'A task\'s state may hold writes of an aborted transaction; its state is wiped and restored from the changelog, its input rewound to the last commit.' },
   KST_STREAMS_THREAD_FAILED: { recovery: 'restart', summary: 'A stream thread (or the worker thread running it) stopped on an error; the uncaught exception handler decides what happens next.' },
-  KST_STREAMS_SHUTDOWN_REQUESTED: { recovery: 'fatal', summary: 'A member of the application asked every instance to shut down (uncaught exception handler answered SHUTDOWN_APPLICATION).' },
   KST_STREAMS_ASSIGNMENT_FAILED: { recovery: 'fix-config', summary: 'The group leader could not assign tasks: a source topic is missing, or co-partitioned topics have different partition counts; the client shuts down.' },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -1,0 +1,296 @@
+/**
+ * `KafkaStreams`, the client that runs a topology against Kafka, as Kafka Streams'
+ * `KafkaStreams`: it prepares the internal topics, runs `num.stream.threads` stream
+ * threads (in this thread when there is one, on worker threads otherwise), keeps the
+ * client lifecycle (`ClientState`) from their states, applies the uncaught exception
+ * handler when one dies, and answers metadata from the group's assignment.
+ *
+ * This file is the client's coordinator, and larger than the usual unit for it.
+ *
+ * @example
+ * ```ts
+ * const streams = new KafkaStreams(builder.build(), {
+ *   'application.id': 'wordcount',
+ *   'bootstrap.servers': '127.0.0.1:9092',
+ *   'processing.guarantee': 'exactly_once_v2',
+ * });
+ * streams.setStateListener((next, previous) => console.log(`${previous} → ${next}`));
+ * await streams.start();
+ * // ...
+ * await streams.close({ timeoutMs: 30_000 });
+ * ```
+ */
+
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KstError } from '../../common/errors.ts';
+import { KafkaAdmin, kafkaClientConfig } from '../kafka/index.ts';
+import type { TopologyPlan } from '../plan/topology-plan.ts';
+import { assignmentTopology, type HostInfo } from '../runtime/assignment/index.ts';
+import { brokerTopicName } from '../runtime/index.ts';
+import type { StateRestoreListener } from '../runtime/restoration/index.ts';
+import type { ThreadSettings } from '../runtime/thread/thread-config.ts';
+import type { ThreadState } from '../runtime/thread/thread-state.ts';
+import { isRebalancing } from '../runtime/thread/thread-state.ts';
+import { ClientStateMachine, type ClientState, type StateListener } from './client-state.ts';
+import { prepareTopics } from './internal-topics.ts';
+import { StreamsRegistry } from './metrics.ts';
+import { loadProcessId } from './process-id.ts';
+import { parseStreamsConfig, type StreamsConfig, type StreamsConfigInput } from './streams-config.ts';
+import { streamsMetadata, type StreamsMetadata, type ThreadMetadata } from './streams-metadata.ts';
+import { LocalThreadHandle, WorkerThreadHandle, type ThreadHandle, type ThreadHandleOptions } from './thread-handles.ts';
+import { isModuleSpec, loadTopologyModule, normalizeModule, planOf, type TopologySource } from './topology-source.ts';
+import type { TopologyModule } from './worker-messages.ts';
+
+export type { ClientState, StateListener } from './client-state.ts';
+
+/** What to do when a stream thread dies of an error (KIP-671). */
+export type StreamThreadExceptionResponse = 'REPLACE_THREAD' | 'SHUTDOWN_CLIENT' | 'SHUTDOWN_APPLICATION';
+export type UncaughtExceptionHandler = (error: Error) => StreamThreadExceptionResponse;
+
+const LAG_INTERVAL_MS = 30_000;
+
+export class KafkaStreams {
+  /** The client's prom-client registry: every thread's metrics, labelled by application id, thread and task. */
+  readonly metricsRegistry: StreamsRegistry = new StreamsRegistry();
+  readonly #config: StreamsConfig;
+  readonly #module: TopologyModule | undefined;
+  readonly #machine: ClientStateMachine;
+  #plan: TopologyPlan | undefined;
+  #stateListener: StateListener | undefined;
+  #exceptionHandler: UncaughtExceptionHandler = () => 'SHUTDOWN_CLIENT';
+  #restoreListener: StateRestoreListener | undefined;
+  #threads: ThreadHandle[] = [];
+  #hosts: readonly HostInfo[] = [];
+  #processId: string | undefined;
+  #partitionCounts: ReadonlyMap<string, number> = new Map();
+  #lastError: Error | undefined;
+  #closing: Promise<boolean> | undefined;
+  #erroring: Promise<void> | undefined;
+
+  constructor(topology: TopologySource, config: StreamsConfigInput) {
+    this.#config = parseStreamsConfig(config as Readonly<Record<string, unknown>>);
+    if (isModuleSpec(topology)) {
+      this.#module = normalizeModule(topology);
+    } else {
+      this.#plan = planOf(topology);
+      if (this.#config['num.stream.threads'] > 1) {
+        throw new KstError('KST_CONFIG_INVALID', `config "num.stream.threads" is ${this.#config['num.stream.threads']}: more than one stream thread runs each on a worker thread, which must build the topology itself; pass { module, exportName } naming a module that exports a function building it, instead of a Topology`, { key: 'num.stream.threads', value: this.#config['num.stream.threads'] });
+      }
+    }
+    this.#machine = new ClientStateMachine((next, previous) => this.#stateListener?.(next, previous));
+  }
+
+  get state(): ClientState {
+    return this.#machine.state;
+  }
+
+  /** The error that put the client into ERROR (or was reported last by a thread). */
+  get lastError(): Error | undefined {
+    return this.#lastError;
+  }
+
+  setStateListener(listener: StateListener): void {
+    this.#stateListener = listener;
+  }
+
+  /** Decides what happens when a stream thread dies; `SHUTDOWN_CLIENT` by default. */
+  setUncaughtExceptionHandler(handler: UncaughtExceptionHandler): void {
+    this.#exceptionHandler = handler;
+  }
+
+  /** Told about every store restoration; set before `start()`. */
+  setGlobalStateRestoreListener(listener: StateRestoreListener): void {
+    this.#requireCreated('set a restore listener');
+    this.#restoreListener = listener;
+  }
+
+  /**
+   * Prepares internal topics and starts the stream threads. Resolves once they run
+   * (state REBALANCING, then RUNNING when every thread has its tasks restored); rejects,
+   * leaving the client in ERROR, when a source topic is missing or setup fails.
+   */
+  async start(): Promise<void> {
+    this.#requireCreated('start');
+    const config = this.#config;
+    const applicationId = config['application.id'];
+    try {
+      this.#plan ??= await loadTopologyModule(this.#module as TopologyModule);
+      const plan = this.#plan;
+      assignmentTopology(plan, applicationId);
+      const admin = new KafkaAdmin(kafkaClientConfig.parse({
+        'bootstrap.servers': config['bootstrap.servers'],
+        'client.id': `${applicationId}-admin`,
+        'request.timeout.ms': config['request.timeout.ms'],
+        retries: config.retries,
+        'retry.backoff.ms': config['retry.backoff.ms'],
+      }));
+      try {
+        this.#partitionCounts = await prepareTopics(admin, plan, {
+          applicationId,
+          replicationFactor: config['replication.factor'],
+          deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
+        });
+      } finally {
+        await admin.close().catch(() => undefined);
+      }
+      this.#processId = await loadProcessId(config['state.dir'], applicationId);
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.#lastError = failure;
+      this.#machine.to('PENDING_ERROR');
+      this.#machine.to('ERROR');
+      throw failure;
+    }
+    if (this.#machine.state !== 'CREATED') return; // closed meanwhile
+    this.#machine.to('REBALANCING');
+    for (let index = 1; index <= config['num.stream.threads']; index++) this.#startThread(index);
+  }
+
+  /**
+   * Stops every thread: final commit, checkpoints written, group left. Resolves true when
+   * that finished within `timeoutMs`, false otherwise (workers are then terminated).
+   */
+  close(options: { readonly timeoutMs?: number } = {}): Promise<boolean> {
+    if (this.#closing !== undefined) return this.#closing;
+    const state = this.#machine.state;
+    if (state === 'NOT_RUNNING' || state === 'ERROR' || state === 'PENDING_ERROR') {
+      this.#closing = (this.#erroring ?? Promise.resolve()).then(() => true);
+      return this.#closing;
+    }
+    this.#machine.to('PENDING_SHUTDOWN');
+    this.#closing = this.#stopThreads(options.timeoutMs ?? Number.MAX_SAFE_INTEGER).then((inTime) => {
+      this.#machine.to('NOT_RUNNING');
+      return inTime;
+    });
+    return this.#closing;
+  }
+
+  /** Deletes this application's local state (`<state.dir>/<application.id>`); only while not running. */
+  async cleanUp(): Promise<void> {
+    const state = this.#machine.state;
+    if (state !== 'CREATED' && state !== 'NOT_RUNNING' && state !== 'ERROR') {
+      throw new KstError('KST_ILLEGAL_STATE_TRANSITION', `cleanUp() needs the client CREATED, NOT_RUNNING or ERROR, but it is ${state}`, { state });
+    }
+    await rm(join(this.#config['state.dir'], this.#config['application.id']), { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  /** The local stream threads with their tasks, from their latest assignment. */
+  localThreadsMetadata(): ThreadMetadata[] {
+    return this.#threads.map((thread) => thread.metadata());
+  }
+
+  /** Every instance of the application that has an `application.server`, with what it hosts. */
+  metadataForAllStreamsClients(): StreamsMetadata[] {
+    const applicationId = this.#config['application.id'];
+    const repartition = new Set((this.#plan?.internalTopics ?? []).filter((t) => t.kind === 'repartition').map((t) => t.name));
+    return streamsMetadata(this.#hosts, this.#plan, (topic) => brokerTopicName(applicationId, topic, repartition.has(topic)));
+  }
+
+  #startThread(index: number): void {
+    const options: ThreadHandleOptions = {
+      settings: this.#settings(index),
+      restoreListener: this.#restoreListener,
+      events: {
+        onStateChange: () => this.#updateState(),
+        onAssignment: (_handle, assignment) => {
+          this.#hosts = assignment.hosts;
+        },
+      },
+    };
+    let handle: ThreadHandle;
+    if (this.#config['num.stream.threads'] === 1) {
+      handle = new LocalThreadHandle(options, this.#plan as TopologyPlan, this.metricsRegistry);
+    } else {
+      const worker = new WorkerThreadHandle(options, this.#module as TopologyModule);
+      const removeRemote = this.metricsRegistry.addRemote(() => worker.metrics());
+      void worker.done.then(removeRemote);
+      handle = worker;
+    }
+    this.#threads[index - 1] = handle;
+    void handle.done.then((error) => this.#onThreadDone(handle, error));
+    handle.start();
+  }
+
+  #settings(index: number): ThreadSettings {
+    const config = this.#config;
+    const applicationId = config['application.id'];
+    const processId = this.#processId as string;
+    const threads = config['num.stream.threads'];
+    return {
+      applicationId,
+      processId,
+      threadIndex: index,
+      threadCount: threads,
+      bootstrapServers: config['bootstrap.servers'],
+      clientIdPrefix: config['client.id'] || `${applicationId}-${processId}`,
+      exactlyOnce: config['processing.guarantee'] === 'exactly_once_v2',
+      commitIntervalMs: config['commit.interval.ms'],
+      stateDir: config['state.dir'],
+      endpoint: config['application.server'] || undefined,
+      numStandbyReplicas: config['num.standby.replicas'],
+      cacheMaxBytes: Math.floor(config['cache.max.bytes.buffering'] / threads),
+      deserializationHandler: config['default.deserialization.exception.handler'],
+      processingHandler: config['processing.exception.handler'],
+      productionHandler: config['production.exception.handler'],
+      deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
+      maxPollRecords: config['max.poll.records'],
+      pollMs: config['poll.ms'],
+      sessionTimeoutMs: config['session.timeout.ms'],
+      heartbeatIntervalMs: config['heartbeat.interval.ms'],
+      maxPollIntervalMs: config['max.poll.interval.ms'],
+      autoOffsetReset: config['auto.offset.reset'],
+      requestTimeoutMs: config['request.timeout.ms'],
+      retries: config.retries,
+      retryBackoffMs: config['retry.backoff.ms'],
+      producerBatchRecords: config['producer.batch.records'],
+      partitionCounts: this.#partitionCounts,
+      lagIntervalMs: LAG_INTERVAL_MS,
+    };
+  }
+
+  /** RUNNING when every live thread runs; REBALANCING while any joins or restores. */
+  #updateState(): void {
+    if (this.#machine.stopping || this.#machine.state === 'CREATED') return;
+    const states: ThreadState[] = this.#threads.map((t) => t.state).filter((s) => s !== 'DEAD' && s !== 'PENDING_SHUTDOWN');
+    if (states.length === 0) return;
+    if (states.every((s) => s === 'RUNNING')) this.#machine.tryTo('RUNNING');
+    else if (states.some(isRebalancing)) this.#machine.tryTo('REBALANCING');
+  }
+
+  #onThreadDone(handle: ThreadHandle, error: Error | undefined): void {
+    if (this.#machine.stopping) return;
+    const failure = error ?? new KstError('KST_STREAMS_THREAD_FAILED', `stream thread ${handle.name} stopped unexpectedly`, { thread: handle.name });
+    this.#lastError = failure;
+    let response: StreamThreadExceptionResponse;
+    try {
+      response = this.#exceptionHandler(failure);
+    } catch {
+      response = 'SHUTDOWN_CLIENT';
+    }
+    if (response === 'REPLACE_THREAD' && this.#threads[handle.index - 1] === handle) {
+      console.warn(`kstreams: replacing stream thread ${handle.name} after: ${failure.message}`);
+      this.#startThread(handle.index);
+      this.#updateState();
+      return;
+    }
+    this.#machine.to('PENDING_ERROR');
+    this.#erroring = this.#stopThreads(Number.MAX_SAFE_INTEGER).then(() => this.#machine.to('ERROR'));
+  }
+
+  async #stopThreads(timeoutMs: number): Promise<boolean> {
+    const threads = this.#threads;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.min(timeoutMs, 2_147_483_647))));
+    const inTime = await Promise.race([Promise.all(threads.map((t) => t.close())).then(() => true), timedOut]);
+    clearTimeout(timer);
+    if (!inTime) for (const thread of threads) if (thread instanceof WorkerThreadHandle) await thread.terminate();
+    return inTime;
+  }
+
+  #requireCreated(action: string): void {
+    if (this.#machine.state !== 'CREATED') {
+      throw new KstError('KST_ILLEGAL_STATE_TRANSITION', `cannot ${action}: the streams client is ${this.#machine.state} (only CREATED allows it)`, { state: this.#machine.state, action });
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The streams client's settings, named as Kafka Streams names them so operators carry
+ * their habits over. Options go through visible stages: the user's object → defaults
+ * that depend on other keys (`commit.interval.ms` on the guarantee) filled in → parsed
+ * and frozen by one schema (`streamsConfig`), which also documents every key. Invalid
+ * input fails in the `KafkaStreams` constructor with `KST_CONFIG_INVALID` naming the key.
+ *
+ * @example
+ * ```ts
+ * const config = parseStreamsConfig({ 'application.id': 'wordcount', 'bootstrap.servers': '127.0.0.1:9092', 'processing.guarantee': 'exactly_once_v2' });
+ * config['commit.interval.ms']; // 100, Kafka's default under exactly-once
+ * ```
+ */
+
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig, integer, list, oneOf, string, type ConfigOf, type Field } from '../../common/config.ts';
+import { KstError } from '../../common/errors.ts';
+
+export const PROCESSING_GUARANTEES = ['at_least_once', 'exactly_once_v2'] as const;
+export type ProcessingGuarantee = (typeof PROCESSING_GUARANTEES)[number];
+
+const HANDLERS = ['log-and-fail', 'log-and-continue'] as const;
+const PRODUCTION_HANDLERS = ['default', 'log-and-continue'] as const;
+const NAME = /^[a-zA-Z0-9._-]+$/;
+
+/** A string key that may be left out: '' stands for "not set" (the schema treats a missing default as required). */
+function optionalString(pattern: RegExp, doc: string): Field<string> {
+  return Object.freeze({
+    kind: 'string',
+    doc,
+    default: '',
+    convert: (raw: unknown, key: string): string => {
+      if (typeof raw !== 'string' || (raw !== '' && !pattern.test(raw))) {
+        throw new KstError('KST_CONFIG_INVALID', `config "${key}" must be a string matching ${pattern} (got ${JSON.stringify(raw)})`, { key, value: raw });
+      }
+      return raw;
+    },
+  });
+}
+
+/** Kafka's defaults: a commit every 30 s at least once, every 100 ms under exactly-once (it bounds end-to-end latency). */
+export const DEFAULT_COMMIT_INTERVAL_MS: Readonly<Record<ProcessingGuarantee, number>> = Object.freeze({ at_least_once: 30_000, exactly_once_v2: 100 });
+
+export const streamsConfig = defineConfig({
+  'application.id': string({ pattern: NAME, doc: 'Names the application: the consumer group id, the prefix of internal topics and transactional ids, the folder under state.dir.' }),
+  'bootstrap.servers': list({ doc: 'Brokers to bootstrap from, as host:port.' }),
+  'processing.guarantee': oneOf(PROCESSING_GUARANTEES, { default: 'at_least_once', doc: 'exactly_once_v2: one transactional producer per thread, offsets committed in the transaction, read_committed consumers.' }),
+  'num.stream.threads': integer({ default: 1, min: 1, max: 256, doc: 'Stream threads of this client; more than one runs each on a worker thread and needs the topology as a module.' }),
+  'commit.interval.ms': integer({ default: DEFAULT_COMMIT_INTERVAL_MS.at_least_once, min: 0, doc: 'How often offsets are committed (and stores flushed); 30000 at_least_once, 100 exactly_once_v2 when not set.' }),
+  'state.dir': string({ default: join(tmpdir(), 'kafka-streams'), doc: 'Root folder of local state: <state.dir>/<application.id>/<taskId>/<store>.' }),
+  'application.server': optionalString(/^[^\s:]+:\d{1,5}$/, 'host:port where this instance answers interactive queries, shared with the group.'),
+  'num.standby.replicas': integer({ default: 0, min: 0, doc: 'Standby copies of each stateful task kept warm on other instances.' }),
+  'cache.max.bytes.buffering': integer({ default: 10_485_760, min: 0, doc: 'Record cache of all threads together, shared by their stores; 0 disables caching.' }),
+  'replication.factor': integer({ default: -1, min: -1, doc: 'Replication factor of internal topics; -1 takes the broker default.' }),
+  'default.deserialization.exception.handler': oneOf(HANDLERS, { default: 'log-and-fail', doc: 'What to do with a record that does not deserialize.' }),
+  'processing.exception.handler': oneOf(HANDLERS, { default: 'log-and-fail', doc: 'What to do when a processor, punctuator or sink throws (KIP-1033).' }),
+  'production.exception.handler': oneOf(PRODUCTION_HANDLERS, { default: 'default', doc: 'What to do when sending output fails: default fails the thread; log-and-continue drops the batch (at_least_once only).' }),
+  'errors.dead.letter.queue.topic.name': optionalString(NAME, 'Topic that receives records a handler skipped, with error headers (KIP-1034).'),
+  'max.poll.records': integer({ default: 1000, min: 1, doc: 'Most records handed to the tasks in one processing round; a larger fetch is processed in slices.' }),
+  'poll.ms': integer({ default: 100, min: 0, doc: 'How long a poll waits for data when there is none.' }),
+  'session.timeout.ms': integer({ default: 45_000, min: 1_000, doc: 'A member not heard from for this long leaves the group.' }),
+  'heartbeat.interval.ms': integer({ default: 3_000, min: 100, doc: 'Heartbeat period of the group members.' }),
+  'max.poll.interval.ms': integer({ default: 300_000, min: 1_000, doc: 'How long a rebalance waits for members to rejoin (and finish committing).' }),
+  'auto.offset.reset': oneOf(['earliest', 'latest', 'none'] as const, { default: 'earliest', doc: 'Where to start a partition without a committed offset.' }),
+  'client.id': optionalString(NAME, 'Prefix of the Kafka client ids; derived from application.id and the process id when not set.'),
+  'request.timeout.ms': integer({ default: 30_000, min: 100, doc: 'How long one Kafka request may take; also the transaction timeout.' }),
+  retries: integer({ default: 10, min: 0, doc: 'Retries of a retriable Kafka request.' }),
+  'retry.backoff.ms': integer({ default: 200, min: 0, doc: 'Pause between two retries.' }),
+  'producer.batch.records': integer({ default: 5_000, min: 1, doc: 'Buffered output records that trigger a send before the commit (every send is still one batched request).' }),
+});
+
+export type StreamsConfig = ConfigOf<typeof streamsConfig.fields>;
+
+/** What users pass: every key optional but the two required ones; values may be strings, as from env or files. */
+export type StreamsConfigInput = {
+  readonly 'application.id': string;
+  readonly 'bootstrap.servers': string | readonly string[];
+  readonly 'processing.guarantee'?: ProcessingGuarantee;
+} & { readonly [K in Exclude<keyof StreamsConfig, 'application.id' | 'bootstrap.servers' | 'processing.guarantee'>]?: StreamsConfig[K] | string };
+
+/** Fills in the defaults that depend on other keys, then validates everything. */
+export function parseStreamsConfig(input: Readonly<Record<string, unknown>>): StreamsConfig {
+  if (input === null || typeof input !== 'object') throw new KstError('KST_CONFIG_INVALID', 'the streams config must be an object', { key: 'config' });
+  const guarantee = input['processing.guarantee'] ?? 'at_least_once';
+  const withDefaults: Record<string, unknown> = { ...input };
+  if (withDefaults['commit.interval.ms'] === undefined && typeof guarantee === 'string' && guarantee in DEFAULT_COMMIT_INTERVAL_MS) {
+    withDefaults['commit.interval.ms'] = DEFAULT_COMMIT_INTERVAL_MS[guarantee as ProcessingGuarantee];
+  }
+  const config = streamsConfig.parse(withDefaults);
+  if (config['heartbeat.interval.ms'] >= config['session.timeout.ms']) {
+    throw new KstError('KST_CONFIG_INVALID', `config "heartbeat.interval.ms" must be lower than session.timeout.ms (${config['session.timeout.ms']})`, { key: 'heartbeat.interval.ms', value: config['heartbeat.interval.ms'] });
+  }
+  return config;
+}

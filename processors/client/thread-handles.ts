@@ -1,0 +1,209 @@
+/**
+ * A stream thread as the client sees it, wherever it runs: in the client's own thread
+ * (`num.stream.threads` = 1, no copy of anything) or on a `worker_threads` Worker (one
+ * per stream thread when there are more). Both report the same events, so the client's
+ * state machine and metadata do not care which.
+ *
+ * @example
+ * ```ts
+ * const handle = settings.threadCount === 1 ? new LocalThreadHandle(options) : new WorkerThreadHandle(options, topologyModule);
+ * handle.start();
+ * const error = await handle.done;
+ * ```
+ */
+
+import { Worker } from 'node:worker_threads';
+import type { Registry } from 'prom-client';
+import type { TopologyPlan } from '../plan/topology-plan.ts';
+import type { StateRestoreListener, RestoreTarget } from '../runtime/restoration/index.ts';
+import { StreamThread, type ThreadAssignment } from '../runtime/thread/stream-thread.ts';
+import { threadName, type ThreadSettings } from '../runtime/thread/thread-config.ts';
+import type { ThreadState } from '../runtime/thread/thread-state.ts';
+import { taskMetadata, type ThreadMetadata } from './streams-metadata.ts';
+import { errorFromData, type FromWorker, type RestoreTargetData, type ToWorker, type TopologyModule, type WorkerData } from './worker-messages.ts';
+
+export interface ThreadHandleEvents {
+  onStateChange(handle: ThreadHandle, state: ThreadState, previous: ThreadState): void;
+  onAssignment(handle: ThreadHandle, assignment: ThreadAssignment): void;
+}
+
+export interface ThreadHandleOptions {
+  readonly settings: ThreadSettings;
+  readonly events: ThreadHandleEvents;
+  readonly restoreListener: StateRestoreListener | undefined;
+}
+
+export interface ThreadHandle {
+  readonly name: string;
+  readonly index: number;
+  readonly state: ThreadState;
+  /** Resolves when the thread is DEAD: undefined after a clean close, its error otherwise. */
+  readonly done: Promise<Error | undefined>;
+  start(): void;
+  close(): Promise<Error | undefined>;
+  metadata(): ThreadMetadata;
+}
+
+/** Runs the stream thread in this thread. */
+export class LocalThreadHandle implements ThreadHandle {
+  readonly name: string;
+  readonly index: number;
+  readonly #thread: StreamThread;
+
+  constructor(options: ThreadHandleOptions, plan: TopologyPlan, registry: Registry) {
+    this.name = threadName(options.settings);
+    this.index = options.settings.threadIndex;
+    this.#thread = new StreamThread({
+      settings: options.settings,
+      plan,
+      metricsRegistry: registry,
+      ...(options.restoreListener === undefined ? {} : { restoreListener: options.restoreListener }),
+      events: {
+        onStateChange: (state, previous) => options.events.onStateChange(this, state, previous),
+        onAssignment: (assignment) => options.events.onAssignment(this, assignment),
+      },
+    });
+  }
+
+  get state(): ThreadState {
+    return this.#thread.state;
+  }
+
+  get done(): Promise<Error | undefined> {
+    return this.#thread.done;
+  }
+
+  start(): void {
+    this.#thread.start();
+  }
+
+  close(): Promise<Error | undefined> {
+    return this.#thread.close();
+  }
+
+  metadata(): ThreadMetadata {
+    const assignment = this.#thread.assignment;
+    return {
+      threadName: this.name,
+      threadState: this.#thread.state,
+      activeTasks: taskMetadata(assignment.activeTasks),
+      standbyTasks: taskMetadata(assignment.standbyTasks),
+      consumerClientId: this.#thread.consumerClientId,
+      producerClientIds: this.#thread.producerClientIds,
+    };
+  }
+}
+
+/** Runs the stream thread on a Worker that builds the topology from its module. */
+export class WorkerThreadHandle implements ThreadHandle {
+  readonly name: string;
+  readonly index: number;
+  readonly done: Promise<Error | undefined>;
+  readonly #worker: Worker;
+  readonly #settings: ThreadSettings;
+  #state: ThreadState = 'CREATED';
+  #assignment: ThreadAssignment = { activeTasks: new Map(), standbyTasks: new Map(), hosts: [] };
+  readonly #metricRequests = new Map<number, (metrics: readonly object[]) => void>();
+  #nextRequest = 0;
+  #exited = false;
+
+  constructor(options: ThreadHandleOptions, topology: TopologyModule) {
+    this.#settings = options.settings;
+    this.name = threadName(options.settings);
+    this.index = options.settings.threadIndex;
+    const workerData: WorkerData = { settings: options.settings, topology, restoreEvents: options.restoreListener !== undefined };
+    this.#worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData, name: this.name });
+    let resolveDone!: (error: Error | undefined) => void;
+    this.done = new Promise((resolve) => (resolveDone = resolve));
+    let reported: Error | undefined | null = null;
+    this.#worker.on('message', (message: FromWorker) => {
+      if (message.type === 'done') reported = message.error === undefined ? undefined : errorFromData(message.error);
+      else this.#onMessage(message, options);
+    });
+    this.#worker.on('error', (error) => {
+      reported ??= error;
+    });
+    this.#worker.on('exit', (code) => {
+      this.#exited = true;
+      for (const resolve of this.#metricRequests.values()) resolve([]);
+      this.#metricRequests.clear();
+      if (this.#state !== 'DEAD') {
+        const previous = this.#state;
+        this.#state = 'DEAD';
+        options.events.onStateChange(this, 'DEAD', previous);
+      }
+      resolveDone(reported ?? (code === 0 ? undefined : new Error(`worker thread ${this.name} exited with code ${code}`)));
+    });
+  }
+
+  get state(): ThreadState {
+    return this.#state;
+  }
+
+  /** The worker starts its stream thread as soon as it has built the topology. */
+  start(): void {}
+
+  close(): Promise<Error | undefined> {
+    if (!this.#exited) this.#worker.postMessage({ type: 'close' } satisfies ToWorker);
+    return this.done;
+  }
+
+  /** Ends the worker without a clean close (after the close timeout). */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
+  /** The worker's metrics as prom-client JSON; empty when it is gone. */
+  metrics(): Promise<readonly object[]> {
+    if (this.#exited) return Promise.resolve([]);
+    const requestId = this.#nextRequest++;
+    return new Promise((resolve) => {
+      this.#metricRequests.set(requestId, resolve);
+      this.#worker.postMessage({ type: 'metrics', requestId } satisfies ToWorker);
+    });
+  }
+
+  metadata(): ThreadMetadata {
+    return {
+      threadName: this.name,
+      threadState: this.#state,
+      activeTasks: taskMetadata(this.#assignment.activeTasks),
+      standbyTasks: taskMetadata(this.#assignment.standbyTasks),
+      consumerClientId: `${this.name}-consumer-${this.#settings.applicationId}`,
+      producerClientIds: [this.#settings.exactlyOnce ? `${this.name}-txn-${this.#settings.applicationId}-${this.#settings.processId}-${this.index}` : `${this.name}-producer`],
+    };
+  }
+
+  #onMessage(message: Exclude<FromWorker, { type: 'done' }>, options: ThreadHandleOptions): void {
+    const listener = options.restoreListener;
+    switch (message.type) {
+      case 'state':
+        this.#state = message.state;
+        options.events.onStateChange(this, message.state, message.previous);
+        break;
+      case 'assignment':
+        this.#assignment = { activeTasks: new Map(message.activeTasks), standbyTasks: new Map(message.standbyTasks), hosts: message.hosts };
+        options.events.onAssignment(this, this.#assignment);
+        break;
+      case 'restore-start':
+        listener?.onRestoreStart?.(asTarget(message.target), message.start, message.end);
+        break;
+      case 'restore-batch':
+        listener?.onBatchRestored?.(asTarget(message.target), message.batchEnd, message.count);
+        break;
+      case 'restore-end':
+        listener?.onRestoreEnd?.(asTarget(message.target), message.total);
+        break;
+      case 'metrics':
+        this.#metricRequests.get(message.requestId)?.(message.metrics);
+        this.#metricRequests.delete(message.requestId);
+        break;
+    }
+  }
+}
+
+/** Listeners on the client's thread get the target without its store (it lives in the worker). */
+function asTarget(data: RestoreTargetData): RestoreTarget {
+  return data as unknown as RestoreTarget;
+}
+

@@ -1,0 +1,76 @@
+/**
+ * The typed messages between a `KafkaStreams` client and the worker threads that run its
+ * stream threads (`num.stream.threads` > 1). Everything is structured-clone data: errors
+ * cross as `ErrorData` (`KstError.toData` / `fromData`), restore targets without their
+ * store, metrics as prom-client JSON.
+ *
+ * @example
+ * ```ts
+ * worker.postMessage({ type: 'close' } satisfies ToWorker);
+ * worker.on('message', (message: FromWorker) => { if (message.type === 'state') onState(message.state); });
+ * ```
+ */
+
+import { KstError, type ErrorData } from '../../common/errors.ts';
+import type { TopicPartition } from '../kafka/index.ts';
+import type { HostInfo } from '../runtime/assignment/index.ts';
+import type { ThreadSettings } from '../runtime/thread/thread-config.ts';
+import type { ThreadState } from '../runtime/thread/thread-state.ts';
+
+/** How a worker finds the topology: it imports `module` and calls (or reads) `exportName`. */
+export interface TopologyModule {
+  readonly module: string;
+  readonly exportName: string;
+}
+
+export interface WorkerData {
+  readonly settings: ThreadSettings;
+  readonly topology: TopologyModule;
+  /** True when the client has a global restore listener: only then are restore events posted. */
+  readonly restoreEvents: boolean;
+}
+
+/** A restore target as it crosses threads (the store object stays in the worker). */
+export interface RestoreTargetData {
+  readonly taskId: string;
+  readonly storeName: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly startOffset: bigint | undefined;
+}
+
+export type ToWorker = { readonly type: 'close' } | { readonly type: 'metrics'; readonly requestId: number };
+
+export type FromWorker =
+  | { readonly type: 'state'; readonly state: ThreadState; readonly previous: ThreadState }
+  | {
+      readonly type: 'assignment';
+      readonly activeTasks: ReadonlyArray<readonly [string, readonly TopicPartition[]]>;
+      readonly standbyTasks: ReadonlyArray<readonly [string, readonly TopicPartition[]]>;
+      readonly hosts: readonly HostInfo[];
+    }
+  | { readonly type: 'restore-start'; readonly target: RestoreTargetData; readonly start: bigint; readonly end: bigint }
+  | { readonly type: 'restore-batch'; readonly target: RestoreTargetData; readonly batchEnd: bigint; readonly count: number }
+  | { readonly type: 'restore-end'; readonly target: RestoreTargetData; readonly total: number }
+  | { readonly type: 'metrics'; readonly requestId: number; readonly metrics: readonly object[] }
+  | { readonly type: 'done'; readonly error: ErrorData | PlainErrorData | undefined };
+
+export interface PlainErrorData {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+/** An error as data: coded errors keep code and details, others name, message and stack. */
+export function errorToData(error: Error): ErrorData | PlainErrorData {
+  if (error instanceof KstError) return error.toData();
+  return { name: error.name, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) };
+}
+
+export function errorFromData(data: ErrorData | PlainErrorData): Error {
+  if ('code' in data) return KstError.fromData(data);
+  const error = new Error(data.message);
+  error.name = data.name;
+  if (data.stack !== undefined) error.stack = data.stack;
+  return error;
+}

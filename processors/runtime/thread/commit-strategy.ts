@@ -1,0 +1,149 @@
+/**
+ * How a stream thread's output and input offsets reach Kafka, one class per processing
+ * guarantee, behind one interface so the thread's loop reads the same for both:
+ *
+ * - at_least_once: an idempotent producer sends output; once it is acknowledged the
+ *   consumer commits the offsets. A crash between the two replays input (duplicates),
+ *   never loses it.
+ * - exactly_once_v2: ONE transactional producer per thread (transactional id
+ *   `<application.id>-<processId>-<threadIndex>`, KIP-447). The transaction begins lazily
+ *   with the first send, output goes out in batches as it accumulates, and the commit
+ *   adds the offsets (fenced by the consumer group generation) and commits both at once.
+ *
+ * @example
+ * ```ts
+ * const strategy = guarantee === 'exactly_once_v2' ? new ExactlyOnceCommit(client, txnId) : new AtLeastOnceCommit(client, consumer);
+ * await strategy.start();
+ * const collector = new KafkaRecordCollector({ send: (records) => strategy.send(records), ... });
+ * await collector.flush();
+ * await strategy.commit(consumer.groupMetadata(), offsets);
+ * ```
+ */
+
+import {
+  KafkaProducer,
+  TransactionalProducer,
+  type ConsumerGroupMetadata,
+  type KafkaClientConfig,
+  type ProduceResult,
+  type ProducerRecord,
+  type TopicPartitionOffset,
+} from '../../kafka/index.ts';
+
+export interface CommitStrategy {
+  readonly exactlyOnce: boolean;
+  /** Producer client ids, for thread metadata. */
+  readonly producerClientIds: readonly string[];
+  start(): Promise<void>;
+  /** Sends one batch of output (inside the current transaction under exactly-once). */
+  send(records: readonly ProducerRecord[]): Promise<ProduceResult>;
+  /** Commits the offsets with (exactly-once) or after (at-least-once) the output already sent. */
+  commit(group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** Drops the open transaction, if any; never throws. Under at-least-once there is nothing to drop. */
+  abort(): Promise<void>;
+  /** Makes the producer usable again after a failure (a fenced or failed one is replaced). */
+  recover(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Commits offsets through the consumer group member, after the output is acknowledged. */
+export class AtLeastOnceCommit implements CommitStrategy {
+  readonly exactlyOnce = false;
+  readonly producerClientIds: readonly string[];
+  readonly #producer: KafkaProducer;
+  readonly #commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>;
+
+  constructor(client: KafkaClientConfig, commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>) {
+    this.#producer = new KafkaProducer(client);
+    this.#commitOffsets = commitOffsets;
+    this.producerClientIds = [`${client['client.id']}-producer`];
+  }
+
+  async start(): Promise<void> {}
+
+  send(records: readonly ProducerRecord[]): Promise<ProduceResult> {
+    return this.#producer.send(records);
+  }
+
+  async commit(_group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    await this.#commitOffsets(offsets);
+  }
+
+  async abort(): Promise<void> {}
+
+  async recover(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await this.#producer.close();
+  }
+}
+
+/** One transactional producer per thread; output and offsets commit together. */
+export class ExactlyOnceCommit implements CommitStrategy {
+  readonly exactlyOnce = true;
+  readonly producerClientIds: readonly string[];
+  readonly #client: KafkaClientConfig;
+  readonly #transactionalId: string;
+  #producer: TransactionalProducer;
+
+  constructor(client: KafkaClientConfig, transactionalId: string) {
+    this.#client = client;
+    this.#transactionalId = transactionalId;
+    this.#producer = new TransactionalProducer(client, transactionalId);
+    this.producerClientIds = [`${client['client.id']}-txn-${transactionalId}`];
+  }
+
+  get transactionalId(): string {
+    return this.#transactionalId;
+  }
+
+  /** Registers the transactional id: fences a zombie with the same id and aborts its open transaction. */
+  async start(): Promise<void> {
+    await this.#producer.initTransactions();
+  }
+
+  send(records: readonly ProducerRecord[]): Promise<ProduceResult> {
+    this.#beginIfNeeded();
+    return this.#producer.send(records);
+  }
+
+  async commit(group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (this.#producer.state === 'ready') {
+      // Nothing was sent since the last commit: a transaction with offsets alone is still
+      // needed when input was consumed (e.g. every record filtered out).
+      if (offsets.length === 0) return;
+      this.#producer.begin();
+    }
+    await this.#producer.sendOffsets(group, offsets);
+    await this.#producer.commit();
+  }
+
+  async abort(): Promise<void> {
+    const state = this.#producer.state;
+    if (state !== 'in-transaction' && state !== 'failed') return;
+    await this.#producer.abort().catch(() => undefined);
+  }
+
+  /** A fenced or failed producer cannot go on: close it and register a new one under the same id. */
+  async recover(): Promise<void> {
+    if (this.#ready()) return;
+    await this.abort();
+    if (this.#ready()) return;
+    await this.#producer.close().catch(() => undefined);
+    this.#producer = new TransactionalProducer(this.#client, this.#transactionalId);
+    await this.#producer.initTransactions();
+  }
+
+  async close(): Promise<void> {
+    await this.abort();
+    await this.#producer.close();
+  }
+
+  #ready(): boolean {
+    return this.#producer.state === 'ready';
+  }
+
+  #beginIfNeeded(): void {
+    if (this.#producer.state === 'ready') this.#producer.begin();
+  }
+}

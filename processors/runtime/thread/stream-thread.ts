@@ -1,0 +1,393 @@
+/**
+ * One stream thread, as Kafka Streams' `StreamThread`: one consumer group member
+ * (group id = application id) reading every source topic with the streams assignor,
+ * the tasks it was assigned, one producer, and the loop
+ *
+ *   poll → route to tasks → processBatch per task → punctuate → maybe send → maybe commit
+ *
+ * Rebalances run inside `poll()` (eager): on revocation the thread commits and closes
+ * its tasks cleanly (checkpoints written, state kept); on assignment it creates the new
+ * tasks and restores their stores before processing. Under exactly_once_v2 a failed
+ * transaction puts state and positions back to the last commit (see `#recover`).
+ *
+ * This file is the thread's coordinator, and larger than the usual unit for it.
+ *
+ * @example
+ * ```ts
+ * const thread = new StreamThread({ settings, plan, metricsRegistry, events: { onStateChange, onAssignment } });
+ * thread.start();
+ * const error = await thread.done; // undefined after close(), the error when it died of one
+ * ```
+ */
+
+import type { Registry } from 'prom-client';
+import { KstError, isKstError } from '../../../common/errors.ts';
+import { KafkaConsumer, PartitionReader, type Assignment, type TopicPartition } from '../../kafka/index.ts';
+import type { TopologyPlan } from '../../plan/topology-plan.ts';
+import { StateDirectory } from '../../../state/state-directory.ts';
+import { assignmentError, assignmentTopology, createStreamsAssignor, decodeStreamsAssignment, type HostInfo } from '../assignment/index.ts';
+import { continueOnError, failOnError } from '../exception-handlers.ts';
+import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitStrategy } from './commit-strategy.ts';
+import { deadLetterHandler } from './dead-letters.ts';
+import { KafkaRecordCollector } from './kafka-record-collector.ts';
+import { createRestorer, type RestoreListener } from './restore-bridge.ts';
+import { TaskFactory } from './task-factory.ts';
+import { TaskManager } from './task-manager.ts';
+import { clientSettings, consumerSettings, threadName, transactionalId, type ThreadSettings } from './thread-config.ts';
+import { ThreadMetrics } from './thread-metrics.ts';
+import { isRebalancing, threadTransition, type ThreadState } from './thread-state.ts';
+import { sourceTopics, changelogTopics, storesPerTask, readOffsetSums } from './plan-topics.ts';
+
+export interface ThreadAssignment {
+  readonly activeTasks: ReadonlyMap<string, readonly TopicPartition[]>;
+  readonly standbyTasks: ReadonlyMap<string, readonly TopicPartition[]>;
+  readonly hosts: readonly HostInfo[];
+}
+
+export interface StreamThreadEvents {
+  onStateChange?(state: ThreadState, previous: ThreadState): void;
+  onAssignment?(assignment: ThreadAssignment): void;
+}
+
+export interface StreamThreadOptions {
+  readonly settings: ThreadSettings;
+  readonly plan: TopologyPlan;
+  readonly metricsRegistry: Registry;
+  readonly restoreListener?: RestoreListener;
+  readonly events?: StreamThreadEvents;
+  /** Where skipped records and transaction recoveries are logged; console.warn by default. */
+  readonly log?: (message: string) => void;
+}
+
+export class StreamThread {
+  readonly name: string;
+  /** Resolves when the thread is DEAD: undefined after `close()`, the error it died of otherwise. */
+  readonly done: Promise<Error | undefined>;
+  readonly #options: StreamThreadOptions;
+  readonly #settings: ThreadSettings;
+  readonly #consumer: KafkaConsumer;
+  readonly #strategy: CommitStrategy;
+  readonly #collector: KafkaRecordCollector;
+  readonly #restorer: ReturnType<typeof createRestorer>;
+  readonly #manager: TaskManager;
+  readonly #metrics: ThreadMetrics;
+  readonly #log: (message: string) => void;
+  #resolveDone!: (error: Error | undefined) => void;
+  #state: ThreadState = 'CREATED';
+  #stopRequested = false;
+  #failed = false;
+  /** A rebalance callback failed: the consumer moved on, so the thread must not. */
+  #listenerError: unknown = null;
+  #lastCommitMs = Date.now();
+  #lastLagMs = 0;
+  #lagReader: PartitionReader | undefined;
+  #previousActive: readonly { subtopology: number; partition: number }[] = [];
+  #assignment: ThreadAssignment = { activeTasks: new Map(), standbyTasks: new Map(), hosts: [] };
+
+  constructor(options: StreamThreadOptions) {
+    this.#options = options;
+    const settings = options.settings;
+    this.#settings = settings;
+    this.name = threadName(settings);
+    this.#log = options.log ?? ((message) => console.warn(message));
+    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
+    const client = clientSettings(settings);
+    const stateDirectory = new StateDirectory(settings.stateDir, settings.applicationId);
+    this.#consumer = new KafkaConsumer(client, consumerSettings(settings), {
+      assignor: createStreamsAssignor({
+        processId: settings.processId,
+        endpoint: settings.endpoint,
+        topology: assignmentTopology(options.plan, settings.applicationId),
+        numStandbyReplicas: settings.numStandbyReplicas,
+        ownedTasks: () => ({ active: this.#previousActive, standby: [], taskOffsetSums: this.#manager.offsetSums }),
+      }),
+      listener: {
+        onPartitionsAssigned: (assignment) => this.#inListener(() => this.#onAssigned(assignment)),
+        onPartitionsRevoked: (_partitions, info) => this.#inListener(() => this.#onRevoked(info.lost)),
+      },
+    });
+    this.#strategy = settings.exactlyOnce
+      ? new ExactlyOnceCommit(client, transactionalId(settings))
+      : new AtLeastOnceCommit(client, (offsets) => this.#consumer.commit(offsets));
+    this.#collector = new KafkaRecordCollector({
+      send: (records) => this.#strategy.send(records),
+      changelogTopics: changelogTopics(options.plan, settings.applicationId),
+      partitionCounts: settings.partitionCounts,
+      batchRecords: settings.producerBatchRecords,
+      continueOnSendError: (error, records) => {
+        if (settings.productionHandler !== 'log-and-continue' || settings.exactlyOnce) return false;
+        this.#log(`kstreams: ${this.name} dropped ${records.length} output records after a failed send: ${error.message}`);
+        return true;
+      },
+    });
+    this.#metrics = ThreadMetrics.register(options.metricsRegistry, { applicationId: settings.applicationId, thread: this.name }, {
+      tasks: () => this.#manager.tasks.values(),
+      produced: () => this.#collector.sentRecords,
+      droppedOnSend: () => this.#collector.droppedRecords,
+    });
+    this.#restorer = createRestorer(client, settings.exactlyOnce, this.#metrics, options.restoreListener);
+    const factory = new TaskFactory({
+      applicationId: settings.applicationId,
+      plan: options.plan,
+      stateDirectory,
+      exactlyOnce: settings.exactlyOnce,
+      collector: this.#collector,
+      restorer: this.#restorer,
+      deserializationExceptionHandler: settings.deserializationHandler === 'log-and-continue' ? continueOnError : failOnError,
+      processingExceptionHandler: settings.processingHandler === 'log-and-continue' ? continueOnError : failOnError,
+      deadLetters: deadLetterHandler({ topic: settings.deadLetterTopic, collector: this.#collector, log: this.#log }),
+      metricsRegistry: options.metricsRegistry,
+    });
+    this.#manager = new TaskManager({
+      factory,
+      maxRecordsPerRound: settings.maxPollRecords,
+      cacheMaxBytes: settings.cacheMaxBytes,
+      storesPerTask: (taskId) => storesPerTask(options.plan, taskId),
+    });
+    void this.#stateDirectoryOffsets(stateDirectory);
+  }
+
+  get state(): ThreadState {
+    return this.#state;
+  }
+
+  get assignment(): ThreadAssignment {
+    return this.#assignment;
+  }
+
+  get consumerClientId(): string {
+    return `${this.name}-consumer-${this.#settings.applicationId}`;
+  }
+
+  get producerClientIds(): readonly string[] {
+    return this.#strategy.producerClientIds;
+  }
+
+  /** Starts the loop; watch `done` (and the state events) for how it goes. */
+  start(): void {
+    this.#setState('STARTING');
+    void this.#run();
+  }
+
+  /** Asks the loop to stop after its current round, commit, close its tasks cleanly and leave the group. */
+  close(): Promise<Error | undefined> {
+    this.#stopRequested = true;
+    if (this.#state === 'CREATED') {
+      this.#setState('PENDING_SHUTDOWN');
+      this.#setState('DEAD');
+      this.#resolveDone(undefined);
+    }
+    return this.done;
+  }
+
+  async #run(): Promise<void> {
+    let failure: Error | undefined;
+    try {
+      await this.#strategy.start();
+      this.#consumer.subscribe(sourceTopics(this.#options.plan, this.#settings.applicationId));
+      while (!this.#stopRequested) await this.#runOnce();
+    } catch (error) {
+      failure = this.#asThreadError(error);
+      this.#failed = true;
+    }
+    this.#setState('PENDING_SHUTDOWN');
+    try {
+      await this.#shutdown();
+    } catch (error) {
+      failure ??= this.#asThreadError(error);
+    }
+    this.#setState('DEAD');
+    this.#resolveDone(failure);
+  }
+
+  async #runOnce(): Promise<void> {
+    const batch = await this.#poll();
+    if (batch.records.length > 0) {
+      const end = this.#metrics.startBatch();
+      end(await this.#manager.process(batch.records));
+    }
+    const now = Date.now();
+    await this.#manager.punctuate(now);
+    try {
+      const sending = this.#collector.maybeSend();
+      if (sending !== undefined) await sending;
+      if (now - this.#lastCommitMs >= this.#settings.commitIntervalMs || this.#manager.commitRequested) await this.#commit();
+    } catch (error) {
+      await this.#onCommitError(error);
+    }
+    if (this.#settings.lagIntervalMs > 0 && now - this.#lastLagMs >= this.#settings.lagIntervalMs) {
+      this.#lastLagMs = now;
+      void this.#measureLag();
+    }
+  }
+
+  /** Polls; a transient failure (broker restart, network) is retried for up to `max.poll.interval.ms`. */
+  async #poll(): ReturnType<KafkaConsumer['poll']> {
+    const deadline = Date.now() + this.#settings.maxPollIntervalMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#consumer.poll();
+      } catch (error) {
+        if (this.#listenerError !== null) throw this.#listenerError;
+        if (!isKstError(error) || !error.canRetry || Date.now() > deadline || this.#stopRequested) throw error;
+        this.#log(`kstreams: ${this.name} poll failed (attempt ${attempt}), retrying: ${error.message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, this.#settings.retryBackoffMs * attempt)));
+      }
+    }
+  }
+
+  /** Flush stores → send output → commit offsets (in the transaction under exactly-once). */
+  async #commit(): Promise<void> {
+    const manager = this.#manager;
+    if (!manager.commitNeeded && this.#collector.buffered === 0) {
+      this.#lastCommitMs = Date.now();
+      return;
+    }
+    const start = performance.now();
+    await manager.flush();
+    await this.#collector.flush();
+    const offsets = manager.committableOffsets();
+    await this.#strategy.commit(this.#consumer.groupMetadata(), offsets);
+    await manager.postCommit(offsets, !this.#settings.exactlyOnce);
+    this.#metrics.observeCommit((performance.now() - start) / 1000);
+    this.#lastCommitMs = Date.now();
+  }
+
+  /**
+   * A send or commit failed. Under exactly-once the open transaction is lost: abort it,
+   * drop the tasks dirty and wipe their state (it may hold the aborted writes), rebuild
+   * them from their changelogs (read_committed), and rewind the input to the last commit —
+   * state and positions go back to the last commit together. Under at-least-once a lost
+   * membership is left to the coming rebalance; anything else stops the thread.
+   */
+  async #onCommitError(error: unknown): Promise<void> {
+    const coded = isKstError(error) ? error : new KstError('KST_KAFKA_PRODUCE', (error as Error).message ?? String(error), {}, { cause: error });
+    if (!this.#settings.exactlyOnce) {
+      if (coded.code === 'KST_KAFKA_REBALANCE') {
+        this.#log(`kstreams: ${this.name} could not commit, the group is rebalancing: ${coded.message}`);
+        return;
+      }
+      throw coded;
+    }
+    if (coded.recovery === 'fatal' || coded.recovery === 'fix-config' || coded.recovery === 'fix-input') throw coded;
+    await this.#recover(coded);
+  }
+
+  async #recover(cause: KstError): Promise<void> {
+    this.#log(`kstreams: ${this.name} lost its transaction (${cause.code}); restoring its ${this.#manager.tasks.size} task(s) to the last commit: ${cause.message}`);
+    await this.#strategy.abort();
+    await this.#collector.clear();
+    const rewind = this.#manager.rewindPoints();
+    await this.#manager.recreate();
+    const owned = new Set(this.#consumer.assignment()?.partitions.map((tp) => `${tp.topic}\u0000${tp.partition}`) ?? []);
+    for (const point of rewind) if (owned.has(`${point.topic}\u0000${point.partition}`)) this.#consumer.seek(point, point.offset);
+    await this.#strategy.recover();
+    this.#lastCommitMs = Date.now();
+  }
+
+  async #inListener(callback: () => Promise<void>): Promise<void> {
+    try {
+      await callback();
+    } catch (error) {
+      this.#listenerError ??= error;
+      throw error;
+    }
+  }
+
+  async #onAssigned(assignment: Assignment): Promise<void> {
+    // Leaving the group (close) may still deliver an assignment: do not build tasks for it.
+    if (this.#stopRequested || this.#state === 'PENDING_SHUTDOWN') return;
+    const streams = decodeStreamsAssignment(assignment.userData);
+    const error = assignmentError(streams);
+    if (error !== undefined) throw error;
+    this.#assignment = { activeTasks: streams.activeTasks, standbyTasks: streams.standbyTasks, hosts: streams.hosts };
+    this.#setState('PARTITIONS_ASSIGNED');
+    this.#options.events?.onAssignment?.(this.#assignment);
+    await this.#manager.assign(streams.activeTasks);
+    this.#previousActive = this.#manager.taskIds;
+    this.#lastCommitMs = Date.now();
+    this.#metrics.clearLag();
+    if (!this.#stopRequested) this.#setState('RUNNING');
+  }
+
+  /** Commits and closes cleanly; when that fails, or the partitions are already lost, closes dirty. */
+  async #onRevoked(lost: boolean): Promise<void> {
+    if (this.#state !== 'PENDING_SHUTDOWN') this.#setState('PARTITIONS_REVOKED');
+    this.#previousActive = this.#manager.taskIds;
+    if (!lost && !this.#failed) {
+      try {
+        await this.#commit();
+        await this.#manager.closeAll({ clean: true });
+        return;
+      } catch (error) {
+        this.#log(`kstreams: ${this.name} could not commit before giving up its tasks; closing them dirty: ${(error as Error).message}`);
+      }
+    }
+    await this.#strategy.abort();
+    await this.#collector.clear();
+    await this.#manager.closeAll({ clean: false }).catch(() => undefined);
+  }
+
+  async #shutdown(): Promise<void> {
+    const errors: unknown[] = [];
+    const attempt = async (step: () => Promise<unknown>): Promise<void> => {
+      try {
+        await step();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    if (this.#failed) {
+      await attempt(() => this.#strategy.abort());
+      await attempt(() => this.#collector.clear());
+      await attempt(() => this.#manager.closeAll({ clean: false }));
+    }
+    // Leaving the group runs the revocation: commit and clean close (unless failed).
+    await attempt(() => this.#consumer.close());
+    await attempt(() => this.#manager.closeAll({ clean: false }));
+    await attempt(() => this.#strategy.close());
+    await attempt(() => this.#restorer.close());
+    if (this.#lagReader !== undefined) await attempt(() => (this.#lagReader as PartitionReader).close());
+    this.#metrics.unregister();
+    if (errors.length > 0 && !this.#failed) throw errors[0];
+  }
+
+  async #measureLag(): Promise<void> {
+    const positions = this.#consumer.assignment() === null ? [] : this.#consumer.positions();
+    if (positions.length === 0) return;
+    try {
+      this.#lagReader ??= new PartitionReader(clientSettings(this.#settings), { isolation: this.#settings.exactlyOnce ? 'read_committed' : 'read_uncommitted' });
+      const ends = await this.#lagReader.endOffsets(positions);
+      ends.forEach((end, i) => {
+        const position = positions[i];
+        if (position !== undefined) this.#metrics.setLag(end.topic, end.partition, Number(end.offset - position.offset));
+      });
+    } catch {
+      // Lag is best effort; the next interval tries again.
+    }
+  }
+
+  async #stateDirectoryOffsets(directory: StateDirectory): Promise<void> {
+    try {
+      for (const [task, sum] of await readOffsetSums(directory)) if (!this.#manager.offsetSums.has(task)) this.#manager.offsetSums.set(task, sum);
+    } catch {
+      // Only a hint for the assignor.
+    }
+  }
+
+  #asThreadError(error: unknown): Error {
+    if (error instanceof Error) return error;
+    return new KstError('KST_STREAMS_THREAD_FAILED', `${this.name} failed: ${String(error)}`, { thread: this.name });
+  }
+
+  #setState(next: ThreadState): void {
+    const previous = this.#state;
+    this.#state = threadTransition(previous, next, this.name);
+    if (previous !== next || next === 'PARTITIONS_ASSIGNED') this.#options.events?.onStateChange?.(next, previous);
+  }
+
+  /** True while joining or restoring. */
+  get rebalancing(): boolean {
+    return isRebalancing(this.#state);
+  }
+}

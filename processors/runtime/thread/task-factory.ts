@@ -1,0 +1,179 @@
+/**
+ * Creates, restores, checkpoints and closes the active tasks of one stream thread, as
+ * Kafka Streams' `ActiveTaskCreator` with the `ProcessorStateManager`'s checkpoint rules:
+ *
+ * - A task starts from its `.checkpoint`: persistent stores restore their changelog from
+ *   the checkpointed offset, in-memory stores from the beginning. A task folder without a
+ *   (readable) checkpoint is wiped first: its stores may hold anything.
+ * - Under exactly_once_v2 the checkpoint is deleted once read, so a crash while running
+ *   leaves none and the next start restores from scratch (the stores may hold writes of
+ *   an aborted transaction); it is written again only by a clean close.
+ * - Under at_least_once it is written after every commit.
+ *
+ * @example
+ * ```ts
+ * const factory = new TaskFactory({ applicationId, plan, stateDirectory, exactlyOnce, collector, restorer, ... });
+ * const task = await factory.create('0_3', partitions, cacheBytes);
+ * await factory.close(task, { clean: true });
+ * ```
+ */
+
+import type { Registry } from 'prom-client';
+import { isKstError } from '../../../common/errors.ts';
+import { NO_HEADERS } from '../../api/record.ts';
+import type { StorePlan, TopologyPlan } from '../../plan/topology-plan.ts';
+import type { TopicPartition } from '../../kafka/index.ts';
+import { checkpointedOffset, type CheckpointOffset } from '../../../state/checkpoint.ts';
+import { isRestorableStore } from '../../../state/api/restorable.ts';
+import type { ChangelogWriter, StateStoreContext } from '../../../state/api/state-store.ts';
+import type { StateDirectory } from '../../../state/state-directory.ts';
+import { parseTaskId } from '../assignment/index.ts';
+import type { RestoreResult, RestoreTarget } from '../restoration/index.ts';
+import type { DeadLetterCallback, DeserializationExceptionHandler, ProcessingExceptionHandler } from '../exception-handlers.ts';
+import { StreamTask } from '../stream-task.ts';
+import type { KafkaRecordCollector } from './kafka-record-collector.ts';
+
+/** What the thread needs of a restorer (the `ChangelogRestorer`, or a fake in tests). */
+export interface Restorer {
+  restore(targets: readonly RestoreTarget[]): Promise<ReadonlyMap<RestoreTarget, RestoreResult>>;
+}
+
+interface ChangelogPartition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly persistent: boolean;
+  /** Where restoration ended: the offset to checkpoint until this thread writes to it. */
+  restoredOffset: bigint | undefined;
+}
+
+/** A task as the thread holds it. */
+export interface ManagedTask {
+  readonly id: string;
+  readonly task: StreamTask;
+  readonly partitions: readonly TopicPartition[];
+  readonly changelogs: readonly ChangelogPartition[];
+}
+
+export interface TaskFactoryOptions {
+  readonly applicationId: string;
+  readonly plan: TopologyPlan;
+  readonly stateDirectory: StateDirectory;
+  readonly exactlyOnce: boolean;
+  readonly collector: KafkaRecordCollector;
+  readonly restorer: Restorer;
+  readonly deserializationExceptionHandler: DeserializationExceptionHandler;
+  readonly processingExceptionHandler: ProcessingExceptionHandler;
+  readonly deadLetters: DeadLetterCallback;
+  readonly metricsRegistry?: Registry;
+}
+
+export class TaskFactory {
+  readonly #options: TaskFactoryOptions;
+  readonly #changelog: ChangelogWriter;
+
+  constructor(options: TaskFactoryOptions) {
+    this.#options = options;
+    const collector = options.collector;
+    this.#changelog = { append: (topic, partition, key, value, timestamp) => collector.send(topic, partition, key, value, timestamp, NO_HEADERS) };
+  }
+
+  /** Builds the task, opens and restores its stores, starts its processors. */
+  async create(id: string, partitions: readonly TopicPartition[], cacheMaxBytes: number): Promise<ManagedTask> {
+    const options = this.#options;
+    const taskId = parseTaskId(id);
+    const directory = options.stateDirectory;
+    const checkpoint = directory.checkpoint(id);
+    let offsets: CheckpointOffset[] = [];
+    try {
+      offsets = await checkpoint.read();
+    } catch (error) {
+      if (!isKstError(error, 'KST_STORE_CHECKPOINT_CORRUPT')) throw error;
+    }
+    if (offsets.length === 0) await directory.wipeTask(id);
+    await directory.ensureTaskDir(id);
+    const task = new StreamTask({
+      applicationId: options.applicationId,
+      plan: options.plan,
+      taskId,
+      collector: options.collector,
+      storeContext: (store) => this.#storeContext(store, id, taskId.partition, cacheMaxBytes),
+      deserializationExceptionHandler: options.deserializationExceptionHandler,
+      processingExceptionHandler: options.processingExceptionHandler,
+      deadLetters: options.deadLetters,
+    });
+    const changelogs: ChangelogPartition[] = [];
+    try {
+      await task.initializeStores();
+      if (options.exactlyOnce) await checkpoint.delete();
+      const targets: RestoreTarget[] = [];
+      for (const [storeName, store] of task.stores) {
+        if (!isRestorableStore(store) || store.changelogTopic === undefined) continue;
+        const topic = store.changelogTopic;
+        const startOffset = store.persistent ? checkpointedOffset(offsets, topic, taskId.partition) : undefined;
+        targets.push({ taskId: id, storeName, store, topic, partition: taskId.partition, startOffset });
+        changelogs.push({ topic, partition: taskId.partition, persistent: store.persistent, restoredOffset: startOffset });
+      }
+      if (targets.length > 0) {
+        const results = await options.restorer.restore(targets);
+        targets.forEach((target, index) => {
+          const result = results.get(target);
+          if (result !== undefined) (changelogs[index] as ChangelogPartition).restoredOffset = result.checkpointOffset;
+        });
+      }
+      await task.initializeProcessors();
+    } catch (error) {
+      await task.close({ clean: false }).catch(() => undefined);
+      throw error;
+    }
+    return { id, task, partitions, changelogs };
+  }
+
+  /** Offsets of the task's persistent stores' changelogs, as far as the local state holds them. */
+  checkpointOffsets(managed: ManagedTask): CheckpointOffset[] {
+    const out: CheckpointOffset[] = [];
+    for (const changelog of managed.changelogs) {
+      if (!changelog.persistent) continue;
+      const offset = this.#options.collector.changelogOffset(changelog.topic, changelog.partition) ?? changelog.restoredOffset;
+      if (offset !== undefined) out.push({ topic: changelog.topic, partition: changelog.partition, offset });
+    }
+    return out;
+  }
+
+  /** Writes the checkpoint after a commit (at_least_once) or at a clean close. */
+  async writeCheckpoint(managed: ManagedTask): Promise<bigint> {
+    const offsets = this.checkpointOffsets(managed);
+    if (offsets.length > 0) await this.#options.stateDirectory.checkpoint(managed.id).write(offsets);
+    return offsets.reduce((sum, entry) => sum + entry.offset, 0n);
+  }
+
+  /**
+   * Clean: flushes, closes, checkpoints (the caller committed first). Dirty: closes
+   * without flushing; under exactly-once the folder is wiped, as the stores may hold
+   * uncommitted writes. Returns the checkpointed offset sum, -1 when none.
+   */
+  async close(managed: ManagedTask, options: { readonly clean: boolean }): Promise<bigint> {
+    const options_ = this.#options;
+    let sum = -1n;
+    try {
+      await managed.task.close({ clean: options.clean });
+      if (options.clean) sum = await this.writeCheckpoint(managed);
+    } finally {
+      for (const changelog of managed.changelogs) options_.collector.forgetChangelog(changelog.topic, changelog.partition);
+      if (!options.clean && options_.exactlyOnce) await options_.stateDirectory.wipeTask(managed.id);
+    }
+    return sum;
+  }
+
+  #storeContext(store: StorePlan, id: string, partition: number, cacheMaxBytes: number): StateStoreContext {
+    const options = this.#options;
+    return {
+      applicationId: options.applicationId,
+      stateDir: options.stateDirectory.taskDir(id),
+      taskId: id,
+      partition,
+      changelog: store.changelogTopic === undefined ? undefined : this.#changelog,
+      cacheMaxBytes,
+      ...(options.metricsRegistry === undefined ? {} : { metricsRegistry: options.metricsRegistry }),
+    };
+  }
+}

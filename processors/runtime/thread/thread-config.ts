@@ -1,0 +1,83 @@
+/**
+ * What one stream thread is started with. Plain data only (no functions, no class
+ * instances), so the same object crosses to a worker thread unchanged; the Kafka client
+ * settings are derived from it here, in one place.
+ *
+ * @example
+ * ```ts
+ * const settings: ThreadSettings = { applicationId: 'wordcount', processId, threadIndex: 1, ... };
+ * const consumer = new KafkaConsumer(clientSettings(settings, 'consumer'), consumerSettings(settings), { assignor });
+ * ```
+ */
+
+import { kafkaClientConfig, kafkaConsumerConfig, type KafkaClientConfig, type KafkaConsumerConfig } from '../../kafka/index.ts';
+
+export interface ThreadSettings {
+  readonly applicationId: string;
+  readonly processId: string;
+  /** 1-based, as Kafka Streams names its threads (`…-StreamThread-1`). */
+  readonly threadIndex: number;
+  readonly threadCount: number;
+  readonly bootstrapServers: readonly string[];
+  /** Prefix of the client ids of this thread's Kafka clients. */
+  readonly clientIdPrefix: string;
+  readonly exactlyOnce: boolean;
+  readonly commitIntervalMs: number;
+  readonly stateDir: string;
+  readonly endpoint: string | undefined;
+  readonly numStandbyReplicas: number;
+  /** This thread's share of `cache.max.bytes.buffering`. */
+  readonly cacheMaxBytes: number;
+  readonly deserializationHandler: 'log-and-fail' | 'log-and-continue';
+  readonly processingHandler: 'log-and-fail' | 'log-and-continue';
+  readonly productionHandler: 'default' | 'log-and-continue';
+  readonly deadLetterTopic: string | undefined;
+  readonly maxPollRecords: number;
+  readonly pollMs: number;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly maxPollIntervalMs: number;
+  readonly autoOffsetReset: 'earliest' | 'latest' | 'none';
+  readonly requestTimeoutMs: number;
+  readonly retries: number;
+  readonly retryBackoffMs: number;
+  readonly producerBatchRecords: number;
+  /** Partition counts of the topics the topology writes, for custom partitioners. */
+  readonly partitionCounts: ReadonlyMap<string, number>;
+  /** How often consumer lag is measured (end offsets are listed), in ms; 0 turns it off. */
+  readonly lagIntervalMs: number;
+}
+
+export function threadName(settings: Pick<ThreadSettings, 'clientIdPrefix' | 'threadIndex'>): string {
+  return `${settings.clientIdPrefix}-StreamThread-${settings.threadIndex}`;
+}
+
+/** Kafka client settings of one of the thread's clients. */
+export function clientSettings(settings: ThreadSettings): KafkaClientConfig {
+  return kafkaClientConfig.parse({
+    'bootstrap.servers': settings.bootstrapServers,
+    'client.id': threadName(settings),
+    'request.timeout.ms': settings.requestTimeoutMs,
+    retries: settings.retries,
+    'retry.backoff.ms': settings.retryBackoffMs,
+  });
+}
+
+/** The group member's settings: group id = application id, read_committed under exactly-once. */
+export function consumerSettings(settings: ThreadSettings): KafkaConsumerConfig {
+  return kafkaConsumerConfig.parse({
+    'group.id': settings.applicationId,
+    'isolation.level': settings.exactlyOnce ? 'read_committed' : 'read_uncommitted',
+    'auto.offset.reset': settings.autoOffsetReset,
+    'session.timeout.ms': settings.sessionTimeoutMs,
+    // Kafka Streams gives a member max.poll.interval.ms to finish its revocation work.
+    'rebalance.timeout.ms': Math.max(settings.maxPollIntervalMs, settings.sessionTimeoutMs),
+    'heartbeat.interval.ms': settings.heartbeatIntervalMs,
+    'fetch.max.wait.ms': settings.pollMs,
+  });
+}
+
+/** One transactional id per thread (exactly_once_v2): stable across restarts of the same process id. */
+export function transactionalId(settings: Pick<ThreadSettings, 'applicationId' | 'processId' | 'threadIndex'>): string {
+  return `${settings.applicationId}-${settings.processId}-${settings.threadIndex}`;
+}

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KstError, isKstError } from '../../../../common/errors.ts';
+import type { ProducerRecord, ProduceResult } from '../../../../processors/kafka/index.ts';
+import { KafkaRecordCollector } from '../../../../processors/runtime/thread/kafka-record-collector.ts';
+
+/** A fake producer: answers base offsets per partition as a broker would, or fails on demand. */
+function fakeProducer() {
+  const next = new Map<string, bigint>();
+  const batches: ProducerRecord[][] = [];
+  let failWith: Error | null = null;
+  const send = async (records: readonly ProducerRecord[]): Promise<ProduceResult> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (failWith !== null) throw failWith;
+    batches.push([...records]);
+    const counts = new Map<string, { topic: string; partition: number; count: number }>();
+    for (const r of records) {
+      const partition = r.partition ?? 0;
+      const key = `${r.topic}-${partition}`;
+      const entry = counts.get(key) ?? { topic: r.topic, partition, count: 0 };
+      entry.count++;
+      counts.set(key, entry);
+    }
+    return [...counts].map(([key, { topic, partition, count }]) => {
+      const base = next.get(key) ?? 0n;
+      next.set(key, base + BigInt(count));
+      return { topic, partition, offset: base };
+    });
+  };
+  return { send, batches, fail: (error: Error | null) => void (failWith = error) };
+}
+
+test('records are buffered, sent in batches of producer.batch.records and at flush; changelog offsets are tracked', async () => {
+  const producer = fakeProducer();
+  const collector = new KafkaRecordCollector({ send: producer.send, changelogTopics: new Set(['app-s-changelog']), partitionCounts: new Map([['out', 3]]), batchRecords: 3 });
+  collector.send('out', undefined, Buffer.from('k'), Buffer.from('v'), 5, []);
+  collector.send('app-s-changelog', 1, Buffer.from('k'), Buffer.from('1'), 5, []);
+  assert.equal(collector.maybeSend(), undefined, 'below the batch size nothing is sent');
+  collector.send('app-s-changelog', 1, Buffer.from('k'), Buffer.from('2'), 6, []);
+  await collector.maybeSend();
+  collector.send('app-s-changelog', 1, Buffer.from('k'), Buffer.from('3'), 7, []);
+  await collector.flush();
+  assert.deepEqual(producer.batches.map((b) => b.length), [3, 1]);
+  assert.equal(producer.batches[0]?.[0]?.timestamp, 5n);
+  assert.equal(producer.batches[0]?.[0]?.partition, undefined);
+  assert.equal(collector.changelogOffset('app-s-changelog', 1), 3n);
+  assert.equal(collector.sentRecords, 4);
+  assert.equal(collector.partitionsFor('out'), 3);
+  assert.throws(() => collector.partitionsFor('elsewhere'), (e: unknown) => isKstError(e, 'KST_KAFKA_PRODUCE'));
+});
+
+test('a failed send surfaces at the next flush; log-and-continue drops the batch unless the producer is fenced', async () => {
+  const producer = fakeProducer();
+  let continueOnError = false;
+  const collector = new KafkaRecordCollector({ send: producer.send, changelogTopics: new Set(), partitionCounts: new Map(), batchRecords: 100, continueOnSendError: () => continueOnError });
+  producer.fail(new KstError('KST_KAFKA_PRODUCE', 'record too large'));
+  collector.send('out', 0, null, Buffer.from('v'), 1, []);
+  await assert.rejects(collector.flush(), (e: unknown) => isKstError(e, 'KST_KAFKA_PRODUCE'));
+  continueOnError = true;
+  collector.send('out', 0, null, Buffer.from('v'), 1, []);
+  await collector.flush();
+  assert.equal(collector.droppedRecords, 1);
+  producer.fail(new KstError('KST_KAFKA_PRODUCER_FENCED', 'fenced'));
+  collector.send('out', 0, null, Buffer.from('v'), 1, []);
+  await assert.rejects(collector.flush(), (e: unknown) => isKstError(e, 'KST_KAFKA_PRODUCER_FENCED'));
+  collector.send('out', 0, null, Buffer.from('v'), 1, []);
+  await collector.clear();
+  assert.equal(collector.buffered, 0);
+  producer.fail(null);
+  await collector.flush();
+  assert.equal(producer.batches.length, 0);
+});
