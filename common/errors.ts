@@ -68,6 +68,16 @@ export const ERROR_CODES = {
   KST_STREAMS_COPARTITION_MISMATCH: { recovery: 'fix-config', summary: 'Topics that must be co-partitioned (joined, co-grouped) have different partition counts.' },
   KST_STREAMS_THREAD_FAILED: { recovery: 'restart', summary: 'A stream thread (or the worker thread running it) stopped on an error; the uncaught exception handler decides what happens next.' },
   KST_STREAMS_ASSIGNMENT_FAILED: { recovery: 'fix-config', summary: 'The group leader could not assign tasks: a source topic is missing, or co-partitioned topics have different partition counts; the client shuts down.' },
+  KST_STREAMS_STORE_UNAVAILABLE: { recovery: 'retry', summary: 'An interactive query cannot be answered now: the client is starting, rebalancing or restoring, or the key\'s partition is not active (or, with stale stores allowed, not standby) here; retry, or ask the host `queryMetadataForKey` names.' },
+  KST_STREAMS_NOT_RUNNING: { recovery: 'restart', summary: 'An interactive query or metadata call was made on a streams client that is shutting down, stopped or failed.' },
+  KST_STREAMS_UNKNOWN_STORE: { recovery: 'fix-config', summary: 'An interactive query names a state store the topology does not have.' },
+  KST_STREAMS_STORE_TYPE_MISMATCH: { recovery: 'fix-config', summary: 'An interactive query asked for a store as a type it is not (a key-value view of a window store, a timestamped view of a plain store).' },
+  KST_STREAMS_STORE_PARTITION_INVALID: { recovery: 'fix-input', summary: 'An interactive query asked for a store partition the store does not have.' },
+  KST_STREAMS_QUERY_UNSUPPORTED: { recovery: 'fix-config', summary: 'The query cannot be served by this client\'s set-up: stores of stream threads on worker threads (`num.stream.threads` > 1) are not queryable from the client\'s thread.' },
+  KST_STREAMS_GLOBAL_THREAD_FAILED: { recovery: 'restart', summary: 'The global stream thread, which keeps the global stores (GlobalKTables) up to date, stopped on an error; the client shuts down.' },
+  KST_TOPOLOGY_WINDOW_INVALID: { recovery: 'fix-config', summary: 'A window definition is invalid: a size, advance, gap or grace that is negative, zero or not a whole number of milliseconds, an advance larger than the size, or a store retention shorter than the window size plus grace.' },
+  KST_SUPPRESS_BUFFER_FULL: { recovery: 'fix-config', summary: 'A suppression buffer configured with `shutDownWhenFull()` reached its bound; give it a larger bound or let it emit early.' },
+  KST_STORE_WINDOWED_KEY_INVALID: { recovery: 'fix-input', summary: 'A window or session store was given a window time that is negative or not a whole number of milliseconds, or a key too short to hold its time suffix (most likely a changelog record of another store: give each store its own changelog topic).' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,6 +7,8 @@
  * | `persistentKeyValueStore` | RocksDB (`rocksdb-native`) | async unless cached or prefetched |
  * | `levelKeyValueStore` | LevelDB (`classic-level`) | async unless cached or prefetched |
  * | `inMemoryKeyValueStore` | a sorted map in memory | always synchronous |
+ * | `persistentWindowStore`, `persistentSessionStore` | RocksDB, one per time segment | async unless cached or prefetched |
+ * | `inMemoryWindowStore`, `inMemorySessionStore` | sorted maps, one per time segment | always synchronous |
  *
  * Caching and logging are on by default, as in Kafka Streams' DSL.
  *
@@ -27,16 +29,29 @@ import { LevelKeyValueStore } from './backends/level-store.ts';
 import { RocksDBKeyValueStore } from './backends/rocksdb-store.ts';
 import { valueAndTimestampSerde } from './internals/value-and-timestamp-serde.ts';
 import { DEFAULT_SETTINGS, KeyValueStoreBuilder } from './key-value-store-builder.ts';
+import type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from './api/segmented-bytes-store.ts';
+import { sessionSupplier, windowSupplier, type SegmentBackend } from './internals/segmented-suppliers.ts';
+import { SessionStoreBuilder } from './session-store-builder.ts';
+import { WindowStoreBuilder } from './window-store-builder.ts';
 
 /** Store names become folder and topic names: Kafka's legal topic characters only. */
 const LEGAL_NAME = /^[a-zA-Z0-9._-]{1,200}$/;
 
-function supplier(name: string, metricsScope: string, create: (name: string) => KeyValueBytesStore): KeyValueBytesStoreSupplier {
+function checkName(name: string): string {
   if (!LEGAL_NAME.test(name) || name === '.' || name === '..') {
     throw new KstError('KST_CONFIG_INVALID', `store name "${name}" must be 1 to 200 of [a-zA-Z0-9._-] and not "." or ".."`, { key: 'store.name', value: name });
   }
+  return name;
+}
+
+function supplier(name: string, metricsScope: string, create: (name: string) => KeyValueBytesStore): KeyValueBytesStoreSupplier {
+  checkName(name);
   return Object.freeze({ name, metricsScope, get: () => create(name) });
 }
+
+/** Segments of window and session stores are key-value bytes stores of these backends. */
+const ROCKSDB_SEGMENTS: SegmentBackend = Object.freeze({ metricsScope: 'rocksdb', persistent: true, create: (n: string) => new RocksDBKeyValueStore(n) });
+const IN_MEMORY_SEGMENTS: SegmentBackend = Object.freeze({ metricsScope: 'in-memory', persistent: false, create: (n: string) => new InMemoryKeyValueStore(n) });
 
 export const Stores = Object.freeze({
   /** RocksDB, the default persistent backend. */
@@ -52,4 +67,27 @@ export const Stores = Object.freeze({
   /** Values are stored as `ValueAndTimestamp` (8-byte big-endian timestamp, then the value's bytes), as KTables keep them. */
   timestampedKeyValueStoreBuilder: <K, V>(bytesStore: KeyValueBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): KeyValueStoreBuilder<K, ValueAndTimestamp<V>> =>
     new KeyValueStoreBuilder(bytesStore, keySerde, valueAndTimestampSerde(valueSerde), { ...DEFAULT_SETTINGS, timestamped: true }),
+
+  /**
+   * A RocksDB window store, segmented by window start (`max(retention / 2, 60 s)` per
+   * segment). With `retainDuplicates` every put adds an entry, as stream-stream joins need.
+   */
+  persistentWindowStore: (name: string, retentionMs: number, windowSizeMs: number, retainDuplicates: boolean): WindowBytesStoreSupplier =>
+    windowSupplier(checkName(name), ROCKSDB_SEGMENTS, retentionMs, windowSizeMs, retainDuplicates),
+  /** A window store in memory: synchronous reads; restored from the changelog. */
+  inMemoryWindowStore: (name: string, retentionMs: number, windowSizeMs: number, retainDuplicates: boolean): WindowBytesStoreSupplier =>
+    windowSupplier(checkName(name), IN_MEMORY_SEGMENTS, retentionMs, windowSizeMs, retainDuplicates),
+  windowStoreBuilder: <K, V>(bytesStore: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): WindowStoreBuilder<K, V> =>
+    new WindowStoreBuilder(bytesStore, keySerde, valueSerde, false),
+  /** Values as `ValueAndTimestamp`, as windowed KTables keep them. */
+  timestampedWindowStoreBuilder: <K, V>(bytesStore: WindowBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): WindowStoreBuilder<K, ValueAndTimestamp<V>> =>
+    new WindowStoreBuilder(bytesStore, keySerde, valueAndTimestampSerde(valueSerde), true),
+
+  /** A RocksDB session store, segmented by session end. */
+  persistentSessionStore: (name: string, retentionMs: number): SessionBytesStoreSupplier => sessionSupplier(checkName(name), ROCKSDB_SEGMENTS, retentionMs),
+  /** A session store in memory: synchronous reads; restored from the changelog. */
+  inMemorySessionStore: (name: string, retentionMs: number): SessionBytesStoreSupplier => sessionSupplier(checkName(name), IN_MEMORY_SEGMENTS, retentionMs),
+  /** Session aggregates are plain values (no timestamp), as in Kafka Streams. */
+  sessionStoreBuilder: <K, V>(bytesStore: SessionBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): SessionStoreBuilder<K, V> =>
+    new SessionStoreBuilder(bytesStore, keySerde, valueSerde),
 });

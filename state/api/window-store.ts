@@ -5,10 +5,13 @@
  * and `prefetch` loads what a batch's keys will read, as for key-value stores.
  *
  * Iteration order: by key bytes, then window start, as Kafka Streams' RocksDB window store.
+ * Precisely, by the stored bytes `key + 8-byte window start`: the two agree unless one key
+ * is a prefix of another (`a` and `a\u0000…`), which then interleave.
  */
 
 import type { Awaitable } from '../../common/awaitable.ts';
 import type { KeyValue, StateStore } from './state-store.ts';
+import type { ValueAndTimestamp } from './timestamped.ts';
 import type { Windowed } from './windowed.ts';
 
 export interface ReadOnlyWindowStore<K, V> {
@@ -30,3 +33,6 @@ export interface WindowStore<K, V> extends StateStore, ReadOnlyWindowStore<K, V>
   /** Loads the windows of these keys with start in `[timeFrom, timeTo]` so the next fetches of them answer synchronously. */
   prefetch(keys: readonly K[], timeFrom: number, timeTo: number): Promise<void>;
 }
+
+/** A windowed KTable's store: values kept with the timestamp of the record that wrote them, as Kafka Streams' `TimestampedWindowStore`. */
+export type TimestampedWindowStore<K, V> = WindowStore<K, ValueAndTimestamp<V>>;

@@ -17,7 +17,8 @@
 
 import { Counter, Histogram, register as defaultRegistry, type Registry } from 'prom-client';
 
-export const STORE_OPERATIONS = ['put', 'get', 'delete', 'put_if_absent', 'range', 'prefetch', 'flush', 'restore'] as const;
+/** `fetch` and `remove` are the window and session stores' reads and deletes, as Kafka Streams names them. */
+export const STORE_OPERATIONS = ['put', 'get', 'delete', 'put_if_absent', 'range', 'prefetch', 'flush', 'restore', 'fetch', 'remove'] as const;
 export type StoreOperation = (typeof STORE_OPERATIONS)[number];
 
 /** Gets and puts are timed once in this many calls (a power of two: the check is a mask). */
@@ -58,6 +59,16 @@ class RegistryMetrics {
         for (const metrics of live) if (metrics.restoredRecords > 0) this.inc(metrics.labels, metrics.restoredRecords);
       },
     });
+    new Counter<Label>({
+      name: 'kstreams_state_store_dropped_records_total',
+      help: 'Window and session store writes dropped because their window was older than the store retention.',
+      labelNames: ['store', 'task', 'backend'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const metrics of live) if (metrics.droppedRecords > 0) this.inc(metrics.labels, metrics.droppedRecords);
+      },
+    });
     this.latency = new Histogram({
       name: 'kstreams_state_store_latency_seconds',
       help: `State store operation latency; gets and puts sampled one in ${SAMPLE_EVERY}.`,
@@ -72,8 +83,10 @@ const byRegistry = new WeakMap<Registry, RegistryMetrics>();
 
 export class StoreMetrics {
   readonly labels: Labels;
-  readonly counts: Record<StoreOperation, number> = { put: 0, get: 0, delete: 0, put_if_absent: 0, range: 0, prefetch: 0, flush: 0, restore: 0 };
+  readonly counts: Record<StoreOperation, number> = { put: 0, get: 0, delete: 0, put_if_absent: 0, range: 0, prefetch: 0, flush: 0, restore: 0, fetch: 0, remove: 0 };
   restoredRecords = 0;
+  /** Window and session puts dropped because their window had expired (Kafka Streams' `dropped-records`). */
+  droppedRecords = 0;
   readonly #shared: RegistryMetrics;
   readonly #observers = new Map<StoreOperation, Observer>();
   #calls = 0;

@@ -11,6 +11,7 @@ export interface ChangelogRecord {
   readonly topic: string;
   readonly partition: number;
   readonly key: string;
+  readonly keyBytes: Buffer;
   /** UTF-8 of the value bytes, null for a tombstone. */
   readonly value: string | null;
   readonly valueBytes: Buffer | null;
@@ -22,7 +23,7 @@ export class CollectingChangelog implements ChangelogWriter {
   readonly records: ChangelogRecord[] = [];
 
   append(topic: string, partition: number, key: Buffer, value: Buffer | null, timestamp: number): void {
-    this.records.push({ topic, partition, key: key.toString('utf8'), value: value === null ? null : value.toString('utf8'), valueBytes: value, timestamp });
+    this.records.push({ topic, partition, key: key.toString('utf8'), keyBytes: key, value: value === null ? null : value.toString('utf8'), valueBytes: value, timestamp });
   }
 
   clear(): void {

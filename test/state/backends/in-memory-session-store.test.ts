@@ -1,0 +1,4 @@
+import { Stores } from '../../../state/stores.ts';
+import { sessionStoreContract } from '../session-store-contract.ts';
+
+sessionStoreContract('in-memory', Stores.inMemorySessionStore);

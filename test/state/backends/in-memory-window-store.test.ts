@@ -1,0 +1,4 @@
+import { Stores } from '../../../state/stores.ts';
+import { windowStoreContract } from '../window-store-contract.ts';
+
+windowStoreContract('in-memory', Stores.inMemoryWindowStore);
