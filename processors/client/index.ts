@@ -16,3 +16,6 @@ export type { StreamsMetadata, TaskMetadata, ThreadMetadata } from './streams-me
 export type { TopologyModuleSpec, TopologySource } from './topology-source.ts';
 export { StreamsRegistry } from './metrics.ts';
 export { DLQ_HEADERS } from '../runtime/thread/dead-letters.ts';
+export { QueryableStoreTypes, type QueryableStoreType } from './queries/queryable-store-types.ts';
+export type { HostAndPort, KeyQueryMetadata, LagInfo, StoreQueryParameters } from './queries/streams-queries.ts';
+export type { KeySerializer } from './queries/store-routing.ts';

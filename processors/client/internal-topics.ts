@@ -119,3 +119,18 @@ function enforceCopartitioning(plan: TopologyPlan, counts: Map<string, number>, 
     for (const topic of group) if (repartition.has(topic) && !fixed.has(topic)) counts.set(topic, target);
   }
 }
+
+/**
+ * Partition counts of the topics feeding global stores, which every instance reads whole;
+ * each must exist (`KST_STREAMS_SOURCE_TOPIC_MISSING` otherwise).
+ */
+export async function globalTopicCounts(admin: KafkaAdmin, plan: TopologyPlan, applicationId: string): Promise<Map<string, number>> {
+  const topics = [...new Set(plan.globalStores.flatMap((g) => g.source.topics))];
+  if (topics.length === 0) return new Map();
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t)).sort();
+  if (missing.length > 0) {
+    throw new KstError('KST_STREAMS_SOURCE_TOPIC_MISSING', `global store topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => `"${t}"`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist; create ${missing.length > 1 ? 'them' : 'it'} before starting application "${applicationId}"`, { topics: missing });
+  }
+  return admin.partitionCounts(topics);
+}

@@ -29,16 +29,19 @@ import type { TopologyPlan } from '../plan/topology-plan.ts';
 import { assignmentTopology, type HostInfo } from '../runtime/assignment/index.ts';
 import { brokerTopicName } from '../runtime/index.ts';
 import type { StateRestoreListener } from '../runtime/restoration/index.ts';
-import type { ThreadSettings } from '../runtime/thread/thread-config.ts';
+import { GlobalStreamThread } from '../runtime/global/global-stream-thread.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
 import { isRebalancing } from '../runtime/thread/thread-state.ts';
 import { ClientStateMachine, type ClientState, type StateListener } from './client-state.ts';
-import { prepareTopics } from './internal-topics.ts';
+import { globalTopicCounts, prepareTopics } from './internal-topics.ts';
 import { StreamsRegistry } from './metrics.ts';
 import { loadProcessId } from './process-id.ts';
+import type { KeySerializer } from './queries/store-routing.ts';
+import { StreamsQueries, type KeyQueryMetadata, type LagInfo, type StoreQueryParameters } from './queries/streams-queries.ts';
 import { parseStreamsConfig, type StreamsConfig, type StreamsConfigInput } from './streams-config.ts';
 import { streamsMetadata, type StreamsMetadata, type ThreadMetadata } from './streams-metadata.ts';
 import { LocalThreadHandle, WorkerThreadHandle, type ThreadHandle, type ThreadHandleOptions } from './thread-handles.ts';
+import { globalThreadClient, threadSettings } from './thread-settings.ts';
 import { isModuleSpec, loadTopologyModule, normalizeModule, planOf, type TopologySource } from './topology-source.ts';
 import type { TopologyModule } from './worker-messages.ts';
 
@@ -47,8 +50,6 @@ export type { ClientState, StateListener } from './client-state.ts';
 /** What to do when a stream thread dies of an error (KIP-671). */
 export type StreamThreadExceptionResponse = 'REPLACE_THREAD' | 'SHUTDOWN_CLIENT' | 'SHUTDOWN_APPLICATION';
 export type UncaughtExceptionHandler = (error: Error) => StreamThreadExceptionResponse;
-
-const LAG_INTERVAL_MS = 30_000;
 
 export class KafkaStreams {
   /** The client's prom-client registry: every thread's metrics, labelled by application id, thread and task. */
@@ -61,6 +62,8 @@ export class KafkaStreams {
   #exceptionHandler: UncaughtExceptionHandler = () => 'SHUTDOWN_CLIENT';
   #restoreListener: StateRestoreListener | undefined;
   #threads: ThreadHandle[] = [];
+  #global: GlobalStreamThread | undefined;
+  readonly #queries: StreamsQueries;
   #hosts: readonly HostInfo[] = [];
   #processId: string | undefined;
   #partitionCounts: ReadonlyMap<string, number> = new Map();
@@ -79,6 +82,17 @@ export class KafkaStreams {
       }
     }
     this.#machine = new ClientStateMachine((next, previous) => this.#stateListener?.(next, previous));
+    this.#queries = new StreamsQueries({
+      applicationId: this.#config['application.id'],
+      endpoint: this.#config['application.server'] || undefined,
+      state: () => this.#machine.state,
+      plan: () => this.#plan,
+      partitionCounts: () => this.#partitionCounts,
+      hosts: () => this.#hosts,
+      threads: () => this.#threads,
+      global: () => this.#global,
+      allMetadata: () => this.metadataForAllStreamsClients(),
+    });
   }
 
   get state(): ClientState {
@@ -118,6 +132,9 @@ export class KafkaStreams {
       this.#plan ??= await loadTopologyModule(this.#module as TopologyModule);
       const plan = this.#plan;
       assignmentTopology(plan, applicationId);
+      if (plan.globalStores.length > 0 && config['num.stream.threads'] > 1) {
+        throw new KstError('KST_CONFIG_INVALID', `config "num.stream.threads" is ${config['num.stream.threads']}: a topology with global stores (GlobalKTables) runs one stream thread per process for now, as stream threads on worker threads cannot read the client's global stores`, { key: 'num.stream.threads', value: config['num.stream.threads'] });
+      }
       const admin = new KafkaAdmin(kafkaClientConfig.parse({
         'bootstrap.servers': config['bootstrap.servers'],
         'client.id': `${applicationId}-admin`,
@@ -131,6 +148,7 @@ export class KafkaStreams {
           replicationFactor: config['replication.factor'],
           deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
         });
+        if (plan.globalStores.length > 0) this.#partitionCounts = new Map([...this.#partitionCounts, ...(await globalTopicCounts(admin, plan, applicationId))]);
       } finally {
         await admin.close().catch(() => undefined);
       }
@@ -144,7 +162,42 @@ export class KafkaStreams {
     }
     if (this.#machine.state !== 'CREATED') return; // closed meanwhile
     this.#machine.to('REBALANCING');
+    if (this.#plan.globalStores.length > 0 && !(await this.#startGlobalThread())) return;
     for (let index = 1; index <= config['num.stream.threads']; index++) this.#startThread(index);
+  }
+
+  /**
+   * Restores the global stores before any stream thread starts (their tasks read them),
+   * as Kafka Streams' `start()` does. False when the client stopped meanwhile or failed.
+   */
+  async #startGlobalThread(): Promise<boolean> {
+    const config = this.#config;
+    const global = new GlobalStreamThread({
+      applicationId: config['application.id'],
+      plan: this.#plan as TopologyPlan,
+      stateDir: config['state.dir'],
+      client: globalThreadClient(config, this.#processId as string),
+      partitionCounts: this.#partitionCounts,
+      exactlyOnce: config['processing.guarantee'] === 'exactly_once_v2',
+      commitIntervalMs: config['commit.interval.ms'],
+      pollMs: Math.max(10, config['poll.ms']),
+      ...(this.#restoreListener === undefined ? {} : { restoreListener: this.#restoreListener }),
+      metricsRegistry: this.metricsRegistry,
+      onStateChange: () => this.#updateState(),
+    });
+    this.#global = global;
+    void global.done.then((error) => {
+      if (error !== undefined && !this.#machine.stopping) this.#fail(error);
+    });
+    try {
+      await global.start();
+    } catch (error) {
+      if (this.#machine.stopping) return false;
+      this.#fail(error as Error);
+      await this.#erroring;
+      throw error;
+    }
+    return !this.#machine.stopping;
   }
 
   /**
@@ -187,10 +240,61 @@ export class KafkaStreams {
     return streamsMetadata(this.#hosts, this.#plan, (topic) => brokerTopicName(applicationId, topic, repartition.has(topic)));
   }
 
+  /**
+   * A read-only view of this instance's copies of a store, for interactive queries. The
+   * view finds the copies again on every call: a call made while the store is not
+   * queryable here (starting, rebalancing, restoring, the key's partition elsewhere)
+   * throws `KST_STREAMS_STORE_UNAVAILABLE`, whose recovery is `retry`.
+   *
+   * @example
+   * ```ts
+   * const counts = streams.store({ storeName: 'counts', queryableStoreType: QueryableStoreTypes.keyValueStore<string, number>() });
+   * const alpha = await counts.get('alpha');
+   * const stale = streams.store({ storeName: 'counts', queryableStoreType: QueryableStoreTypes.keyValueStore<string, number>(), enableStaleStores: true });
+   * ```
+   */
+  store<T>(parameters: StoreQueryParameters<T>): T {
+    return this.#queries.store(parameters);
+  }
+
+  /**
+   * Which instance hosts `key` of `storeName` (its active task's endpoint), which hold
+   * standbys of it, and its partition; answers from any instance, for any key.
+   *
+   * @example
+   * ```ts
+   * const { activeHost, standbyHosts, partition } = streams.queryMetadataForKey('counts', 'alpha', Serdes.String());
+   * ```
+   */
+  queryMetadataForKey<K>(storeName: string, key: K, keySerializer: KeySerializer<K>): KeyQueryMetadata {
+    return this.#queries.queryMetadataForKey(storeName, key, keySerializer);
+  }
+
+  /** The instances that host `storeName` (active or standby); every instance for a global store. */
+  streamsMetadataForStore(storeName: string): StreamsMetadata[] {
+    return this.#queries.streamsMetadataForStore(storeName);
+  }
+
+  /**
+   * For every local store partition (active and standby tasks): the changelog offset it
+   * has applied, the changelog's end and the lag between them. A running active task is
+   * caught up: its lag is 0.
+   *
+   * @example
+   * ```ts
+   * const lags = await streams.allLocalStorePartitionLags();
+   * lags.get('counts')?.get(3)?.offsetLag; // 120n
+   * ```
+   */
+  allLocalStorePartitionLags(): Promise<Map<string, Map<number, LagInfo>>> {
+    return this.#queries.allLocalStorePartitionLags();
+  }
+
   #startThread(index: number): void {
     const options: ThreadHandleOptions = {
-      settings: this.#settings(index),
+      settings: threadSettings(this.#config, this.#processId as string, index, this.#partitionCounts),
       restoreListener: this.#restoreListener,
+      ...(this.#global === undefined ? {} : { globalStores: this.#global.stores }),
       events: {
         onStateChange: () => this.#updateState(),
         onAssignment: (_handle, assignment) => {
@@ -212,49 +316,13 @@ export class KafkaStreams {
     handle.start();
   }
 
-  #settings(index: number): ThreadSettings {
-    const config = this.#config;
-    const applicationId = config['application.id'];
-    const processId = this.#processId as string;
-    const threads = config['num.stream.threads'];
-    return {
-      applicationId,
-      processId,
-      threadIndex: index,
-      threadCount: threads,
-      bootstrapServers: config['bootstrap.servers'],
-      clientIdPrefix: config['client.id'] || `${applicationId}-${processId}`,
-      exactlyOnce: config['processing.guarantee'] === 'exactly_once_v2',
-      commitIntervalMs: config['commit.interval.ms'],
-      stateDir: config['state.dir'],
-      endpoint: config['application.server'] || undefined,
-      numStandbyReplicas: config['num.standby.replicas'],
-      cacheMaxBytes: Math.floor(config['cache.max.bytes.buffering'] / threads),
-      deserializationHandler: config['default.deserialization.exception.handler'],
-      processingHandler: config['processing.exception.handler'],
-      productionHandler: config['production.exception.handler'],
-      deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
-      maxPollRecords: config['max.poll.records'],
-      pollMs: config['poll.ms'],
-      sessionTimeoutMs: config['session.timeout.ms'],
-      heartbeatIntervalMs: config['heartbeat.interval.ms'],
-      maxPollIntervalMs: config['max.poll.interval.ms'],
-      autoOffsetReset: config['auto.offset.reset'],
-      requestTimeoutMs: config['request.timeout.ms'],
-      retries: config.retries,
-      retryBackoffMs: config['retry.backoff.ms'],
-      producerBatchRecords: config['producer.batch.records'],
-      partitionCounts: this.#partitionCounts,
-      lagIntervalMs: LAG_INTERVAL_MS,
-    };
-  }
-
   /** RUNNING when every live thread runs; REBALANCING while any joins or restores. */
   #updateState(): void {
     if (this.#machine.stopping || this.#machine.state === 'CREATED') return;
     const states: ThreadState[] = this.#threads.map((t) => t.state).filter((s) => s !== 'DEAD' && s !== 'PENDING_SHUTDOWN');
     if (states.length === 0) return;
-    if (states.every((s) => s === 'RUNNING')) this.#machine.tryTo('RUNNING');
+    const globalRunning = this.#global === undefined || this.#global.state === 'RUNNING';
+    if (states.every((s) => s === 'RUNNING') && globalRunning) this.#machine.tryTo('RUNNING');
     else if (states.some(isRebalancing)) this.#machine.tryTo('REBALANCING');
   }
 
@@ -274,6 +342,13 @@ export class KafkaStreams {
       this.#updateState();
       return;
     }
+    this.#fail(failure);
+  }
+
+  /** Stops everything and ends in ERROR (a global thread failure, or a thread the handler does not replace). */
+  #fail(error: Error): void {
+    if (this.#machine.stopping) return;
+    this.#lastError = error;
     this.#machine.to('PENDING_ERROR');
     this.#erroring = this.#stopThreads(Number.MAX_SAFE_INTEGER).then(() => this.#machine.to('ERROR'));
   }
@@ -282,7 +357,9 @@ export class KafkaStreams {
     const threads = this.#threads;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.min(timeoutMs, 2_147_483_647))));
-    const inTime = await Promise.race([Promise.all(threads.map((t) => t.close())).then(() => true), timedOut]);
+    // The global thread stops last: the stream tasks read its stores until they are closed.
+    const stopAll = Promise.all(threads.map((t) => t.close())).then(() => this.#global?.close());
+    const inTime = await Promise.race([stopAll.then(() => true), timedOut]);
     clearTimeout(timer);
     if (!inTime) for (const thread of threads) if (thread instanceof WorkerThreadHandle) await thread.terminate();
     return inTime;

@@ -38,7 +38,7 @@ export interface StreamsMetadata {
   readonly processId: string;
   readonly topicPartitions: readonly TopicPartition[];
   readonly standbyTopicPartitions: readonly TopicPartition[];
-  /** Stores of the sub-topologies whose partitions the instance hosts (active or standby). */
+  /** Stores of the sub-topologies whose partitions the instance hosts (active or standby), and the global stores. */
   readonly stateStoreNames: readonly string[];
 }
 
@@ -50,9 +50,11 @@ export function taskMetadata(tasks: ReadonlyMap<string, readonly TopicPartition[
 export function streamsMetadata(hosts: readonly HostInfo[], plan: TopologyPlan | undefined, brokerTopic: (topic: string) => string): StreamsMetadata[] {
   const storesByTopic = new Map<string, readonly string[]>();
   for (const subtopology of plan?.subtopologies ?? []) for (const topic of subtopology.sourceTopics) storesByTopic.set(brokerTopic(topic), subtopology.stores);
+  // Every instance holds every global store whole.
+  const globalStores = (plan?.globalStores ?? []).map((g) => g.store.name);
   return hosts.map((host) => {
     const separator = host.endpoint.lastIndexOf(':');
-    const stores = new Set<string>();
+    const stores = new Set<string>(globalStores);
     for (const tp of [...host.activePartitions, ...host.standbyPartitions]) for (const store of storesByTopic.get(tp.topic) ?? []) stores.add(store);
     return {
       endpoint: host.endpoint,

@@ -16,7 +16,9 @@ import { Worker } from 'node:worker_threads';
 import type { Registry } from 'prom-client';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import type { StateRestoreListener, RestoreTarget } from '../runtime/restoration/index.ts';
+import type { StateStore } from '../../state/api/state-store.ts';
 import { StreamThread, type ThreadAssignment } from '../runtime/thread/stream-thread.ts';
+import type { ThreadStores } from '../runtime/thread/thread-stores.ts';
 import { threadName, type ThreadSettings } from '../runtime/thread/thread-config.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
 import { taskMetadata, type ThreadMetadata } from './streams-metadata.ts';
@@ -31,6 +33,8 @@ export interface ThreadHandleOptions {
   readonly settings: ThreadSettings;
   readonly events: ThreadHandleEvents;
   readonly restoreListener: StateRestoreListener | undefined;
+  /** The client's global stores; only a thread on the client's own thread can read them. */
+  readonly globalStores?: ReadonlyMap<string, StateStore>;
 }
 
 export interface ThreadHandle {
@@ -39,6 +43,8 @@ export interface ThreadHandle {
   readonly state: ThreadState;
   /** Resolves when the thread is DEAD: undefined after a clean close, its error otherwise. */
   readonly done: Promise<Error | undefined>;
+  /** The thread's stores for interactive queries; undefined on a worker thread (its stores live there). */
+  readonly stores: ThreadStores | undefined;
   start(): void;
   close(): Promise<Error | undefined>;
   metadata(): ThreadMetadata;
@@ -58,6 +64,7 @@ export class LocalThreadHandle implements ThreadHandle {
       plan,
       metricsRegistry: registry,
       ...(options.restoreListener === undefined ? {} : { restoreListener: options.restoreListener }),
+      ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
       events: {
         onStateChange: (state, previous) => options.events.onStateChange(this, state, previous),
         onAssignment: (assignment) => options.events.onAssignment(this, assignment),
@@ -71,6 +78,10 @@ export class LocalThreadHandle implements ThreadHandle {
 
   get done(): Promise<Error | undefined> {
     return this.#thread.done;
+  }
+
+  get stores(): ThreadStores {
+    return this.#thread.stores;
   }
 
   start(): void {
@@ -138,6 +149,10 @@ export class WorkerThreadHandle implements ThreadHandle {
 
   get state(): ThreadState {
     return this.#state;
+  }
+
+  get stores(): undefined {
+    return undefined;
   }
 
   /** The worker starts its stream thread as soon as it has built the topology. */

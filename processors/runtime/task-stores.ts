@@ -5,16 +5,19 @@
  * Prefetch uses the batch's record keys. Within one sub-topology a stateful DSL node's
  * store is keyed by the record key (a key change always goes through a repartition
  * topic), so these are the keys the batch will read. A store keyed otherwise (a Processor
- * API store, a window store) gains nothing from it; when its prefetch rejects (keys of
- * another type), prefetch is turned off for that store and reads simply go to the store.
+ * API store) gains nothing from it; when its prefetch rejects (keys of another type),
+ * prefetch is turned off for that store and reads simply go to the store.
+ *
+ * Stores also get the batch's record-time span: key-value stores ignore it; the DSL's
+ * window and session stores widen it to the windows those records read (see
+ * `topologies/windows/dsl-windowed-store.ts`) and load that span of each key.
  */
 
 import type { SubtopologyPlan, StorePlan, TopologyPlan } from '../plan/topology-plan.ts';
-import type { KeyValueStore } from '../../state/api/key-value-store.ts';
 import type { StateStore, StateStoreContext } from '../../state/api/state-store.ts';
 import type { StreamRecord } from '../api/record.ts';
 
-type Prefetchable = StateStore & Pick<KeyValueStore<unknown, unknown>, 'prefetch'>;
+type Prefetchable = StateStore & { prefetch(keys: readonly unknown[], timeFrom?: number, timeTo?: number): Promise<void> };
 
 function isPrefetchable(store: StateStore): store is Prefetchable {
   return typeof (store as Partial<Prefetchable>).prefetch === 'function';
@@ -59,17 +62,26 @@ export class TaskStores {
     const stores = this.#prefetchable;
     if (stores.length === 0) return undefined;
     const keys: unknown[] = [];
+    let timeFrom = Number.POSITIVE_INFINITY;
+    let timeTo = Number.NEGATIVE_INFINITY;
     for (const record of batch) {
-      const key = (record as Partial<StreamRecord<unknown, unknown>>).key;
-      if (key !== undefined && key !== null) keys.push(key);
+      const { key, timestamp } = record as Partial<StreamRecord<unknown, unknown>>;
+      if (key === undefined || key === null) continue;
+      keys.push(key);
+      if (typeof timestamp === 'number' && timestamp >= 0) {
+        if (timestamp < timeFrom) timeFrom = timestamp;
+        if (timestamp > timeTo) timeTo = timestamp;
+      }
     }
     if (keys.length === 0) return undefined;
-    if (stores.length === 1) return this.#prefetchOne(stores[0] as Prefetchable, keys);
-    return Promise.all(stores.map((store) => this.#prefetchOne(store, keys))).then(noop);
+    const span: Span = timeFrom <= timeTo ? [timeFrom, timeTo] : undefined;
+    if (stores.length === 1) return this.#prefetchOne(stores[0] as Prefetchable, keys, span);
+    return Promise.all(stores.map((store) => this.#prefetchOne(store, keys, span))).then(noop);
   }
 
-  #prefetchOne(store: Prefetchable, keys: readonly unknown[]): Promise<void> {
-    return store.prefetch(keys).catch(() => {
+  #prefetchOne(store: Prefetchable, keys: readonly unknown[], span: Span): Promise<void> {
+    const loaded = span === undefined ? store.prefetch(keys) : store.prefetch(keys, span[0], span[1]);
+    return loaded.catch(() => {
       this.#prefetchable = this.#prefetchable.filter((s) => s !== store);
     });
   }
@@ -94,5 +106,7 @@ export class TaskStores {
     return errors;
   }
 }
+
+type Span = readonly [timeFrom: number, timeTo: number] | undefined;
 
 function noop(): void {}

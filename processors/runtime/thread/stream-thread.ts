@@ -22,12 +22,15 @@
 
 import type { Registry } from 'prom-client';
 import { KstError, isKstError } from '../../../common/errors.ts';
-import { KafkaConsumer, PartitionReader, type Assignment, type TopicPartition } from '../../kafka/index.ts';
+import { KafkaConsumer, type Assignment, type TopicPartition } from '../../kafka/index.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
+import type { StateStore } from '../../../state/api/state-store.ts';
 import { StateDirectory } from '../../../state/state-directory.ts';
 import { assignmentError, assignmentTopology, createStreamsAssignor, decodeStreamsAssignment, type HostInfo } from '../assignment/index.ts';
 import { continueOnError, failOnError } from '../exception-handlers.ts';
+import { StandbyUpdater } from '../standby/standby-updater.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitStrategy } from './commit-strategy.ts';
+import { ConsumerLag } from './consumer-lag.ts';
 import { deadLetterHandler } from './dead-letters.ts';
 import { KafkaRecordCollector } from './kafka-record-collector.ts';
 import { createRestorer, type RestoreListener } from './restore-bridge.ts';
@@ -35,6 +38,7 @@ import { TaskFactory } from './task-factory.ts';
 import { TaskManager } from './task-manager.ts';
 import { clientSettings, consumerSettings, threadName, transactionalId, type ThreadSettings } from './thread-config.ts';
 import { ThreadMetrics } from './thread-metrics.ts';
+import { ThreadStores } from './thread-stores.ts';
 import { isRebalancing, threadTransition, type ThreadState } from './thread-state.ts';
 import { sourceTopics, changelogTopics, storesPerTask, readOffsetSums } from './plan-topics.ts';
 
@@ -54,6 +58,8 @@ export interface StreamThreadOptions {
   readonly plan: TopologyPlan;
   readonly metricsRegistry: Registry;
   readonly restoreListener?: RestoreListener;
+  /** The client's global stores (GlobalKTables), restored before the thread starts. */
+  readonly globalStores?: ReadonlyMap<string, StateStore>;
   readonly events?: StreamThreadEvents;
   /** Where skipped records and transaction recoveries are logged; console.warn by default. */
   readonly log?: (message: string) => void;
@@ -71,7 +77,11 @@ export class StreamThread {
   readonly #restorer: ReturnType<typeof createRestorer>;
   readonly #manager: TaskManager;
   readonly #metrics: ThreadMetrics;
+  readonly #standbys: StandbyUpdater;
+  readonly #lag: ConsumerLag;
   readonly #log: (message: string) => void;
+  /** The thread's stores as interactive queries and lag reports see them. */
+  readonly stores: ThreadStores;
   #resolveDone!: (error: Error | undefined) => void;
   #state: ThreadState = 'CREATED';
   #stopRequested = false;
@@ -80,7 +90,6 @@ export class StreamThread {
   #listenerError: unknown = null;
   #lastCommitMs = Date.now();
   #lastLagMs = 0;
-  #lagReader: PartitionReader | undefined;
   #previousActive: readonly { subtopology: number; partition: number }[] = [];
   #assignment: ThreadAssignment = { activeTasks: new Map(), standbyTasks: new Map(), hosts: [] };
 
@@ -99,7 +108,7 @@ export class StreamThread {
         endpoint: settings.endpoint,
         topology: assignmentTopology(options.plan, settings.applicationId),
         numStandbyReplicas: settings.numStandbyReplicas,
-        ownedTasks: () => ({ active: this.#previousActive, standby: [], taskOffsetSums: this.#manager.offsetSums }),
+        ownedTasks: () => ({ active: this.#previousActive, standby: this.#standbys.taskIds, taskOffsetSums: new Map([...this.#standbys.offsetSums, ...this.#manager.offsetSums]) }),
       }),
       listener: {
         onPartitionsAssigned: (assignment) => this.#inListener(() => this.#onAssigned(assignment)),
@@ -137,6 +146,7 @@ export class StreamThread {
       processingExceptionHandler: settings.processingHandler === 'log-and-continue' ? continueOnError : failOnError,
       deadLetters: deadLetterHandler({ topic: settings.deadLetterTopic, collector: this.#collector, log: this.#log }),
       metricsRegistry: options.metricsRegistry,
+      ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
     });
     this.#manager = new TaskManager({
       factory,
@@ -144,6 +154,18 @@ export class StreamThread {
       cacheMaxBytes: settings.cacheMaxBytes,
       storesPerTask: (taskId) => storesPerTask(options.plan, taskId),
     });
+    this.#standbys = new StandbyUpdater({
+      applicationId: settings.applicationId,
+      plan: options.plan,
+      stateDirectory,
+      client,
+      exactlyOnce: settings.exactlyOnce,
+      pollMs: settings.pollMs,
+      metricsRegistry: options.metricsRegistry,
+      log: this.#log,
+    });
+    this.#lag = new ConsumerLag(client, settings.exactlyOnce, this.#metrics);
+    this.stores = new ThreadStores(() => this.#manager.tasks.values(), this.#standbys);
     void this.#stateDirectoryOffsets(stateDirectory);
   }
 
@@ -208,16 +230,22 @@ export class StreamThread {
     }
     const now = Date.now();
     await this.#manager.punctuate(now);
+    // Standbys apply only a fetch that already answered: processing never waits on their broker reads.
+    const updating = this.#standbys.maybeUpdate();
+    if (updating !== undefined) await updating;
     try {
       const sending = this.#collector.maybeSend();
       if (sending !== undefined) await sending;
-      if (now - this.#lastCommitMs >= this.#settings.commitIntervalMs || this.#manager.commitRequested) await this.#commit();
+      if (now - this.#lastCommitMs >= this.#settings.commitIntervalMs || this.#manager.commitRequested) {
+        await this.#commit();
+        await this.#standbys.checkpoint();
+      }
     } catch (error) {
       await this.#onCommitError(error);
     }
     if (this.#settings.lagIntervalMs > 0 && now - this.#lastLagMs >= this.#settings.lagIntervalMs) {
       this.#lastLagMs = now;
-      void this.#measureLag();
+      void this.#lag.measure(this.#consumer.assignment() === null ? [] : this.#consumer.positions());
     }
   }
 
@@ -303,6 +331,8 @@ export class StreamThread {
     this.#assignment = { activeTasks: streams.activeTasks, standbyTasks: streams.standbyTasks, hosts: streams.hosts };
     this.#setState('PARTITIONS_ASSIGNED');
     this.#options.events?.onAssignment?.(this.#assignment);
+    // Standbys first: one promoted to active is checkpointed and closed before its active task opens the folder.
+    await this.#standbys.assign(streams.standbyTasks);
     await this.#manager.assign(streams.activeTasks);
     this.#previousActive = this.#manager.taskIds;
     this.#lastCommitMs = Date.now();
@@ -346,25 +376,11 @@ export class StreamThread {
     await attempt(() => this.#consumer.close());
     await attempt(() => this.#manager.closeAll({ clean: false }));
     await attempt(() => this.#strategy.close());
+    await attempt(() => this.#standbys.close());
     await attempt(() => this.#restorer.close());
-    if (this.#lagReader !== undefined) await attempt(() => (this.#lagReader as PartitionReader).close());
+    await attempt(() => this.#lag.close());
     this.#metrics.unregister();
     if (errors.length > 0 && !this.#failed) throw errors[0];
-  }
-
-  async #measureLag(): Promise<void> {
-    const positions = this.#consumer.assignment() === null ? [] : this.#consumer.positions();
-    if (positions.length === 0) return;
-    try {
-      this.#lagReader ??= new PartitionReader(clientSettings(this.#settings), { isolation: this.#settings.exactlyOnce ? 'read_committed' : 'read_uncommitted' });
-      const ends = await this.#lagReader.endOffsets(positions);
-      ends.forEach((end, i) => {
-        const position = positions[i];
-        if (position !== undefined) this.#metrics.setLag(end.topic, end.partition, Number(end.offset - position.offset));
-      });
-    } catch {
-      // Lag is best effort; the next interval tries again.
-    }
   }
 
   async #stateDirectoryOffsets(directory: StateDirectory): Promise<void> {

@@ -25,7 +25,7 @@ import type { StorePlan, TopologyPlan } from '../../plan/topology-plan.ts';
 import type { TopicPartition } from '../../kafka/index.ts';
 import { checkpointedOffset, type CheckpointOffset } from '../../../state/checkpoint.ts';
 import { isRestorableStore } from '../../../state/api/restorable.ts';
-import type { ChangelogWriter, StateStoreContext } from '../../../state/api/state-store.ts';
+import type { ChangelogWriter, StateStore, StateStoreContext } from '../../../state/api/state-store.ts';
 import type { StateDirectory } from '../../../state/state-directory.ts';
 import { parseTaskId } from '../assignment/index.ts';
 import type { RestoreResult, RestoreTarget } from '../restoration/index.ts';
@@ -65,6 +65,8 @@ export interface TaskFactoryOptions {
   readonly processingExceptionHandler: ProcessingExceptionHandler;
   readonly deadLetters: DeadLetterCallback;
   readonly metricsRegistry?: Registry;
+  /** The client's global stores (GlobalKTables), open before any task is created. */
+  readonly globalStores?: ReadonlyMap<string, StateStore>;
 }
 
 export class TaskFactory {
@@ -100,6 +102,7 @@ export class TaskFactory {
       deserializationExceptionHandler: options.deserializationExceptionHandler,
       processingExceptionHandler: options.processingExceptionHandler,
       deadLetters: options.deadLetters,
+      ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
     });
     const changelogs: ChangelogPartition[] = [];
     try {
