@@ -150,7 +150,6 @@ export class StreamThread {
     });
     this.#manager = new TaskManager({
       factory,
-      maxRecordsPerRound: settings.maxPollRecords,
       cacheMaxBytes: settings.cacheMaxBytes,
       storesPerTask: (taskId) => storesPerTask(options.plan, taskId),
     });
@@ -222,12 +221,32 @@ export class StreamThread {
     this.#resolveDone(failure);
   }
 
+  /**
+   * One poll, processed in slices of `max.poll.records`; between slices the thread
+   * punctuates, feeds standbys, sends and commits when `commit.interval.ms` has passed, so
+   * a large fetch never delays a commit by more than one slice.
+   */
   async #runOnce(): Promise<void> {
-    const batch = await this.#poll();
-    if (batch.records.length > 0) {
-      const end = this.#metrics.startBatch();
-      end(await this.#manager.process(batch.records));
+    const records = (await this.#poll()).records;
+    const max = this.#settings.maxPollRecords;
+    for (let from = 0; ; from += max) {
+      const slice = records.length <= max ? records : records.slice(from, from + max);
+      if (slice.length > 0) {
+        const end = this.#metrics.startBatch();
+        end(await this.#manager.process(slice));
+      }
+      // A lost transaction rewound the input to the last commit: the rest of this fetch is stale.
+      if (!(await this.#betweenSlices()) || from + max >= records.length || this.#stopRequested) break;
     }
+    const now = Date.now();
+    if (this.#settings.lagIntervalMs > 0 && now - this.#lastLagMs >= this.#settings.lagIntervalMs) {
+      this.#lastLagMs = now;
+      void this.#lag.measure(this.#consumer.assignment() === null ? [] : this.#consumer.positions());
+    }
+  }
+
+  /** Punctuation, standbys, sending and a commit when due; false when the tasks were reset to the last commit. */
+  async #betweenSlices(): Promise<boolean> {
     const now = Date.now();
     await this.#manager.punctuate(now);
     // Standbys apply only a fetch that already answered: processing never waits on their broker reads.
@@ -240,12 +259,10 @@ export class StreamThread {
         await this.#commit();
         await this.#standbys.checkpoint();
       }
+      return true;
     } catch (error) {
       await this.#onCommitError(error);
-    }
-    if (this.#settings.lagIntervalMs > 0 && now - this.#lastLagMs >= this.#settings.lagIntervalMs) {
-      this.#lastLagMs = now;
-      void this.#lag.measure(this.#consumer.assignment() === null ? [] : this.#consumer.positions());
+      return false;
     }
   }
 

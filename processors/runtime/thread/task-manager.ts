@@ -29,8 +29,6 @@ interface Route {
 
 export interface TaskManagerOptions {
   readonly factory: TaskFactory;
-  /** Most records per processing round (`max.poll.records`). */
-  readonly maxRecordsPerRound: number;
   /** The thread's share of `cache.max.bytes.buffering`, split among its stores. */
   readonly cacheMaxBytes: number;
   /** Records per store name, to split the cache. */
@@ -73,16 +71,8 @@ export class TaskManager {
     }
   }
 
-  /** Processes one polled batch, in slices of at most `maxRecordsPerRound`. */
+  /** Processes one slice of a polled batch (the thread slices by `max.poll.records` and commits between slices). */
   async process(records: readonly KafkaRecord[]): Promise<number> {
-    const max = this.#options.maxRecordsPerRound;
-    if (records.length <= max) return this.#processSlice(records);
-    let processed = 0;
-    for (let from = 0; from < records.length; from += max) processed += await this.#processSlice(records.slice(from, from + max));
-    return processed;
-  }
-
-  async #processSlice(records: readonly KafkaRecord[]): Promise<number> {
     // Group by task, remembering per task whether its records came from several partitions.
     const byTask = new Map<ManagedTask, { records: KafkaRecord[]; partitions: Map<Route, KafkaRecord[]> | undefined; first: Route }>();
     let routed = 0;
