@@ -22,6 +22,11 @@ import { streamAggregateOperator } from './operators/stream-aggregate.ts';
 import { streamReduceOperator } from './operators/stream-reduce.ts';
 import { defaultMaterialized, type Materialized } from './options/materialized.ts';
 import type { Named } from './options/named.ts';
+import { SessionWindowedKStream } from './session-windowed-kstream.ts';
+import { TimeWindowedKStream } from './time-windowed-kstream.ts';
+import { SessionWindows } from './windows/session-windows.ts';
+import type { SlidingWindows } from './windows/sliding-windows.ts';
+import type { TimeWindows } from './windows/time-windows.ts';
 
 export class KGroupedStream<K, V> {
   readonly #state: GroupedState;
@@ -46,6 +51,23 @@ export class KGroupedStream<K, V> {
   aggregate<VA>(initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>, named?: Named | Materialized<K, VA>, materialized?: Materialized<K, VA>): KTable<K, VA> {
     const [name, options] = namedAndMaterialized(named, materialized);
     return this.#aggregate(PREFIX.STREAM_AGGREGATE, 'aggregate', name, options, undefined, (env) => streamAggregateOperator(initializer, aggregator, env) as never);
+  }
+
+  /**
+   * Cuts each key's records into windows for a windowed aggregation: time windows
+   * (tumbling, hopping, sliding) or sessions. A changed key is repartitioned first.
+   *
+   * @example
+   * ```ts
+   * stream.groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(60_000)).count();
+   * ```
+   */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    this.#state.graph.checkOpen('KGroupedStream.windowedBy');
+    if (windows instanceof SessionWindows) return new SessionWindowedKStream<K, V>(this.#state, windows);
+    return new TimeWindowedKStream<K, V>(this.#state, windows);
   }
 
   /** Names in Kafka's order: the store, the aggregation node, then the repartition nodes. */

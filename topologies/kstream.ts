@@ -26,6 +26,12 @@ import type { OperatorFactory } from './graph/nodes.ts';
 import { addProcessor, checkSameGraph, handles, nameOf, type StreamState } from './handles.ts';
 import type { KGroupedStream } from './kgrouped-stream.ts';
 import type { KTable } from './ktable.ts';
+import type { GlobalKTable } from './global-ktable.ts';
+import { streamJoin } from './joins/kstream-joins.ts';
+import type { ValueJoiner } from './joins/value-joiner.ts';
+import type { Joined } from './options/joined.ts';
+import type { JoinWindows } from './options/join-windows.ts';
+import type { StreamJoined } from './options/stream-joined.ts';
 import { filterOperator } from './operators/filter.ts';
 import { flatMapValuesOperator } from './operators/flat-map-values.ts';
 import { flatMapOperator } from './operators/flat-map.ts';
@@ -202,6 +208,61 @@ export class KStream<K, V> {
       valueSerde: serde(grouped?.valueSerde) ?? this.#state.valueSerde,
       groupedName: grouped?.name,
     });
+  }
+
+  /**
+   * Inner join, as Kafka Streams' `KStream.join`:
+   * - with a `KStream` and `JoinWindows`: records of both streams with the same key and
+   *   timestamps within the window join (each pair once, with the larger timestamp);
+   * - with a `KTable`: each stream record joins the table's current value of its key
+   *   (table updates emit nothing; records without a row are dropped);
+   * - with a `GlobalKTable` and a key selector: as with a table, looking up the selected key.
+   * A key changed before a stream or table join is repartitioned first; the inputs are
+   * co-partitioned.
+   *
+   * @example
+   * ```ts
+   * clicks.join(views, (click, view) => ({ click, view }), JoinWindows.ofTimeDifferenceWithNoGrace(60_000));
+   * orders.join(customers, (order, customer) => ({ ...order, customer }));
+   * lines.join(products, (_id, line) => line.productId, (line, product) => ({ ...line, product }));
+   * ```
+   */
+  join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR, K>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  join<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: KeyValueMapper<K, V, GK | null | undefined>, joiner: ValueJoiner<V, GV, VR, K>, named?: Named): KStream<K, VR>;
+  join(other: KStream<K, unknown> | KTable<K, unknown> | GlobalKTable<unknown, unknown>, second: unknown, third?: unknown, fourth?: unknown): KStream<K, unknown> {
+    return handles().stream(streamJoin('inner', this.#state, other as never, second, third, fourth));
+  }
+
+  /**
+   * Left join, as Kafka Streams' `KStream.leftJoin`: as {@link join}, and every record of
+   * this stream also leaves when it has no partner, with null for the other side. With a
+   * stream, that happens only once its window (plus grace) has closed by stream time, so a
+   * partner arriving in time never follows a null result.
+   *
+   * @example
+   * ```ts
+   * orders.leftJoin(payments, (order, payment) => ({ order, paid: payment !== null }), JoinWindows.ofTimeDifferenceAndGrace(600_000, 60_000));
+   * ```
+   */
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO | null, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT | null, VR, K>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  leftJoin<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: KeyValueMapper<K, V, GK | null | undefined>, joiner: ValueJoiner<V, GV | null, VR, K>, named?: Named): KStream<K, VR>;
+  leftJoin(other: KStream<K, unknown> | KTable<K, unknown> | GlobalKTable<unknown, unknown>, second: unknown, third?: unknown, fourth?: unknown): KStream<K, unknown> {
+    return handles().stream(streamJoin('left', this.#state, other as never, second, third, fourth));
+  }
+
+  /**
+   * Outer join of two streams, as Kafka Streams' `KStream.outerJoin`: as {@link leftJoin}
+   * for both sides, each unmatched record leaving with null for the other once its window closed.
+   *
+   * @example
+   * ```ts
+   * left.outerJoin(right, (l, r) => `${l ?? '-'}/${r ?? '-'}`, JoinWindows.ofTimeDifferenceWithNoGrace(1000));
+   * ```
+   */
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR> {
+    return handles().stream(streamJoin('outer', this.#state, other as never, joiner, windows, streamJoined));
   }
 
   /** The stream as a changelog: the latest value per key. */

@@ -17,14 +17,20 @@ import { PREFIX } from './graph/names.ts';
 import type { OperatorFactory } from './graph/nodes.ts';
 import { addProcessor, handles, nameOf, type TableState } from './handles.ts';
 import type { KGroupedTable } from './kgrouped-table.ts';
+import { tableJoin } from './joins/ktable-joins.ts';
+import type { ForeignKeyExtractor, ValueJoiner } from './joins/value-joiner.ts';
+import type { TableJoined } from './options/table-joined.ts';
 import type { KStream } from './kstream.ts';
-import { tableFilterOperator } from './operators/table-filter.ts';
-import { tableMapValuesOperator } from './operators/table-map-values.ts';
+import { tableFilterMapper, tableFilterOperator } from './operators/table-filter.ts';
+import { tableMapValuesMapper, tableMapValuesOperator } from './operators/table-map-values.ts';
+import type { ChangeMapper } from './operators/table-transform.ts';
 import { tableSelectOperator } from './operators/table-select.ts';
 import { tableToStreamOperator } from './operators/table-to-stream.ts';
 import type { Grouped } from './options/grouped.ts';
 import type { Materialized } from './options/materialized.ts';
 import type { Named } from './options/named.ts';
+import type { Suppressed } from './options/suppressed.ts';
+import { suppressTable } from './windows/suppress-table.ts';
 import type { Serde } from './../schemas/serdes/serde.ts';
 
 export class KTable<K, V> {
@@ -53,7 +59,7 @@ export class KTable<K, V> {
    * Adds a table operator. `Materialized` makes the node keep its own store (named by the
    * user, or `<prefix>STATE-STORE-<n>`); its name is taken before the node's, as Kafka.
    */
-  #transform<V2>(prefix: string, operator: string, named: Named | undefined, materialized: Materialized<K, V2> | undefined, valueSerde: Serde<unknown> | undefined, factory: OperatorFactory): KTable<K, V2> {
+  #transform<V2>(prefix: string, operator: string, named: Named | undefined, materialized: Materialized<K, V2> | undefined, valueSerde: Serde<unknown> | undefined, factory: OperatorFactory, mapper?: ChangeMapper<K, V, V2>): KTable<K, V2> {
     const { graph } = this.#state;
     graph.checkOpen(`KTable.${operator}`);
     const options = materialized as Materialized<unknown, unknown> | undefined;
@@ -69,7 +75,7 @@ export class KTable<K, V> {
       parents: [this.#state.node],
       operator,
       factory,
-      table: { kind: 'transform', storeName, materialized: storeName !== undefined },
+      table: { kind: 'transform', storeName, materialized: storeName !== undefined, mapper: mapper as ((key: unknown, value: unknown) => unknown) | undefined },
     });
     return handles().table<K, V2>({
       graph, node: name, keySerde, valueSerde: outValueSerde, keyChanged: false,
@@ -78,15 +84,77 @@ export class KTable<K, V> {
   }
 
   filter(predicate: Predicate<K, V>, named?: Named, materialized?: Materialized<K, V>): KTable<K, V> {
-    return this.#transform(PREFIX.TABLE_FILTER, 'filter', named, materialized, this.#state.valueSerde, (env) => tableFilterOperator(predicate, false, env) as never);
+    return this.#transform(PREFIX.TABLE_FILTER, 'filter', named, materialized, this.#state.valueSerde, (env) => tableFilterOperator(predicate, false, env) as never, tableFilterMapper(predicate, false));
   }
 
   filterNot(predicate: Predicate<K, V>, named?: Named, materialized?: Materialized<K, V>): KTable<K, V> {
-    return this.#transform(PREFIX.TABLE_FILTER, 'filterNot', named, materialized, this.#state.valueSerde, (env) => tableFilterOperator(predicate, true, env) as never);
+    return this.#transform(PREFIX.TABLE_FILTER, 'filterNot', named, materialized, this.#state.valueSerde, (env) => tableFilterOperator(predicate, true, env) as never, tableFilterMapper(predicate, true));
   }
 
   mapValues<V2>(mapper: ValueMapper<V, V2, K>, named?: Named, materialized?: Materialized<K, V2>): KTable<K, V2> {
-    return this.#transform(PREFIX.TABLE_MAPVALUES, 'mapValues', named, materialized, undefined, (env) => tableMapValuesOperator(mapper, env) as never);
+    return this.#transform(PREFIX.TABLE_MAPVALUES, 'mapValues', named, materialized, undefined, (env) => tableMapValuesOperator(mapper, env) as never, tableMapValuesMapper(mapper));
+  }
+
+  /**
+   * Holds updates back: final results per window (`untilWindowCloses`), or the latest
+   * update of a key once a time limit passed (`untilTimeLimit`). See `Suppressed`.
+   *
+   * @example
+   * ```ts
+   * counts.suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded())).toStream().to('final-counts');
+   * ```
+   */
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    return suppressTable<K, V>(this.#state, suppressed);
+  }
+
+  /**
+   * Inner join, as Kafka Streams' `KTable.join`:
+   * - with a `KTable` of the same key: the joined table has a row where both have one, and
+   *   an update of either side updates it (a delete that ends a result leaves as a tombstone);
+   * - with a foreign-key extractor: each row joins the other table's row under the key its
+   *   value refers to (Kafka's KIP-213), through internal subscription and response topics.
+   *
+   * @example
+   * ```ts
+   * orders.join(payments, (order, payment) => ({ ...order, paid: payment.amount }), Named.as('order-payment'), Materialized.as('paid-orders'));
+   * orders.join(customers, (order) => order.customerId, (order, customer) => ({ ...order, customer }));
+   * ```
+   */
+  // The foreign-key form comes first: a function would also pass for the `Named` of the other.
+  join<KO, VO, VR>(other: KTable<KO, VO>, foreignKey: ForeignKeyExtractor<K, V, KO>, joiner: ValueJoiner<V, VO, VR, K>, tableJoined?: TableJoined<K, KO> | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  join(other: { readonly state: TableState }, second: (...args: never[]) => unknown, third?: unknown, fourth?: unknown, fifth?: unknown): KTable<K, unknown> {
+    return handles().table(tableJoin('inner', this.#state, other.state, second, third, fourth, fifth));
+  }
+
+  /**
+   * Left join, as Kafka Streams' `KTable.leftJoin`: as {@link join}, and every row of this
+   * table has a result, with null for the other side while it has no matching row.
+   *
+   * @example
+   * ```ts
+   * orders.leftJoin(shipments, (order, shipment) => ({ ...order, shipped: shipment !== null }));
+   * ```
+   */
+  // The foreign-key form comes first: a function would also pass for the `Named` of the other.
+  leftJoin<KO, VO, VR>(other: KTable<KO, VO>, foreignKey: ForeignKeyExtractor<K, V, KO>, joiner: ValueJoiner<V, VO | null, VR, K>, tableJoined?: TableJoined<K, KO> | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO | null, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  leftJoin(other: { readonly state: TableState }, second: (...args: never[]) => unknown, third?: unknown, fourth?: unknown, fifth?: unknown): KTable<K, unknown> {
+    return handles().table(tableJoin('left', this.#state, other.state, second, third, fourth, fifth));
+  }
+
+  /**
+   * Outer join, as Kafka Streams' `KTable.outerJoin`: a result for every key either table
+   * has, with null for the side that has no row.
+   *
+   * @example
+   * ```ts
+   * stock.outerJoin(reservations, (inStock, reserved) => (inStock ?? 0) - (reserved ?? 0));
+   * ```
+   */
+  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR> {
+    return handles().table(tableJoin('outer', this.#state, other.state, joiner as (...args: never[]) => unknown, named, materialized, undefined));
   }
 
   /** The table's changes as a stream; a deleted key leaves as a null value. */

@@ -24,6 +24,8 @@ import { PREFIX } from './graph/names.ts';
 import { registerHandles, addProcessor } from './handles.ts';
 import { KGroupedStream } from './kgrouped-stream.ts';
 import { KGroupedTable } from './kgrouped-table.ts';
+import { GlobalKTable } from './global-ktable.ts';
+import { addGlobalTable } from './joins/global-table.ts';
 import { KStream } from './kstream.ts';
 import { KTable } from './ktable.ts';
 import { tableSourceOperator } from './operators/table-source.ts';
@@ -97,6 +99,19 @@ export class StreamsBuilder {
       table: { kind: 'source', storeName, materialized: options.storeName !== undefined },
     });
     return new KTable<K, V>({ graph, node: name, keySerde, valueSerde, keyChanged: false, queryableStoreName: options.storeName });
+  }
+
+  /**
+   * A table of which every instance keeps all of the topic's data, for joins that need no
+   * co-partitioning. Its store is always materialized, without a changelog (the topic is one).
+   *
+   * @example
+   * ```ts
+   * const products = builder.globalTable('products', Consumed.with(Serdes.String(), productSerde), Materialized.as('products'));
+   * ```
+   */
+  globalTable<K = unknown, V = unknown>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): GlobalKTable<K, V> {
+    return new GlobalKTable<K, V>(addGlobalTable(this.#graph, topic, consumed, materialized));
   }
 
   /** Adds a store that `KStream.process` / `processValues` can name. */

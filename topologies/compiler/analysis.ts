@@ -9,6 +9,7 @@
  */
 
 import type { GraphNode, LogicalGraphSnapshot, ProcessorGraphNode } from '../graph/nodes.ts';
+import { resolveValueGetters, type GetterChain } from './value-getters.ts';
 
 export interface GraphAnalysis {
   readonly byName: ReadonlyMap<string, GraphNode>;
@@ -18,6 +19,8 @@ export interface GraphAnalysis {
   readonly tableStores: ReadonlyMap<string, string>;
   /** Nodes that get a repartition topic in front of them. */
   readonly repartitioned: ReadonlySet<string>;
+  /** How each table a join reads is read (its store and the transforms after it), by table node. */
+  readonly getters: ReadonlyMap<string, GetterChain>;
 }
 
 export function analyse(graph: LogicalGraphSnapshot): GraphAnalysis {
@@ -33,14 +36,16 @@ export function analyse(graph: LogicalGraphSnapshot): GraphAnalysis {
     if (node?.kind === 'processor' && node.table?.kind === 'transform' && !node.table.materialized) node.parents.forEach(needOldValues);
   };
   for (const node of graph.nodes) {
-    if (node.kind === 'processor' && node.table?.kind === 'select') node.parents.forEach(needOldValues);
+    // A table-table join computes its previous result from both sides' old values.
+    if (node.kind === 'processor' && (node.table?.kind === 'select' || node.table?.kind === 'join')) node.parents.forEach(needOldValues);
   }
 
+  const getters = resolveValueGetters(graph.nodes, byName);
   const tableStores = new Map<string, string>();
   for (const node of graph.nodes) {
     const table = node.kind === 'processor' ? node.table : undefined;
     if (table?.storeName === undefined) continue;
-    if (table.materialized || (table.kind === 'source' && sendOldValues.has(node.name))) tableStores.set(node.name, table.storeName);
+    if (table.materialized || (table.kind === 'source' && (sendOldValues.has(node.name) || getters.materialize.has(node.name)))) tableStores.set(node.name, table.storeName);
   }
 
   // Creation order is a topological order: a node is added after its parents.
@@ -55,11 +60,13 @@ export function analyse(graph: LogicalGraphSnapshot): GraphAnalysis {
     if (node.kind === 'processor' && input && node.repartition !== undefined) repartitioned.add(node.name);
     keyChanged.set(node.name, node.kind === 'processor' && (node.keyChanging || (input && !repartitioned.has(node.name))));
   }
-  return { byName, children, sendOldValues, tableStores, repartitioned };
+  return { byName, children, sendOldValues, tableStores, repartitioned, getters: getters.chains };
 }
 
 /** The stores a processor node uses: its own list and its table store, if materialized. */
 export function storesOf(node: ProcessorGraphNode, analysis: GraphAnalysis): readonly string[] {
   const table = analysis.tableStores.get(node.name);
-  return table === undefined || node.stores.includes(table) ? node.stores : [...node.stores, table];
+  const stores = table === undefined || node.stores.includes(table) ? node.stores : [...node.stores, table];
+  const read = (node.valueGetters ?? []).map((name) => analysis.getters.get(name)?.store).filter((store) => store !== undefined && !stores.includes(store));
+  return read.length === 0 ? stores : [...stores, ...new Set(read as string[])];
 }

@@ -16,12 +16,14 @@ import type { InternalTopicPlan, StorePlan, SubtopologyPlan, TopologyPlan } from
 import type { LogicalGraphSnapshot } from '../graph/nodes.ts';
 import { analyse } from './analysis.ts';
 import { expand } from './expand.ts';
+import { joinCopartitionGroups } from './copartition.ts';
+import { globalStorePlans } from './global-stores.ts';
 import { changelogTopic } from './internal-topics.ts';
 import { storePlan } from './stores.ts';
 import { subtopologies } from './subtopologies.ts';
 
 function validate(graph: LogicalGraphSnapshot): void {
-  if (!graph.nodes.some((node) => node.kind === 'source')) {
+  if (!graph.nodes.some((node) => node.kind === 'source') && (graph.globalStores ?? []).length === 0) {
     throw new KstError('KST_TOPOLOGY_INVALID', 'the topology has no source: call builder.stream() or builder.table() first');
   }
   for (const node of graph.nodes) {
@@ -52,7 +54,8 @@ export function compile(graph: LogicalGraphSnapshot): TopologyPlan {
   validate(graph);
   const analysis = analyse(graph);
   const expansion = expand(graph, analysis);
-  const parts = subtopologies(expansion.nodes);
+  const globals = globalStorePlans(graph.globalStores ?? [], graph.defaults);
+  const parts = subtopologies(expansion.nodes, globals.map((global) => global.source.name));
 
   const stores: Record<string, StorePlan> = {};
   const changelogs: InternalTopicPlan[] = [];
@@ -69,8 +72,8 @@ export function compile(graph: LogicalGraphSnapshot): TopologyPlan {
   return Object.freeze({
     subtopologies: Object.freeze(parts),
     stores: Object.freeze(stores),
-    globalStores: Object.freeze([]),
+    globalStores: Object.freeze(globals),
     internalTopics: Object.freeze([...expansion.internalTopics, ...changelogs]),
-    copartitionGroups: Object.freeze(copartitionGroups(parts)),
+    copartitionGroups: Object.freeze(joinCopartitionGroups(expansion.nodes, graph.copartitionNodes ?? [], copartitionGroups(parts))),
   });
 }

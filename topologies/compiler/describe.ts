@@ -23,8 +23,16 @@ export interface SubtopologyDescription {
   readonly nodes: readonly NodeDescription[];
 }
 
+/** A GlobalKTable's store; Kafka numbers it with the sub-topologies, though it makes no tasks. */
+export interface GlobalStoreDescription {
+  readonly id: number;
+  readonly source: NodeDescription;
+  readonly processor: NodeDescription;
+}
+
 export interface TopologyDescription {
   readonly subtopologies: readonly SubtopologyDescription[];
+  readonly globalStores: readonly GlobalStoreDescription[];
   /** Kafka Streams' text form. */
   toString(): string;
 }
@@ -78,8 +86,26 @@ function nodeText(node: NodeDescription): string {
  */
 export function describePlan(plan: TopologyPlan): TopologyDescription {
   const subtopologies = plan.subtopologies.map(describeSubtopology);
-  const text = 'Topologies:\n ' + subtopologies
-    .map((subtopology) => `  Sub-topology: ${subtopology.id}\n${subtopology.nodes.map((node) => `    ${nodeText(node)}\n`).join('')}\n`)
-    .join('');
-  return Object.freeze({ subtopologies, toString: () => text });
+  const globalStores = describeGlobalStores(plan, new Set(subtopologies.map((s) => s.id)));
+  const entries: [number, string][] = [
+    ...subtopologies.map((s): [number, string] => [s.id, `  Sub-topology: ${s.id}\n${s.nodes.map((node) => `    ${nodeText(node)}\n`).join('')}\n`]),
+    ...globalStores.map((g): [number, string] => [g.id, `  Sub-topology: ${g.id} for global store (will not generate tasks)\n    ${nodeText(g.source)}\n    ${nodeText(g.processor)}\n`]),
+  ];
+  const text = 'Topologies:\n ' + entries.sort((a, b) => a[0] - b[0]).map((entry) => entry[1]).join('');
+  return Object.freeze({ subtopologies, globalStores, toString: () => text });
+}
+
+/** Global stores take the ids the compiler left free, in the order of their sources' names. */
+function describeGlobalStores(plan: TopologyPlan, taken: ReadonlySet<number>): GlobalStoreDescription[] {
+  const globals = [...plan.globalStores].sort((a, b) => (a.source.name < b.source.name ? -1 : a.source.name > b.source.name ? 1 : 0));
+  let id = 0;
+  return globals.map((global) => {
+    while (taken.has(id)) id++;
+    const { source, processor } = global;
+    return {
+      id: id++,
+      source: { type: 'source', name: source.name, topics: source.topics, stores: [], successors: [processor.name], predecessors: [] },
+      processor: { type: 'processor', name: processor.name, topics: [], stores: processor.stores, successors: [], predecessors: [source.name] },
+    };
+  });
 }

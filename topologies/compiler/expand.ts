@@ -10,11 +10,12 @@
 import { KstError } from '../../common/errors.ts';
 import type { InternalTopicPlan, ProcessorNodePlan, SinkNodePlan, SourceNodePlan } from '../../processors/plan/topology-plan.ts';
 import { changeSerde } from '../graph/change-serde.ts';
-import type { BranchTarget, GraphDefaults, LogicalGraphSnapshot, ProcessorGraphNode, RepartitionSpec } from '../graph/nodes.ts';
+import type { BranchTarget, GraphDefaults, LogicalGraphSnapshot, ProcessorGraphNode, RepartitionSpec, ValueGetterSupplier } from '../graph/nodes.ts';
 import { passThroughOperator } from '../operators/pass-through.ts';
 import { storesOf, type GraphAnalysis } from './analysis.ts';
 import { repartitionTopic } from './internal-topics.ts';
 import { resolveSerde } from './serdes.ts';
+import { getterSupplier } from './value-getters.ts';
 
 type WithoutChildren<T> = Omit<T, 'children'>;
 export type DraftNode = (WithoutChildren<SourceNodePlan> | WithoutChildren<ProcessorNodePlan> | SinkNodePlan) & {
@@ -73,6 +74,12 @@ function branchesOf(node: ProcessorGraphNode, analysis: GraphAnalysis): readonly
   return targets;
 }
 
+function valueGetterOf(node: ProcessorGraphNode, table: string, analysis: GraphAnalysis): ValueGetterSupplier {
+  const chain = analysis.getters.get(table);
+  if (chain === undefined) throw new KstError('KST_TOPOLOGY_INVALID', `"${node.name}" reads table "${table}" without declaring it in valueGetters`, { node: node.name, table });
+  return getterSupplier(chain);
+}
+
 export function expand(graph: LogicalGraphSnapshot, analysis: GraphAnalysis): Expansion {
   const out = new Expander(graph.defaults);
   const { defaults } = graph;
@@ -107,6 +114,7 @@ export function expand(graph: LogicalGraphSnapshot, analysis: GraphAnalysis): Ex
           sendOldValues: analysis.sendOldValues.has(node.name),
           storeName: node.table?.kind === 'aggregate' ? node.table.storeName : analysis.tableStores.get(node.name),
           branches: branchesOf(node, analysis),
+          valueGetter: (table) => valueGetterOf(node, table, analysis),
         });
         out.push({ kind: 'processor', name: node.name, supplier, stores: storesOf(node, analysis), parents, order: node.index });
         break;

@@ -11,7 +11,7 @@ import type { DslStoreSpec, GraphDefaults, StoreSpec } from '../graph/nodes.ts';
 import { changelogTopicName } from '../graph/names.ts';
 import { resolveSerde } from './serdes.ts';
 
-function dslStoreBuilder(spec: DslStoreSpec, defaults: GraphDefaults): StoreBuilder {
+export function dslStoreBuilder(spec: DslStoreSpec, defaults: GraphDefaults): StoreBuilder {
   const options = spec.materialized;
   const keySerde = resolveSerde(spec.keySerde, defaults, 'key', spec.owner);
   const valueSerde = resolveSerde(spec.valueSerde, defaults, 'value', spec.owner);
@@ -23,12 +23,12 @@ function dslStoreBuilder(spec: DslStoreSpec, defaults: GraphDefaults): StoreBuil
 }
 
 export function storePlan(spec: StoreSpec, defaults: GraphDefaults): StorePlan {
-  const builder = spec.kind === 'dsl' ? dslStoreBuilder(spec, defaults) : spec.builder;
+  const builder = spec.kind === 'dsl' ? dslStoreBuilder(spec, defaults) : spec.kind === 'factory' ? spec.build(defaults) : spec.builder;
   return Object.freeze({
     name: spec.name,
     builder,
     changelogTopic: builder.loggingEnabled ? changelogTopicName(spec.name) : undefined,
     // DSL stores keep ValueAndTimestamp; queries and the test driver unwrap them.
-    timestamped: spec.kind === 'dsl',
+    timestamped: spec.kind === 'dsl' || (spec.kind === 'factory' && spec.timestamped),
   });
 }

@@ -62,7 +62,11 @@ function withChildren(node: DraftNode, children: readonly string[]): NodePlan {
   return Object.freeze({ ...rest, children: Object.freeze([...children]) });
 }
 
-export function subtopologies(nodes: readonly DraftNode[]): SubtopologyPlan[] {
+/**
+ * `globalSources` are the sources of global stores: Kafka numbers their groups with the
+ * others (by source name) though they make no tasks, so their ids are skipped here.
+ */
+export function subtopologies(nodes: readonly DraftNode[], globalSources: readonly string[] = []): SubtopologyPlan[] {
   const sets = new UnionFind();
   const storeOwner = new Map<string, string>();
   const readers = new Map<string, string>();
@@ -86,18 +90,26 @@ export function subtopologies(nodes: readonly DraftNode[]): SubtopologyPlan[] {
   }
 
   const groupOf = new Map<string, number>();
-  const sourceNames = nodes.filter((node) => node.kind === 'source').map((node) => node.name).sort(byName);
+  const reserved = new Set(globalSources);
+  const sourceNames = [...nodes.filter((node) => node.kind === 'source').map((node) => node.name), ...reserved].sort(byName);
+  let nextId = 0;
   for (const name of [...sourceNames, ...nodes.map((node) => node.name)]) {
+    if (reserved.has(name)) {
+      nextId++;
+      continue;
+    }
     const root = sets.find(name);
-    if (!groupOf.has(root)) groupOf.set(root, groupOf.size);
+    if (!groupOf.has(root)) groupOf.set(root, nextId++);
   }
 
   const children = new Map<string, string[]>(nodes.map((node) => [node.name, []]));
   for (const node of [...nodes].sort(byOrder)) for (const parent of node.parents) children.get(parent)?.push(node.name);
 
-  const groups: DraftNode[][] = Array.from({ length: groupOf.size }, () => []);
+  const groups: DraftNode[][] = Array.from({ length: nextId }, () => []);
   for (const node of nodes) groups[groupOf.get(sets.find(node.name)) as number]?.push(node);
-  return groups.map((members, id) => {
+  // Reserved (global) ids have no members and make no sub-topology.
+  return groups.flatMap((members, id) => {
+    if (members.length === 0) return [];
     const ordered = topological(members);
     const stores = new Set<string>();
     const topics: string[] = [];
@@ -105,11 +117,11 @@ export function subtopologies(nodes: readonly DraftNode[]): SubtopologyPlan[] {
       if (node.kind === 'processor') node.stores.forEach((store) => stores.add(store));
       if (node.kind === 'source') topics.push(...node.topics);
     }
-    return Object.freeze({
+    return [Object.freeze({
       id,
       nodes: Object.freeze(ordered.map((node) => withChildren(node, children.get(node.name) ?? []))),
       sourceTopics: Object.freeze(topics),
       stores: Object.freeze([...stores].sort(byName)),
-    });
+    })];
   });
 }

@@ -8,7 +8,7 @@
 import { KstError } from '../../common/errors.ts';
 import type { Serde } from '../../schemas/serdes/serde.ts';
 import type { StreamPartitioner } from '../../processors/plan/topology-plan.ts';
-import type { GraphDefaults, GraphNode, LogicalGraphSnapshot, RepartitionSpec, StoreSpec } from './nodes.ts';
+import type { GlobalStoreSpec, GraphDefaults, GraphNode, LogicalGraphSnapshot, RepartitionSpec, StoreSpec } from './nodes.ts';
 import { STATE_STORE, counterName, isGeneratedName, repartitionTopicName } from './names.ts';
 import { PREFIX } from './names.ts';
 
@@ -30,6 +30,8 @@ export class LogicalGraph {
   readonly #nodes: GraphNode[] = [];
   readonly #byName = new Map<string, GraphNode>();
   readonly #stores = new Map<string, StoreSpec>();
+  readonly #globalStores: GlobalStoreSpec[] = [];
+  readonly #copartition: (readonly string[])[] = [];
 
   constructor(defaults: GraphDefaults) {
     this.defaults = defaults;
@@ -105,10 +107,29 @@ export class LogicalGraph {
     return this.#stores.has(name);
   }
 
+  /** A GlobalKTable's store with its source and processor; they run apart from the sub-topologies. */
+  addGlobalStore(spec: GlobalStoreSpec): void {
+    this.checkOpen(`adding global store ${spec.store.name}`);
+    const taken = [spec.sourceName, spec.processorName].find((name) => this.#byName.has(name) || this.#globalStores.some((g) => g.sourceName === name || g.processorName === name));
+    if (taken !== undefined) throw new KstError('KST_TOPOLOGY_NAME_CONFLICT', `a node named "${taken}" already exists in this topology`, { name: taken });
+    if (this.#stores.has(spec.store.name) || this.#globalStores.some((g) => g.store.name === spec.store.name)) {
+      throw new KstError('KST_TOPOLOGY_NAME_CONFLICT', `a state store named "${spec.store.name}" already exists in this topology`, { store: spec.store.name });
+    }
+    this.#globalStores.push(Object.freeze({ ...spec }));
+  }
+
+  /** Records that the source topics feeding these nodes must be co-partitioned (join inputs). */
+  copartition(nodes: readonly string[]): void {
+    this.#copartition.push(Object.freeze([...nodes]));
+  }
+
   /** Seals the graph and returns its frozen content. */
   seal(): LogicalGraphSnapshot {
     this.checkOpen('StreamsBuilder.build()');
     this.#sealed = true;
-    return Object.freeze({ nodes: Object.freeze([...this.#nodes]), stores: new Map(this.#stores), defaults: this.defaults });
+    return Object.freeze({
+      nodes: Object.freeze([...this.#nodes]), stores: new Map(this.#stores), defaults: this.defaults,
+      globalStores: Object.freeze([...this.#globalStores]), copartitionNodes: Object.freeze([...this.#copartition]),
+    });
   }
 }

@@ -11,10 +11,12 @@
 
 import type { Serde } from '../../schemas/serdes/serde.ts';
 import type { StoreBuilder } from '../../state/api/store-builder.ts';
-import type { ProcessorSupplier } from '../../processors/api/processor.ts';
+import type { ProcessorContext, ProcessorSupplier } from '../../processors/api/processor.ts';
 import type { OffsetReset, StreamPartitioner, TimestampExtractor, TopicNameExtractor } from '../../processors/plan/topology-plan.ts';
 import type { Materialized } from '../options/materialized.ts';
 import type { Predicate } from '../functions.ts';
+import type { Awaitable } from '../../common/awaitable.ts';
+import type { ValueAndTimestamp } from '../../state/api/timestamped.ts';
 
 /** What the compiler tells an operator when it makes the operator's processor supplier. */
 export interface OperatorEnv {
@@ -24,6 +26,17 @@ export interface OperatorEnv {
   readonly storeName: string | undefined;
   /** For a splitter: its branch children in branch order; the default branch has no predicate. */
   readonly branches: readonly BranchTarget[];
+  /** Reads the current value of a table node this node names in `valueGetters` (joins). */
+  readonly valueGetter?: (table: string) => ValueGetterSupplier;
+}
+
+/** Reads a table's current value by key, as Kafka Streams' `KTableValueGetter`; undefined when absent. */
+export type TableValueGetter = (key: unknown) => Awaitable<ValueAndTimestamp<unknown> | undefined>;
+
+/** Opens what a value getter reads (the table's store) once the processor has its context. */
+export interface ValueGetterSupplier {
+  readonly store: string;
+  init(context: ProcessorContext<unknown, unknown>): TableValueGetter;
 }
 
 export interface BranchTarget {
@@ -56,10 +69,15 @@ export interface SourceGraphNode extends NodeBase {
  * has a store, `select` (KTable.groupBy) needs its parent's old values, `to-stream` ends it.
  */
 export interface TableRole {
-  readonly kind: 'source' | 'transform' | 'aggregate' | 'select' | 'to-stream';
+  readonly kind: 'source' | 'transform' | 'aggregate' | 'select' | 'to-stream' | 'join';
   readonly storeName: string | undefined;
   /** Materialized because the user named the store or the operator always keeps one. */
   readonly materialized: boolean;
+  /**
+   * How a stateless transform maps its parent's value (null in, null out), so that a join
+   * reading this table computes its value from the parent's store, as Kafka's value getters.
+   */
+  readonly mapper?: ((key: unknown, value: unknown) => unknown) | undefined;
 }
 
 export interface ProcessorGraphNode extends NodeBase {
@@ -75,6 +93,8 @@ export interface ProcessorGraphNode extends NodeBase {
   readonly repartition: RepartitionSpec | undefined;
   /** Set on the children of a splitter; undefined predicate marks the default branch. */
   readonly branch: { readonly predicate: Predicate<unknown, unknown> | undefined } | undefined;
+  /** Table nodes whose current values this node reads (joins); the compiler connects their stores. */
+  readonly valueGetters?: readonly string[] | undefined;
 }
 
 export interface SinkGraphNode extends NodeBase {
@@ -126,7 +146,31 @@ export interface UserStoreSpec {
   readonly builder: StoreBuilder;
 }
 
-export type StoreSpec = DslStoreSpec | UserStoreSpec;
+/**
+ * A store an operator describes and the compiler builds once the builder's defaults are
+ * known (joins' window and buffer stores). `timestamped` as `StorePlan.timestamped`.
+ */
+export interface FactoryStoreSpec {
+  readonly kind: 'factory';
+  readonly name: string;
+  readonly build: (defaults: GraphDefaults) => StoreBuilder;
+  readonly timestamped: boolean;
+}
+
+export type StoreSpec = DslStoreSpec | UserStoreSpec | FactoryStoreSpec;
+
+/** A GlobalKTable's store: fed by its own source and table-source processor on every instance. */
+export interface GlobalStoreSpec {
+  readonly sourceName: string;
+  readonly processorName: string;
+  readonly topic: string;
+  readonly keySerde: Serde<unknown> | undefined;
+  readonly valueSerde: Serde<unknown> | undefined;
+  readonly timestampExtractor: TimestampExtractor | undefined;
+  readonly offsetReset: OffsetReset | undefined;
+  /** The store, named and built as a DSL store with logging off: the topic is its changelog. */
+  readonly store: DslStoreSpec;
+}
 
 /** The defaults the builder was created with (Kafka's `default.key.serde`, `default.dsl.store`). */
 export interface GraphDefaults {
@@ -140,4 +184,7 @@ export interface LogicalGraphSnapshot {
   readonly nodes: readonly GraphNode[];
   readonly stores: ReadonlyMap<string, StoreSpec>;
   readonly defaults: GraphDefaults;
+  readonly globalStores?: readonly GlobalStoreSpec[];
+  /** Groups of nodes (join inputs) whose source topics must be co-partitioned. */
+  readonly copartitionNodes?: readonly (readonly string[])[];
 }

@@ -23,6 +23,8 @@ export interface Materialized<K, V> {
   readonly cachingEnabled: boolean;
   readonly loggingEnabled: boolean;
   readonly logConfig: Readonly<Record<string, string>>;
+  /** How long a window or session store keeps windows; at least window size plus grace, which is the default. */
+  readonly retentionMs: number | undefined;
   withKeySerde(serde: Serde<K>): Materialized<K, V>;
   withValueSerde(serde: Serde<V>): Materialized<K, V>;
   withStoreType(type: DslStoreType): Materialized<K, V>;
@@ -31,9 +33,11 @@ export interface Materialized<K, V> {
   /** Topic configs for the changelog, merged over `cleanup.policy=compact`. */
   withLoggingEnabled(config?: Readonly<Record<string, string>>): Materialized<K, V>;
   withLoggingDisabled(): Materialized<K, V>;
+  /** Retention of a window or session store, in ms (Kafka's `Materialized.withRetention`). */
+  withRetention(retentionMs: number): Materialized<K, V>;
 }
 
-type MaterializedFields<K, V> = Pick<Materialized<K, V>, 'storeName' | 'keySerde' | 'valueSerde' | 'storeType' | 'cachingEnabled' | 'loggingEnabled' | 'logConfig'>;
+type MaterializedFields<K, V> = Pick<Materialized<K, V>, 'storeName' | 'keySerde' | 'valueSerde' | 'storeType' | 'cachingEnabled' | 'loggingEnabled' | 'logConfig' | 'retentionMs'>;
 
 function make<K, V>(fields: MaterializedFields<K, V>): Materialized<K, V> {
   return Object.freeze({
@@ -45,10 +49,11 @@ function make<K, V>(fields: MaterializedFields<K, V>): Materialized<K, V> {
     withCachingDisabled: () => make({ ...fields, cachingEnabled: false }),
     withLoggingEnabled: (config: Readonly<Record<string, string>> = {}) => make({ ...fields, loggingEnabled: true, logConfig: Object.freeze({ ...config }) }),
     withLoggingDisabled: () => make({ ...fields, loggingEnabled: false, logConfig: Object.freeze({}) }),
+    withRetention: (retentionMs: number) => make({ ...fields, retentionMs }),
   });
 }
 
-const DEFAULTS = { storeName: undefined, keySerde: undefined, valueSerde: undefined, storeType: undefined, cachingEnabled: true, loggingEnabled: true, logConfig: Object.freeze({}) };
+const DEFAULTS = { storeName: undefined, keySerde: undefined, valueSerde: undefined, storeType: undefined, cachingEnabled: true, loggingEnabled: true, logConfig: Object.freeze({}), retentionMs: undefined };
 
 export const Materialized = Object.freeze({
   /** A named, hence queryable, store. */
