@@ -236,7 +236,8 @@ export class StreamThread {
         end(await this.#manager.process(slice));
       }
       // A lost transaction rewound the input to the last commit: the rest of this fetch is stale.
-      if (!(await this.#betweenSlices()) || from + max >= records.length || this.#stopRequested) break;
+      const drained = from + max >= records.length;
+      if (!(await this.#betweenSlices(drained)) || drained || this.#stopRequested) break;
     }
     const now = Date.now();
     if (this.#settings.lagIntervalMs > 0 && now - this.#lastLagMs >= this.#settings.lagIntervalMs) {
@@ -246,7 +247,7 @@ export class StreamThread {
   }
 
   /** Punctuation, standbys, sending and a commit when due; false when the tasks were reset to the last commit. */
-  async #betweenSlices(): Promise<boolean> {
+  async #betweenSlices(drained: boolean): Promise<boolean> {
     const now = Date.now();
     await this.#manager.punctuate(now);
     // Standbys apply only a fetch that already answered: processing never waits on their broker reads.
@@ -256,7 +257,7 @@ export class StreamThread {
       const sending = this.#collector.maybeSend();
       if (sending !== undefined) await sending;
       if (now - this.#lastCommitMs >= this.#settings.commitIntervalMs || this.#manager.commitRequested) {
-        await this.#commit();
+        await this.#commit(drained);
         await this.#standbys.checkpoint();
       }
       return true;
@@ -281,17 +282,21 @@ export class StreamThread {
     }
   }
 
-  /** Flush stores → send output → commit offsets (in the transaction under exactly-once). */
-  async #commit(): Promise<void> {
+  /**
+   * Flush stores → send output → commit offsets (in the transaction under exactly-once).
+   * `drained`: every record of the last fetch has been processed, so consumer positions may
+   * be committed where they stand past the last record.
+   */
+  async #commit(drained = false): Promise<void> {
     const manager = this.#manager;
-    if (!manager.commitNeeded && this.#collector.buffered === 0) {
+    const offsets = manager.offsetsToCommit(drained ? this.#consumer.positions() : undefined);
+    if (!manager.commitNeeded && this.#collector.buffered === 0 && !manager.advancesCommitted(offsets)) {
       this.#lastCommitMs = Date.now();
       return;
     }
     const start = performance.now();
     await manager.flush();
     await this.#collector.flush();
-    const offsets = manager.committableOffsets();
     await this.#strategy.commit(this.#consumer.groupMetadata(), offsets);
     await manager.postCommit(offsets, !this.#settings.exactlyOnce);
     this.#metrics.observeCommit((performance.now() - start) / 1000);

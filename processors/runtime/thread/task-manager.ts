@@ -133,6 +133,34 @@ export class TaskManager {
     return out;
   }
 
+  /**
+   * What to commit: each task's progress and, once a fetch has been fully processed, the
+   * consumer's position where it stands past the last record (transaction markers or
+   * aborted records follow it). Committing that position lets the group's lag reach zero
+   * on transactional input, as Kafka Streams does (KAFKA-6607).
+   */
+  offsetsToCommit(drainedPositions: readonly TopicPartitionOffset[] | undefined): TopicPartitionOffset[] {
+    const offsets = this.committableOffsets();
+    if (drainedPositions === undefined) return offsets;
+    const byPartition = new Map(offsets.map((offset) => [`${offset.topic}\u0000${offset.partition}`, offset]));
+    for (const position of drainedPositions) {
+      const route = this.#routes.get(position.topic)?.[position.partition];
+      if (route === undefined) continue;
+      const key = `${position.topic}\u0000${position.partition}`;
+      const known = byPartition.get(key)?.offset ?? route.rewind.offset;
+      if (known !== undefined && position.offset > known) byPartition.set(key, { topic: position.topic, partition: position.partition, offset: position.offset });
+    }
+    return [...byPartition.values()];
+  }
+
+  /** True when an offset goes past what was last committed for its partition. */
+  advancesCommitted(offsets: readonly TopicPartitionOffset[]): boolean {
+    return offsets.some((offset) => {
+      const point = this.#rewind.get(`${offset.topic}\u0000${offset.partition}`);
+      return point?.offset !== undefined && offset.offset > point.offset;
+    });
+  }
+
   /** After a successful commit: the offsets become the rewind points; at_least_once checkpoints. */
   async postCommit(committed: readonly TopicPartitionOffset[], checkpoint: boolean): Promise<void> {
     for (const { topic, partition, offset } of committed) {
