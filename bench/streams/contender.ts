@@ -1,0 +1,164 @@
+/**
+ * One contender run: a fresh application id and output topic, the engine in a child
+ * process of its own (a JVM for Kafka Streams, a Node process for ours, started and
+ * stopped the same way), timed from spawn until its committed offsets cover the input.
+ * Both children print "STARTED" when running and close cleanly when their stdin ends.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KafkaAdmin } from '../../processors/kafka/index.ts';
+import { waitForCompletion } from './completion.ts';
+import { endOffsets } from './perf-tools.ts';
+import { BENCH_CACHE, type JavaSide } from './jars.ts';
+import type { BenchSettings, Engine, Guarantee, TopologyCase } from './settings.ts';
+
+const OURS_CHILD = fileURLToPath(new URL('./ours-child.ts', import.meta.url));
+export const STORE_NAME = 'counts';
+
+export interface ContenderSpec {
+  readonly engine: Engine;
+  readonly topology: TopologyCase;
+  readonly guarantee: Guarantee;
+  readonly repetition: number;
+  readonly runId: string;
+  /** Second attempt after a failure: a fresh application id again. */
+  readonly retry?: boolean;
+  /** Write a V8 CPU profile of our child into this folder. */
+  readonly profileDir?: string;
+}
+
+export interface ContenderResult {
+  readonly engine: Engine;
+  readonly topology: TopologyCase;
+  readonly guarantee: Guarantee;
+  readonly repetition: number;
+  readonly applicationId: string;
+  readonly seconds: number;
+  readonly recordsPerSecond: number;
+  /** Spawn until the first committed offset: start-up plus the first commit interval. */
+  readonly firstCommitSeconds: number | undefined;
+  readonly startedSeconds: number | undefined;
+  /**
+   * Records/s after start-up: records not yet committed at the first observed commit,
+   * divided by the time from that observation to completion. Both ends are quantised by
+   * the commit interval alike, so it is a cross-check, not the headline.
+   */
+  readonly steadyRecordsPerSecond: number | undefined;
+  readonly outputTopic: string;
+  /** Moves of the committed offsets seen while polling every 100 ms (a lower bound on commits). */
+  readonly commitsSeen: number;
+  /** 1-minute load average when the run completed: other work on the machine shows here. */
+  readonly loadAverage: number;
+  /**
+   * Sum of the output topic's end offsets after the run: the records written, plus one
+   * commit marker per transaction and partition under exactly-once.
+   */
+  readonly outputOffsets: number | undefined;
+  readonly log: string;
+}
+
+export interface RunContext {
+  readonly admin: KafkaAdmin;
+  readonly java: JavaSide;
+  readonly settings: BenchSettings;
+  readonly inputTopic: string;
+  readonly endOffsets: ReadonlyMap<number, bigint>;
+}
+
+function childCommand(context: RunContext, spec: ContenderSpec, args: readonly string[]): { command: string; args: string[] } {
+  if (spec.engine === 'kafka-streams') {
+    const { java } = context;
+    return { command: java.jdk.java, args: [`-Xmx${context.settings.javaHeapMb}m`, '-cp', `${java.compiledDir}:${java.streamsClasspath}`, 'StreamsBench', ...args] };
+  }
+  const profile = spec.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${spec.profileDir}`];
+  return { command: process.execPath, args: [...profile, OURS_CHILD, ...args] };
+}
+
+function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.stdin?.end();
+  });
+}
+
+/** Runs one contender to completion, stops it and removes its topics, group and state. */
+export async function runContender(context: RunContext, spec: ContenderSpec): Promise<ContenderResult> {
+  const { admin, settings } = context;
+  const tag = `${spec.engine === 'ours' ? 'ours' : 'kstreams'}-${spec.topology}-${spec.guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${spec.repetition}${spec.retry === true ? '-retry' : ''}`;
+  const applicationId = `bench-${spec.runId}-${tag}`;
+  const outputTopic = `${applicationId}-output`;
+  const stateDir = mkdtempSync(join(tmpdir(), 'kst-bench-'));
+  const logDir = join(BENCH_CACHE, 'logs', spec.runId);
+  mkdirSync(logDir, { recursive: true });
+  const log = join(logDir, `${tag}.log`);
+  await admin.createTopics([{ name: outputTopic, partitions: settings.partitions }]);
+  const commitMs = spec.guarantee === 'exactly_once_v2' ? settings.commitIntervalEosMs : settings.commitIntervalAlosMs;
+  const args = [spec.topology, spec.guarantee, settings.bootstrap, context.inputTopic, outputTopic, applicationId, stateDir, String(commitMs), String(settings.cacheBytes)];
+  const { command, args: argv } = childCommand(context, spec, args);
+  const logStream = createWriteStream(log);
+  const spawnedAt = performance.now();
+  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let startedAt: number | undefined;
+  let exited: string | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    logStream.write(chunk);
+    if (startedAt === undefined && chunk.toString().includes('STARTED')) startedAt = performance.now();
+  });
+  child.stderr.on('data', (chunk: Buffer) => logStream.write(chunk));
+  child.on('exit', (code, signal) => {
+    exited = `exited with ${signal ?? code}; see ${log}`;
+  });
+  child.on('error', (error) => {
+    exited = `could not start: ${error.message}`;
+  });
+  try {
+    const progress = await waitForCompletion({
+      admin,
+      groupId: applicationId,
+      topic: context.inputTopic,
+      endOffsets: context.endOffsets,
+      intervalMs: settings.pollIntervalMs,
+      timeoutMs: settings.contenderTimeoutMs,
+      stallMs: settings.stallMs,
+      failed: () => exited,
+    });
+    const seconds = (progress.doneAt - spawnedAt) / 1000;
+    await stopChild(child, 60_000);
+    const written = await endOffsets(context.java, settings.bootstrap, outputTopic).catch(() => undefined);
+    return {
+      engine: spec.engine,
+      topology: spec.topology,
+      guarantee: spec.guarantee,
+      repetition: spec.repetition,
+      applicationId,
+      seconds,
+      recordsPerSecond: settings.records / seconds,
+      firstCommitSeconds: progress.firstCommitAt === undefined ? undefined : (progress.firstCommitAt - spawnedAt) / 1000,
+      steadyRecordsPerSecond: progress.firstCommitAt === undefined || progress.doneAt <= progress.firstCommitAt ? undefined : (settings.records - progress.firstCommitted) / ((progress.doneAt - progress.firstCommitAt) / 1000),
+      startedSeconds: startedAt === undefined ? undefined : (startedAt - spawnedAt) / 1000,
+      outputTopic,
+      commitsSeen: progress.commitsSeen,
+      loadAverage: loadavg()[0] ?? 0,
+      outputOffsets: written === undefined ? undefined : Number([...written.values()].reduce((a, b) => a + b, 0n)),
+      log,
+    };
+  } finally {
+    await stopChild(child, 60_000);
+    logStream.end();
+    rmSync(stateDir, { recursive: true, force: true });
+    const internal = spec.topology === 'count' ? [`${applicationId}-${STORE_NAME}-changelog`] : [];
+    await admin.deleteTopics([outputTopic, ...internal], { ifExists: true }).catch(() => undefined);
+    await admin.deleteGroups([applicationId]).catch(() => undefined);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Our engine's side of `bench/run.ts`, run as a child process of its own (as the Java
+ * side runs in its JVM): the same two topologies as `bench/java/StreamsBench.java`,
+ * with the same arguments. Prints "STARTED" when the client reaches RUNNING (as the
+ * Java side does) and closes cleanly when stdin ends.
+ *
+ *   node bench/streams/ours-child.ts <filter-map|count> <at_least_once|exactly_once_v2> \
+ *     <bootstrap> <input> <output> <application.id> <state.dir> <commit.interval.ms> <cache bytes>
+ */
+
+import { KafkaStreams } from '../../processors/client/kafka-streams.ts';
+import { Serdes } from '../../schemas/serdes/serdes.ts';
+import { Consumed, Materialized, Produced, StreamsBuilder } from '../../topologies/index.ts';
+import { keep, transform } from './data.ts';
+
+const [topology, guarantee, bootstrap, input, output, applicationId, stateDir, commitMs, cacheBytes] = process.argv.slice(2);
+if (cacheBytes === undefined || (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2')) {
+  console.error('usage: ours-child.ts <filter-map|count> <at_least_once|exactly_once_v2> <bootstrap> <input> <output> <application.id> <state.dir> <commit.interval.ms> <cache bytes>');
+  process.exit(2);
+}
+
+const S = Serdes.String();
+const builder = new StreamsBuilder();
+const stream = builder.stream(input as string, Consumed.with(S, S));
+switch (topology) {
+  case 'filter-map':
+    stream.filter((_key, value) => keep(value)).mapValues((value) => transform(value)).to(output as string, Produced.with(S, S));
+    break;
+  case 'count':
+    stream
+      .groupByKey()
+      .count(Materialized.as<string, number>('counts').withStoreType('rocksdb'))
+      .toStream()
+      .to(output as string, Produced.with(S, Serdes.Long()));
+    break;
+  default:
+    console.error(`unknown topology ${topology}`);
+    process.exit(2);
+}
+
+const streams = new KafkaStreams(builder.build(), {
+  'application.id': applicationId as string,
+  'bootstrap.servers': bootstrap as string,
+  'processing.guarantee': guarantee,
+  'num.stream.threads': 1,
+  'commit.interval.ms': Number(commitMs),
+  'state.dir': stateDir as string,
+  'cache.max.bytes.buffering': Number(cacheBytes),
+});
+
+let closing: Promise<void> | undefined;
+function close(code: number): Promise<void> {
+  if (closing !== undefined) return closing;
+  const closed: Promise<void> = streams.close({ timeoutMs: 30_000 }).then(
+    (inTime) => {
+      console.log(inTime ? 'CLOSED' : 'CLOSED (timed out)');
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error('close failed', error);
+      process.exitCode = 1;
+    },
+  );
+  closing = closed;
+  return closed;
+}
+
+streams.setStateListener((next) => {
+  if (next === 'RUNNING') console.log('STARTED');
+  if (next === 'ERROR') console.error('FAILED', streams.lastError);
+});
+process.stdin.on('data', () => undefined);
+process.stdin.on('end', () => void close(0));
+try {
+  await streams.start();
+} catch (error) {
+  console.error('FAILED', error);
+  await close(1);
+}
