@@ -20,7 +20,7 @@ function listener(log: RestoreLog): StateRestoreListener {
   };
 }
 
-test('exactly_once_v2: a clean close checkpoints, a restart restores from the checkpoint, a wiped state dir is rebuilt from the changelog', { timeout: 240_000 }, async () => {
+test('exactly_once_v2: a clean close checkpoints, a restart restores from the checkpoint, a wiped state dir is rebuilt from the changelog', { timeout: 240_000 }, async (t) => {
   const input = uniqueName('kst-rs-in');
   const output = uniqueName('kst-rs-out');
   const applicationId = uniqueName('kst-rs');
@@ -64,6 +64,7 @@ test('exactly_once_v2: a clean close checkpoints, a restart restores from the ch
     const fromCheckpoint = { restored: 0, starts: 0 };
     const second = await run(makeLines(300, 5), fromCheckpoint);
     assert.ok(fromCheckpoint.restored * 10 < changelogSize, `restored ${fromCheckpoint.restored} of ${changelogSize} changelog records`);
+    t.diagnostic(`clean restart: restored ${fromCheckpoint.restored} records from the checkpoint; the changelog held ${changelogSize} offsets`);
     assert.equal(await second.close({ timeoutMs: 30_000 }), true);
 
     await second.cleanUp();
@@ -71,7 +72,8 @@ test('exactly_once_v2: a clean close checkpoints, a restart restores from the ch
     const fromScratch = { restored: 0, starts: 0 };
     const third = await run(makeLines(300, 9), fromScratch);
     assert.ok(fromScratch.starts >= 1, 'the wiped store was restored');
-    assert.ok(fromScratch.restored >= 12, `restored ${fromScratch.restored} records from the changelog`);
+    assert.ok(fromScratch.restored >= changelogSize / 2, `restored ${fromScratch.restored} records from the changelog (it held ${changelogSize} offsets after the first run)`);
+    t.diagnostic(`deleted state dir: rebuilt from the changelog, ${fromScratch.restored} records restored`);
     assert.equal(await third.close({ timeoutMs: 30_000 }), true);
   } finally {
     state.remove();
