@@ -78,6 +78,16 @@ export const ERROR_CODES = {
   KST_TOPOLOGY_WINDOW_INVALID: { recovery: 'fix-config', summary: 'A window definition is invalid: a size, advance, gap or grace that is negative, zero or not a whole number of milliseconds, an advance larger than the size, or a store retention shorter than the window size plus grace.' },
   KST_SUPPRESS_BUFFER_FULL: { recovery: 'fix-config', summary: 'A suppression buffer configured with `shutDownWhenFull()` reached its bound; give it a larger bound or let it emit early.' },
   KST_STORE_WINDOWED_KEY_INVALID: { recovery: 'fix-input', summary: 'A window or session store was given a window time that is negative or not a whole number of milliseconds, or a key too short to hold its time suffix (most likely a changelog record of another store: give each store its own changelog topic).' },
+  KST_TRANSFORM_INPUT_INVALID: { recovery: 'fix-input', summary: 'A single message transform was given a record it cannot work on: a struct or map expected and something else found, a field missing, or a value that does not cast or parse.' },
+  KST_SINK_CONNECTION_FAILED: { recovery: 'retry', summary: 'A sink connector task could not reach its target system (PostgreSQL, Elasticsearch/OpenSearch) within its own retries; the worker retries the batch.' },
+  KST_SINK_WRITE_FAILED: { recovery: 'restart', summary: 'A sink connector task\'s write was rejected for a reason retrying does not cure (a missing table or column without auto.create/auto.evolve, a constraint, an unexpected server answer).' },
+  KST_SINK_RECORD_INVALID: { recovery: 'fix-input', summary: 'A sink connector task was given a record it cannot write (no key where the key is the id, a null value under behavior.on.null.values=fail, a malformed document); dead-letter it.' },
+  KST_CONNECT_CONVERSION_FAILED: { recovery: 'fix-input', summary: 'A Connect converter could not turn record bytes into Connect data (malformed JSON, a missing schema envelope under schemas.enable=true, bytes not in the Avro wire format, an unknown schema id).' },
+  KST_CONNECT_TOLERANCE_EXCEEDED: { recovery: 'restart', summary: 'A record failed conversion, a transform or the sink under errors.tolerance=none, or its retries ran past errors.retry.timeout; the connector task is FAILED until restarted.' },
+  KST_CONNECT_TASK_FAILED: { recovery: 'restart', summary: 'A sink connector or task threw in start, put, flush or stop; it is FAILED, with the trace in its status, until restarted through the REST API.' },
+  KST_CONNECT_PLUGIN_NOT_FOUND: { recovery: 'fix-config', summary: 'connector.class, a converter, a transform or a predicate names a plugin the worker does not know.' },
+  KST_CONNECT_REQUEST_INVALID: { recovery: 'fix-input', summary: 'A Connect REST request was refused (unknown connector or task, invalid config, duplicate name, offsets changed while not STOPPED); the HTTP answer carries Connect\'s status and message.' },
+  KST_CONNECT_REBALANCE_IN_PROGRESS: { recovery: 'retry', summary: 'The Connect worker has not joined its cluster yet or is between assignments; the REST API answers 409 and the request may be retried.' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
