@@ -4,9 +4,16 @@
  * layers below only on `flush` (at commit) or when evicted, so many updates of one key
  * between commits go down, and to the changelog and the KTable's children, as one.
  *
- * Entries sit in a `Map` in least-recently-used order (a touch moves one to the end);
- * when the cache holds more than its bytes bound, the oldest entries go: clean ones are
- * dropped, dirty ones written down and passed to the flush listener. Reads that had to
+ * Entries sit in a `Map` in roughly least-recently-used order: a touch moves an entry to
+ * the young end only when it is in the older half, since a delete and re-insert on every
+ * touch cost more than the exact order is worth. When the cache holds more than its bytes
+ * bound, the oldest entries go: clean ones are dropped, dirty ones written down and passed
+ * to the flush listener. Dirty entries are listed in the order of their last write, the
+ * order the flush forwards them in (see `WriteOrder`).
+ *
+ * Callers that already know a key's `keyString` (the metered layer, which memoizes it per
+ * key) pass it to `getKeyed`, `putKeyed` and `prefetchKeyed`, so a record's prefetch, get
+ * and put share one string instead of decoding the key bytes three times. Reads that had to
  * wait for the backend, and prefetched keys (absent ones too), are kept as clean entries;
  * reads answered synchronously below are not, as asking again costs as little.
  *
@@ -24,6 +31,7 @@ import type { CacheFlushEntry, FlushListenable } from '../api/timestamped.ts';
 import { keyString } from './bytes.ts';
 import { mergeWithOverlay, sortedOverlay } from './merge-iterator.ts';
 import { WrappedBytesStore } from './wrapped-store.ts';
+import { WriteOrder } from './write-order.ts';
 
 /** Kafka Streams' default `statestore.cache.max.bytes` (there per thread, here per store). */
 export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
@@ -35,6 +43,7 @@ const OLD_VALUE_ROUNDS = 3;
 const EVICT_TO = 0.9;
 
 interface CacheEntry {
+  readonly id: string;
   readonly key: Buffer;
   /** null: absent (deleted, or known absent below). */
   value: Buffer | null;
@@ -44,16 +53,28 @@ interface CacheEntry {
   oldLoading: boolean;
   timestamp: number;
   size: number;
+  /** `#inserted` when the entry last went into the map: how far it is from the young end. */
+  position: number;
+  /** Its slot in `#dirty` while dirty. */
+  slot: number;
+}
+
+/** The key string of a key, computed once by a caller that passes it down with the key. */
+export interface StringKeyedStore {
+  getKeyed(id: string, key: Buffer): Awaitable<Buffer | undefined>;
+  putKeyed(id: string, key: Buffer, value: Buffer | null, timestamp?: number): void;
+  prefetchKeyed(ids: readonly string[], keys: readonly Buffer[]): Promise<void>;
 }
 
 export type FlushListener = (entries: readonly CacheFlushEntry<Buffer, Buffer>[]) => Awaitable<void>;
 
-export class CachingKeyValueStore extends WrappedBytesStore implements FlushListenable<Buffer, Buffer> {
+export class CachingKeyValueStore extends WrappedBytesStore implements FlushListenable<Buffer, Buffer>, StringKeyedStore {
   readonly #configuredMaxBytes: number | undefined;
   #maxBytes = DEFAULT_CACHE_MAX_BYTES;
   readonly #entries = new Map<string, CacheEntry>();
-  /** Keys of dirty entries, in the order of their last write. */
-  readonly #dirty = new Set<string>();
+  /** Map insertions so far (new entries and moves), the clock of `CacheEntry.position`. */
+  #inserted = 0;
+  readonly #dirty = new WriteOrder<CacheEntry>();
   #bytes = 0;
   #listener: FlushListener | undefined;
   #pendingEmits: Promise<void>[] = [];
@@ -83,7 +104,10 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
   }
 
   override get(key: Buffer): Awaitable<Buffer | undefined> {
-    const id = keyString(key);
+    return this.getKeyed(keyString(key), key);
+  }
+
+  getKeyed(id: string, key: Buffer): Awaitable<Buffer | undefined> {
     const entry = this.#entries.get(id);
     if (entry !== undefined) {
       this.#touch(id, entry);
@@ -102,15 +126,21 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
   }
 
   override put(key: Buffer, value: Buffer | null, timestamp?: number): void {
-    const id = keyString(key);
+    this.putKeyed(keyString(key), key, value, timestamp);
+  }
+
+  putKeyed(id: string, key: Buffer, value: Buffer | null, timestamp?: number): void {
     const size = key.length + (value === null ? 0 : value.length) + ENTRY_OVERHEAD;
     const time = timestamp ?? this.#clock();
-    const entry = this.#entries.get(id);
+    let entry = this.#entries.get(id);
     if (entry === undefined) {
-      this.#entries.set(id, { key, value, dirty: true, old: null, oldKnown: false, oldLoading: false, timestamp: time, size });
+      entry = { id, key, value, dirty: true, old: null, oldKnown: false, oldLoading: false, timestamp: time, size, position: ++this.#inserted, slot: 0 };
+      this.#entries.set(id, entry);
       this.#bytes += size;
+      this.#dirty.write(entry, true);
     } else {
-      if (!entry.dirty) {
+      const becameDirty = !entry.dirty;
+      if (becameDirty) {
         entry.old = entry.value;
         entry.oldKnown = true;
         entry.dirty = true;
@@ -120,9 +150,8 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
       entry.value = value;
       entry.timestamp = time;
       this.#touch(id, entry);
+      this.#dirty.write(entry, becameDirty);
     }
-    this.#dirty.delete(id);
-    this.#dirty.add(id);
     if (this.#bytes > this.#maxBytes) this.#evict();
   }
 
@@ -131,15 +160,29 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     return mergeWithOverlay(overlay, this.inner.range(from, to));
   }
 
-  override async prefetch(keys: readonly Buffer[]): Promise<void> {
+  override prefetch(keys: readonly Buffer[]): Promise<void> {
+    return this.prefetchKeyed(keys.map(keyString), keys);
+  }
+
+  async prefetchKeyed(ids: readonly string[], keys: readonly Buffer[]): Promise<void> {
     const missing: Buffer[] = [];
-    for (const key of keys) if (!this.#entries.has(keyString(key))) missing.push(key);
+    const missingIds: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
+      const entry = this.#entries.get(id);
+      // Touched, as a get is: the batch is about to read these keys.
+      if (entry !== undefined) this.#touch(id, entry);
+      else {
+        missing.push(keys[i] as Buffer);
+        missingIds.push(id);
+      }
+    }
     if (missing.length === 0) return;
     const values = await this.inner.getMany(missing);
-    missing.forEach((key, index) => {
-      const id = keyString(key);
-      if (!this.#entries.has(id)) this.#addClean(id, key, values[index]);
-    });
+    for (let i = 0; i < missing.length; i++) {
+      const id = missingIds[i] as string;
+      if (!this.#entries.has(id)) this.#addClean(id, missing[i] as Buffer, values[i]);
+    }
     if (this.#bytes > this.#maxBytes) this.#evict();
   }
 
@@ -150,7 +193,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
       const entry = this.#entries.get(id);
       if (entry === undefined) continue;
       this.#entries.delete(id);
-      this.#dirty.delete(id);
+      this.#markClean(entry);
       this.#bytes -= entry.size;
     }
     await this.inner.restoreBatch(records);
@@ -159,10 +202,8 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
   override async flush(): Promise<void> {
     if (this.#dirty.size > 0) {
       if (this.#listener !== undefined && this.#sendOldValues) await this.#loadOldValues();
-      const flushed: CacheEntry[] = [];
-      for (const id of this.#dirty) flushed.push(this.#entries.get(id) as CacheEntry);
-      this.#dirty.clear();
-      await this.#writeDown(flushed);
+      const flushed = this.#dirty.take();
+      if (flushed.length > 0) await this.#writeDown(flushed);
     }
     // Emissions of evictions whose downstream went asynchronous finish before the commit.
     const pending = this.#pendingEmits;
@@ -179,20 +220,36 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     await this.inner.close();
   }
 
+  /**
+   * Moves an entry to the young end only when at least half the map's size in insertions
+   * came after its own: one still in the younger half stays put. So right after a touch at
+   * most about half the map is younger than the entry (eviction order is LRU only roughly),
+   * and a map of up to three entries keeps exact LRU order.
+   */
   #touch(id: string, entry: CacheEntry): void {
+    if (this.#inserted - entry.position < this.#entries.size >> 1) return;
     this.#entries.delete(id);
     this.#entries.set(id, entry);
+    entry.position = ++this.#inserted;
   }
 
   #addClean(id: string, key: Buffer, value: Buffer | undefined): void {
     const size = key.length + (value === undefined ? 0 : value.length) + ENTRY_OVERHEAD;
-    this.#entries.set(id, { key, value: value ?? null, dirty: false, old: null, oldKnown: false, oldLoading: false, timestamp: 0, size });
+    this.#entries.set(id, { id, key, value: value ?? null, dirty: false, old: null, oldKnown: false, oldLoading: false, timestamp: 0, size, position: ++this.#inserted, slot: 0 });
     this.#bytes += size;
     if (this.#bytes > this.#maxBytes) this.#evict();
   }
 
+  #markClean(entry: CacheEntry): void {
+    if (!entry.dirty) return;
+    entry.dirty = false;
+    entry.old = null;
+    entry.oldKnown = false;
+    this.#dirty.cleaned();
+  }
+
   *#dirtyEntries(): Generator<readonly [string, CacheEntry]> {
-    for (const id of this.#dirty) yield [id, this.#entries.get(id) as CacheEntry];
+    for (const entry of this.#dirty.entries()) yield [entry.id, entry];
   }
 
   #evict(): void {
@@ -205,7 +262,6 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
       if (this.#bytes <= target) break;
       if (entry.dirty) {
         if (needOld && !entry.oldKnown && !this.#oldValueNow(entry)) continue;
-        this.#dirty.delete(id);
         evicted.push(entry);
       }
       this.#entries.delete(id);
@@ -244,10 +300,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
   async #loadOldValues(): Promise<void> {
     for (let round = 0; round < OLD_VALUE_ROUNDS; round++) {
       const unknown: CacheEntry[] = [];
-      for (const id of this.#dirty) {
-        const entry = this.#entries.get(id) as CacheEntry;
-        if (!entry.oldKnown) unknown.push(entry);
-      }
+      for (const entry of this.#dirty.entries()) if (!entry.oldKnown) unknown.push(entry);
       if (unknown.length === 0) return;
       const values = await this.inner.getMany(unknown.map((entry) => entry.key));
       unknown.forEach((entry, index) => {
@@ -259,20 +312,17 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     }
   }
 
-  /** Writes entries to the layer below and hands them to the flush listener, returning what it returned. */
+  /**
+   * Writes entries to the layer below and hands them to the flush listener, returning what
+   * it returned. They are clean before the listener runs, so a write the listener causes
+   * makes its entry dirty again (listed anew) rather than being taken for flushed.
+   */
   #writeDown(entries: readonly CacheEntry[]): Awaitable<void> {
     for (const entry of entries) this.inner.put(entry.key, entry.value, entry.timestamp);
     const listener = this.#listener;
-    let emitted: Awaitable<void> = undefined;
-    if (listener !== undefined) {
-      const sendOld = this.#sendOldValues;
-      emitted = listener(entries.map((entry) => ({ key: entry.key, newValue: entry.value ?? undefined, oldValue: sendOld ? (entry.old ?? undefined) : undefined, timestamp: entry.timestamp })));
-    }
-    for (const entry of entries) {
-      entry.dirty = false;
-      entry.old = null;
-      entry.oldKnown = false;
-    }
-    return emitted;
+    const sendOld = this.#sendOldValues;
+    const changes = listener === undefined ? undefined : entries.map((entry) => ({ key: entry.key, newValue: entry.value ?? undefined, oldValue: sendOld ? (entry.old ?? undefined) : undefined, timestamp: entry.timestamp }));
+    for (const entry of entries) this.#markClean(entry);
+    return listener === undefined ? undefined : listener(changes as CacheFlushEntry<Buffer, Buffer>[]);
   }
 }

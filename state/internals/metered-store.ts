@@ -6,6 +6,14 @@
  *
  * `delete` and `putIfAbsent` read the previous value first; the write of `delete` happens
  * at once, that of `putIfAbsent` once the read answered (at once when cached).
+ *
+ * A record's key is read by the task's prefetch, then by the processor's get and put. So
+ * that it is serialized once, not three times, the layer remembers the bytes (and, over a
+ * cache, the cache's key string) of the last prefetched batch's keys and of the last key
+ * used. Only strings and non-zero numbers are remembered: they cannot change after the call
+ * (an object key could be mutated between a get and a put), and `===` tells them apart
+ * (0 and -0 are equal to it but serialize differently as doubles). Serdes are pure, so a
+ * remembered key's bytes are the bytes the serde would give again.
  */
 
 import { isPromise, type Awaitable } from '../../common/awaitable.ts';
@@ -16,19 +24,39 @@ import type { KeyValueStore } from '../api/key-value-store.ts';
 import { changelogTopicName, type RestorableStore, type RestoreRecord } from '../api/restorable.ts';
 import type { KeyValue, StateStoreContext } from '../api/state-store.ts';
 import type { CacheFlushEntry, FlushListenable } from '../api/timestamped.ts';
-import { notOpen } from './bytes.ts';
+import { keyString, notOpen } from './bytes.ts';
+import { CachingKeyValueStore, type StringKeyedStore } from './caching-store.ts';
 import { StoreMetrics } from './store-metrics.ts';
+
+/** A key's bytes and, over a cache, its key string (else ''). */
+interface KeyRef {
+  readonly bytes: Buffer;
+  readonly id: string;
+}
+
+const NO_REF: KeyRef = Object.freeze({ bytes: Buffer.alloc(0), id: '' });
+
+function memoizable(key: unknown): boolean {
+  return typeof key === 'string' || (typeof key === 'number' && key !== 0);
+}
 
 export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, FlushListenable<K, V>, RestorableStore {
   readonly #inner: KeyValueBytesStore;
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
   readonly #backend: string;
+  /** The inner store when it takes key strings from its caller (the cache). */
+  readonly #keyed: StringKeyedStore | undefined;
   #topic = '';
   #metrics: StoreMetrics | undefined;
+  /** The last prefetched batch's keys; see the file comment. */
+  #batchKeys = new Map<unknown, KeyRef>();
+  #lastKey: unknown = undefined;
+  #lastRef: KeyRef = NO_REF;
 
   constructor(inner: KeyValueBytesStore, keySerde: Serde<K>, valueSerde: Serde<V>, backend: string) {
     this.#inner = inner;
+    this.#keyed = inner instanceof CachingKeyValueStore ? inner : undefined;
     this.#keySerde = keySerde;
     this.#valueSerde = valueSerde;
     this.#backend = backend;
@@ -48,6 +76,7 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, FlushLis
 
   async init(context: StateStoreContext): Promise<void> {
     this.#topic = changelogTopicName(context.applicationId, this.name);
+    this.#forgetKeys(); // their bytes were made for the old topic
     await this.#inner.init(context);
     this.#metrics = StoreMetrics.register(context.metricsRegistry, { store: this.name, task: context.taskId, backend: this.#backend });
   }
@@ -60,7 +89,9 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, FlushLis
     const metrics = this.#open();
     metrics.counts.get++;
     const start = metrics.sampled() ? performance.now() : -1;
-    const bytes = this.#inner.get(this.#keyBytes(key));
+    const ref = this.#ref(key);
+    const keyed = this.#keyed;
+    const bytes = keyed === undefined ? this.#inner.get(ref.bytes) : keyed.getKeyed(ref.id, ref.bytes);
     if (!isPromise(bytes)) {
       if (start >= 0) metrics.observe('get', start);
       return this.#value(bytes);
@@ -75,7 +106,10 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, FlushLis
     const metrics = this.#open();
     metrics.counts.put++;
     const start = metrics.sampled() ? performance.now() : -1;
-    this.#inner.put(this.#keyBytes(key), this.#valueBytes(value));
+    const ref = this.#ref(key);
+    const keyed = this.#keyed;
+    if (keyed === undefined) this.#inner.put(ref.bytes, this.#valueBytes(value));
+    else keyed.putKeyed(ref.id, ref.bytes, this.#valueBytes(value));
     if (start >= 0) metrics.observe('put', start);
   }
 
@@ -129,7 +163,21 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, FlushLis
     const metrics = this.#open();
     metrics.counts.prefetch++;
     const start = performance.now();
-    await this.#inner.prefetch(keys.map((key) => this.#keyBytes(key)));
+    // Each distinct key once: a batch often repeats a key, and one read loads it.
+    const batch = new Map<unknown, KeyRef>();
+    const bytes: Buffer[] = [];
+    const ids: string[] = [];
+    for (const key of keys) {
+      const remember = memoizable(key);
+      if (remember && batch.has(key)) continue;
+      const ref = this.#newRef(key);
+      if (remember) batch.set(key, ref);
+      bytes.push(ref.bytes);
+      ids.push(ref.id);
+    }
+    this.#batchKeys = batch;
+    const keyed = this.#keyed;
+    await (keyed === undefined ? this.#inner.prefetch(bytes) : keyed.prefetchKeyed(ids, bytes));
     metrics.observe('prefetch', start);
   }
 
@@ -163,12 +211,33 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, FlushLis
     } finally {
       this.#metrics?.unregister();
       this.#metrics = undefined;
+      this.#forgetKeys();
     }
   }
 
   #open(): StoreMetrics {
     if (this.#metrics === undefined) throw notOpen(this.name);
     return this.#metrics;
+  }
+
+  #ref(key: K): KeyRef {
+    if (!memoizable(key)) return this.#newRef(key);
+    if (key === this.#lastKey) return this.#lastRef;
+    const ref = this.#batchKeys.get(key) ?? this.#newRef(key);
+    this.#lastKey = key;
+    this.#lastRef = ref;
+    return ref;
+  }
+
+  #newRef(key: K): KeyRef {
+    const bytes = this.#keyBytes(key);
+    return { bytes, id: this.#keyed === undefined ? '' : keyString(bytes) };
+  }
+
+  #forgetKeys(): void {
+    this.#batchKeys = new Map();
+    this.#lastKey = undefined;
+    this.#lastRef = NO_REF;
   }
 
   #keyBytes(key: K): Buffer {

@@ -10,6 +10,7 @@
  * ```
  */
 
+import { longSerde } from '../../schemas/serdes/numbers.ts';
 import { deserializeError, type Serde } from '../../schemas/serdes/serde.ts';
 import type { ValueAndTimestamp } from '../api/timestamped.ts';
 
@@ -25,14 +26,51 @@ export function readTimestamp(bytes: Buffer): number {
 /** The value bytes with an 8-byte timestamp in front. */
 export function withTimestamp(value: Buffer, timestamp: number): Buffer {
   const bytes = Buffer.allocUnsafe(TIMESTAMP_BYTES + value.length);
-  const high = Math.floor(timestamp / TWO_32);
-  bytes.writeInt32BE(high, 0);
-  bytes.writeUInt32BE(timestamp - high * TWO_32, 4);
+  writeInt64(bytes, timestamp, 0);
   value.copy(bytes, TIMESTAMP_BYTES);
   return bytes;
 }
 
+/** Below 2^21 in magnitude, the high half of an int64 makes a safe integer with any low half. */
+const SAFE_HIGH = 2 ** 21;
+
+function writeInt64(bytes: Buffer, value: number, offset: number): void {
+  const high = Math.floor(value / TWO_32);
+  bytes.writeInt32BE(high, offset);
+  bytes.writeUInt32BE(value - high * TWO_32, offset + 4);
+}
+
+/**
+ * Counts and sums (`Serdes.Long()`) are the common aggregate: their timestamped bytes are
+ * written into one buffer and read without a subarray or a BigInt, the same bytes the
+ * general path makes. Values the general path would refuse (not a safe integer, a wrong
+ * length) are left to it, so its errors stay as they are.
+ */
+function timestampedLongSerde(general: Serde<ValueAndTimestamp<number>>): Serde<ValueAndTimestamp<number>> {
+  return {
+    serialize(topic, value, headers) {
+      if (value === null || value === undefined || !Number.isSafeInteger(value.value)) return general.serialize(topic, value, headers);
+      const bytes = Buffer.allocUnsafe(TIMESTAMP_BYTES + 8);
+      writeInt64(bytes, value.timestamp, 0);
+      writeInt64(bytes, value.value, TIMESTAMP_BYTES);
+      return bytes;
+    },
+    deserialize(topic, bytes, headers) {
+      if (bytes === null || bytes.length !== TIMESTAMP_BYTES + 8) return general.deserialize(topic, bytes, headers);
+      const high = bytes.readInt32BE(TIMESTAMP_BYTES);
+      if (high >= SAFE_HIGH || high <= -SAFE_HIGH) return general.deserialize(topic, bytes, headers);
+      return { value: high * TWO_32 + bytes.readUInt32BE(TIMESTAMP_BYTES + 4), timestamp: readTimestamp(bytes) };
+    },
+  };
+}
+
 export function valueAndTimestampSerde<V>(valueSerde: Serde<V>): Serde<ValueAndTimestamp<V>> {
+  const general = generalSerde(valueSerde);
+  // The cast is sound: the branch is taken only when V is number.
+  return (valueSerde as Serde<unknown>) === longSerde() ? (timestampedLongSerde(general as Serde<ValueAndTimestamp<number>>) as unknown as Serde<ValueAndTimestamp<V>>) : general;
+}
+
+function generalSerde<V>(valueSerde: Serde<V>): Serde<ValueAndTimestamp<V>> {
   return {
     serialize(topic, value, headers) {
       if (value === null || value === undefined) return null;

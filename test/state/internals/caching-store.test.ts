@@ -188,3 +188,96 @@ test('setFlushListener says false when the store has no cache', async () => {
   await store.close();
   dir.remove();
 });
+
+test('the flush forwards dirty entries in the order of their last write, across many rewrites', async () => {
+  const dir = tempDir();
+  try {
+    const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('order'), Serdes.String(), Serdes.Long()).build();
+    await store.init(testContext(dir.path));
+    const flushed: Array<CacheFlushEntry<string, number>> = [];
+    store.setFlushListener((entries) => void flushed.push(...entries), true);
+    // Enough rewrites of few keys that superseded slots are compacted away more than once.
+    for (let i = 0; i < 5_000; i++) store.put(`k${i % 7}`, i);
+    store.put('k3', -1);
+    await store.flush();
+    assert.deepEqual(flushed.map((entry) => entry.key), ['k2', 'k4', 'k5', 'k6', 'k0', 'k1', 'k3']);
+    assert.deepEqual(flushed.map((entry) => entry.newValue), [4993, 4995, 4996, 4997, 4998, 4999, -1]);
+    await store.close();
+  } finally {
+    dir.remove();
+  }
+});
+
+test('a write the flush listener causes is flushed the next time, with the flushed value as its old value', async () => {
+  const dir = tempDir();
+  try {
+    const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('rewrite'), Serdes.String(), Serdes.String()).build();
+    await store.init(testContext(dir.path));
+    const flushed: Array<CacheFlushEntry<string, string>> = [];
+    store.setFlushListener((entries) => {
+      flushed.push(...entries);
+      if (flushed.length === 1) store.put('a', '2');
+    }, true);
+    store.put('a', '1');
+    await store.flush();
+    await store.flush();
+    assert.deepEqual(flushed.map((entry) => [entry.newValue, entry.oldValue]), [['1', undefined], ['2', '1']]);
+    assert.equal(await store.get('a'), '2');
+    await store.close();
+  } finally {
+    dir.remove();
+  }
+});
+
+test('prefetched keys, repeated in a batch or not, read and write their own entries', async () => {
+  const dir = tempDir();
+  try {
+    const store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('batch'), Serdes.String(), Serdes.Long()).build();
+    await store.init(testContext(dir.path));
+    store.put('a', 1);
+    await store.flush();
+    const batch = ['a', 'b', 'a', 'c', 'b'];
+    await store.prefetch(batch);
+    for (const key of batch) {
+      const current = store.get(key);
+      assert.ok(!(current instanceof Promise), `${key} was prefetched`);
+      store.put(key, (current ?? 0) + 1);
+    }
+    assert.deepEqual([store.get('a'), store.get('b'), store.get('c')], [3, 2, 1]);
+    await store.close();
+  } finally {
+    dir.remove();
+  }
+});
+
+test('object keys are serialized on every call, so one mutated between a get and a put writes its new self', async () => {
+  const dir = tempDir();
+  try {
+    const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('objects'), Serdes.JSON<{ id: number }>(), Serdes.String()).build();
+    await store.init(testContext(dir.path));
+    const key = { id: 1 };
+    store.get(key);
+    key.id = 2;
+    store.put(key, 'two');
+    assert.equal(store.get({ id: 1 }), undefined);
+    assert.equal(store.get({ id: 2 }), 'two');
+    await store.close();
+  } finally {
+    dir.remove();
+  }
+});
+
+test('numeric keys 0 and -0, equal to ===, stay apart when their serde tells them apart', async () => {
+  const dir = tempDir();
+  try {
+    const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('zeros'), Serdes.Double(), Serdes.String()).build();
+    await store.init(testContext(dir.path));
+    await store.prefetch([0, -0]);
+    store.put(0, 'plus');
+    store.put(-0, 'minus');
+    assert.deepEqual([store.get(0), store.get(-0)], ['plus', 'minus']);
+    await store.close();
+  } finally {
+    dir.remove();
+  }
+});

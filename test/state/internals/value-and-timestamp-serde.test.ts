@@ -26,3 +26,23 @@ test('fewer than 8 bytes is a deserialization error', () => {
   const serde = valueAndTimestampSerde(Serdes.String());
   assert.throws(() => serde.deserialize('t', Buffer.from([1, 2, 3])), (error) => isKstError(error, 'KST_SERDE_DESERIALIZE'));
 });
+
+test('Long values take a shortcut that writes and reads the same bytes as the general path, and refuses what it refuses', () => {
+  const long = Serdes.Long();
+  const fast = valueAndTimestampSerde(long);
+  // Not the Long serde by identity, so this one takes the general path.
+  const general = valueAndTimestampSerde<number>({ serialize: (t, v) => long.serialize(t, v), deserialize: (t, b) => long.deserialize(t, b) });
+  const values = [0, -0, 1, -1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, -(2 ** 32), -(2 ** 32) - 1, 2 ** 53 - 2 ** 32, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, -(2 ** 53) + 2 ** 32];
+  for (const value of values) {
+    const bytes = fast.serialize('t', { value, timestamp: 1_700_000_000_123 });
+    assert.deepEqual(bytes, general.serialize('t', { value, timestamp: 1_700_000_000_123 }), `bytes of ${value}`);
+    assert.deepEqual(fast.deserialize('t', bytes), { value: value === 0 ? 0 : value, timestamp: 1_700_000_000_123 });
+  }
+  assert.throws(() => fast.serialize('t', { value: 2 ** 53, timestamp: 0 }), (error) => isKstError(error, 'KST_SERDE_SERIALIZE'));
+  assert.throws(() => fast.serialize('t', { value: 0.5, timestamp: 0 }), (error) => isKstError(error, 'KST_SERDE_SERIALIZE'));
+  const beyond = withTimestamp(Buffer.from([0, 0x20, 0, 0, 0, 0, 0, 0]), 0);
+  assert.throws(() => fast.deserialize('t', beyond), (error) => isKstError(error, 'KST_SERDE_DESERIALIZE'));
+  assert.throws(() => fast.deserialize('t', withTimestamp(Buffer.alloc(4), 0)), (error) => isKstError(error, 'KST_SERDE_DESERIALIZE'));
+  assert.equal(fast.serialize('t', null), null);
+  assert.equal(fast.deserialize('t', null), null);
+});
