@@ -1,11 +1,16 @@
 /**
  * Stream-processing benchmark: our engine against Apache Kafka Streams 4.1 (Java), on
  * the same broker, data and machine, in one run; plus Kafka's own perf tools as the
- * physical limit. Two cases, each under at_least_once and exactly_once_v2:
+ * physical limit. Four cases, each under at_least_once and exactly_once_v2 (the first two
+ * by default, `--cases=` picks):
  *   - filter-map: `filter` (about half kept) + `mapValues`, stateless;
  *   - count: `groupByKey().count()` in a RocksDB store with a changelog, the table's
- *     updates written to a topic.
- * The input topic is generated once per run; every contender gets a fresh application
+ *     updates written to a topic;
+ *   - join: the input joined with a KTable of one row per key (a second, co-partitioned
+ *     topic whose rows are all older than the input's records);
+ *   - window: `groupByKey().windowedBy(1 min tumbling, 10 s grace).count()` in a RocksDB
+ *     window store, the updates written with windowed keys.
+ * The input (and table) topics are generated once per run; every contender gets a fresh application
  * id and output topic, runs in its own process, and is timed from spawn until its
  * group's committed offsets reach the input's end offsets. Contenders run one after
  * the other; the engine that goes first alternates across repetitions. Results:
@@ -23,7 +28,7 @@ import { endpoints, loadStackConfig } from '../scripts/stack/config.ts';
 import { kafkaAnswers } from '../scripts/stack/health.ts';
 import { up } from '../scripts/stack/stack.ts';
 import { runContender, type ContenderResult, type ContenderSpec, type RunContext } from './streams/contender.ts';
-import { generateInput } from './streams/data.ts';
+import { generateInput, generateTable } from './streams/data.ts';
 import { BENCH_CACHE, KAFKA_VERSION, prepareJavaSide, type JavaSide } from './streams/jars.ts';
 import { consumerPerf, endOffsets, producerPerf } from './streams/perf-tools.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './streams/profile-summary.ts';
@@ -67,6 +72,8 @@ async function main(): Promise<void> {
   const admin = new KafkaAdmin(kafkaClientConfig.parse({ 'bootstrap.servers': bootstrap, 'client.id': 'bench-runner' }));
   const inputTopic = `bench-${runId}-input`;
   const perfTopic = `bench-${runId}-perf-producer`;
+  const tableTopic = settings.cases.includes('join') ? `bench-${runId}-table` : undefined;
+  let table: RunContext['table'];
   const failures: string[] = [];
   const results: ContenderResult[] = [];
   const profiles: ProfileSummary[] = [];
@@ -77,7 +84,17 @@ async function main(): Promise<void> {
     const ends = await endOffsets(java, bootstrap, inputTopic);
     const total = [...ends.values()].reduce((a, b) => a + b, 0n);
     if (total !== BigInt(settings.records)) throw new Error(`input topic holds ${total} records, expected ${settings.records}`);
-    say(`input written in ${input.seconds.toFixed(1)} s (${Math.round(settings.records / input.seconds)} records/s with our producer); ${input.kept} pass the filter`);
+    say(`input written in ${input.seconds.toFixed(1)} s (${Math.round(settings.records / input.seconds)} records/s with our producer); ${input.kept} pass the filter; timestamps span ${((input.lastTimestamp - input.firstTimestamp) / 60_000).toFixed(1)} min`);
+    if (tableTopic !== undefined) {
+      // Rows older than every input record: a task that takes the lowest timestamp first, and waits for partitions
+      // not yet fetched (Kafka Streams, max.task.idle.ms 0), applies the whole table before the first stream record.
+      const written = await generateTable({ bootstrap, topic: tableTopic, partitions: settings.partitions, keys: settings.keys, timestamp: input.firstTimestamp - 1 });
+      const tableEnds = await endOffsets(java, bootstrap, tableTopic);
+      const rows = [...tableEnds.values()].reduce((a, b) => a + b, 0n);
+      if (rows !== BigInt(settings.keys)) throw new Error(`table topic holds ${rows} records, expected ${settings.keys}`);
+      table = { topic: tableTopic, endOffsets: tableEnds };
+      say(`table ${tableTopic} written: ${written.rows} rows in ${written.seconds.toFixed(1)} s`);
+    }
     if (settings.perfTools) {
       say('kafka-consumer-perf-test over the input…');
       limits.consumer = await consumerPerf(java, bootstrap, inputTopic, settings.records, `bench-${runId}-perf-consumer`);
@@ -87,14 +104,14 @@ async function main(): Promise<void> {
       limits.producer = await producerPerf(java, bootstrap, perfTopic, settings.records, Math.round(input.keyBytes + input.valueBytes));
       await admin.deleteTopics([perfTopic], { ifExists: true });
     }
-    const context: RunContext = { admin, java, settings, inputTopic, endOffsets: ends };
+    const context: RunContext = { admin, java, settings, inputTopic, endOffsets: ends, table };
     const attempt = async (spec: ContenderSpec): Promise<ContenderResult | undefined> => {
       say(`${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}${spec.profileDir === undefined ? '' : ' (profiled)'}…`);
       // A failed run is recorded, then retried once with a fresh application id.
       for (const retry of [false, true]) {
         try {
           const result = await runContender(context, { ...spec, retry });
-          say(`  ${result.seconds.toFixed(2)} s, ${Math.round(result.recordsPerSecond)} records/s`);
+          say(`  ${result.seconds.toFixed(2)} s, ${Math.round(result.recordsPerSecond)} records/s, ${result.outputOffsets ?? '?'} output offsets, load ${result.loadAverage.toFixed(1)}${result.internalTopics.length > 0 ? `, internal topics: ${result.internalTopics.join(' ')}` : ''}`);
           return result;
         } catch (error) {
           const message = `${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}${retry ? ' (retry)' : ''}: ${(error as Error).message}`;
@@ -137,7 +154,7 @@ async function main(): Promise<void> {
     if (failures.length > 0) say(`${failures.length} run(s) failed (each retried once):\n  ${failures.join('\n  ')}`);
     if (rows.some((row) => row.ours === undefined || row.kafkaStreams === undefined)) process.exitCode = 1;
   } finally {
-    await admin.deleteTopics([inputTopic, perfTopic], { ifExists: true }).catch(() => undefined);
+    await admin.deleteTopics([inputTopic, perfTopic, ...(tableTopic === undefined ? [] : [tableTopic])], { ifExists: true }).catch(() => undefined);
     await admin.close();
   }
 }

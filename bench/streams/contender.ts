@@ -17,7 +17,6 @@ import { BENCH_CACHE, type JavaSide } from './jars.ts';
 import type { BenchSettings, Engine, Guarantee, TopologyCase } from './settings.ts';
 
 const OURS_CHILD = fileURLToPath(new URL('./ours-child.ts', import.meta.url));
-export const STORE_NAME = 'counts';
 
 export interface ContenderSpec {
   readonly engine: Engine;
@@ -58,6 +57,8 @@ export interface ContenderResult {
    * commit marker per transaction and partition under exactly-once.
    */
   readonly outputOffsets: number | undefined;
+  /** Topics the engine created for itself (changelogs): the same set on both sides shows the same work. */
+  readonly internalTopics: readonly string[];
   readonly log: string;
 }
 
@@ -67,6 +68,8 @@ export interface RunContext {
   readonly settings: BenchSettings;
   readonly inputTopic: string;
   readonly endOffsets: ReadonlyMap<number, bigint>;
+  /** The join case's table topic (generated only when that case runs). */
+  readonly table: { readonly topic: string; readonly endOffsets: ReadonlyMap<number, bigint> } | undefined;
 }
 
 function childCommand(context: RunContext, spec: ContenderSpec, args: readonly string[]): { command: string; args: string[] } {
@@ -92,19 +95,21 @@ function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Runs one contender to completion, stops it and removes its topics, group and state. */
-export async function runContender(context: RunContext, spec: ContenderSpec): Promise<ContenderResult> {
-  const { admin, settings } = context;
-  const tag = `${spec.engine === 'ours' ? 'ours' : 'kstreams'}-${spec.topology}-${spec.guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${spec.repetition}${spec.retry === true ? '-retry' : ''}`;
-  const applicationId = `bench-${spec.runId}-${tag}`;
-  const outputTopic = `${applicationId}-output`;
-  const stateDir = mkdtempSync(join(tmpdir(), 'kst-bench-'));
-  const logDir = join(BENCH_CACHE, 'logs', spec.runId);
-  mkdirSync(logDir, { recursive: true });
-  const log = join(logDir, `${tag}.log`);
-  await admin.createTopics([{ name: outputTopic, partitions: settings.partitions }]);
-  const commitMs = spec.guarantee === 'exactly_once_v2' ? settings.commitIntervalEosMs : settings.commitIntervalAlosMs;
-  const args = [spec.topology, spec.guarantee, settings.bootstrap, context.inputTopic, outputTopic, applicationId, stateDir, String(commitMs), String(settings.cacheBytes)];
+/** Changelogs and repartition topics: both engines name them `<application.id>-…` (the output topic too). */
+function internalTopicsOf(admin: KafkaAdmin, applicationId: string): Promise<string[]> {
+  return admin.listTopics().then((topics) => topics.filter((topic) => topic.startsWith(`${applicationId}-`)).sort(), () => []);
+}
+
+interface Launched {
+  readonly child: ChildProcess;
+  readonly spawnedAt: number;
+  /** When the child printed STARTED. */
+  startedAt(): number | undefined;
+  /** Why the child is gone, once it is. */
+  exited(): string | undefined;
+}
+
+function launch(context: RunContext, spec: ContenderSpec, args: readonly string[], log: string): Launched {
   const { command, args: argv } = childCommand(context, spec, args);
   const logStream = createWriteStream(log);
   const spawnedAt = performance.now();
@@ -118,11 +123,32 @@ export async function runContender(context: RunContext, spec: ContenderSpec): Pr
   child.stderr.on('data', (chunk: Buffer) => logStream.write(chunk));
   child.on('exit', (code, signal) => {
     exited = `exited with ${signal ?? code}; see ${log}`;
+    logStream.end();
   });
   child.on('error', (error) => {
     exited = `could not start: ${error.message}`;
+    logStream.end();
   });
+  return { child, spawnedAt, startedAt: () => startedAt, exited: () => exited };
+}
+
+/** Runs one contender to completion, stops it and removes its topics, group and state. */
+export async function runContender(context: RunContext, spec: ContenderSpec): Promise<ContenderResult> {
+  const { admin, settings } = context;
+  const tag = `${spec.engine === 'ours' ? 'ours' : 'kstreams'}-${spec.topology}-${spec.guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${spec.repetition}${spec.retry === true ? '-retry' : ''}`;
+  const applicationId = `bench-${spec.runId}-${tag}`;
+  const outputTopic = `${applicationId}-output`;
+  const stateDir = mkdtempSync(join(tmpdir(), 'kst-bench-'));
+  const logDir = join(BENCH_CACHE, 'logs', spec.runId);
+  mkdirSync(logDir, { recursive: true });
+  const log = join(logDir, `${tag}.log`);
+  await admin.createTopics([{ name: outputTopic, partitions: settings.partitions }]);
+  const commitMs = spec.guarantee === 'exactly_once_v2' ? settings.commitIntervalEosMs : settings.commitIntervalAlosMs;
+  const args = [spec.topology, spec.guarantee, settings.bootstrap, context.inputTopic, outputTopic, applicationId, stateDir, String(commitMs), String(settings.cacheBytes), context.table?.topic ?? '-'];
+  let running: Launched | undefined;
   try {
+    const launched = launch(context, spec, args, log);
+    running = launched;
     const progress = await waitForCompletion({
       admin,
       groupId: applicationId,
@@ -131,11 +157,14 @@ export async function runContender(context: RunContext, spec: ContenderSpec): Pr
       intervalMs: settings.pollIntervalMs,
       timeoutMs: settings.contenderTimeoutMs,
       stallMs: settings.stallMs,
-      failed: () => exited,
+      failed: launched.exited,
     });
+    const { spawnedAt } = launched;
+    const startedAt = launched.startedAt();
     const seconds = (progress.doneAt - spawnedAt) / 1000;
-    await stopChild(child, 60_000);
+    await stopChild(launched.child, 60_000);
     const written = await endOffsets(context.java, settings.bootstrap, outputTopic).catch(() => undefined);
+    const internalTopics = (await internalTopicsOf(admin, applicationId)).filter((topic) => topic !== outputTopic).map((topic) => topic.slice(applicationId.length + 1));
     return {
       engine: spec.engine,
       topology: spec.topology,
@@ -151,14 +180,14 @@ export async function runContender(context: RunContext, spec: ContenderSpec): Pr
       commitsSeen: progress.commitsSeen,
       loadAverage: loadavg()[0] ?? 0,
       outputOffsets: written === undefined ? undefined : Number([...written.values()].reduce((a, b) => a + b, 0n)),
+      internalTopics,
       log,
     };
   } finally {
-    await stopChild(child, 60_000);
-    logStream.end();
+    if (running !== undefined) await stopChild(running.child, 60_000);
     rmSync(stateDir, { recursive: true, force: true });
-    const internal = spec.topology === 'count' ? [`${applicationId}-${STORE_NAME}-changelog`] : [];
-    await admin.deleteTopics([outputTopic, ...internal], { ifExists: true }).catch(() => undefined);
+    const internal = await internalTopicsOf(admin, applicationId);
+    await admin.deleteTopics([...new Set([outputTopic, ...internal])], { ifExists: true }).catch(() => undefined);
     await admin.deleteGroups([applicationId]).catch(() => undefined);
   }
 }

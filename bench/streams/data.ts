@@ -7,7 +7,17 @@
  * (`bench/java/StreamsBench.java`) and our child (`ours-child.ts`) apply the same
  * predicate and mapper; they are written out twice, once per language, on purpose.
  *
- * Deterministic (seeded PRNG): the same settings give the same topic contents.
+ * Record timestamps are set, not left to the producer: record i gets `start + i`
+ * milliseconds, so the input spans `records` ms of event time (1,000,000 records: 16.7
+ * minutes, 17 one-minute windows for the windowed case), rising within every partition.
+ * `start` lies that far in the past, because brokers reject timestamps more than an
+ * hour ahead (`log.message.timestamp.after.max.ms`).
+ *
+ * The join case's table (`generateTable`) has one row per key of the same vocabulary,
+ * written with the same partitioner and partition count as the input (co-partitioned),
+ * every row stamped one millisecond before the input's first record.
+ *
+ * Deterministic (seeded PRNG): the same settings give the same keys, values and order.
  */
 
 import { KafkaAdmin, KafkaProducer, kafkaClientConfig, type ProducerRecord } from '../../processors/kafka/index.ts';
@@ -61,6 +71,9 @@ export interface InputSpec {
 
 export interface InputSummary {
   readonly records: number;
+  /** Timestamp of the first and the last record (milliseconds since the epoch). */
+  readonly firstTimestamp: number;
+  readonly lastTimestamp: number;
   /** Mean serialized value size in bytes (the perf producer writes values of this size). */
   readonly valueBytes: number;
   readonly keyBytes: number;
@@ -71,11 +84,13 @@ export interface InputSummary {
 
 const BATCH = 10_000;
 const IN_FLIGHT = 4;
+/** Event time between consecutive input records. */
+export const EVENT_TIME_STEP_MS = 1;
 
 /**
  * Creates the input topic and fills it. Batches go out a few at a time so the producer
- * has work queued while the broker acknowledges; ordering across batches does not
- * matter to any contender.
+ * has work queued while the broker acknowledges; the idempotent producer keeps each
+ * partition in send order, so timestamps rise within a partition.
  */
 export async function generateInput(spec: InputSpec): Promise<InputSummary> {
   const client = kafkaClientConfig.parse({ 'bootstrap.servers': spec.bootstrap, 'client.id': 'bench-generator' });
@@ -86,6 +101,8 @@ export async function generateInput(spec: InputSpec): Promise<InputSummary> {
   let valueBytes = 0;
   let keyBytes = 0;
   let kept = 0;
+  // A minute's margin so the last record, too, lies in the past when it reaches the broker.
+  const firstTimestamp = Date.now() - spec.records * EVENT_TIME_STEP_MS - 60_000;
   const started = performance.now();
   try {
     await admin.createTopics([{ name: spec.topic, partitions: spec.partitions }]);
@@ -99,7 +116,7 @@ export async function generateInput(spec: InputSpec): Promise<InputSummary> {
         if (keep(value)) kept++;
         valueBytes += value.length;
         keyBytes += key.bytes.length;
-        records.push({ topic: spec.topic, key: key.bytes, value: Buffer.from(value) });
+        records.push({ topic: spec.topic, key: key.bytes, value: Buffer.from(value), timestamp: BigInt(firstTimestamp + i * EVENT_TIME_STEP_MS) });
       }
       const sent = producer.send(records);
       pending.add(sent);
@@ -117,5 +134,48 @@ export async function generateInput(spec: InputSpec): Promise<InputSummary> {
     keyBytes: keyBytes / spec.records,
     kept,
     seconds: (performance.now() - started) / 1000,
+    firstTimestamp,
+    lastTimestamp: firstTimestamp + (spec.records - 1) * EVENT_TIME_STEP_MS,
   };
+}
+
+/** The join case's table value for a key. */
+export function tableRow(word: string): string {
+  return `row:${word}`;
+}
+
+/** The stream-table join's value joiner, written out again in `StreamsBench.java`. */
+export function joinValues(value: string, row: string): string {
+  return `${value}|${row}`;
+}
+
+export interface TableSpec {
+  readonly bootstrap: string;
+  readonly topic: string;
+  readonly partitions: number;
+  readonly keys: number;
+  /** Every row gets this timestamp: before the input's first record. */
+  readonly timestamp: number;
+}
+
+/**
+ * Creates the join case's table topic: one row per key of the input's vocabulary,
+ * partitioned by the same producer partitioner (murmur2 of the key) over the same
+ * partition count, so each task finds the rows of its keys in its own table partition.
+ */
+export async function generateTable(spec: TableSpec): Promise<{ readonly rows: number; readonly seconds: number }> {
+  const client = kafkaClientConfig.parse({ 'bootstrap.servers': spec.bootstrap, 'client.id': 'bench-table-generator' });
+  const admin = new KafkaAdmin(client);
+  const producer = new KafkaProducer(client);
+  const started = performance.now();
+  try {
+    await admin.createTopics([{ name: spec.topic, partitions: spec.partitions }]);
+    const timestamp = BigInt(spec.timestamp);
+    const records: ProducerRecord[] = vocabulary(spec.keys).map((word) => ({ topic: spec.topic, key: Buffer.from(word), value: Buffer.from(tableRow(word)), timestamp }));
+    for (let from = 0; from < records.length; from += BATCH) await producer.send(records.slice(from, from + BATCH));
+  } finally {
+    await producer.close();
+    await admin.close();
+  }
+  return { rows: spec.keys, seconds: (performance.now() - started) / 1000 };
 }

@@ -1,21 +1,22 @@
 /**
  * Our engine's side of `bench/run.ts`, run as a child process of its own (as the Java
- * side runs in its JVM): the same two topologies as `bench/java/StreamsBench.java`,
+ * side runs in its JVM): the same four topologies as `bench/java/StreamsBench.java`,
  * with the same arguments. Prints "STARTED" when the client reaches RUNNING (as the
  * Java side does) and closes cleanly when stdin ends.
  *
- *   node bench/streams/ours-child.ts <filter-map|count> <at_least_once|exactly_once_v2> \
- *     <bootstrap> <input> <output> <application.id> <state.dir> <commit.interval.ms> <cache bytes>
+ *   node bench/streams/ours-child.ts <filter-map|count|join|window> <at_least_once|exactly_once_v2> \
+ *     <bootstrap> <input> <output> <application.id> <state.dir> <commit.interval.ms> <cache bytes> <table topic|->
  */
 
 import { KafkaStreams } from '../../processors/client/kafka-streams.ts';
 import { Serdes } from '../../schemas/serdes/serdes.ts';
-import { Consumed, Materialized, Produced, StreamsBuilder } from '../../topologies/index.ts';
-import { keep, transform } from './data.ts';
+import { Consumed, Materialized, Produced, StreamsBuilder, TimeWindows, WindowedSerdes } from '../../topologies/index.ts';
+import { joinValues, keep, transform } from './data.ts';
+import { WINDOW_GRACE_MS, WINDOW_SIZE_MS } from './settings.ts';
 
-const [topology, guarantee, bootstrap, input, output, applicationId, stateDir, commitMs, cacheBytes] = process.argv.slice(2);
-if (cacheBytes === undefined || (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2')) {
-  console.error('usage: ours-child.ts <filter-map|count> <at_least_once|exactly_once_v2> <bootstrap> <input> <output> <application.id> <state.dir> <commit.interval.ms> <cache bytes>');
+const [topology, guarantee, bootstrap, input, output, applicationId, stateDir, commitMs, cacheBytes, tableTopic] = process.argv.slice(2);
+if (tableTopic === undefined || (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2')) {
+  console.error('usage: ours-child.ts <filter-map|count|join|window> <at_least_once|exactly_once_v2> <bootstrap> <input> <output> <application.id> <state.dir> <commit.interval.ms> <cache bytes> <table topic|->');
   process.exit(2);
 }
 
@@ -32,6 +33,20 @@ switch (topology) {
       .count(Materialized.as<string, number>('counts').withStoreType('rocksdb'))
       .toStream()
       .to(output as string, Produced.with(S, Serdes.Long()));
+    break;
+  case 'join': {
+    // Lazily materialized as in Kafka Streams: RocksDB store `<topic>-STATE-STORE-…` with a changelog.
+    const table = builder.table(tableTopic, Consumed.with(S, S));
+    stream.join(table, (value, row) => joinValues(value, row)).to(output as string, Produced.with(S, S));
+    break;
+  }
+  case 'window':
+    stream
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW_SIZE_MS, WINDOW_GRACE_MS))
+      .count(Materialized.as<string, number>('window-counts').withStoreType('rocksdb'))
+      .toStream()
+      .to(output as string, Produced.with(WindowedSerdes.timeWindowedSerdeFrom(S, WINDOW_SIZE_MS), Serdes.Long()));
     break;
   default:
     console.error(`unknown topology ${topology}`);

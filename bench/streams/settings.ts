@@ -6,8 +6,16 @@
 
 export const ENGINES = ['ours', 'kafka-streams'] as const;
 export type Engine = (typeof ENGINES)[number];
-export const TOPOLOGY_CASES = ['filter-map', 'count'] as const;
+/**
+ * filter-map (stateless), count (key-value store), join (stream-table join against a
+ * table topic of one row per key), window (tumbling windowed count in a window store).
+ * The defaults stay the first two, the reported baseline; `--cases=join,window` adds the others.
+ */
+export const TOPOLOGY_CASES = ['filter-map', 'count', 'join', 'window'] as const;
 export type TopologyCase = (typeof TOPOLOGY_CASES)[number];
+/** The windowed case: tumbling one-minute windows, 10 s grace (the input spans many windows, see data.ts). */
+export const WINDOW_SIZE_MS = 60_000;
+export const WINDOW_GRACE_MS = 10_000;
 export const GUARANTEES = ['at_least_once', 'exactly_once_v2'] as const;
 export type Guarantee = (typeof GUARANTEES)[number];
 
@@ -64,7 +72,7 @@ export const DEFAULTS: Omit<BenchSettings, 'bootstrap'> = {
   stallMs: 45_000,
   javaHeapMb: 512,
   engines: ENGINES,
-  cases: TOPOLOGY_CASES,
+  cases: ['filter-map', 'count'],
   guarantees: GUARANTEES,
   profile: false,
   perfTools: true,
@@ -85,7 +93,7 @@ function positive(value: string, flag: string): number {
 }
 
 export const USAGE = `usage: node bench/run.ts [--records=N] [--partitions=N] [--keys=N] [--repetitions=N]
-  [--engines=ours,kafka-streams] [--cases=filter-map,count] [--guarantees=at_least_once,exactly_once_v2]
+  [--engines=ours,kafka-streams] [--cases=filter-map,count,join,window] [--guarantees=at_least_once,exactly_once_v2]
   [--commit-alos-ms=N] [--commit-eos-ms=N] [--timeout-s=N] [--profile] [--no-perf-tools]`;
 
 /** Parses `--key=value` flags over the defaults; the broker comes from the stack config. */
