@@ -15,12 +15,14 @@ import type { Assignment, Assignor } from './assignor.ts';
 import { isolationLevelCode, toBaseOptions, type KafkaClientConfig, type KafkaConsumerConfig } from './config.ts';
 import { mapped, toKstError } from './errors.ts';
 import { fetchRound, type FetchSettings, type PartitionState } from './fetcher.ts';
+import { listOffsetsRetrying } from './list-offsets.ts';
 import { GroupCoordinator, offsetCommitTopics } from './group-coordinator.ts';
 import { interceptGroupProtocol, type WireConsumer } from './membership.ts';
 import { groupByTopic, partitionKey, type ConsumerGroupMetadata, type RecordBatch, type TopicPartition, type TopicPartitionOffset } from './types.ts';
 
 /** Called inside `poll()` (and `close()` for the final revocation). */
 export interface RebalanceListener {
+  /** When it throws, `poll()` rethrows, nothing is fetched, and the next `poll()` delivers the assignment again. */
   onPartitionsAssigned?(assignment: Assignment): void | Promise<void>;
   /** `lost`: the membership had already expired, so commits for these partitions will fail. */
   onPartitionsRevoked?(partitions: readonly TopicPartition[], info: { readonly lost: boolean }): void | Promise<void>;
@@ -52,6 +54,7 @@ const EMPTY_BATCH: RecordBatch = Object.freeze({ records: Object.freeze([]), nex
 export class KafkaConsumer {
   readonly groupId: string;
   readonly #consumer: WireConsumer;
+  readonly #client: KafkaClientConfig;
   readonly #config: KafkaConsumerConfig;
   readonly #listener: RebalanceListener;
   readonly #coordinator: GroupCoordinator;
@@ -68,6 +71,7 @@ export class KafkaConsumer {
 
   constructor(client: KafkaClientConfig, config: KafkaConsumerConfig, options: KafkaConsumerOptions) {
     this.groupId = config['group.id'];
+    this.#client = client;
     this.#config = config;
     this.#listener = options.listener ?? {};
     this.#groupInstanceId = options.groupInstanceId ?? null;
@@ -241,7 +245,17 @@ export class KafkaConsumer {
       for (const { topic, partition } of event.assignment.partitions) {
         this.#positions.set(partitionKey(topic, partition), { topic, partition, offset: null, leaderEpoch: -1, paused: false });
       }
-      await this.#listener.onPartitionsAssigned?.(event.assignment);
+      try {
+        await this.#listener.onPartitionsAssigned?.(event.assignment);
+      } catch (error) {
+        // A half-taken assignment must not be fetched: the caller has nothing to route
+        // the records to. It is delivered again at the next poll, unless a newer group
+        // event already replaced it; the membership itself stays valid meanwhile.
+        this.#assignment = null;
+        this.#positions.clear();
+        if (this.#events.length === 0) this.#events.unshift(event);
+        throw error;
+      }
     }
   }
 
@@ -273,7 +287,7 @@ export class KafkaConsumer {
     const partitions: Record<string, number[]> = {};
     for (const [topic, list] of byTopic) partitions[topic] = list.map((s) => s.partition);
     const offsets = await mapped('KST_KAFKA_CONSUMER', 'listing offsets failed', { groupId: this.groupId }, () =>
-      this.#consumer.listOffsets({ topics: [...byTopic.keys()], partitions, timestamp: policy === 'earliest' ? -2n : -1n, isolationLevel: this.#settings.isolationLevel }));
+      listOffsetsRetrying(this.#consumer, this.#client, { topics: [...byTopic.keys()], partitions, timestamp: policy === 'earliest' ? -2n : -1n, isolationLevel: this.#settings.isolationLevel }));
     for (const state of missing) {
       const offset = offsets.get(state.topic)?.[state.partition];
       if (offset === undefined) throw new KstError('KST_KAFKA_CONSUMER', `no offset listed for ${state.topic}-${state.partition}`, { groupId: this.groupId });

@@ -15,6 +15,7 @@ import { KstError } from '../../common/errors.ts';
 import { isolationLevelCode, toBaseOptions, type KafkaClientConfig } from './config.ts';
 import { mapped } from './errors.ts';
 import { fetchRound, type FetchSettings, type PartitionState } from './fetcher.ts';
+import { listOffsetsRetrying } from './list-offsets.ts';
 import type { WireConsumer } from './membership.ts';
 import { groupByTopic, partitionKey, type IsolationLevel, type KafkaRecord, type TopicPartition, type TopicPartitionOffset } from './types.ts';
 
@@ -49,6 +50,7 @@ export interface PartitionReaderOptions {
  */
 export class PartitionReader {
   readonly #consumer: WireConsumer;
+  readonly #client: KafkaClientConfig;
   readonly #settings: FetchSettings;
   readonly #options: PartitionReaderOptions;
   readonly #states = new Map<string, PartitionState>();
@@ -57,6 +59,7 @@ export class PartitionReader {
 
   constructor(client: KafkaClientConfig, options: PartitionReaderOptions = {}) {
     this.#options = options;
+    this.#client = client;
     this.#settings = {
       maxWaitMs: options.maxWaitMs ?? 500,
       minBytes: options.minBytes ?? 1,
@@ -189,7 +192,7 @@ export class PartitionReader {
     const wanted: Record<string, number[]> = {};
     for (const [topic, list] of byTopic) wanted[topic] = [...new Set(list.map((p) => p.partition))];
     const offsets = await mapped('KST_KAFKA_CONSUMER', 'listing offsets failed', { topics: [...byTopic.keys()] }, () =>
-      this.#consumer.listOffsets({ topics: [...byTopic.keys()], partitions: wanted, timestamp, isolationLevel }));
+      listOffsetsRetrying(this.#consumer, this.#client, { topics: [...byTopic.keys()], partitions: wanted, timestamp, isolationLevel }));
     return partitions.map(({ topic, partition }) => {
       const offset = offsets.get(topic)?.[partition];
       if (offset === undefined) throw new KstError('KST_KAFKA_CONSUMER', `no offset listed for ${topic}-${partition}`, { topic, partition });

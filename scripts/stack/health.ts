@@ -67,7 +67,9 @@ export async function waitHealthy(probe: Probe, alive: () => boolean, timeoutMs:
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (!alive()) return 'exited';
-    if (await probe()) return 'healthy';
+    // An answer only counts while our process still lives: on a loaded machine the probe
+    // can outlast a server that died at once, and reach another one on the same port.
+    if (await probe()) return alive() ? 'healthy' : 'exited';
     if (!alive()) return 'exited';
     if (Date.now() >= deadline) return 'timeout';
     await sleep(intervalMs);

@@ -111,8 +111,10 @@ export class StreamThread {
         ownedTasks: () => ({ active: this.#previousActive, standby: this.#standbys.taskIds, taskOffsetSums: new Map([...this.#standbys.offsetSums, ...this.#manager.offsetSums]) }),
       }),
       listener: {
-        onPartitionsAssigned: (assignment) => this.#inListener(() => this.#onAssigned(assignment)),
-        onPartitionsRevoked: (_partitions, info) => this.#inListener(() => this.#onRevoked(info.lost)),
+        // A failed assignment is delivered again by the next poll, so a retriable failure (a
+        // changelog its broker does not know yet) is retried there; a failed revocation is not.
+        onPartitionsAssigned: (assignment) => this.#inListener(() => this.#onAssigned(assignment), true),
+        onPartitionsRevoked: (_partitions, info) => this.#inListener(() => this.#onRevoked(info.lost), false),
       },
     });
     this.#strategy = settings.exactlyOnce
@@ -267,7 +269,10 @@ export class StreamThread {
     }
   }
 
-  /** Polls; a transient failure (broker restart, network) is retried for up to `max.poll.interval.ms`. */
+  /**
+   * Polls; a transient failure (broker restart, network, or a retriable failure of the
+   * assignment callback, which the next poll runs again) is retried for up to `max.poll.interval.ms`.
+   */
   async #poll(): ReturnType<KafkaConsumer['poll']> {
     const deadline = Date.now() + this.#settings.maxPollIntervalMs;
     for (let attempt = 1; ; attempt++) {
@@ -335,11 +340,11 @@ export class StreamThread {
     this.#lastCommitMs = Date.now();
   }
 
-  async #inListener(callback: () => Promise<void>): Promise<void> {
+  async #inListener(callback: () => Promise<void>, redelivered: boolean): Promise<void> {
     try {
       await callback();
     } catch (error) {
-      this.#listenerError ??= error;
+      if (!redelivered || !isKstError(error) || !error.canRetry) this.#listenerError ??= error;
       throw error;
     }
   }
@@ -353,9 +358,16 @@ export class StreamThread {
     this.#assignment = { activeTasks: streams.activeTasks, standbyTasks: streams.standbyTasks, hosts: streams.hosts };
     this.#setState('PARTITIONS_ASSIGNED');
     this.#options.events?.onAssignment?.(this.#assignment);
-    // Standbys first: one promoted to active is checkpointed and closed before its active task opens the folder.
-    await this.#standbys.assign(streams.standbyTasks);
-    await this.#manager.assign(streams.activeTasks);
+    try {
+      // Standbys first: one promoted to active is checkpointed and closed before its active task opens the folder.
+      await this.#standbys.assign(streams.standbyTasks);
+      await this.#manager.assign(streams.activeTasks);
+    } catch (error) {
+      // The consumer delivers this assignment again: the tasks opened so far (nothing
+      // processed yet) must release their stores before they are created anew.
+      await this.#manager.closeAll({ clean: false }).catch(() => undefined);
+      throw error;
+    }
     this.#previousActive = this.#manager.taskIds;
     this.#lastCommitMs = Date.now();
     this.#metrics.clearLag();

@@ -112,3 +112,22 @@ test('a position outside the log is reset to the beginning and reported', { time
     await admin.close();
   }
 });
+
+test('endOffsets on a topic its broker does not know yet waits on refreshed metadata until the topic appears', { timeout: 60_000 }, async () => {
+  // One library retry: its own metadata retries give up at once, as they do on a loaded
+  // broker that is slow to learn a topic created a moment ago.
+  const client = { ...clientConfig('kst-test-partition-reader-new-topic'), retries: 1, 'retry.backoff.ms': 100 };
+  const admin = new KafkaAdmin(clientConfig('kst-test-partition-reader-new-topic-admin'));
+  const reader = new PartitionReader(client);
+  const topic = unique('kst-reader-new-topic');
+  try {
+    const ends = reader.endOffsets([{ topic, partition: 0 }]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await admin.createTopics([{ name: topic, partitions: 1 }]);
+    assert.deepEqual(await ends, [{ topic, partition: 0, offset: 0n }]);
+  } finally {
+    await reader.close();
+    await admin.deleteTopics([topic], { ifExists: true }).catch(() => undefined);
+    await admin.close();
+  }
+});
