@@ -1,0 +1,80 @@
+/**
+ * The keys every sink connector config has, whatever its plugin (Connect's
+ * `ConnectorConfig` + `SinkConnectorConfig`), and the keys a `transforms` /
+ * `predicates` list adds (`transforms.<alias>.type`, the plugin's own keys under
+ * `transforms.<alias>.`, as Connect's enriched `ConfigDef`).
+ */
+
+import type { ConfigDefinitionKey } from '../api/config-def.ts';
+import { findConverter } from '../converters/converter-registry.ts';
+import { findPredicate, findTransformation } from '../plugins/plugin-registry.ts';
+
+const COMMON = 'Common';
+const TRANSFORMS = 'Transforms';
+const PREDICATES = 'Predicates';
+const ERRORS = 'Error Handling';
+
+const converterValidator = (value: string | null): string | undefined =>
+  value === null || value === '' || findConverter(value) !== undefined ? undefined : `Class ${value} could not be found.`;
+
+const atLeast = (min: number) => (value: string | null): string | undefined =>
+  value !== null && Number(value) < min ? `Value must be at least ${min}` : undefined;
+
+/** The worker-level keys, in Connect's order and groups. */
+export const CONNECTOR_CONFIG_DEF: readonly ConfigDefinitionKey[] = [
+  { name: 'name', type: 'STRING', importance: 'HIGH', documentation: 'Globally unique name to use for this connector.', group: COMMON, orderInGroup: 1, width: 'MEDIUM', displayName: 'Connector name',
+    validator: (v) => (v === null || v.trim() === '' ? 'String may not be empty' : /\p{Cc}/u.test(v) ? 'String may not contain control sequences' : undefined) },
+  { name: 'connector.class', type: 'STRING', importance: 'HIGH', documentation: 'Name or alias of the class for this connector. Must be a subclass of org.apache.kafka.connect.connector.Connector.', group: COMMON, orderInGroup: 2, width: 'LONG', displayName: 'Connector class' },
+  { name: 'tasks.max', type: 'INT', defaultValue: '1', importance: 'HIGH', documentation: 'Maximum number of tasks to use for this connector.', group: COMMON, orderInGroup: 3, width: 'SHORT', displayName: 'Tasks max', validator: atLeast(1) },
+  { name: 'key.converter', type: 'CLASS', defaultValue: null, importance: 'LOW', documentation: 'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. This controls the format of the keys in messages written to or read from Kafka.', group: COMMON, orderInGroup: 5, width: 'SHORT', displayName: 'Key converter class', validator: converterValidator },
+  { name: 'value.converter', type: 'CLASS', defaultValue: null, importance: 'LOW', documentation: 'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. This controls the format of the values in messages written to or read from Kafka.', group: COMMON, orderInGroup: 6, width: 'SHORT', displayName: 'Value converter class', validator: converterValidator },
+  { name: 'header.converter', type: 'CLASS', defaultValue: null, importance: 'LOW', documentation: 'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. Only the SimpleHeaderConverter behaviour (header bytes as UTF-8 strings) is supported.', group: COMMON, orderInGroup: 7, width: 'SHORT', displayName: 'Header converter class' },
+  { name: 'topics', type: 'LIST', defaultValue: '', importance: 'HIGH', documentation: 'List of topics to consume, separated by commas', group: COMMON, orderInGroup: 4, width: 'LONG', displayName: 'Topics' },
+  { name: 'topics.regex', type: 'STRING', defaultValue: '', importance: 'HIGH', documentation: 'Regular expression giving topics to consume. Under the hood, the regex is compiled to a RegExp. Only one of topics or topics.regex should be specified.', group: COMMON, orderInGroup: 4, width: 'LONG', displayName: 'Topics regex' },
+  { name: 'transforms', type: 'LIST', defaultValue: '', importance: 'LOW', documentation: 'Aliases for the transformations to be applied to records.', group: TRANSFORMS, orderInGroup: 1, width: 'LONG', displayName: 'Transforms' },
+  { name: 'predicates', type: 'LIST', defaultValue: '', importance: 'LOW', documentation: 'Aliases for the predicates used by transformations.', group: PREDICATES, orderInGroup: 1, width: 'LONG', displayName: 'Predicates' },
+  { name: 'errors.retry.timeout', type: 'LONG', defaultValue: '0', importance: 'MEDIUM', documentation: 'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means no retries will be attempted. Use -1 for infinite retries.', group: ERRORS, orderInGroup: 1, width: 'MEDIUM', displayName: 'Retry Timeout for Errors', validator: atLeast(-1) },
+  { name: 'errors.retry.delay.max.ms', type: 'LONG', defaultValue: '60000', importance: 'MEDIUM', documentation: 'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once this limit is reached to prevent thundering herd issues.', group: ERRORS, orderInGroup: 2, width: 'MEDIUM', displayName: 'Maximum Delay Between Retries for Errors', validator: atLeast(1) },
+  { name: 'errors.tolerance', type: 'STRING', defaultValue: 'none', importance: 'MEDIUM', documentation: 'Behavior for tolerating errors during connector operation. \'none\' is the default value and signals that any error will result in an immediate connector task failure; \'all\' changes the behavior to skip over problematic records.', group: ERRORS, orderInGroup: 3, width: 'SHORT', displayName: 'Error Tolerance', recommendedValues: ['none', 'all'] },
+  { name: 'errors.log.enable', type: 'BOOLEAN', defaultValue: 'false', importance: 'MEDIUM', documentation: 'If true, write each error and the details of the failed operation and problematic record to the Connect application log. This is \'false\' by default, so that only errors that are not tolerated are reported.', group: ERRORS, orderInGroup: 4, width: 'SHORT', displayName: 'Log Errors' },
+  { name: 'errors.log.include.messages', type: 'BOOLEAN', defaultValue: 'false', importance: 'MEDIUM', documentation: 'Whether to include in the log the Connect record that resulted in a failure. For sink records, the topic, partition, offset, and timestamp will be logged. This is \'false\' by default, which will prevent record keys, values, and headers from being written to log files.', group: ERRORS, orderInGroup: 5, width: 'SHORT', displayName: 'Log Error Details' },
+  { name: 'errors.deadletterqueue.topic.name', type: 'STRING', defaultValue: '', importance: 'MEDIUM', documentation: 'The name of the topic to be used as the dead letter queue (DLQ) for messages that result in an error when processed by this sink connector, or its transformations or converters. The topic name is blank by default, which means that no messages are to be recorded in the DLQ.', group: ERRORS, orderInGroup: 6, width: 'MEDIUM', displayName: 'Dead Letter Queue Topic Name' },
+  { name: 'errors.deadletterqueue.topic.replication.factor', type: 'SHORT', defaultValue: '3', importance: 'MEDIUM', documentation: 'Replication factor used to create the dead letter queue topic when it doesn\'t already exist.', group: ERRORS, orderInGroup: 7, width: 'MEDIUM', displayName: 'Dead Letter Queue Topic Replication Factor', validator: (v) => (v !== null && Number(v) < 1 && Number(v) !== -1 ? 'Value must be at least 1 or -1 for the broker default' : undefined) },
+  { name: 'errors.deadletterqueue.context.headers.enable', type: 'BOOLEAN', defaultValue: 'false', importance: 'MEDIUM', documentation: 'If true, add headers containing error context to the messages written to the dead letter queue. To avoid clashing with headers from the original record, all error context header keys, all error context header keys will start with __connect.errors.', group: ERRORS, orderInGroup: 8, width: 'MEDIUM', displayName: 'Enable Error Context Headers' },
+];
+
+export function aliasesOf(config: Readonly<Record<string, string>>, key: 'transforms' | 'predicates'): string[] {
+  return (config[key] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * The keys the `transforms` and `predicates` aliases add, prefixed by alias, with each
+ * plugin's own definitions when its type names a known plugin.
+ */
+export function enrichedKeys(config: Readonly<Record<string, string>>): ConfigDefinitionKey[] {
+  const out: ConfigDefinitionKey[] = [];
+  for (const alias of aliasesOf(config, 'transforms')) {
+    const prefix = `transforms.${alias}.`;
+    const group = `Transforms: ${alias}`;
+    const type = config[`${prefix}type`];
+    out.push(
+      { name: `${prefix}type`, type: 'CLASS', importance: 'HIGH', documentation: 'Class for the \'' + alias + '\' transformation.', group, orderInGroup: 0, width: 'LONG', displayName: 'Transformation type for ' + alias,
+        validator: (v) => (v === null || findTransformation(v) !== undefined ? undefined : `Class ${v} could not be found.`) },
+      { name: `${prefix}negate`, type: 'BOOLEAN', defaultValue: 'false', importance: 'MEDIUM', documentation: 'Whether the configured predicate should be negated.', group, orderInGroup: 1, width: 'SHORT', displayName: 'Negate' },
+      { name: `${prefix}predicate`, type: 'STRING', defaultValue: null, importance: 'MEDIUM', documentation: 'The alias of a predicate used to determine whether to apply this transformation.', group, orderInGroup: 2, width: 'MEDIUM', displayName: 'Predicate',
+        validator: (v) => (v === null || v === '' || aliasesOf(config, 'predicates').includes(v) ? undefined : `Predicate ${v} is not defined in predicates.`) },
+    );
+    const plugin = type === undefined ? undefined : findTransformation(type);
+    for (const key of plugin?.configDef ?? []) out.push({ ...key, name: prefix + key.name, group });
+  }
+  for (const alias of aliasesOf(config, 'predicates')) {
+    const prefix = `predicates.${alias}.`;
+    const group = `Predicates: ${alias}`;
+    const type = config[`${prefix}type`];
+    out.push({ name: `${prefix}type`, type: 'CLASS', importance: 'HIGH', documentation: 'Class for the \'' + alias + '\' predicate.', group, orderInGroup: 0, width: 'LONG', displayName: 'Predicate type for ' + alias,
+      validator: (v) => (v === null || findPredicate(v) !== undefined ? undefined : `Class ${v} could not be found.`) });
+    const plugin = type === undefined ? undefined : findPredicate(type);
+    for (const key of plugin?.configDef ?? []) out.push({ ...key, name: prefix + key.name, group });
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * The Connect REST server (fastify): Connect's paths, status codes and JSON bodies, and
+ * Connect's error body `{"error_code", "message"}` for every failure, including unknown
+ * paths and malformed JSON, so curl scripts, kcctl and UIs written for Kafka Connect work.
+ */
+
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Herder } from '../herder.ts';
+import type { LoggerRegistry } from '../logging/loggers.ts';
+import { ConnectRestError } from './rest-error.ts';
+import { connectorRoutes } from './routes/connector-routes.ts';
+import { lifecycleRoutes } from './routes/lifecycle-routes.ts';
+import { loggerRoutes } from './routes/logger-routes.ts';
+import { offsetRoutes } from './routes/offset-routes.ts';
+import { pluginRoutes } from './routes/plugin-routes.ts';
+import { rootRoutes, type WorkerInfo } from './routes/root-routes.ts';
+
+export interface RestContext {
+  readonly herder: Herder;
+  readonly loggers: LoggerRegistry;
+  readonly info: WorkerInfo;
+}
+
+/**
+ * Builds the server; `listen` is the caller's.
+ *
+ * @example
+ * ```ts
+ * const app = buildRestServer({ herder, loggers, info });
+ * await app.listen({ host: '127.0.0.1', port: 8083 });
+ * ```
+ */
+export function buildRestServer(context: RestContext): FastifyInstance {
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  app.setErrorHandler((error: FastifyError | ConnectRestError, _request, reply) => {
+    if (error instanceof ConnectRestError) return reply.code(error.status).send({ error_code: error.status, message: error.restMessage });
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) context.loggers.get('io.kstreams.connect.runtime.rest.RestServer').error(`request failed: ${error.stack ?? error.message}`);
+    return reply.code(status).send({ error_code: status, message: error.message });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error_code: 404, message: 'HTTP 404 Not Found' }));
+  // Connect accepts an empty body on PUT/POST endpoints that take none (pause, restart).
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(new ConnectRestError(400, `Unrecognized token in request body: ${(error as Error).message}`), undefined);
+    }
+  });
+  app.register(rootRoutes(context));
+  app.register(connectorRoutes(context));
+  app.register(lifecycleRoutes(context));
+  app.register(offsetRoutes(context));
+  app.register(pluginRoutes(context));
+  app.register(loggerRoutes(context));
+  return app;
+}

@@ -1,0 +1,279 @@
+/**
+ * One running sink task, as Connect's `WorkerSinkTask`: a member of the consumer group
+ * `connect-<connector>` over the connector's topics; every fetched batch is converted,
+ * transformed and handed to `put`; offsets are committed only after `flush` succeeded
+ * (every `offset.flush.interval.ms`, when the task asks, on revocation and on stop).
+ * Pausing pauses every owned partition but keeps the group membership.
+ */
+
+import { KstError } from '../../common/errors.ts';
+import {
+  KafkaConsumer, allMembersRangeAssignor, kafkaConsumerConfig,
+  type KafkaAdmin, type KafkaClientConfig, type KafkaProducer, type KafkaRecord, type TopicPartition, type TopicPartitionOffset,
+} from '../../processors/kafka/index.ts';
+import type { SinkRecord } from '../api/connect-record.ts';
+import type { SinkConnectorPlugin, SinkTask, SinkTaskContext } from '../api/sink.ts';
+import { createConverter } from '../converters/converter-registry.ts';
+import type { Logger } from '../logging/loggers.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { ErrorHandler, errorHandlingConfig, isRetriable } from './error-handler.ts';
+import { Lifecycle, type ConnectState, type TargetState } from './lifecycle.ts';
+import { convertAndTransform, originKey, prepareBatch, type PipelineParts } from './record-pipeline.ts';
+import { buildTransformChain, closeChain } from './transform-chain.ts';
+
+export interface SinkTaskRunnerOptions {
+  readonly connector: string;
+  readonly taskId: number;
+  /** The connector config: converters, transforms, errors.* and topics come from here. */
+  readonly connectorConfig: Readonly<Record<string, string>>;
+  /** What `SinkTask.start` receives. */
+  readonly taskConfig: Readonly<Record<string, string>>;
+  readonly plugin: SinkConnectorPlugin;
+  readonly client: KafkaClientConfig;
+  /** Consumer settings beyond Connect's defaults (session timeout, fetch wait). */
+  readonly consumer?: Readonly<Record<string, unknown>>;
+  readonly admin: KafkaAdmin;
+  readonly producer: KafkaProducer;
+  readonly logger: Logger;
+  readonly offsetFlushIntervalMs: number;
+  readonly target: TargetState;
+  readonly onState: (state: ConnectState, trace: string | null) => void;
+  /** The first record seen from a topic (Connect's active-topic tracking). */
+  readonly onTopic?: (topic: string) => void;
+}
+
+const partitionName = (p: TopicPartition): string => `${p.topic}-${p.partition}`;
+
+/**
+ * @example
+ * ```ts
+ * const runner = new SinkTaskRunner({ connector: 'orders-pg', taskId: 0, connectorConfig, taskConfig, plugin, ... });
+ * runner.start();
+ * runner.setTarget('PAUSED');
+ * await runner.stop();
+ * ```
+ */
+export class SinkTaskRunner {
+  readonly id: string;
+  readonly lifecycle: Lifecycle;
+  readonly #options: SinkTaskRunnerOptions;
+  readonly #consumed = new Map<string, TopicPartitionOffset>();
+  readonly #committed = new Map<string, TopicPartitionOffset>();
+  /** First offset delivered per partition since it was assigned: where a rewind goes when nothing is committed yet. */
+  readonly #firstDelivered = new Map<string, TopicPartitionOffset>();
+  readonly #topics = new Set<string>();
+  readonly #taskPaused = new Set<string>();
+  #target: TargetState;
+  #stopping = false;
+  #commitRequested = false;
+  #consumer: KafkaConsumer | null = null;
+  #task: SinkTask | null = null;
+  #loop: Promise<void> | null = null;
+  #origins = new Map<string, KafkaRecord>();
+  #errors: ErrorHandler | null = null;
+
+  constructor(options: SinkTaskRunnerOptions) {
+    this.#options = options;
+    this.id = `${options.connector}-${options.taskId}`;
+    this.#target = options.target;
+    this.lifecycle = new Lifecycle(this.id, options.onState);
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** PAUSED pauses every owned partition (the member stays in the group); STARTED resumes them. */
+  setTarget(target: TargetState): void {
+    this.#target = target;
+    const state = this.lifecycle.state;
+    if (target === 'PAUSED' && state === 'RUNNING') this.lifecycle.transition('PAUSED');
+    if (target === 'STARTED' && state === 'PAUSED') this.lifecycle.transition('RUNNING');
+  }
+
+  /** Commits what was flushed, stops the task and leaves the group. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    const o = this.#options;
+    try {
+      const errors = errorHandlingConfig(o.connectorConfig);
+      const dlqTopic = (o.connectorConfig['errors.deadletterqueue.topic.name'] ?? '').trim();
+      const dlq = dlqTopic === '' ? undefined : new DeadLetterQueue(o.producer, o.admin, {
+        topic: dlqTopic,
+        replicationFactor: Number(o.connectorConfig['errors.deadletterqueue.topic.replication.factor'] ?? '3'),
+        contextHeaders: (o.connectorConfig['errors.deadletterqueue.context.headers.enable'] ?? 'false').toLowerCase() === 'true',
+        connectorName: o.connector,
+        taskId: o.taskId,
+      });
+      this.#errors = new ErrorHandler(errors, o.logger, dlq, () => this.#stopping);
+      const parts: PipelineParts = {
+        keyConverter: await createConverter(o.connectorConfig, 'key.converter', true),
+        keyConverterClass: o.connectorConfig['key.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
+        valueConverter: await createConverter(o.connectorConfig, 'value.converter', false),
+        valueConverterClass: o.connectorConfig['value.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
+        chain: buildTransformChain(o.connectorConfig),
+        errors: this.#errors,
+      };
+      this.#task = o.plugin.createTask();
+      await this.#task.start(o.taskConfig, this.#context());
+      const consumer = this.#createConsumer();
+      this.#consumer = consumer;
+      consumer.subscribe(await this.#topicsToRead());
+      this.lifecycle.transition(this.#target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
+      o.logger.info(`${this.id} started`);
+      let lastCommit = Date.now();
+      while (!this.#stopping) {
+        const owned = consumer.assignment()?.partitions ?? [];
+        if (this.#target === 'PAUSED') consumer.pause(owned);
+        else consumer.resume(owned.filter((p) => !this.#taskPaused.has(partitionName(p))));
+        const batch = await consumer.poll();
+        if (batch.records.length > 0) await this.#deliver(parts, batch.records);
+        for (const next of batch.nextOffsets) this.#consumed.set(partitionName(next), next);
+        if (this.#commitRequested || Date.now() - lastCommit >= o.offsetFlushIntervalMs) {
+          await this.#commit();
+          lastCommit = Date.now();
+        }
+      }
+      await this.#shutdown(parts, null);
+    } catch (error) {
+      await this.#shutdown(null, error);
+    }
+  }
+
+  async #deliver(parts: PipelineParts, records: readonly KafkaRecord[]): Promise<void> {
+    await prepareBatch(parts, records);
+    const sinkRecords = await convertAndTransform(parts, records);
+    this.#origins = new Map(records.map((r) => [originKey(r.topic, r.partition, r.offset), r]));
+    for (const r of records) {
+      const key = partitionName(r);
+      if (!this.#firstDelivered.has(key)) this.#firstDelivered.set(key, { topic: r.topic, partition: r.partition, offset: r.offset });
+      if (!this.#topics.has(r.topic)) {
+        this.#topics.add(r.topic);
+        this.#options.onTopic?.(r.topic);
+      }
+    }
+    // Connect redelivers a batch whose put failed retriably, for as long as it takes.
+    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 10_000)) {
+      try {
+        await (this.#task as SinkTask).put(sinkRecords);
+        return;
+      } catch (error) {
+        if (!isRetriable(error) || this.#stopping) throw wrapTaskError(error, `${this.id} put failed`);
+        this.#options.logger.warn(`${this.id} put failed retriably, retrying in ${backoff} ms: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+      }
+    }
+  }
+
+  /** Flushes the task, then commits the offsets it flushed; a failed flush commits nothing and rewinds. */
+  async #commit(): Promise<void> {
+    this.#commitRequested = false;
+    const consumer = this.#consumer as KafkaConsumer;
+    const pending = [...this.#consumed.values()].filter((o) => this.#committed.get(partitionName(o))?.offset !== o.offset);
+    if (pending.length === 0) return;
+    const offsets = new Map([...this.#consumed.values()].map((o) => [partitionName(o), o.offset]));
+    try {
+      await (this.#task as SinkTask).flush(offsets);
+    } catch (error) {
+      if (!isRetriable(error)) throw wrapTaskError(error, `${this.id} flush failed`);
+      this.#options.logger.warn(`${this.id} flush failed, rewinding to the last committed offsets: ${(error as Error).message}`);
+      for (const partition of consumer.assignment()?.partitions ?? []) {
+        const key = partitionName(partition);
+        const back = this.#committed.get(key) ?? this.#firstDelivered.get(key);
+        if (back !== undefined) consumer.seek(partition, back.offset);
+        this.#consumed.delete(key);
+      }
+      return;
+    }
+    await consumer.commit(pending);
+    for (const o of pending) this.#committed.set(partitionName(o), o);
+  }
+
+  #createConsumer(): KafkaConsumer {
+    const o = this.#options;
+    const config = kafkaConsumerConfig.parse({
+      'group.id': `connect-${o.connector}`,
+      'auto.offset.reset': 'earliest',
+      'session.timeout.ms': 10_000,
+      'rebalance.timeout.ms': 20_000,
+      'heartbeat.interval.ms': 1_000,
+      'fetch.max.wait.ms': 200,
+      ...o.consumer,
+    });
+    return new KafkaConsumer(o.client, config, {
+      assignor: allMembersRangeAssignor(() => Buffer.from(this.id), 'range'),
+      listener: {
+        onPartitionsAssigned: async (assignment) => {
+          this.#taskPaused.clear();
+          this.#firstDelivered.clear();
+          this.#committed.clear();
+          await this.#task?.open?.(assignment.partitions);
+        },
+        onPartitionsRevoked: async (partitions, { lost }) => {
+          if (!lost) await this.#commit().catch((error: unknown) => o.logger.warn(`${this.id} commit on revocation failed: ${(error as Error).message}`));
+          await this.#task?.close?.(partitions);
+          for (const p of partitions) this.#consumed.delete(partitionName(p));
+        },
+      },
+    });
+  }
+
+  async #topicsToRead(): Promise<string[]> {
+    const listed = (this.#options.connectorConfig['topics'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    if (listed.length > 0) return listed;
+    const pattern = new RegExp(`^(?:${this.#options.connectorConfig['topics.regex'] ?? ''})$`);
+    return (await this.#options.admin.listTopics()).filter((t) => pattern.test(t)).sort();
+  }
+
+  #context(): SinkTaskContext {
+    return {
+      requestCommit: () => {
+        this.#commitRequested = true;
+      },
+      offset: (offsets) => {
+        for (const o of offsets) this.#consumer?.seek(o, o.offset);
+      },
+      pause: (partitions) => {
+        for (const p of partitions) this.#taskPaused.add(partitionName(p));
+        this.#consumer?.pause(partitions);
+      },
+      resume: (partitions) => {
+        for (const p of partitions) this.#taskPaused.delete(partitionName(p));
+        if (this.#target !== 'PAUSED') this.#consumer?.resume(partitions);
+      },
+      errantRecordReporter: async (record: SinkRecord, error: Error) => {
+        const origin = this.#origins.get(originKey(record.topic, record.kafkaPartition, record.kafkaOffset));
+        const kafkaRecord: KafkaRecord = origin ?? { topic: record.topic, partition: record.kafkaPartition, offset: record.kafkaOffset, timestamp: BigInt(record.timestamp ?? -1), key: null, value: null, headers: [], leaderEpoch: -1 };
+        await (this.#errors as ErrorHandler).report({ record: kafkaRecord, stage: 'TASK_PUT', className: this.#options.plugin.className, error });
+      },
+    };
+  }
+
+  async #shutdown(parts: PipelineParts | null, failure: unknown): Promise<void> {
+    const o = this.#options;
+    if (failure === null) {
+      try {
+        await this.#commit();
+      } catch (error) {
+        failure = error;
+      }
+    }
+    if (failure !== null) {
+      o.logger.error(`${this.id} failed: ${(failure as Error).message}`);
+      if (this.lifecycle.state !== 'FAILED') this.lifecycle.fail(failure);
+    }
+    await this.#task?.stop().catch((error: unknown) => o.logger.warn(`${this.id} stop failed: ${(error as Error).message}`));
+    await this.#consumer?.close().catch((error: unknown) => o.logger.warn(`${this.id} closing its consumer failed: ${(error as Error).message}`));
+    if (parts !== null) closeChain(parts.chain);
+    if (failure === null) this.lifecycle.transition('UNASSIGNED');
+  }
+}
+
+function wrapTaskError(error: unknown, message: string): Error {
+  if (error instanceof KstError) return error;
+  return new KstError('KST_CONNECT_TASK_FAILED', `${message}: ${(error as Error).message}`, {}, { cause: error });
+}

@@ -1,0 +1,37 @@
+/**
+ * Starts a Connect worker from the environment, so the platform can run it:
+ * `CONNECT_BOOTSTRAP_SERVERS`, `CONNECT_GROUP_ID`, `CONNECT_REST_PORT`... (every key of
+ * `config/worker-config.ts`, upper-cased with `.` as `_`). With no bootstrap given it
+ * uses the local stack's Kafka. Invalid settings fail at start, naming the variable.
+ *
+ * @example
+ * ```sh
+ * CONNECT_REST_PORT=8083 CONNECT_GROUP_ID=connect-cluster node connectors/worker-main.ts
+ * ```
+ */
+
+import { isKstError } from '../common/errors.ts';
+import { workerConfig } from './config/worker-config.ts';
+import { Worker } from './worker.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = workerConfig.fromEnv(process.env, 'CONNECT');
+  } catch (error) {
+    console.error(isKstError(error) ? error.message : error);
+    process.exit(2);
+  }
+  const worker = new Worker(config);
+  await worker.start();
+  const shutdown = (): void => {
+    worker.stop().then(() => process.exit(0), (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+await main();

@@ -1,0 +1,132 @@
+/**
+ * A Connect worker: joins its cluster (`group.id`), keeps the config and status topics,
+ * runs its share of connectors and tasks, and serves the Connect REST API. Several
+ * workers with the same group id share the work; stopping one moves its tasks to the
+ * others.
+ */
+
+import type { FastifyInstance } from 'fastify';
+import { KafkaAdmin, KafkaProducer, kafkaClientConfig, type KafkaClientConfig } from '../processors/kafka/index.ts';
+import { WorkReconciler } from './cluster/work-reconciler.ts';
+import { WorkerGroup } from './cluster/worker-group.ts';
+import { workerConfig, type WorkerConfig } from './config/worker-config.ts';
+import { Herder } from './herder.ts';
+import { LoggerRegistry, type Level } from './logging/loggers.ts';
+import { OffsetManager } from './offsets/offset-manager.ts';
+import { buildRestServer } from './rest/rest-server.ts';
+import { ConfigStore } from './storage/config-store.ts';
+import { KafkaLog } from './storage/kafka-log.ts';
+import { StatusStore } from './storage/status-store.ts';
+
+/** The Connect version whose REST API this worker speaks. */
+export const CONNECT_API_VERSION = '3.9.0';
+const COMMIT = 'kstreams-ts';
+
+export interface WorkerOptions {
+  /** Consumer settings for every sink task (tests shorten session timeouts). */
+  readonly taskConsumer?: Readonly<Record<string, unknown>>;
+  /** Where log lines go; console by default. */
+  readonly logSink?: (line: string) => void;
+  /** Answers `kafka_cluster_id` in `GET /`; the adapter does not expose the cluster id yet. */
+  readonly kafkaClusterId?: () => Promise<string>;
+}
+
+/**
+ * @example
+ * ```ts
+ * const worker = new Worker({ 'bootstrap.servers': '127.0.0.1:9092', 'group.id': 'connect-cluster', 'rest.port': 8083 });
+ * await worker.start();
+ * console.log(worker.url); // http://127.0.0.1:8083
+ * await worker.stop();
+ * ```
+ */
+export class Worker {
+  readonly config: WorkerConfig;
+  readonly loggers: LoggerRegistry;
+  readonly #options: WorkerOptions;
+  readonly #client: KafkaClientConfig;
+  #admin: KafkaAdmin | null = null;
+  #producer: KafkaProducer | null = null;
+  #logs: KafkaLog[] = [];
+  #group: WorkerGroup | null = null;
+  #reconciler: WorkReconciler | null = null;
+  #rest: FastifyInstance | null = null;
+  #url = '';
+  #workerId = '';
+
+  /** Validates the config (throws `KST_CONFIG_INVALID` naming the key). */
+  constructor(config: Readonly<Record<string, unknown>>, options: WorkerOptions = {}) {
+    this.config = workerConfig.parse(config);
+    this.#options = options;
+    this.loggers = new LoggerRegistry(this.config['log.level'] as Level, options.logSink);
+    this.#client = kafkaClientConfig.parse({ 'bootstrap.servers': this.config['bootstrap.servers'], 'client.id': this.config['client.id'], retries: 10, 'retry.backoff.ms': 200 });
+  }
+
+  /** `http://host:port` of the REST API, once started. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The id statuses name this worker by (`host:port`). */
+  get workerId(): string {
+    return this.#workerId;
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    const log = this.loggers.get('io.kstreams.connect.runtime.Worker');
+    this.#admin = new KafkaAdmin(this.#client);
+    this.#producer = new KafkaProducer(this.#client);
+    const configs = new ConfigStore();
+    const statuses = new StatusStore();
+    const configLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['config.storage.topic'], partitions: 1, replicationFactor: c['config.storage.replication.factor'], onRecord: (r) => configs.apply(r) });
+    const statusLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['status.storage.topic'], partitions: c['status.storage.partitions'], replicationFactor: c['status.storage.replication.factor'], onRecord: (r) => statuses.apply(r) });
+    configs.attach(configLog);
+    statuses.attach(statusLog);
+    await this.#admin.createTopics([{ name: c['offset.storage.topic'], partitions: c['offset.storage.partitions'], replicationFactor: c['offset.storage.replication.factor'], configs: { 'cleanup.policy': 'compact' } }], { ifNotExists: true });
+    await Promise.all([configLog.start(), statusLog.start()]);
+    this.#logs = [configLog, statusLog];
+    configs.markLive();
+
+    // The REST server listens first: with port 0 the worker id is only known afterwards.
+    const offsets = new OffsetManager(this.#client, this.#admin);
+    const kafkaClusterId = this.#options.kafkaClusterId ?? (async () => `kst-${c['group.id']}`);
+    const herder = new Herder(configs, statuses, offsets);
+    this.#rest = buildRestServer({ herder, loggers: this.loggers, info: { version: CONNECT_API_VERSION, commit: COMMIT, kafkaClusterId } });
+    const address = await this.#rest.listen({ host: c['rest.host.name'], port: c['rest.port'] });
+    const port = Number(new URL(address).port);
+    const host = c['rest.advertised.host.name'] === '' ? c['rest.host.name'] : c['rest.advertised.host.name'];
+    this.#workerId = `${host}:${port}`;
+    this.#url = `http://${host}:${port}`;
+
+    const reconciler = new WorkReconciler({
+      workerId: this.#workerId, configs, statuses, client: this.#client, admin: this.#admin, producer: this.#producer, loggers: this.loggers,
+      offsetFlushIntervalMs: c['offset.flush.interval.ms'],
+      ...(this.#options.taskConsumer === undefined ? {} : { taskConsumer: this.#options.taskConsumer }),
+    });
+    herder.attach(reconciler);
+    this.#reconciler = reconciler;
+    configs.onChange((restart) => void reconciler.schedule(restart));
+    this.#group = new WorkerGroup({
+      client: this.#client, groupId: c['group.id'], configTopic: c['config.storage.topic'], workerId: this.#workerId, url: this.#url,
+      sessionTimeoutMs: c['session.timeout.ms'], heartbeatIntervalMs: c['heartbeat.interval.ms'], rebalanceTimeoutMs: c['rebalance.timeout.ms'],
+      onView: (view) => {
+        log.info(`joined ${c['group.id']} generation ${view.generation}: workers ${view.workers.join(', ')}, leader ${view.leader}`);
+        reconciler.setView(view);
+      },
+      onError: (error) => log.warn(`cluster membership: ${(error as Error).message}`),
+    });
+    this.#group.start();
+    log.info(`worker ${this.#workerId} started (REST ${this.#url})`);
+  }
+
+  /** Stops tasks (committing flushed offsets), leaves the cluster, closes the REST server. */
+  async stop(): Promise<void> {
+    await this.#reconciler?.close();
+    await this.#group?.stop();
+    await this.#rest?.close();
+    await Promise.all(this.#logs.map((l) => l.stop()));
+    await this.#producer?.close();
+    await this.#admin?.close();
+  }
+}
