@@ -34,6 +34,8 @@ export class KafkaLog {
   readonly #options: KafkaLogOptions;
   #reader: PartitionReader | null = null;
   #partitions: TopicPartition[] = [];
+  /** Per partition, the offset up to which records have gone through `onRecord`. */
+  readonly #applied = new Map<number, bigint>();
   #waiters: Waiter[] = [];
   #running = false;
   #loop: Promise<void> | null = null;
@@ -81,11 +83,15 @@ export class KafkaLog {
     await this.#reader?.close();
   }
 
+  /**
+   * Compares with what `onRecord` has been given, not with the reader's position: the
+   * position moves when a fetch returns, before the loop has applied its records, and a
+   * `readToEnd` resolving in between would miss a write that was just made.
+   */
   #reached(target: ReadonlyMap<number, bigint>): boolean {
-    const reader = this.#reader as PartitionReader;
     for (const [partition, end] of target) {
-      const position = reader.position({ topic: this.topic, partition });
-      if (position === undefined || position < end) return false;
+      const applied = this.#applied.get(partition);
+      if (applied === undefined || applied < end) return false;
     }
     return true;
   }
@@ -95,6 +101,10 @@ export class KafkaLog {
     while (this.#running) {
       try {
         for (const record of await reader.poll()) this.#options.onRecord(record);
+        for (const { partition } of this.#partitions) {
+          const position = reader.position({ topic: this.topic, partition });
+          if (position !== undefined) this.#applied.set(partition, position);
+        }
         this.#failure = null;
       } catch (error) {
         // A broker hiccup must not end the log; the next round retries.
