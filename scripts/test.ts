@@ -25,10 +25,7 @@ if (selected.length === 0) {
   process.exit(1);
 }
 
-// --test-force-exit: a test file whose tests have all finished ends even if a client it
-// left behind still holds the event loop, so one leak cannot stall the whole run (seen
-// once: a streams instance whose close timed out during a rebalance kept polling).
-const args = ['--test', '--test-reporter=spec', '--test-force-exit', `--test-concurrency=${process.env['TEST_CONCURRENCY'] ?? '3'}`];
+const args = ['--test', '--test-reporter=spec', `--test-concurrency=${process.env['TEST_CONCURRENCY'] ?? '3'}`];
 if (selected.some(isIntegration)) args.push('--test-global-setup=test/support/global-setup.ts');
 
 const child = spawn(process.execPath, [...args, ...selected], { cwd: root, stdio: 'inherit' });

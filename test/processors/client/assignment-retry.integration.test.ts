@@ -5,6 +5,7 @@
 // retries stale metadata, and whatever still fails is retried by running the assignment
 // again. The failure is injected into the Kafka client's ListOffsets, once per changelog.
 
+import '../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Consumer, NetworkError, UserError } from '@platformatic/kafka';

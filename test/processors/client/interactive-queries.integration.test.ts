@@ -1,3 +1,4 @@
+import '../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaStreams, QueryableStoreTypes, type StreamsConfigInput } from '../../../processors/client/index.ts';

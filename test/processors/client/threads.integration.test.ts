@@ -1,3 +1,4 @@
+import '../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaStreams } from '../../../processors/client/index.ts';

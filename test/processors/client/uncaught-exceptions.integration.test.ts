@@ -3,6 +3,7 @@
  * answers with FAIL kills the stream thread; the client's handler then replaces the thread
  * (which resumes from the last commit) or shuts the client down.
  */
+import '../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaStreams, type StreamThreadExceptionResponse } from '../../../processors/client/index.ts';

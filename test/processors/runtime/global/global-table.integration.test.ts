@@ -5,6 +5,7 @@
  * restores only from its checkpoint on.
  */
 
+import '../../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';

@@ -1,3 +1,4 @@
+import '../../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaAdmin, KafkaProducer, TransactionalProducer, type ProducerRecord } from '../../../../processors/kafka/index.ts';

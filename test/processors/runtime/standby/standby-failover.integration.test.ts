@@ -6,6 +6,7 @@
  * sums stay exact (exactly_once_v2).
  */
 
+import '../../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
