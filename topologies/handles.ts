@@ -16,7 +16,8 @@ import type { KGroupedTable } from './kgrouped-table.ts';
 import type { KStream } from './kstream.ts';
 import type { KTable } from './ktable.ts';
 import type { LogicalGraph } from './graph/logical-graph.ts';
-import type { ProcessorGraphNode } from './graph/nodes.ts';
+import type { OperatorFactory, ProcessorGraphNode } from './graph/nodes.ts';
+import type { Materialized } from './options/materialized.ts';
 import type { Named } from './options/named.ts';
 
 export interface StreamState {
@@ -71,6 +72,36 @@ export function addProcessor(graph: LogicalGraph, input: ProcessorNodeInput): Pr
     branch: undefined,
     ...input,
   });
+}
+
+/**
+ * The tail every grouped aggregation shares (streams and tables, count/reduce/aggregate):
+ * its store, its processor reading the grouped node (through `repartition` when the key
+ * changed), and the KTable handle over the result.
+ */
+export function addAggregation<K, VA>(state: GroupedState, spec: {
+  readonly name: string;
+  readonly storeName: string;
+  readonly options: Materialized<unknown, unknown>;
+  readonly valueSerde: Serde<unknown> | undefined;
+  readonly operator: string;
+  readonly factory: OperatorFactory;
+  readonly repartition: ProcessorGraphNode['repartition'];
+}): KTable<K, VA> {
+  const { graph } = state;
+  const keySerde = spec.options.keySerde ?? state.keySerde;
+  const valueSerde = spec.options.valueSerde ?? spec.valueSerde;
+  graph.addStore({ kind: 'dsl', name: spec.storeName, owner: spec.name, lazy: false, materialized: spec.options, keySerde, valueSerde });
+  addProcessor(graph, {
+    name: spec.name,
+    parents: [state.node],
+    operator: spec.operator,
+    factory: spec.factory,
+    stores: [spec.storeName],
+    table: { kind: 'aggregate', storeName: spec.storeName, materialized: true },
+    repartition: spec.repartition,
+  });
+  return handles().table<K, VA>({ graph, node: spec.name, keySerde, valueSerde, keyChanged: false, queryableStoreName: spec.options.storeName });
 }
 
 export function nameOf(named: Named | undefined): string | undefined {

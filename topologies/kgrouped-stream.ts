@@ -16,7 +16,7 @@ import type { Serde } from '../schemas/serdes/serde.ts';
 import type { Aggregator, Initializer, Reducer } from './functions.ts';
 import { PREFIX } from './graph/names.ts';
 import type { OperatorFactory } from './graph/nodes.ts';
-import { addProcessor, handles, nameOf, namedAndMaterialized, type GroupedState } from './handles.ts';
+import { addAggregation, nameOf, namedAndMaterialized, type GroupedState } from './handles.ts';
 import type { KTable } from './ktable.ts';
 import { streamAggregateOperator } from './operators/stream-aggregate.ts';
 import { streamReduceOperator } from './operators/stream-reduce.ts';
@@ -80,18 +80,6 @@ export class KGroupedStream<K, V> {
     const repartition = this.#state.keyChanged
       ? graph.streamRepartition({ prefix: this.#state.groupedName ?? storeName, keySerde: this.#state.keySerde, valueSerde: this.#state.valueSerde })
       : undefined;
-    const keySerde = options.keySerde ?? this.#state.keySerde;
-    const storeValueSerde = options.valueSerde ?? valueSerde;
-    graph.addStore({ kind: 'dsl', name: storeName, owner: name, lazy: false, materialized: options, keySerde, valueSerde: storeValueSerde });
-    addProcessor(graph, {
-      name,
-      parents: [this.#state.node],
-      operator,
-      factory,
-      stores: [storeName],
-      table: { kind: 'aggregate', storeName, materialized: true },
-      repartition,
-    });
-    return handles().table<K, VA>({ graph, node: name, keySerde, valueSerde: storeValueSerde, keyChanged: false, queryableStoreName: options.storeName });
+    return addAggregation<K, VA>(this.#state, { name, storeName, options, valueSerde, operator, factory, repartition });
   }
 }

@@ -15,7 +15,7 @@ import type { Serde } from '../schemas/serdes/serde.ts';
 import type { Aggregator, Initializer, Reducer } from './functions.ts';
 import { PREFIX, repartitionTopicName } from './graph/names.ts';
 import type { OperatorFactory } from './graph/nodes.ts';
-import { addProcessor, handles, namedAndMaterialized, type GroupedState } from './handles.ts';
+import { addAggregation, namedAndMaterialized, type GroupedState } from './handles.ts';
 import type { KTable } from './ktable.ts';
 import { tableAggregateOperator } from './operators/table-aggregate.ts';
 import { tableReduceOperator } from './operators/table-reduce.ts';
@@ -63,18 +63,6 @@ export class KGroupedTable<K, V> {
       keySerde: this.#state.keySerde, valueSerde: this.#state.valueSerde,
       partitions: undefined, partitioner: undefined, changeValues: true,
     });
-    const keySerde = options.keySerde ?? this.#state.keySerde;
-    const storeValueSerde = options.valueSerde ?? valueSerde;
-    graph.addStore({ kind: 'dsl', name: storeName, owner: name, lazy: false, materialized: options, keySerde, valueSerde: storeValueSerde });
-    addProcessor(graph, {
-      name,
-      parents: [this.#state.node],
-      operator,
-      factory,
-      stores: [storeName],
-      table: { kind: 'aggregate', storeName, materialized: true },
-      repartition,
-    });
-    return handles().table<K, VA>({ graph, node: name, keySerde, valueSerde: storeValueSerde, keyChanged: false, queryableStoreName: options.storeName });
+    return addAggregation<K, VA>(this.#state, { name, storeName, options, valueSerde, operator, factory, repartition });
   }
 }
