@@ -1,0 +1,68 @@
+/**
+ * Commands, as the `.avsc` files in `schemas/ecommerce/` define them. Each topic's value is
+ * one flat Avro record whose `type` says which optional fields matter, because `avsc`
+ * cannot tell several record branches of an unwrapped union apart; the TypeScript side is
+ * a discriminated union, and `toAvroRecord`/`fromAvroRecord` translate absent ↔ null.
+ *
+ * Amounts are integer cents, times epoch milliseconds.
+ */
+
+export interface OrderItem {
+  readonly productId: string;
+  /** At least 1. */
+  readonly quantity: number;
+  readonly unitPriceCents: number;
+}
+
+interface CommandBase {
+  /** Unique per request; a retried request (same Idempotency-Key) keeps it. */
+  readonly commandId: string;
+  readonly issuedAtMs: number;
+}
+
+export interface CreateOrder extends CommandBase {
+  readonly type: 'CreateOrder';
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly items: readonly OrderItem[];
+  /** How long each saga step may take before the order expires; absent for the default. */
+  readonly deadlineMs?: number;
+}
+
+export interface CancelOrder extends CommandBase {
+  readonly type: 'CancelOrder';
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly items?: readonly OrderItem[];
+  readonly reason?: string;
+}
+
+export type OrderCommand = CreateOrder | CancelOrder;
+
+/** Creates the product on first use; otherwise renames/reprices (when set) and restocks. */
+export interface UpsertProduct extends CommandBase {
+  readonly type: 'UpsertProduct';
+  readonly productId: string;
+  readonly name?: string;
+  readonly priceCents?: number;
+  /** Units added to the available stock, 0 or more. */
+  readonly restockQuantity: number;
+}
+
+export type InventoryCommand = UpsertProduct;
+
+export interface CreateCustomer extends CommandBase {
+  readonly type: 'CreateCustomer';
+  readonly customerId: string;
+  readonly name: string;
+  readonly email: string;
+}
+
+export interface Deposit extends CommandBase {
+  readonly type: 'Deposit';
+  readonly customerId: string;
+  /** Positive. */
+  readonly amountCents: number;
+}
+
+export type CustomerCommand = CreateCustomer | Deposit;
