@@ -6,13 +6,11 @@
  * the parent to send).
  */
 
-import { then } from '../../common/awaitable.ts';
 import type { ProcessorContext, ProcessorSupplier } from '../../processors/api/processor.ts';
 import { withValue } from '../../processors/api/record.ts';
-import type { TimestampedKeyValueStore } from '../../state/api/timestamped.ts';
 import { change, type Change } from '../functions.ts';
 import type { OperatorEnv } from '../graph/nodes.ts';
-import { tableEmitter, type TableEmitter } from './table-emitter.ts';
+import { materializedTable, type MaterializedTable } from './materialized-table.ts';
 
 /** Maps one side of a change; null in means absent and should give null out. */
 export type ChangeMapper<K, V, V2> = (key: K, value: V | null) => V2 | null;
@@ -20,26 +18,15 @@ export type ChangeMapper<K, V, V2> = (key: K, value: V | null) => V2 | null;
 export function tableTransform<K, V, V2>(env: OperatorEnv, compute: ChangeMapper<K, V, V2>): ProcessorSupplier<K, Change<V>, K, Change<V2>> {
   return () => {
     let context: ProcessorContext<K, Change<V2>> | undefined;
-    let store: TimestampedKeyValueStore<K, V2> | undefined;
-    let emitter: TableEmitter<K, V2> | undefined;
+    let table: MaterializedTable<K, V2> | undefined;
     return {
       init(ctx) {
         context = ctx;
-        if (env.storeName !== undefined) {
-          store = ctx.getStateStore<TimestampedKeyValueStore<K, V2>>(env.storeName);
-          emitter = tableEmitter(ctx, store, env.sendOldValues);
-        }
+        table = materializedTable(ctx, env);
       },
       process(record) {
         const newValue = compute(record.key, record.value.newValue);
-        if (store !== undefined && emitter !== undefined) {
-          const table = emitter;
-          return then(store.get(record.key), (old) => {
-            const oldValue = old === undefined ? null : old.value;
-            if (oldValue === null && newValue === null) return undefined;
-            return table.write(record, newValue, oldValue);
-          });
-        }
+        if (table !== undefined) return table.replace(record, newValue, true);
         const oldValue = env.sendOldValues ? compute(record.key, record.value.oldValue) : null;
         // Without old values a filtered-out row must still leave as a delete, as Kafka does.
         if (env.sendOldValues && oldValue === null && newValue === null) return undefined;
