@@ -13,7 +13,16 @@ import { readFileSync } from 'node:fs';
 import type { AvroSchema } from '../registry/schema-source.ts';
 
 /** Every schema file in this folder, by file name without `.avsc`. */
-export type EcommerceSchemaName = 'order-command' | 'inventory-command' | 'customer-command';
+export type EcommerceSchemaName =
+  | 'order-command'
+  | 'inventory-command'
+  | 'customer-command'
+  | 'order-event'
+  | 'inventory-event'
+  | 'payment-event'
+  | 'shipment-event'
+  | 'customer-event'
+  | 'notification';
 
 const loaded = new Map<EcommerceSchemaName, AvroSchema>();
 

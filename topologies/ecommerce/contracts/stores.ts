@@ -22,8 +22,21 @@ export const Stores = {
   customerOrders: 'customer-orders',
   /** productId → ProductView, in the inventory service. */
   products: 'products',
-  /** customerId → CustomerView, in the customer service. */
+  /**
+   * customerId → CustomerView, in the payment service: it owns the balances, because an
+   * authorisation must read and debit the balance in the same task (the customer service
+   * validates commands and writes `customers.events`, which the payment service applies).
+   */
   customers: 'customers',
   /** customerId → Notification[], in the notification service. */
   notifications: 'customer-notifications',
 } as const;
+
+/** Which service (and so which application id's instances) hosts each queryable store. */
+export const StoreHosts: { readonly [K in keyof typeof Stores]: ServiceName } = {
+  orders: 'order',
+  customerOrders: 'order',
+  products: 'inventory',
+  customers: 'payment',
+  notifications: 'notification',
+};

@@ -7,17 +7,42 @@
 export const Topics = {
   /** `OrderCommand`, keyed by orderId. */
   orderCommands: 'orders.commands',
+  /** `OrderEvent`, keyed by orderId: one per order transition, plus `OrderCommandRejected`. */
   orderEvents: 'orders.events',
   /** `InventoryCommand`, keyed by productId. */
   inventoryCommands: 'inventory.commands',
+  /**
+   * `InventoryEvent`. Item events (the saga's answers) are keyed by orderId, so the order
+   * service reads them co-partitioned with its orders; product events by productId.
+   */
   inventoryEvents: 'inventory.events',
+  /** `PaymentEvent`, keyed by orderId. */
   paymentEvents: 'payments.events',
+  /** `ShipmentEvent`, keyed by orderId. */
   shipmentEvents: 'shipments.events',
   /** `CustomerCommand`, keyed by customerId. */
   customerCommands: 'customers.commands',
+  /** `CustomerEvent`, keyed by customerId. */
   customerEvents: 'customers.events',
-  /** One per order transition, keyed by customerId. */
+  /** `Notification`, one per order transition, keyed by customerId. */
   notifications: 'notifications',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+/** The platform's topic names, possibly prefixed (tests give every run its own topics). */
+export type TopicNames = { readonly [K in keyof typeof Topics]: string };
+
+/**
+ * The topic names with `prefix` in front of each, or the plain names for an empty prefix.
+ *
+ * @example
+ * ```ts
+ * prefixedTopics('run1-').orderCommands; // 'run1-orders.commands'
+ * ```
+ */
+export function prefixedTopics(prefix: string): TopicNames {
+  const names: Record<string, string> = {};
+  for (const [key, topic] of Object.entries(Topics)) names[key] = `${prefix}${topic}`;
+  return Object.freeze(names) as TopicNames;
+}

@@ -1,0 +1,36 @@
+/** The inventory service alone: restocks, reservations per product, releases, commits. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { OrderEvent } from '../../../../topologies/ecommerce/contracts/events.ts';
+import type { ProductView } from '../../../../topologies/ecommerce/contracts/views.ts';
+import { serviceDriver } from '../support/service-driver.ts';
+
+const order = (type: OrderEvent['type'], status: OrderEvent['status'], fromStatus?: OrderEvent['status']): OrderEvent => ({
+  type, eventId: `o1:${status}`, orderId: 'o1', customerId: 'c', status, ...(fromStatus === undefined ? {} : { fromStatus }),
+  items: [{ productId: 'p1', quantity: 2, unitPriceCents: 1 }, { productId: 'p1', quantity: 1, unitPriceCents: 1 }, { productId: 'p2', quantity: 1, unitPriceCents: 1 }],
+  totalCents: 3, atMs: 0,
+});
+
+test('reserves per product (repeated lines added up), refuses what is missing, releases and never goes negative', async () => {
+  const { driver, serdes, topics } = await serviceDriver('inventory');
+  try {
+    const commands = driver.createInputTopic(topics.inventoryCommands, serdes.key, serdes.inventoryCommand);
+    const orders = driver.createInputTopic(topics.orderEvents, serdes.key, serdes.orderEvent);
+    const out = driver.createOutputTopic(topics.inventoryEvents, serdes.key, serdes.inventoryEvent);
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u1', productId: 'p1', issuedAtMs: 0, name: 'Pen', priceCents: 100, restockQuantity: 5 });
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u1', productId: 'p1', issuedAtMs: 0, name: 'Pen', priceCents: 100, restockQuantity: 5 });
+    await commands.pipeInput('p2', { type: 'UpsertProduct', commandId: 'u2', productId: 'p2', issuedAtMs: 0, restockQuantity: 5 });
+    assert.deepEqual(out.readValuesToList().map((e) => [e?.type, e?.reason]), [['ProductUpdated', undefined], ['ProductRejected', 'a new product needs a name']]);
+    await orders.pipeInput('o1', order('OrderCreated', 'PENDING'));
+    const answers = out.readKeyValuesToList().filter((r) => r.value?.type.startsWith('Item'));
+    assert.deepEqual(answers.map((r) => [r.key, r.value?.type, r.value?.productId, r.value?.quantity]), [['o1', 'ItemReserved', 'p1', 3], ['o1', 'ItemRejected', 'p2', 1]]);
+    const products = driver.getKeyValueStore<string, ProductView>('products');
+    assert.deepEqual([(await products.get('p1'))?.available, (await products.get('p1'))?.reserved], [2, 3]);
+    await orders.pipeInput('o1', order('OrderRejected', 'REJECTED', 'PENDING'));
+    await orders.pipeInput('o1', order('OrderRejected', 'REJECTED', 'PENDING'));
+    assert.deepEqual(out.readValuesToList().filter((e) => e?.type === 'ItemReleased').map((e) => e?.quantity), [3]);
+    assert.deepEqual([(await products.get('p1'))?.available, (await products.get('p1'))?.reserved, (await products.get('p1'))?.sold], [5, 0, 0]);
+  } finally {
+    await driver.close();
+  }
+});

@@ -1,0 +1,13 @@
+/** The services' configuration: defaults, and invalid values named by key and variable. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ecommerceServiceConfig, ENV_PREFIX } from '../../../topologies/ecommerce/service-config.ts';
+import { applicationIdOf } from '../../../topologies/ecommerce/run-service.ts';
+
+test('defaults to exactly-once; a prefix goes before application ids; a bad value names its variable', () => {
+  const config = ecommerceServiceConfig.fromEnv({ ECOMMERCE_TOPIC_PREFIX: 'run1-' }, ENV_PREFIX);
+  assert.equal(config['processing.guarantee'], 'exactly_once_v2');
+  assert.equal(applicationIdOf('order', config), 'run1-ecommerce-order');
+  assert.throws(() => ecommerceServiceConfig.fromEnv({ ECOMMERCE_APPLICATION_SERVER: 'nope' }, ENV_PREFIX), /application\.server.*ECOMMERCE_APPLICATION_SERVER/);
+  assert.throws(() => ecommerceServiceConfig.parse({ 'fraud.pool.threads': -1 }), (error: Error & { code?: string }) => error.code === 'KST_CONFIG_INVALID' && /fraud\.pool\.threads/.test(error.message));
+});

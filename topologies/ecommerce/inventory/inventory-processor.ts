@@ -1,0 +1,167 @@
+/**
+ * The inventory's one stateful processor, keyed by productId: it restocks and creates
+ * products (`UpsertProduct`), and reserves, commits and releases stock for orders. Each
+ * (order, product) has one reservation in `reservations` whose status moves only
+ * forward (RESERVED → COMMITTED → RELEASED, or REJECTED / RELEASED at once), so a replayed
+ * or duplicated request finds it done and changes nothing. Stock never goes negative:
+ * a reservation takes only what is available.
+ *
+ * Item answers are keyed by orderId (the order saga reads them); product changes by
+ * productId (the products read model).
+ *
+ * @example
+ * ```ts
+ * merged.process(inventoryProcessor(), Named.as('inventory'), ...INVENTORY_STORES);
+ * ```
+ */
+
+import type { ProcessorContext, ProcessorSupplier } from '../../../processors/api/processor.ts';
+import { streamRecord, type StreamRecord } from '../../../processors/api/record.ts';
+import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
+import type { UpsertProduct } from '../contracts/commands.ts';
+import type { InventoryEvent, InventoryEventType } from '../contracts/events.ts';
+import { Stores } from '../contracts/stores.ts';
+import type { ProductView } from '../contracts/views.ts';
+import { keepLast } from '../shared/service-options.ts';
+
+export const RESERVATION_STORE = 'reservations';
+export const PRODUCT_COMMAND_STORE = 'product-commands';
+export const INVENTORY_STORES = [Stores.products, RESERVATION_STORE, PRODUCT_COMMAND_STORE] as const;
+
+/** What an order event asks of one product, after the request is re-keyed by productId. */
+export interface ItemRequest {
+  readonly action: 'reserve' | 'commit' | 'release';
+  readonly orderId: string;
+  readonly productId: string;
+  readonly quantity: number;
+}
+
+export type InventoryInput =
+  | { readonly kind: 'command'; readonly command: UpsertProduct }
+  | { readonly kind: 'item'; readonly request: ItemRequest };
+
+interface Reservation {
+  readonly status: 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
+  readonly quantity: number;
+}
+
+/** Command ids remembered per product to drop a retried restock. */
+const REMEMBERED_COMMANDS = 200;
+
+class InventoryProcessor {
+  #context!: ProcessorContext<string, InventoryEvent>;
+  #products!: KeyValueStore<string, ProductView>;
+  #reservations!: KeyValueStore<string, Reservation>;
+  #commands!: KeyValueStore<string, string[]>;
+
+  init(context: ProcessorContext<string, InventoryEvent>): void {
+    this.#context = context;
+    this.#products = context.getStateStore(Stores.products);
+    this.#reservations = context.getStateStore(RESERVATION_STORE);
+    this.#commands = context.getStateStore(PRODUCT_COMMAND_STORE);
+  }
+
+  async process(record: StreamRecord<string, InventoryInput>): Promise<void> {
+    const input = record.value;
+    const nowMs = this.#context.currentSystemTimeMs();
+    if (input.kind === 'command') await this.#upsert(input.command, nowMs, record.timestamp);
+    else await this.#item(input.request, nowMs, record.timestamp);
+  }
+
+  async #upsert(command: UpsertProduct, nowMs: number, timestamp: number): Promise<void> {
+    const productId = command.productId;
+    const seen = (await this.#commands.get(productId)) ?? [];
+    if (seen.includes(command.commandId)) return;
+    this.#commands.put(productId, keepLast(seen, command.commandId, REMEMBERED_COMMANDS));
+    const current = await this.#products.get(productId);
+    const problem = upsertProblem(command, current);
+    if (problem !== undefined) {
+      const rejected: InventoryEvent = { type: 'ProductRejected', eventId: `${productId}:rejected:${command.commandId}`, productId, quantity: 0, atMs: nowMs, reason: problem, commandId: command.commandId };
+      await this.#context.forward(streamRecord(productId, rejected, timestamp));
+      return;
+    }
+    const next: ProductView = {
+      productId,
+      name: command.name ?? current?.name ?? productId,
+      priceCents: command.priceCents ?? current?.priceCents ?? 0,
+      available: (current?.available ?? 0) + command.restockQuantity,
+      reserved: current?.reserved ?? 0,
+      sold: current?.sold ?? 0,
+      updatedAtMs: nowMs,
+    };
+    await this.#saveProduct(next, `upsert:${command.commandId}`, timestamp, command.commandId);
+  }
+
+  async #item(request: ItemRequest, nowMs: number, timestamp: number): Promise<void> {
+    const key = `${request.productId}|${request.orderId}`;
+    const reservation = await this.#reservations.get(key);
+    const product = await this.#products.get(request.productId);
+    const answer = (type: InventoryEventType, quantity: number, reason?: string): Promise<void> | void => {
+      const event: InventoryEvent = {
+        type, eventId: `${request.orderId}:${request.productId}:${type}`, productId: request.productId, orderId: request.orderId, quantity, atMs: nowMs,
+        ...(reason === undefined ? {} : { reason }),
+      };
+      return this.#context.forward(streamRecord(request.orderId, event, timestamp));
+    };
+    if (request.action === 'reserve') {
+      if (reservation !== undefined) return;
+      if (product === undefined || product.available < request.quantity) {
+        this.#reservations.put(key, { status: 'REJECTED', quantity: request.quantity });
+        await answer('ItemRejected', request.quantity, product === undefined ? 'unknown product' : 'out of stock');
+        return;
+      }
+      this.#reservations.put(key, { status: 'RESERVED', quantity: request.quantity });
+      await this.#saveProduct({ ...product, available: product.available - request.quantity, reserved: product.reserved + request.quantity, updatedAtMs: nowMs }, `reserve:${request.orderId}`, timestamp);
+      await answer('ItemReserved', request.quantity);
+      return;
+    }
+    if (request.action === 'commit') {
+      if (reservation?.status !== 'RESERVED' || product === undefined) return;
+      this.#reservations.put(key, { status: 'COMMITTED', quantity: reservation.quantity });
+      await this.#saveProduct({ ...product, reserved: product.reserved - reservation.quantity, sold: product.sold + reservation.quantity, updatedAtMs: nowMs }, `commit:${request.orderId}`, timestamp);
+      await answer('ItemCommitted', reservation.quantity);
+      return;
+    }
+    // release: what was held goes back; what was sold (a cancellation after payment) is returned.
+    if (reservation === undefined) {
+      // Nothing was reserved (the request never came, or will not): remember, so a late reserve is refused.
+      this.#reservations.put(key, { status: 'RELEASED', quantity: 0 });
+      return;
+    }
+    if ((reservation.status !== 'RESERVED' && reservation.status !== 'COMMITTED') || product === undefined) return;
+    this.#reservations.put(key, { status: 'RELEASED', quantity: reservation.quantity });
+    const fromReserved = reservation.status === 'RESERVED' ? reservation.quantity : 0;
+    const fromSold = reservation.status === 'COMMITTED' ? reservation.quantity : 0;
+    await this.#saveProduct({
+      ...product,
+      available: product.available + reservation.quantity,
+      reserved: product.reserved - fromReserved,
+      sold: product.sold - fromSold,
+      updatedAtMs: nowMs,
+    }, `release:${request.orderId}`, timestamp);
+    await answer('ItemReleased', reservation.quantity);
+  }
+
+  async #saveProduct(product: ProductView, cause: string, timestamp: number, commandId?: string): Promise<void> {
+    this.#products.put(product.productId, product);
+    const event: InventoryEvent = {
+      type: 'ProductUpdated', eventId: `${product.productId}:${cause}`, productId: product.productId, quantity: 0, atMs: product.updatedAtMs,
+      name: product.name, priceCents: product.priceCents, available: product.available, reserved: product.reserved, sold: product.sold,
+      ...(commandId === undefined ? {} : { commandId }),
+    };
+    await this.#context.forward(streamRecord(product.productId, event, timestamp));
+  }
+}
+
+function upsertProblem(command: UpsertProduct, current: ProductView | undefined): string | undefined {
+  if (typeof command.productId !== 'string' || command.productId.trim() === '') return 'productId is empty';
+  if (!Number.isSafeInteger(command.restockQuantity) || command.restockQuantity < 0) return 'restockQuantity must be a whole number, 0 or more';
+  if (command.priceCents !== undefined && (!Number.isSafeInteger(command.priceCents) || command.priceCents < 0)) return 'priceCents must be a whole number, 0 or more';
+  if (current === undefined && (command.name === undefined || command.name.trim() === '')) return 'a new product needs a name';
+  if (current === undefined && command.priceCents === undefined) return 'a new product needs a price';
+  return undefined;
+}
+
+export function inventoryProcessor(): ProcessorSupplier<string, InventoryInput, string, InventoryEvent> {
+  return () => new InventoryProcessor();
+}

@@ -1,0 +1,192 @@
+/**
+ * The order state machine as pure functions: given the order as stored and one input (a
+ * command, an answer of inventory, payment or shipping, or a passed deadline), what the
+ * order becomes and which events say so. Kept apart from the processor so the rules read
+ * (and are tested) without stores.
+ *
+ * Idempotency is by state: an answer is applied only in the status that waits for it, a
+ * command only once per commandId, so a replay or a duplicate finds nothing to do.
+ *
+ * @example
+ * ```ts
+ * const decision = decide(undefined, undefined, { kind: 'command', command: createOrder }, { nowMs: 0, defaultDeadlineMs: 30_000 });
+ * decision.view?.status; // 'PENDING'; decision.events[0].type === 'OrderCreated'
+ * ```
+ */
+
+import type { CancelOrder, CreateOrder, OrderCommand, OrderItem } from '../contracts/commands.ts';
+import { OrderEventTypeOf, type InventoryEvent, type OrderEvent, type PaymentEvent, type ShipmentEvent } from '../contracts/events.ts';
+import { FinalOrderStatuses, type OrderStatus, type OrderView } from '../contracts/views.ts';
+import { validateCreateOrder } from './order-validation.ts';
+
+export type OrderInput =
+  | { readonly kind: 'command'; readonly command: OrderCommand }
+  | { readonly kind: 'inventory'; readonly event: InventoryEvent }
+  | { readonly kind: 'payment'; readonly event: PaymentEvent }
+  | { readonly kind: 'shipment'; readonly event: ShipmentEvent }
+  | { readonly kind: 'deadline'; readonly deadlineAtMs: number };
+
+/** What the saga keeps beside the view: what it waits for and what it has seen. */
+export interface SagaState {
+  /** Commands already applied, so a retried command does nothing. */
+  readonly commandIds: readonly string[];
+  /** The distinct products inventory must answer for. */
+  readonly products: readonly string[];
+  readonly reserved: readonly string[];
+  /** How long each step may take. */
+  readonly stepMs: number;
+  /** When the current step fails; absent when no step is awaited. */
+  readonly deadlineAtMs?: number;
+}
+
+export interface Decision {
+  readonly view: OrderView | undefined;
+  readonly saga: SagaState | undefined;
+  readonly events: readonly OrderEvent[];
+}
+
+export interface RuleSettings {
+  readonly nowMs: number;
+  readonly defaultDeadlineMs: number;
+}
+
+/** Statuses that wait for an answer within a deadline: inventory, then payment. */
+const AWAITING: ReadonlySet<OrderStatus> = new Set(['PENDING', 'RESERVED']);
+
+export function totalOf(items: readonly OrderItem[]): number {
+  return items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
+}
+
+export function distinctProducts(items: readonly OrderItem[]): string[] {
+  return [...new Set(items.map((item) => item.productId))];
+}
+
+function eventOf(view: OrderView, fromStatus: OrderStatus | undefined, commandId?: string): OrderEvent {
+  return {
+    type: OrderEventTypeOf[view.status],
+    eventId: `${view.orderId}:${view.status}`,
+    orderId: view.orderId,
+    customerId: view.customerId,
+    status: view.status,
+    ...(fromStatus === undefined ? {} : { fromStatus }),
+    items: view.items,
+    totalCents: view.totalCents,
+    atMs: view.updatedAtMs,
+    ...(view.reason === undefined ? {} : { reason: view.reason }),
+    ...(commandId === undefined ? {} : { commandId }),
+  };
+}
+
+function moveTo(view: OrderView, saga: SagaState, status: OrderStatus, settings: RuleSettings, reason?: string, commandId?: string): Decision {
+  const next: OrderView = {
+    ...view,
+    status,
+    updatedAtMs: settings.nowMs,
+    ...(reason === undefined ? {} : { reason }),
+    history: [...view.history, { status, atMs: settings.nowMs, ...(reason === undefined ? {} : { reason }) }],
+  };
+  const { deadlineAtMs: _dropped, ...rest } = saga;
+  const nextSaga: SagaState = AWAITING.has(status) ? { ...rest, deadlineAtMs: settings.nowMs + saga.stepMs } : rest;
+  return { view: next, saga: nextSaga, events: [eventOf(next, view.status, commandId)] };
+}
+
+function commandRejected(view: OrderView | undefined, command: OrderCommand, reason: string, settings: RuleSettings): OrderEvent {
+  return {
+    type: 'OrderCommandRejected',
+    eventId: `${command.orderId}:rejected:${command.commandId}`,
+    orderId: command.orderId,
+    customerId: view?.customerId ?? command.customerId,
+    status: view?.status ?? 'REJECTED',
+    items: view?.items ?? [],
+    totalCents: view?.totalCents ?? 0,
+    atMs: settings.nowMs,
+    reason,
+    commandId: command.commandId,
+  };
+}
+
+function create(command: CreateOrder, settings: RuleSettings): Decision {
+  const problem = validateCreateOrder(command);
+  const items = Array.isArray(command.items) ? command.items : [];
+  const base: OrderView = {
+    orderId: command.orderId,
+    customerId: command.customerId,
+    status: problem === undefined ? 'PENDING' : 'REJECTED',
+    items,
+    totalCents: problem === undefined ? totalOf(items) : 0,
+    createdAtMs: settings.nowMs,
+    updatedAtMs: settings.nowMs,
+    ...(problem === undefined ? {} : { reason: problem }),
+    history: [{ status: problem === undefined ? 'PENDING' : 'REJECTED', atMs: settings.nowMs, ...(problem === undefined ? {} : { reason: problem }) }],
+  };
+  const stepMs = command.deadlineMs ?? settings.defaultDeadlineMs;
+  const saga: SagaState = {
+    commandIds: [command.commandId],
+    products: problem === undefined ? distinctProducts(items) : [],
+    reserved: [],
+    stepMs,
+    ...(problem === undefined ? { deadlineAtMs: settings.nowMs + stepMs } : {}),
+  };
+  return { view: base, saga, events: [eventOf(base, undefined, command.commandId)] };
+}
+
+function cancel(view: OrderView, saga: SagaState, command: CancelOrder, settings: RuleSettings): Decision {
+  const unchanged = (reason: string): Decision => ({ view, saga, events: [commandRejected(view, command, reason, settings)] });
+  if (command.customerId !== view.customerId) return unchanged('the order belongs to another customer');
+  if (view.status === 'SHIPPED') return unchanged('the order has been shipped');
+  if (FinalOrderStatuses.has(view.status)) return unchanged(`the order is ${view.status}`);
+  const withCommand: SagaState = { ...saga, commandIds: [...saga.commandIds, command.commandId] };
+  return moveTo(view, withCommand, 'CANCELLED', settings, command.reason ?? 'cancelled by the customer', command.commandId);
+}
+
+function onCommand(view: OrderView | undefined, saga: SagaState | undefined, command: OrderCommand, settings: RuleSettings): Decision {
+  if (view !== undefined && saga?.commandIds.includes(command.commandId) === true) return { view, saga, events: [] };
+  if (command.type === 'CreateOrder') {
+    if (view === undefined) return create(command, settings);
+    return { view, saga, events: [commandRejected(view, command, 'an order with this id exists', settings)] };
+  }
+  if (view === undefined || saga === undefined) return { view, saga, events: [commandRejected(undefined, command, 'unknown order', settings)] };
+  return cancel(view, saga, command, settings);
+}
+
+function onInventory(view: OrderView, saga: SagaState, event: InventoryEvent, settings: RuleSettings): Decision {
+  const unchanged: Decision = { view, saga, events: [] };
+  if (view.status !== 'PENDING' || !saga.products.includes(event.productId)) return unchanged;
+  if (event.type === 'ItemRejected') return moveTo(view, saga, 'REJECTED', settings, `${event.reason ?? 'not available'}: ${event.productId}`);
+  if (event.type !== 'ItemReserved' || saga.reserved.includes(event.productId)) return unchanged;
+  const next: SagaState = { ...saga, reserved: [...saga.reserved, event.productId] };
+  if (next.reserved.length < next.products.length) return { view, saga: next, events: [] };
+  return moveTo(view, next, 'RESERVED', settings);
+}
+
+function onPayment(view: OrderView, saga: SagaState, event: PaymentEvent, settings: RuleSettings): Decision {
+  // A late answer (after a cancellation or expiry) is ignored: payment refunds on its own when it sees the order fail.
+  if (view.status !== 'RESERVED') return { view, saga, events: [] };
+  if (event.type === 'PaymentCaptured') return moveTo(view, saga, 'PAID', settings);
+  if (event.type === 'PaymentDeclined') return moveTo(view, saga, 'PAYMENT_FAILED', settings, event.reason ?? 'payment declined');
+  return { view, saga, events: [] };
+}
+
+function onShipment(view: OrderView, saga: SagaState, event: ShipmentEvent, settings: RuleSettings): Decision {
+  if (event.type === 'ShipmentDispatched' && view.status === 'PAID') return moveTo(view, saga, 'SHIPPED', settings);
+  if (event.type === 'ShipmentDelivered' && view.status === 'SHIPPED') return moveTo(view, saga, 'COMPLETED', settings);
+  return { view, saga, events: [] };
+}
+
+function onDeadline(view: OrderView, saga: SagaState, deadlineAtMs: number, settings: RuleSettings): Decision {
+  if (!AWAITING.has(view.status) || saga.deadlineAtMs !== deadlineAtMs) return { view, saga, events: [] };
+  const step = view.status === 'PENDING' ? 'inventory' : 'payment';
+  return moveTo(view, saga, 'EXPIRED', settings, `${step} did not answer within ${saga.stepMs} ms`);
+}
+
+/** Applies one input to the order; `events` is empty when the input changes nothing. */
+export function decide(view: OrderView | undefined, saga: SagaState | undefined, input: OrderInput, settings: RuleSettings): Decision {
+  if (input.kind === 'command') return onCommand(view, saga, input.command, settings);
+  if (view === undefined || saga === undefined) return { view, saga, events: [] };
+  switch (input.kind) {
+    case 'inventory': return onInventory(view, saga, input.event, settings);
+    case 'payment': return onPayment(view, saga, input.event, settings);
+    case 'shipment': return onShipment(view, saga, input.event, settings);
+    case 'deadline': return onDeadline(view, saga, input.deadlineAtMs, settings);
+  }
+}

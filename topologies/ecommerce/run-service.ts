@@ -1,0 +1,121 @@
+/**
+ * Runs one e-commerce service as a `KafkaStreams` application: creates the platform
+ * topics if missing (all with the same partition count, so they are co-partitioned),
+ * registers the schemas, builds the service's topology and starts it under its own
+ * application id. Undecodable records are skipped to the service's dead-letter topic
+ * (`<prefix><application id>.dead-letters`) instead of stopping it.
+ *
+ * `createService` returns the client before `start()`, so a caller (the gRPC query
+ * server) can hook into it first; `startService` also starts it.
+ *
+ * @example
+ * ```ts
+ * const service = await startService('order', { 'application.server': '127.0.0.1:50061' });
+ * const orders = service.streams.store({ storeName: Stores.orders, queryableStoreType: QueryableStoreTypes.keyValueStore<string, OrderView>() });
+ * await service.close();
+ * ```
+ */
+
+import { join } from 'node:path';
+import { KafkaStreams } from '../../processors/client/index.ts';
+import { KafkaAdmin, kafkaClientConfig } from '../../processors/kafka/index.ts';
+import { RegistryClient } from '../../schemas/registry/registry-client.ts';
+import type { Topology } from '../index.ts';
+import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
+import { prefixedTopics, type TopicNames } from './contracts/topics.ts';
+import { buildCustomerTopology } from './customer/customer-topology.ts';
+import { buildInventoryTopology } from './inventory/inventory-topology.ts';
+import { buildNotificationTopology } from './notification/notification-topology.ts';
+import { buildOrderTopology } from './order/order-topology.ts';
+import { inlineFraudScorer, pooledFraudScorer, type FraudScorer } from './payment/fraud-scorer.ts';
+import { buildPaymentTopology } from './payment/payment-topology.ts';
+import { createEcommerceSerdes, type EcommerceSerdes } from './serdes.ts';
+import { ecommerceServiceConfig, type EcommerceServiceConfig } from './service-config.ts';
+import { buildShippingTopology } from './shipping/shipping-topology.ts';
+
+export interface RunningService {
+  readonly name: ServiceName;
+  readonly applicationId: string;
+  readonly topics: TopicNames;
+  readonly streams: KafkaStreams;
+  /** Closes the client (and the fraud pool), waiting up to 30 s for a clean shutdown. */
+  close(): Promise<void>;
+}
+
+/** The service's application id: its name in `ApplicationIds`, after the topic prefix. */
+export function applicationIdOf(name: ServiceName, config: Pick<EcommerceServiceConfig, 'topic.prefix'>): string {
+  return `${config['topic.prefix']}${ApplicationIds[name]}`;
+}
+
+/** The topology of one service, built from its config. */
+export function serviceTopology(name: ServiceName, config: EcommerceServiceConfig, serdes: EcommerceSerdes, scorer: FraudScorer): Topology {
+  const options = { topics: prefixedTopics(config['topic.prefix']), serdes, storeKind: 'persistent' as const };
+  switch (name) {
+    case 'order': return buildOrderTopology({ ...options, defaultDeadlineMs: config['order.deadline.ms'], deadlineCheckIntervalMs: config['order.deadline.check.interval.ms'] });
+    case 'inventory': return buildInventoryTopology(options);
+    case 'payment': return buildPaymentTopology({
+      ...options, scorer, fraudBatchSize: config['fraud.batch.size'], velocityWindowMs: config['fraud.velocity.window.ms'], velocityMaxOrders: config['fraud.velocity.max.orders'],
+    });
+    case 'shipping': return buildShippingTopology({
+      ...options, dispatchDelayMs: config['shipping.dispatch.delay.ms'], deliveryDelayMs: config['shipping.delivery.delay.ms'], courierIntervalMs: config['shipping.courier.interval.ms'],
+    });
+    case 'notification': return buildNotificationTopology(options);
+    case 'customer': return buildCustomerTopology(options);
+  }
+}
+
+/** Creates the platform topics that do not exist yet, all with `topic.partitions` partitions. */
+export async function ensurePlatformTopics(config: EcommerceServiceConfig): Promise<void> {
+  const admin = new KafkaAdmin(kafkaClientConfig.parse({ 'bootstrap.servers': config['bootstrap.servers'], 'client.id': 'ecommerce-topics' }));
+  try {
+    const topics = Object.values(prefixedTopics(config['topic.prefix']));
+    await admin.createTopics(topics.map((name) => ({ name, partitions: config['topic.partitions'] })), { ifNotExists: true });
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
+
+/** Everything but `start()`: topics, schemas, topology, client. */
+export async function createService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}): Promise<RunningService> {
+  const config = ecommerceServiceConfig.parse(input);
+  const topics = prefixedTopics(config['topic.prefix']);
+  await ensurePlatformTopics(config);
+  const serdes = await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name] }), topics);
+  const scoreSettings = { iterations: config['fraud.score.iterations'], maxAmountCents: config['fraud.max.amount.cents'] };
+  const scorer = name === 'payment' && config['fraud.pool.threads'] > 0
+    ? pooledFraudScorer(scoreSettings, { threads: config['fraud.pool.threads'] })
+    : inlineFraudScorer(scoreSettings);
+  const applicationId = applicationIdOf(name, config);
+  const streams = new KafkaStreams(serviceTopology(name, config, serdes, scorer), {
+    'application.id': applicationId,
+    'bootstrap.servers': config['bootstrap.servers'],
+    'processing.guarantee': config['processing.guarantee'],
+    'commit.interval.ms': config['commit.interval.ms'],
+    'state.dir': join(config['state.dir'], name),
+    ...(config['application.server'] === '' ? {} : { 'application.server': config['application.server'] }),
+    'default.deserialization.exception.handler': 'log-and-continue',
+    'errors.dead.letter.queue.topic.name': `${applicationId}.dead-letters`,
+  });
+  return {
+    name,
+    applicationId,
+    topics,
+    streams,
+    close: async () => {
+      await streams.close({ timeoutMs: 30_000 });
+      await scorer.close();
+    },
+  };
+}
+
+/** `createService`, then `start()`; resolves once the client runs (REBALANCING or RUNNING). */
+export async function startService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}): Promise<RunningService> {
+  const service = await createService(name, input);
+  try {
+    await service.streams.start();
+  } catch (error) {
+    await service.close().catch(() => undefined);
+    throw error;
+  }
+  return service;
+}

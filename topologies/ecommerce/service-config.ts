@@ -1,0 +1,44 @@
+/**
+ * The configuration of one e-commerce service process, validated once at start: invalid
+ * values fail naming the key (and, from the environment, the variable). Every key reads
+ * from `ECOMMERCE_<KEY>` (dots and dashes as underscores), e.g.
+ * `ECOMMERCE_BOOTSTRAP_SERVERS`, `ECOMMERCE_APPLICATION_SERVER`, `ECOMMERCE_TOPIC_PREFIX`.
+ *
+ * @example
+ * ```ts
+ * const config = ecommerceServiceConfig.fromEnv(process.env, ENV_PREFIX, { 'application.server': '127.0.0.1:50061' });
+ * config['processing.guarantee']; // 'exactly_once_v2' unless set
+ * ```
+ */
+
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig, integer, list, oneOf, string, type ConfigOf } from '../../common/config.ts';
+
+export const ENV_PREFIX = 'ECOMMERCE';
+
+const fields = {
+  'bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Kafka brokers, host:port, comma-separated.' }),
+  'schema.registry.url': string({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: /^https?:\/\/\S+$/, doc: 'Base URL of the Confluent-compatible schema registry API.' }),
+  'state.dir': string({ default: join(tmpdir(), 'kstreams-ecommerce'), doc: 'Root folder of the services\' local state.' }),
+  'application.server': string({ default: '', pattern: /^([^\s:]+:\d{1,5})?$/, doc: 'host:port where this instance answers interactive queries (its gRPC query server); empty for none.' }),
+  'processing.guarantee': oneOf(['at_least_once', 'exactly_once_v2'] as const, { default: 'exactly_once_v2', doc: 'Exactly-once keeps the saga\'s state, outputs and offsets in one transaction.' }),
+  'commit.interval.ms': integer({ default: 100, min: 0, doc: 'How often each service commits.' }),
+  'topic.prefix': string({ default: '', pattern: /^[a-zA-Z0-9._-]*$/, doc: 'Put before every topic name and application id (tests give each run its own).' }),
+  'topic.partitions': integer({ default: 3, min: 1, doc: 'Partitions of the platform topics when a service creates them; all alike, so they are co-partitioned.' }),
+  'order.deadline.ms': integer({ default: 30_000, min: 1, doc: 'How long an order step (inventory, payment) may take when the order does not say.' }),
+  'order.deadline.check.interval.ms': integer({ default: 1_000, min: 1, doc: 'How often the order service looks for steps past their deadline.' }),
+  'shipping.dispatch.delay.ms': integer({ default: 2_000, min: 0, doc: 'Simulated courier: from payment to dispatch.' }),
+  'shipping.delivery.delay.ms': integer({ default: 3_000, min: 0, doc: 'Simulated courier: from dispatch to delivery.' }),
+  'shipping.courier.interval.ms': integer({ default: 500, min: 1, doc: 'How often the courier looks for due shipments.' }),
+  'fraud.pool.threads': integer({ default: 2, min: 0, doc: 'Worker threads scoring fraud (piscina); 0 scores in the stream thread.' }),
+  'fraud.score.iterations': integer({ default: 2_000, min: 1, doc: 'SHA-256 rounds per fraud score: its CPU cost.' }),
+  'fraud.max.amount.cents': integer({ default: 1_000_000, min: 1, doc: 'Orders of this amount or more are refused as fraud.' }),
+  'fraud.velocity.window.ms': integer({ default: 60_000, min: 1, doc: 'The sliding window of the per-customer velocity rule.' }),
+  'fraud.velocity.max.orders': integer({ default: 5, min: 1, doc: 'Orders a customer may place within the window; the next is refused.' }),
+  'fraud.batch.size': integer({ default: 64, min: 1, doc: 'Orders scored together at most.' }),
+};
+
+export const ecommerceServiceConfig = defineConfig(fields);
+
+export type EcommerceServiceConfig = ConfigOf<typeof fields>;
