@@ -88,6 +88,17 @@ export const ERROR_CODES = {
   KST_CONNECT_PLUGIN_NOT_FOUND: { recovery: 'fix-config', summary: 'connector.class, a converter, a transform or a predicate names a plugin the worker does not know.' },
   KST_CONNECT_REQUEST_INVALID: { recovery: 'fix-input', summary: 'A Connect REST request was refused (unknown connector or task, invalid config, duplicate name, offsets changed while not STOPPED); the HTTP answer carries Connect\'s status and message.' },
   KST_CONNECT_REBALANCE_IN_PROGRESS: { recovery: 'retry', summary: 'The Connect worker has not joined its cluster yet or is between assignments; the REST API answers 409 and the request may be retried.' },
+  KST_GATEWAY_AUTH_FAILED: { recovery: 'fix-input', summary: 'A gateway request (or a gRPC query where auth is configured) has no bearer token, or one that is malformed, badly signed, expired or without a known role; HTTP 401, gRPC UNAUTHENTICATED.' },
+  KST_GATEWAY_FORBIDDEN: { recovery: 'fix-input', summary: 'The caller is authenticated but may not do this: a customer acting on another customer\'s orders or data, or a customer creating or restocking products; HTTP 403.' },
+  KST_GATEWAY_REQUEST_INVALID: { recovery: 'fix-input', summary: 'A gateway request is malformed: not JSON, a missing field, a wrong type, a zero or negative quantity or amount, an invalid id or header; HTTP 400 with a message naming the field.' },
+  KST_GATEWAY_RATE_LIMITED: { recovery: 'retry', summary: 'The caller used up its token bucket; HTTP 429 with Retry-After saying when a token is back.' },
+  KST_GATEWAY_IDEMPOTENCY_CONFLICT: { recovery: 'fix-input', summary: 'An Idempotency-Key was reused with a different request (another route or body); HTTP 422. Use a new key for a new request.' },
+  KST_GATEWAY_COMMAND_FAILED: { recovery: 'retry', summary: 'The gateway could not produce a command to Kafka (brokers or the schema registry unreachable); HTTP 503. Retrying with the same Idempotency-Key produces the same command.' },
+  KST_GATEWAY_INTERNAL: { recovery: 'fatal', summary: 'The gateway failed in a way it did not expect (a bug); HTTP 500, with the details in its log.' },
+  KST_QUERY_NOT_FOUND: { recovery: 'fix-input', summary: 'An interactive query named a key the store does not hold (gRPC NOT_FOUND; HTTP 404 through the gateway).' },
+  KST_QUERY_INVALID: { recovery: 'fix-input', summary: 'An interactive query is malformed or names a store the service does not have (gRPC INVALID_ARGUMENT).' },
+  KST_QUERY_UNAVAILABLE: { recovery: 'retry', summary: 'An interactive query could not be answered by any configured instance within its retries: the group is rebalancing or restoring, or the instances are unreachable (gRPC UNAVAILABLE; HTTP 503 with Retry-After through the gateway).' },
+  KST_QUERY_FAILED: { recovery: 'fatal', summary: 'A query service answered with an unexpected gRPC status (INTERNAL, UNIMPLEMENTED, ...); its message carries the status and details.' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,74 @@
+/**
+ * The gateway's settings: one schema, validated once at start (`gatewayConfig.fromEnv`
+ * reads `GATEWAY_HTTP_PORT`, `GATEWAY_JWT_SECRET`, ...); a bad or missing value stops the
+ * gateway with `KST_CONFIG_INVALID` naming the key and its variable. `document()` renders
+ * the table for the README.
+ *
+ * @example
+ * ```ts
+ * const config = gatewayConfig.fromEnv(process.env, 'GATEWAY');
+ * const gateway = await startGateway(config);
+ * ```
+ */
+
+import { defineConfig, integer, list, string, type ConfigOf, type Field } from '../common/config.ts';
+import { KstError } from '../common/errors.ts';
+
+/** A string that may be empty (the schema treats a missing default as required, so '' means "not set"). */
+function optionalString(doc: string, pattern?: RegExp): Field<string> {
+  return Object.freeze({
+    kind: 'string',
+    doc,
+    default: '',
+    convert: (raw: unknown, key: string): string => {
+      if (typeof raw !== 'string' || (raw !== '' && pattern !== undefined && !pattern.test(raw))) {
+        throw new KstError('KST_CONFIG_INVALID', `config "${key}" must be a string${pattern === undefined ? '' : ` matching ${pattern}`} (got ${JSON.stringify(raw)})`, { key, value: raw });
+      }
+      return raw;
+    },
+  });
+}
+
+const ENDPOINTS = /^[^\s:,]+:\d{1,5}$/;
+
+function endpoints(doc: string, fallback: string): Field<readonly string[]> {
+  const base = list({ default: [fallback], doc });
+  return Object.freeze({
+    ...base,
+    convert: (raw: unknown, key: string): readonly string[] => {
+      const value = base.convert(raw, key);
+      const bad = value.find((endpoint) => !ENDPOINTS.test(endpoint));
+      if (value.length === 0 || bad !== undefined) throw new KstError('KST_CONFIG_INVALID', `config "${key}" must be a comma-separated list of host:port (got ${JSON.stringify(raw)})`, { key, value: raw });
+      return value;
+    },
+  });
+}
+
+export const gatewayConfig = defineConfig({
+  'http.host': string({ default: '127.0.0.1', doc: 'Interface the HTTP API binds to.' }),
+  'http.port': integer({ default: 8080, min: 0, max: 65535, doc: 'Port of the HTTP API; 0 picks a free one.' }),
+  'http.body.limit.bytes': integer({ default: 65_536, min: 1_024, doc: 'Largest request body accepted.' }),
+  'kafka.bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Brokers the commands are produced to.' }),
+  'registry.url': string({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: /^https?:\/\//, doc: 'Confluent-compatible schema registry the command schemas are registered in.' }),
+  'topic.prefix': optionalString('Prepended to every command topic (orders.commands → <prefix>orders.commands); for tests and shared clusters.', /^[A-Za-z0-9._-]+$/),
+  'jwt.secret': string({ pattern: /^.{16,}$/, doc: 'HS256 secret bearer tokens are verified with; at least 16 characters.' }),
+  'jwt.issuer': optionalString('When set, tokens must carry this iss.'),
+  'jwt.audience': optionalString('When set, tokens must carry this aud.'),
+  'jwt.clock.skew.ms': integer({ default: 30_000, min: 0, doc: 'Clock difference tolerated on exp and nbf.' }),
+  'rate.limit.burst': integer({ default: 100, min: 1, doc: 'Requests a caller may make at once (the token bucket\'s size).' }),
+  'rate.limit.per.second': integer({ default: 50, min: 1, doc: 'Tokens a caller\'s bucket regains per second.' }),
+  'rate.limit.max.callers': integer({ default: 100_000, min: 1, doc: 'Buckets kept; the least recently seen caller is forgotten beyond it.' }),
+  'idempotency.max.entries': integer({ default: 10_000, min: 1, doc: 'Responses kept for Idempotency-Key replays; the oldest go first.' }),
+  'idempotency.ttl.ms': integer({ default: 86_400_000, min: 1_000, doc: 'How long a response is replayed for its Idempotency-Key.' }),
+  'order.query.endpoints': endpoints('gRPC query servers of the order service (any instance answers any key).', '127.0.0.1:50051'),
+  'inventory.query.endpoints': endpoints('gRPC query servers of the inventory service.', '127.0.0.1:50061'),
+  'customer.query.endpoints': endpoints('gRPC query servers of the customer service.', '127.0.0.1:50071'),
+  'query.token': optionalString('Bearer token sent to the query servers (their auth.token).'),
+  'query.deadline.ms': integer({ default: 3_000, min: 100, doc: 'Deadline of one query call.' }),
+  'query.retries': integer({ default: 6, min: 0, doc: 'Retries of a query answered UNAVAILABLE (rebalance, restoring, instance down), each on the next endpoint.' }),
+  'query.backoff.ms': integer({ default: 100, min: 1, doc: 'First pause between query retries; doubles each time, up to 2 s.' }),
+  'sse.heartbeat.ms': integer({ default: 15_000, min: 1_000, doc: 'Comment line sent on an idle event stream so proxies keep it open.' }),
+  'sse.await.creation.ms': integer({ default: 10_000, min: 0, doc: 'How long GET /orders/:id/events waits for an order just submitted to appear.' }),
+});
+
+export type GatewayConfig = ConfigOf<typeof gatewayConfig.fields>;

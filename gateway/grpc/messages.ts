@@ -1,0 +1,71 @@
+/**
+ * Translation between the views the services keep (`contracts/views.ts`) and the query
+ * messages of `queries.proto`. Protobuf has no absent string, so an absent `reason` travels
+ * as '' and comes back as absent; everything else maps field for field.
+ *
+ * @example
+ * ```ts
+ * callback(null, orderMessage(view));             // server side
+ * const view = orderView(await client.getOrder()); // gateway side
+ * ```
+ */
+
+import type { OrderItem } from '../../topologies/ecommerce/contracts/commands.ts';
+import type { CustomerView, OrderStatus, OrderTransition, OrderView, ProductView } from '../../topologies/ecommerce/contracts/views.ts';
+import type { CustomerMessage, OrderItemMessage, OrderMessage, OrderTransitionMessage, ProductMessage } from './proto.ts';
+
+const itemMessage = (item: OrderItem): OrderItemMessage => ({ productId: item.productId, quantity: item.quantity, unitPriceCents: item.unitPriceCents });
+
+export function transitionMessage(transition: OrderTransition): OrderTransitionMessage {
+  return { status: transition.status, atMs: transition.atMs, reason: transition.reason ?? '' };
+}
+
+export function orderMessage(view: OrderView): OrderMessage {
+  return {
+    orderId: view.orderId,
+    customerId: view.customerId,
+    status: view.status,
+    items: view.items.map(itemMessage),
+    totalCents: view.totalCents,
+    createdAtMs: view.createdAtMs,
+    updatedAtMs: view.updatedAtMs,
+    reason: view.reason ?? '',
+    history: (view.history ?? []).map(transitionMessage),
+  };
+}
+
+export function transitionView(message: OrderTransitionMessage): OrderTransition {
+  return { status: message.status as OrderStatus, atMs: message.atMs, ...(message.reason === '' ? {} : { reason: message.reason }) };
+}
+
+export function orderView(message: OrderMessage): OrderView {
+  return {
+    orderId: message.orderId,
+    customerId: message.customerId,
+    status: message.status as OrderStatus,
+    items: message.items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPriceCents: item.unitPriceCents })),
+    totalCents: message.totalCents,
+    createdAtMs: message.createdAtMs,
+    updatedAtMs: message.updatedAtMs,
+    ...(message.reason === '' ? {} : { reason: message.reason }),
+    history: message.history.map(transitionView),
+  };
+}
+
+export function productMessage(view: ProductView): ProductMessage {
+  return { ...view };
+}
+
+export function productView(message: ProductMessage): ProductView {
+  const { productId, name, priceCents, available, reserved, sold, updatedAtMs } = message;
+  return { productId, name, priceCents, available, reserved, sold, updatedAtMs };
+}
+
+export function customerMessage(view: CustomerView): CustomerMessage {
+  return { ...view };
+}
+
+export function customerView(message: CustomerMessage): CustomerView {
+  const { customerId, name, email, balanceCents, depositedCents, updatedAtMs } = message;
+  return { customerId, name, email, balanceCents, depositedCents, updatedAtMs };
+}

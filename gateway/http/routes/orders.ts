@@ -1,0 +1,88 @@
+/**
+ * Orders: `POST /orders` (CreateOrder), `POST /orders/:id/cancel` (CancelOrder) and
+ * `GET /orders/:id`. A customer orders for itself (its token's subject) and sees and
+ * cancels only its own orders; an admin names the customer and reaches every order.
+ * Writes answer 202 with the order id and `Location: /orders/<id>`; the order's progress
+ * is then read with GET, or followed with `GET /orders/:id/events`.
+ *
+ * @example
+ * ```ts
+ * registerOrderRoutes(app, context);
+ * // POST /orders {"items":[{"productId":"p-1","quantity":2,"unitPriceCents":450}]}
+ * // → 202 {"orderId":"…","commandId":"…"}, Location: /orders/…
+ * ```
+ */
+
+import type { FastifyInstance } from 'fastify';
+import { KstError } from '../../../common/errors.ts';
+import type { CancelOrder, CreateOrder } from '../../../topologies/ecommerce/contracts/commands.ts';
+import { principalOf, requireCustomerAccess } from '../access.ts';
+import { acceptWrite, type GatewayContext } from '../context.ts';
+import { cancelOrderBody, createOrderBody, idParams, writeHeaders, type CancelOrderBody, type CreateOrderBody } from '../schemas.ts';
+
+type IdParams = { id: string };
+
+export function registerOrderRoutes(app: FastifyInstance, context: GatewayContext): void {
+  app.post<{ Body: CreateOrderBody }>('/orders', { schema: { body: createOrderBody, headers: writeHeaders } }, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = request.body;
+    let customerId: string;
+    if (principal.role === 'admin') {
+      if (body.customerId === undefined) throw new KstError('KST_GATEWAY_REQUEST_INVALID', 'body must have required property \'customerId\' when an admin places an order', {});
+      customerId = body.customerId;
+    } else {
+      customerId = body.customerId ?? principal.subject;
+      requireCustomerAccess(principal, customerId);
+    }
+    return acceptWrite(context, request, reply, async (ids) => {
+      const orderId = ids.derive('order');
+      const command: CreateOrder = {
+        type: 'CreateOrder',
+        commandId: ids.derive('command'),
+        issuedAtMs: context.now(),
+        orderId,
+        customerId,
+        items: body.items.map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, unitPriceCents })),
+        ...(body.deadlineMs === undefined ? {} : { deadlineMs: body.deadlineMs }),
+      };
+      await context.commands.publish('order', orderId, command);
+      context.metrics.commands.inc({ type: command.type });
+      return { location: `/orders/${encodeURIComponent(orderId)}`, body: { orderId, customerId, commandId: command.commandId } };
+    });
+  });
+
+  app.post<{ Params: IdParams; Body: CancelOrderBody }>('/orders/:id/cancel', {
+    schema: { params: idParams('id'), body: cancelOrderBody, headers: writeHeaders },
+    // A cancel may come without a body; the schema then sees an empty one.
+    preValidation: async (request) => {
+      request.body ??= {};
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const orderId = request.params.id;
+    // The order names its customer (and items, which tell inventory what to release).
+    const order = await context.queries.getOrder(orderId);
+    requireCustomerAccess(principal, order.customerId);
+    return acceptWrite(context, request, reply, async (ids) => {
+      const command: CancelOrder = {
+        type: 'CancelOrder',
+        commandId: ids.derive('command'),
+        issuedAtMs: context.now(),
+        orderId,
+        customerId: order.customerId,
+        items: order.items,
+        ...(request.body.reason === undefined ? {} : { reason: request.body.reason }),
+      };
+      await context.commands.publish('order', orderId, command);
+      context.metrics.commands.inc({ type: command.type });
+      return { location: `/orders/${encodeURIComponent(orderId)}`, body: { orderId, commandId: command.commandId } };
+    });
+  });
+
+  app.get<{ Params: IdParams }>('/orders/:id', { schema: { params: idParams('id') } }, async (request) => {
+    const principal = principalOf(request);
+    const order = await context.queries.getOrder(request.params.id);
+    requireCustomerAccess(principal, order.customerId);
+    return order;
+  });
+}
