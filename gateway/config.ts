@@ -60,9 +60,10 @@ export const gatewayConfig = defineConfig({
   'rate.limit.max.callers': integer({ default: 100_000, min: 1, doc: 'Buckets kept; the least recently seen caller is forgotten beyond it.' }),
   'idempotency.max.entries': integer({ default: 10_000, min: 1, doc: 'Responses kept for Idempotency-Key replays; the oldest go first.' }),
   'idempotency.ttl.ms': integer({ default: 86_400_000, min: 1_000, doc: 'How long a response is replayed for its Idempotency-Key.' }),
+  // Defaults: the platform's single-instance layout, one query port per service from 50051 in the order of ApplicationIds.
   'order.query.endpoints': endpoints('gRPC query servers of the order service (any instance answers any key).', '127.0.0.1:50051'),
-  'inventory.query.endpoints': endpoints('gRPC query servers of the inventory service.', '127.0.0.1:50061'),
-  'customer.query.endpoints': endpoints('gRPC query servers of the customer service.', '127.0.0.1:50071'),
+  'inventory.query.endpoints': endpoints('gRPC query servers of the inventory service.', '127.0.0.1:50052'),
+  'customer.query.endpoints': endpoints('gRPC query servers of the service that keeps the customers store (payment, which owns the balances).', '127.0.0.1:50053'),
   'query.token': optionalString('Bearer token sent to the query servers (their auth.token).'),
   'query.deadline.ms': integer({ default: 3_000, min: 100, doc: 'Deadline of one query call.' }),
   'query.retries': integer({ default: 6, min: 0, doc: 'Retries of a query answered UNAVAILABLE (rebalance, restoring, instance down), each on the next endpoint.' }),

@@ -33,7 +33,7 @@ import { customerQueries, stockQueries } from './services/stock-queries.ts';
 import { storeQueries } from './services/store-queries.ts';
 
 /** A string that may be left empty (no token). */
-function optionalSecret(doc: string): Field<string> {
+function optionalText(doc: string): Field<string> {
   return Object.freeze({ kind: 'string', doc, default: '', convert: (raw: unknown, key: string) => {
     if (typeof raw !== 'string') throw new KstError('KST_CONFIG_INVALID', `config "${key}" must be a string`, { key });
     return raw;
@@ -43,9 +43,10 @@ function optionalSecret(doc: string): Field<string> {
 /** Settings of a query server, for services that read them from the environment (`QUERY_GRPC_PORT`, ...). */
 export const queryServerConfig = defineConfig({
   'grpc.host': string({ default: '127.0.0.1', doc: 'Interface the query server binds to; also the host of application.server.' }),
+  'grpc.advertised.host': optionalText('Host other instances reach this one by, in its application.server (a container or DNS name when grpc.host is 0.0.0.0); empty: grpc.host.'),
   'grpc.port': integer({ default: 50051, min: 0, max: 65535, doc: 'Port of the query server; 0 picks a free one.' }),
-  'auth.token': optionalSecret('Shared bearer token callers must send; empty accepts every call (unless auth.jwt.secret is set).'),
-  'auth.jwt.secret': optionalSecret('Also accept the platform\'s HS256 JWTs signed with this secret.'),
+  'auth.token': optionalText('Shared bearer token callers must send; empty accepts every call (unless auth.jwt.secret is set).'),
+  'auth.jwt.secret': optionalText('Also accept the platform\'s HS256 JWTs signed with this secret.'),
   'forward.deadline.ms': integer({ default: 5_000, min: 100, doc: 'Deadline of a call forwarded to the owner of a key.' }),
   'watch.poll.ms': integer({ default: 100, min: 10, doc: 'How often a watched order is read from its store.' }),
   'watch.unavailable.patience.ms': integer({ default: 30_000, min: 0, doc: 'How long a watch keeps looking for its order\'s owner (rebalance) before ending with UNAVAILABLE.' }),
@@ -54,6 +55,8 @@ export type QueryServerConfig = ConfigOf<typeof queryServerConfig.fields>;
 
 export interface QueryServerOptions {
   readonly host?: string;
+  /** Host other instances reach this one by (its `application.server`); default `host`. */
+  readonly advertisedHost?: string;
   /** 0 (default) picks a free port; `endpoint` tells which. */
   readonly port?: number;
   readonly token?: string;
@@ -87,7 +90,7 @@ export class QueryServer {
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error === null ? resolve(bound) : reject(error)));
     });
-    const endpoint = `${host}:${port}`;
+    const endpoint = `${options.advertisedHost ?? host}:${port}`;
     const peers = new PeerClients({ deadlineMs: options.forwardDeadlineMs ?? 5_000 });
     const routing = new QueryRouting({ self: endpoint, peers, ...(options.keySerializers === undefined ? {} : { keySerializers: options.keySerializers }) });
     const authenticate = callAuthenticator({ ...(options.token === undefined ? {} : { token: options.token }), ...(options.jwtSecret === undefined ? {} : { jwtSecret: options.jwtSecret }) });
@@ -104,6 +107,7 @@ export class QueryServer {
   static fromConfig(config: QueryServerConfig, keySerializers?: QueryServerOptions['keySerializers']): Promise<QueryServer> {
     return QueryServer.listen({
       host: config['grpc.host'],
+      ...(config['grpc.advertised.host'] === '' ? {} : { advertisedHost: config['grpc.advertised.host'] }),
       port: config['grpc.port'],
       token: config['auth.token'],
       jwtSecret: config['auth.jwt.secret'],
