@@ -15,14 +15,21 @@ import { workerConfig } from './config/worker-config.ts';
 import { Worker } from './worker.ts';
 
 async function main(): Promise<void> {
-  let config;
   try {
-    config = workerConfig.fromEnv(process.env, 'CONNECT');
+    // Validated here so that an error names the variable; the Worker validates again.
+    workerConfig.fromEnv(process.env, 'CONNECT');
   } catch (error) {
     console.error(isKstError(error) ? error.message : error);
     process.exit(2);
   }
-  const worker = new Worker(config);
+  // The Worker gets only what was set: a parsed config would hand it defaults such as an
+  // empty rest.advertised.host.name, which its own validation (rightly) refuses as input.
+  const set: Record<string, string> = {};
+  for (const key of Object.keys(workerConfig.fields) as Array<keyof typeof workerConfig.fields>) {
+    const value = process.env[workerConfig.envName(key, 'CONNECT')];
+    if (value !== undefined && value !== '') set[key] = value;
+  }
+  const worker = new Worker(set);
   await worker.start();
   const shutdown = (): void => {
     worker.stop().then(() => process.exit(0), (error: unknown) => {

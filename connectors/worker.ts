@@ -27,7 +27,7 @@ export interface WorkerOptions {
   readonly taskConsumer?: Readonly<Record<string, unknown>>;
   /** Where log lines go; console by default. */
   readonly logSink?: (line: string) => void;
-  /** Answers `kafka_cluster_id` in `GET /`; the adapter does not expose the cluster id yet. */
+  /** Answers `kafka_cluster_id` in `GET /`; by default the id the brokers report in their metadata. */
   readonly kafkaClusterId?: () => Promise<string>;
 }
 
@@ -90,7 +90,13 @@ export class Worker {
 
     // The REST server listens first: with port 0 the worker id is only known afterwards.
     const offsets = new OffsetManager(this.#client, this.#admin);
-    const kafkaClusterId = this.#options.kafkaClusterId ?? (async () => `kst-${c['group.id']}`);
+    const admin = this.#admin;
+    // Asked once: a cluster id never changes, and a failed look-up is retried on the next GET /.
+    let clusterId: Promise<string> | null = null;
+    const kafkaClusterId = this.#options.kafkaClusterId ?? (() => (clusterId ??= admin.clusterId().catch((error: unknown) => {
+      clusterId = null;
+      throw error;
+    })));
     const herder = new Herder(configs, statuses, offsets);
     this.#rest = buildRestServer({ herder, loggers: this.loggers, info: { version: CONNECT_API_VERSION, commit: COMMIT, kafkaClusterId } });
     const address = await this.#rest.listen({ host: c['rest.host.name'], port: c['rest.port'] });

@@ -189,7 +189,15 @@ export class SinkTaskRunner {
       }
       return;
     }
-    await consumer.commit(pending);
+    try {
+      await consumer.commit(pending);
+    } catch (error) {
+      // As in Connect, a failed commit (a rebalance under way, a coordinator moving) is not
+      // fatal: the flushed data is safe, the offsets go with the next commit, and at worst
+      // a restart replays what the idempotent sink already wrote.
+      this.#options.logger.warn(`${this.id} committing offsets failed, retrying with the next commit: ${(error as Error).message}`);
+      return;
+    }
     for (const o of pending) this.#committed.set(partitionName(o), o);
   }
 

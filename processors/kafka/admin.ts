@@ -107,6 +107,12 @@ export class KafkaAdmin {
     });
   }
 
+  /** The id of the cluster, as its brokers report it in metadata (Connect's `kafka_cluster_id`). */
+  async clusterId(): Promise<string> {
+    const metadata = await mapped('KST_KAFKA_ADMIN', 'reading the cluster id failed', {}, () => this.#admin.metadata({ topics: [] }));
+    return metadata.id;
+  }
+
   /** The partition count of each topic, the question the runtime asks most. */
   async partitionCounts(names: readonly string[]): Promise<Map<string, number>> {
     const described = await this.describeTopics(names);

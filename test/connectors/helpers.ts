@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { endpoints, loadStackConfig } from '../../scripts/stack/config.ts';
-import { KafkaAdmin, KafkaProducer, kafkaClientConfig, type KafkaClientConfig, type ProducerRecord } from '../../processors/kafka/index.ts';
+import { KafkaAdmin, KafkaProducer, PartitionReader, kafkaClientConfig, type KafkaClientConfig, type KafkaRecord, type ProducerRecord } from '../../processors/kafka/index.ts';
 import { Worker } from '../../connectors/worker.ts';
 
 export const bootstrap = (): string => endpoints(loadStackConfig()).kafkaBootstrap;
@@ -22,12 +22,12 @@ export function clusterNames(prefix = 'kst-connect'): Record<string, string> {
 }
 
 /** Starts a worker of `cluster` on a free port, quiet, with short timeouts for tests. */
-export async function startWorker(cluster: Record<string, string>, overrides: Record<string, unknown> = {}): Promise<Worker> {
+export async function startWorker(cluster: Record<string, string>, overrides: Record<string, unknown> = {}, logSink?: (line: string) => void): Promise<Worker> {
   const worker = new Worker({
     'bootstrap.servers': bootstrap(), ...cluster, 'rest.port': 0, 'offset.flush.interval.ms': 300,
     'status.storage.partitions': 1, 'offset.storage.partitions': 1, 'session.timeout.ms': 6_000, 'heartbeat.interval.ms': 500, 'rebalance.timeout.ms': 10_000,
     ...overrides,
-  }, { logSink: process.env['CONNECT_TEST_LOG'] === '1' ? (line) => console.log(line) : () => undefined, taskConsumer: { 'session.timeout.ms': 6_000, 'heartbeat.interval.ms': 500, 'rebalance.timeout.ms': 10_000 } });
+  }, { logSink: logSink ?? (process.env['CONNECT_TEST_LOG'] === '1' ? (line) => console.log(line) : () => undefined), taskConsumer: { 'session.timeout.ms': 6_000, 'heartbeat.interval.ms': 500, 'rebalance.timeout.ms': 10_000 } });
   await worker.start();
   await until('the worker joined its cluster', async () => (await fetch(`${worker.url}/health`)).status === 200);
   return worker;
@@ -90,3 +90,25 @@ export function broker(): Broker {
 export async function dropCluster(admin: KafkaAdmin, cluster: Record<string, string>): Promise<void> {
   await admin.deleteTopics([cluster['config.storage.topic'] as string, cluster['status.storage.topic'] as string, cluster['offset.storage.topic'] as string], { ifExists: true }).catch(() => undefined);
 }
+
+/**
+ * Reads a topic's partition 0 from the start until `count` records came, or until `done`
+ * holds for what was read (DLQ checks; a DLQ is at-least-once, like the sink).
+ */
+export async function readAll(topic: string, count: number, timeoutMs = 30_000, done = (records: readonly KafkaRecord[]): boolean => records.length >= count): Promise<KafkaRecord[]> {
+  const reader = new PartitionReader(clientConfig(), { maxWaitMs: 200 });
+  try {
+    reader.assign([{ topic, partition: 0, offset: 'earliest' }]);
+    const out: KafkaRecord[] = [];
+    await until(`${count} records in ${topic}`, async () => {
+      out.push(...await reader.poll());
+      return done(out);
+    }, timeoutMs, 0);
+    return out;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** A record header as text. */
+export const header = (record: KafkaRecord, key: string): string | undefined => record.headers.find(([k]) => k === key)?.[1].toString('utf8');

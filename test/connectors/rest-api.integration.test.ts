@@ -23,7 +23,8 @@ test('the REST API answers every Connect endpoint with Connect\'s status codes a
       const body = root.body as Record<string, unknown>;
       assert.match(String(body['version']), /^\d+\.\d+\.\d+$/);
       assert.equal(typeof body['commit'], 'string');
-      assert.equal(typeof body['kafka_cluster_id'], 'string');
+      assert.equal(body['kafka_cluster_id'], await kafka.admin.clusterId(), 'the id the brokers report in their metadata');
+      assert.match(String(body['kafka_cluster_id']), /^[A-Za-z0-9_-]{22}$/, 'a KRaft cluster id');
       assert.deepEqual(await call('GET', '/health').then((a) => [a.status, a.body]), [200, { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' }]);
       assert.deepEqual((await call('GET', '/connectors')).body, []);
     });

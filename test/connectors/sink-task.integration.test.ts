@@ -7,8 +7,8 @@ import type { PluginDefinition, Transformation } from '../../connectors/api/tran
 import { memorySinkPlugin, memorySinkState } from '../../connectors/plugins/memory-sink.ts';
 import { registerSinkPlugin, registerTransformPlugin } from '../../connectors/plugins/plugin-registry.ts';
 import { DLQ_HEADERS } from '../../connectors/runtime/dead-letter-queue.ts';
-import { PartitionReader, type KafkaRecord } from '../../processors/kafka/index.ts';
-import { broker, clientConfig, clusterNames, dropCluster, http, startWorker, unique, until } from './helpers.ts';
+import type { KafkaRecord } from '../../processors/kafka/index.ts';
+import { broker, clusterNames, dropCluster, header, http, readAll, startWorker, unique, until } from './helpers.ts';
 
 // An in-test transform: upper-cases a struct's or map's `name` field.
 const upperName: PluginDefinition<Transformation> = {
@@ -45,22 +45,6 @@ const gatedSink: SinkConnectorPlugin = {
 };
 registerSinkPlugin(gatedSink);
 
-async function readAll(topic: string, count: number): Promise<KafkaRecord[]> {
-  const reader = new PartitionReader(clientConfig(), { maxWaitMs: 200 });
-  try {
-    reader.assign([{ topic, partition: 0, offset: 'earliest' }]);
-    const out: KafkaRecord[] = [];
-    await until(`${count} records in ${topic}`, async () => {
-      out.push(...await reader.poll());
-      return out.length >= count;
-    }, 30_000, 0);
-    return out;
-  } finally {
-    await reader.close();
-  }
-}
-
-const header = (record: KafkaRecord, key: string): string | undefined => record.headers.find(([k]) => k === key)?.[1].toString('utf8');
 
 test('a sink task consumes, converts, transforms and delivers records, and commits offsets only after flush', { timeout: 180_000 }, async (t) => {
   const kafka = broker();

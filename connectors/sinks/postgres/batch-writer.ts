@@ -14,7 +14,7 @@
 
 import type { PostgresSinkSettings } from './config.ts';
 import type { PgClient } from './connection.ts';
-import type { Column, Row, TableId } from './rows.ts';
+import type { ColumnDef, Layout, Row, TableId } from './rows.ts';
 import { qualified, quote, type TableColumns, type TableManager } from './tables.ts';
 import { sinkError, toJson } from '../support/errors.ts';
 
@@ -24,10 +24,15 @@ interface TablePlan {
   readonly deletes: Row[];
 }
 
-function keyString(columns: readonly Column[]): string {
+/** A map key for a primary key: numbers, bigints, booleans and strings as themselves, else text. */
+function keyOf(values: readonly unknown[]): unknown {
+  if (values.length === 1) {
+    const v = values[0];
+    const t = typeof v;
+    if (t === 'number' || t === 'string' || t === 'bigint' || t === 'boolean') return v;
+  }
   let out = '';
-  for (const c of columns) {
-    const v = c.value;
+  for (const v of values) {
     out += typeof v === 'bigint' ? `n${v}` : Buffer.isBuffer(v) ? `b${v.toString('hex')}` : v instanceof Date ? `d${v.getTime()}` : `j${JSON.stringify(v)}`;
     out += '\u0000';
   }
@@ -44,6 +49,12 @@ export function toParam(value: unknown, type: string): unknown {
   return value;
 }
 
+/** The conversion of one column, chosen once per statement: plain values pass through untouched. */
+function converterFor(type: string): (value: unknown) => unknown {
+  if (type === 'jsonb' || type === 'json') return (value) => (value === null || value === undefined ? null : toJson(value));
+  return (value) => (value === null || value === undefined ? null : typeof value === 'object' || typeof value === 'bigint' ? toParam(value, type) : value);
+}
+
 export class BatchWriter {
   private readonly settings: PostgresSinkSettings;
   private readonly tables: TableManager;
@@ -55,21 +66,26 @@ export class BatchWriter {
 
   /** Groups by table and keeps the last write per key, in first-seen order. */
   plan(rows: readonly Row[]): TablePlan[] {
-    const byTable = new Map<string, { table: TableId; byKey: Map<string, Row>; all: Row[] }>();
+    // Table ids are cached per topic: look them up by identity, and merge topics that map to one table by name.
+    const byId = new Map<TableId, { table: TableId; byKey: Map<unknown, Row>; all: Row[] }>();
+    const byName = new Map<string, { table: TableId; byKey: Map<unknown, Row>; all: Row[] }>();
     for (const row of rows) {
-      const name = qualified(row.table);
-      let entry = byTable.get(name);
-      if (entry === undefined) byTable.set(name, entry = { table: row.table, byKey: new Map(), all: [] });
-      if (row.key.length === 0) entry.all.push(row);
-      else {
-        const k = keyString(row.key);
-        entry.byKey.delete(k);
-        entry.byKey.set(k, row);
+      let entry = byId.get(row.table);
+      if (entry === undefined) {
+        const name = qualified(row.table);
+        entry = byName.get(name);
+        if (entry === undefined) byName.set(name, entry = { table: row.table, byKey: new Map(), all: [] });
+        byId.set(row.table, entry);
       }
+      // A key seen again keeps its place and takes the later row: one write per key per statement.
+      if (row.keyValues.length === 0) entry.all.push(row);
+      else entry.byKey.set(keyOf(row.keyValues), row);
     }
-    return [...byTable.values()].map(({ table, byKey, all }) => {
-      const rowsLeft = all.length > 0 ? all : [...byKey.values()];
-      return { table, upserts: rowsLeft.filter((r) => !r.isDelete), deletes: rowsLeft.filter((r) => r.isDelete) };
+    return [...byName.values()].map(({ table, byKey, all }) => {
+      const upserts: Row[] = [];
+      const deletes: Row[] = [];
+      for (const row of all.length > 0 ? all : byKey.values()) (row.isDelete ? deletes : upserts).push(row);
+      return { table, upserts, deletes };
     });
   }
 
@@ -79,7 +95,7 @@ export class BatchWriter {
     const described = new Map<TablePlan, TableColumns | null>();
     for (const plan of plans) {
       if (plan.upserts.length === 0) described.set(plan, await this.tables.describe(client, plan.table));
-      else described.set(plan, await this.tables.ensure(client, plan.table, (plan.upserts[0] as Row).key, unionOfColumns(plan.upserts)));
+      else described.set(plan, await this.tables.ensure(client, plan.table, (plan.upserts[0] as Row).layout.key, unionOfColumns(plan.upserts)));
     }
     await client.query('BEGIN');
     try {
@@ -87,7 +103,7 @@ export class BatchWriter {
         const columns = described.get(plan);
         if (columns === null || columns === undefined) continue; // deletes only, no table: nothing to delete
         if (plan.deletes.length > 0) await this.delete(client, plan, columns);
-        for (const group of groupByColumns(plan.upserts)) await this.upsert(client, plan.table, group, columns);
+        for (const group of groupByLayout(plan.upserts)) await this.upsert(client, plan.table, group, columns);
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -98,20 +114,19 @@ export class BatchWriter {
   }
 
   private async delete(client: PgClient, plan: TablePlan, types: TableColumns): Promise<void> {
-    const key = (plan.deletes[0] as Row).key;
-    const { casts, params } = arrays(key.map((c) => c.name), types, plan.deletes, (row, i) => (row.key[i] as Column).value);
+    const key = (plan.deletes[0] as Row).layout.key;
+    const { casts, params } = arrays(key, [], types, plan.deletes);
     const names = key.map((c) => quote(c.name));
     const on = names.map((n) => `t.${n} = v.${n}`).join(' AND ');
     await client.query(`DELETE FROM ${qualified(plan.table)} AS t USING unnest(${casts}) AS v(${names.join(', ')}) WHERE ${on}`, params);
   }
 
   private async upsert(client: PgClient, table: TableId, rows: readonly Row[], types: TableColumns): Promise<void> {
-    const first = rows[0] as Row;
-    const all = [...first.key, ...first.columns];
-    const { casts, params } = arrays(all.map((c) => c.name), types, rows, (row, i) => (i < row.key.length ? (row.key[i] as Column).value : (row.columns[i - row.key.length] as Column).value));
-    const names = all.map((c) => quote(c.name));
-    const keyNames = first.key.map((c) => quote(c.name));
-    const valueNames = first.columns.map((c) => quote(c.name));
+    const layout = (rows[0] as Row).layout;
+    const { casts, params } = arrays(layout.key, layout.columns, types, rows);
+    const names = [...layout.key, ...layout.columns].map((c) => quote(c.name));
+    const keyNames = layout.key.map((c) => quote(c.name));
+    const valueNames = layout.columns.map((c) => quote(c.name));
     const target = qualified(table);
     let sql: string;
     switch (this.settings.insertMode) {
@@ -132,33 +147,58 @@ export class BatchWriter {
   }
 }
 
-function arrays(names: readonly string[], types: TableColumns, rows: readonly Row[], valueAt: (row: Row, index: number) => unknown): { casts: string; params: unknown[][] } {
-  const params: unknown[][] = names.map(() => new Array<unknown>(rows.length));
-  const columnTypes = names.map((name) => {
+/**
+ * One parameter array per column, filled straight from the rows' value arrays: the key
+ * columns, then the value columns (none for deletes). Casts use the table's own types.
+ */
+function arrays(key: readonly ColumnDef[], columns: readonly ColumnDef[], types: TableColumns, rows: readonly Row[]): { casts: string; params: unknown[][] } {
+  const all = [...key, ...columns];
+  const valueCount = columns.length;
+  const columnTypes = all.map(({ name }) => {
     const type = types.get(name);
     if (type === undefined) throw sinkError('KST_SINK_WRITE_FAILED', `column "${name}" is missing from the table`, { column: name });
     return type;
   });
-  for (let r = 0; r < rows.length; r += 1) {
-    const row = rows[r] as Row;
-    for (let i = 0; i < names.length; i += 1) (params[i] as unknown[])[r] = toParam(valueAt(row, i), columnTypes[i] as string);
+  const convert = columnTypes.map(converterFor);
+  const params = all.map(() => new Array<unknown>(rows.length));
+  const keyCount = key.length;
+  for (let i = 0; i < keyCount; i += 1) {
+    const out = params[i] as unknown[];
+    const to = convert[i] as (value: unknown) => unknown;
+    for (let r = 0; r < rows.length; r += 1) out[r] = to((rows[r] as Row).keyValues[i]);
+  }
+  for (let j = 0; j < valueCount; j += 1) {
+    const out = params[keyCount + j] as unknown[];
+    const to = convert[keyCount + j] as (value: unknown) => unknown;
+    for (let r = 0; r < rows.length; r += 1) out[r] = to((rows[r] as Row).values[j]);
   }
   return { casts: columnTypes.map((type, i) => `$${i + 1}::${type}[]`).join(', '), params };
 }
 
-function unionOfColumns(rows: readonly Row[]): Column[] {
-  const seen = new Map<string, Column>();
-  for (const row of rows) for (const c of row.columns) if (!seen.has(c.name)) seen.set(c.name, c);
+/** Every column the rows write, over their distinct layouts (usually one). */
+function unionOfColumns(rows: readonly Row[]): ColumnDef[] {
+  const seen = new Map<string, ColumnDef>();
+  let last: Layout | null = null;
+  for (const row of rows) {
+    if (row.layout === last) continue;
+    last = row.layout;
+    for (const c of row.layout.columns) if (!seen.has(c.name)) seen.set(c.name, c);
+  }
   return [...seen.values()];
 }
 
 /** Rows with the same columns go in one statement; schemaless rows may differ. */
-function groupByColumns(rows: readonly Row[]): Row[][] {
+function groupByLayout(rows: readonly Row[]): Row[][] {
   const groups = new Map<string, Row[]>();
+  let last: Layout | null = null;
+  let group: Row[] = [];
   for (const row of rows) {
-    const signature = row.columns.map((c) => c.name).join('\u0000');
-    let group = groups.get(signature);
-    if (group === undefined) groups.set(signature, group = []);
+    if (row.layout !== last) {
+      last = row.layout;
+      const found = groups.get(last.signature);
+      if (found === undefined) groups.set(last.signature, group = []);
+      else group = found;
+    }
     group.push(row);
   }
   return [...groups.values()];

@@ -61,6 +61,17 @@ export function isTransient(error: unknown): boolean {
   return typeof message === 'string' && /Connection terminated|connection error|not queryable|timeout expired|Client was closed/i.test(message);
 }
 
+/**
+ * Whether a failure to open a connection is worth a retry: every one except a refused
+ * login (SQLSTATE class 28) or a missing database (3D000), which no retry cures. A server
+ * that is stopping or starting fails logins in more ways than `isTransient` knows (a SCRAM
+ * exchange cut off half-way has no code at all), and Connect's JDBC sink retries them all.
+ */
+export function isRetriableConnectFailure(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return !(typeof code === 'string' && (code.startsWith('28') || code === '3D000'));
+}
+
 export class PostgresConnection {
   private readonly settings: PostgresSinkSettings;
   private readonly config: pg.ClientConfig;
@@ -98,10 +109,13 @@ export class PostgresConnection {
   /** Runs `work` on a live connection; on a transient error, reconnects and reruns it. */
   async withRetries<T>(purpose: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
+      let connecting = true;
       try {
-        return await work(await this.connect());
+        const client = await this.connect();
+        connecting = false;
+        return await work(client);
       } catch (error) {
-        if (!isTransient(error)) throw error;
+        if (!(connecting ? isRetriableConnectFailure(error) : isTransient(error))) throw error;
         this.discard();
         if (attempt >= this.settings.maxRetries || this.stopped) {
           throw sinkError('KST_SINK_CONNECTION_FAILED', `${purpose}: PostgreSQL unreachable after ${attempt + 1} attempts: ${describeError(error)}`, { attempts: attempt + 1 }, error);

@@ -13,7 +13,7 @@
 
 import type { PostgresSinkSettings } from './config.ts';
 import type { PgClient } from './connection.ts';
-import type { Column, TableId } from './rows.ts';
+import type { ColumnDef, TableId } from './rows.ts';
 import { sinkError } from '../support/errors.ts';
 
 export const quote = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`;
@@ -57,7 +57,7 @@ export class TableManager {
   }
 
   /** Makes sure the table has every column the rows need, creating or altering it as allowed. */
-  async ensure(client: PgClient, table: TableId, key: readonly Column[], columns: readonly Column[]): Promise<TableColumns> {
+  async ensure(client: PgClient, table: TableId, key: readonly ColumnDef[], columns: readonly ColumnDef[]): Promise<TableColumns> {
     const name = qualified(table);
     let existing = await this.describe(client, table);
     if (existing === null) {

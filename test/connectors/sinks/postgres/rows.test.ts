@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePostgresSinkConfig } from '../../../../connectors/sinks/postgres/config.ts';
-import { clientConfig, isTransient } from '../../../../connectors/sinks/postgres/connection.ts';
+import { clientConfig, isRetriableConnectFailure, isTransient } from '../../../../connectors/sinks/postgres/connection.ts';
 import { RowMapper, sqlTypeOf } from '../../../../connectors/sinks/postgres/rows.ts';
 import { BatchWriter, toParam } from '../../../../connectors/sinks/postgres/batch-writer.ts';
 import { TableManager } from '../../../../connectors/sinks/postgres/tables.ts';
@@ -28,22 +28,48 @@ test('connection errors and server restarts are transient; constraint violations
   assert.equal(isTransient(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })), true);
   assert.equal(isTransient(new Error('Connection terminated unexpectedly')), true);
   assert.equal(isTransient(Object.assign(new Error('duplicate key'), { code: '23505' })), false);
+  // Opening a connection: anything but a refused login or a missing database is retried.
+  assert.equal(isRetriableConnectFailure(new Error('SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature is missing')), true);
+  assert.equal(isRetriableConnectFailure(Object.assign(new Error('the database system is starting up'), { code: '57P03' })), true);
+  assert.equal(isRetriableConnectFailure(Object.assign(new Error('password authentication failed'), { code: '28P01' })), false);
+  assert.equal(isRetriableConnectFailure(Object.assign(new Error('database "x" does not exist'), { code: '3D000' })), false);
 });
 
 test('rows by pk.mode: record_key struct, kafka coordinates, record_value with pk.fields', () => {
   const keySchema = struct({ id: field('int64') });
   const valueSchema = struct({ id: field('int64'), name: field('string', true), tags: { type: 'array', optional: true, valueSchema: field('string') } });
   const record = sinkRecord('shop.orders', { id: 5 }, { id: 5, name: 'x', tags: ['a'] }, { keySchema, valueSchema, partition: 1 });
-  const byKey = new RowMapper(settings({ 'pk.mode': 'record_key' })).toRow(record);
+  const mapper = new RowMapper(settings({ 'pk.mode': 'record_key' }));
+  const byKey = mapper.toRow(record);
   assert.deepEqual(byKey?.table, { schema: 'shop', name: 'orders' });
-  assert.deepEqual(byKey?.key.map((c) => [c.name, c.sqlType, c.value]), [['id', 'BIGINT', 5]]);
-  assert.deepEqual(byKey?.columns.map((c) => [c.name, c.sqlType, c.nullable]), [['name', 'TEXT', true], ['tags', 'JSONB', true]]);
+  assert.deepEqual(byKey?.layout.key.map((c) => [c.name, c.sqlType]), [['id', 'BIGINT']]);
+  assert.deepEqual(byKey?.keyValues, [5]);
+  assert.deepEqual(byKey?.layout.columns.map((c) => [c.name, c.sqlType, c.nullable]), [['name', 'TEXT', true], ['tags', 'JSONB', true]]);
+  assert.deepEqual(byKey?.values, ['x', ['a']]);
+  // Records of the same schemas share one layout object: a row is only its values.
+  const next = mapper.toRow(sinkRecord('shop.orders', { id: 6 }, { id: 6, name: null, tags: null }, { keySchema, valueSchema }));
+  assert.equal(next?.layout, byKey?.layout);
+  assert.deepEqual(next?.values, [null, null]);
   const byKafka = new RowMapper(settings({ 'pk.mode': 'kafka', 'table.name.format': 'sink_${topic}' })).toRow(record);
-  assert.deepEqual(byKafka?.key.map((c) => c.name), ['__connect_topic', '__connect_partition', '__connect_offset']);
+  assert.deepEqual(byKafka?.layout.key.map((c) => c.name), ['__connect_topic', '__connect_partition', '__connect_offset']);
+  assert.deepEqual(byKafka?.keyValues, ['shop.orders', 1, record.kafkaOffset]);
   assert.deepEqual(byKafka?.table, { schema: 'sink_shop', name: 'orders' });
   const byValue = new RowMapper(settings({ 'pk.mode': 'record_value', 'pk.fields': 'name' })).toRow(record);
-  assert.deepEqual(byValue?.key.map((c) => c.name), ['name']);
-  assert.deepEqual(byValue?.columns.map((c) => c.name), ['id', 'tags']);
+  assert.deepEqual(byValue?.layout.key.map((c) => c.name), ['name']);
+  assert.deepEqual(byValue?.keyValues, ['x']);
+  assert.deepEqual(byValue?.layout.columns.map((c) => c.name), ['id', 'tags']);
+  assert.deepEqual(byValue?.values, [5, ['a']]);
+});
+
+test('schemaless JSON: columns from the object, types guessed, nested values as jsonb; primitive keys as one column', () => {
+  const row = new RowMapper(settings({ 'pk.mode': 'record_key', 'pk.fields': 'code' })).toRow(sinkRecord('t', 'k1', { code: 'dup', n: 1.5, nested: { a: 1 }, none: null }));
+  assert.deepEqual(row?.layout.key.map((c) => [c.name, c.sqlType]), [['code', 'TEXT']]);
+  assert.deepEqual(row?.keyValues, ['k1']);
+  // The value's own `code` is the key column's name: the key wins, the value field is not written twice.
+  assert.deepEqual(row?.layout.columns.map((c) => [c.name, c.sqlType]), [['n', 'DOUBLE PRECISION'], ['nested', 'JSONB'], ['none', 'TEXT']]);
+  assert.deepEqual(row?.values, [1.5, { a: 1 }, null]);
+  const objectKey = new RowMapper(settings({ 'pk.mode': 'record_key' })).toRow(sinkRecord('t', new Map<string, unknown>([['a', 1], ['b', 'x']]), { v: true }));
+  assert.deepEqual([objectKey?.layout.key.map((c) => c.name), objectKey?.keyValues], [['a', 'b'], [1, 'x']]);
 });
 
 test('tombstones: skipped unless delete.enabled; a record_key row without a key is an input error', () => {
