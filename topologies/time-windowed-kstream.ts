@@ -82,10 +82,10 @@ export class TimeWindowedKStream<K, V> {
       defaultRetentionMs: sliding ? windows.defaultRetentionMs : windows.minimumRetentionMs,
       // Emit-on-close reads closed windows from the store itself; a cache would only delay them.
       caching: !emitOnClose,
-      // Time windows read the starts (t - size, t]; sliding windows scan [t - 2 × diff, t + 1].
+      // Time windows read the starts (t - size, t], multiples of the advance; sliding windows scan [t - 2 × diff, t + 1].
       prefetch: sliding
         ? (from, to) => [from - 2 * windows.timeDifferenceMs, to + 1]
-        : (from, to) => [from - windows.sizeMs + 1, to],
+        : (from, to) => [from - windows.sizeMs + 1, to, windows.advanceMs],
       store: (request) => windowStoreSpec(request, windows.sizeMs),
       window: {
         graceMs: windows.graceMs,

@@ -30,8 +30,13 @@ export interface WindowStore<K, V> extends StateStore, ReadOnlyWindowStore<K, V>
   readonly windowSizeMs: number;
   /** Writes (or with `value` null, deletes) the value of `key` in the window starting at `windowStart`. Writes older than retention are dropped. */
   put(key: K, value: V | null, windowStart: number): void;
-  /** Loads the windows of these keys with start in `[timeFrom, timeTo]` so the next fetches of them answer synchronously. */
-  prefetch(keys: readonly K[], timeFrom: number, timeTo: number): Promise<void>;
+  /**
+   * Loads the windows of these keys with start in `[timeFrom, timeTo]` so the next fetches
+   * of them answer synchronously. With `startsEveryMs` (fixed windows: starts are its
+   * multiples) those starts are read as points, in one batched read, instead of one scan
+   * per key.
+   */
+  prefetch(keys: readonly K[], timeFrom: number, timeTo: number, startsEveryMs?: number): Promise<void>;
 }
 
 /** A windowed KTable's store: values kept with the timestamp of the record that wrote them, as Kafka Streams' `TimestampedWindowStore`. */

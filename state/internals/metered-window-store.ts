@@ -19,6 +19,19 @@ import { MeteredSegmentedStore } from './metered-segmented-store.ts';
 import { MAX_TIME, baseKey, checkTime, clampTime, isEntryOf, upperBoundOf, windowKeySchema, windowStoreKey } from './window-key-schema.ts';
 
 const MAX_SEQ = 0xffffffff;
+/** More window starts than this per key in one batch's span: one scan per key is cheaper than the points. */
+const MAX_POINT_STARTS = 8;
+
+/** The multiples of `every` in `[from, to]`; undefined when there are too many to read as points. */
+function windowStarts(from: number, to: number, every: number): number[] | undefined {
+  if (!(every > 0)) return undefined;
+  const starts: number[] = [];
+  for (let time = Math.ceil(Math.max(0, from) / every) * every; time <= to; time += every) {
+    if (starts.length === MAX_POINT_STARTS) return undefined;
+    starts.push(time);
+  }
+  return starts;
+}
 
 export class MeteredWindowStore<K, V> extends MeteredSegmentedStore<K, V> implements WindowStore<K, V> {
   readonly windowSizeMs: number;
@@ -88,10 +101,21 @@ export class MeteredWindowStore<K, V> extends MeteredSegmentedStore<K, V> implem
     if (start >= 0) metrics.observe('put', start);
   }
 
-  async prefetch(keys: readonly K[], timeFrom: number, timeTo: number): Promise<void> {
+  async prefetch(keys: readonly K[], timeFrom: number, timeTo: number, startsEveryMs?: number): Promise<void> {
     const metrics = this.metrics('prefetch');
     const start = performance.now();
-    await this.bottom.prefetchRanges(keys.map((key) => this.keyBytes(key)), timeFrom, timeTo);
+    const points = startsEveryMs === undefined || this.retainDuplicates ? undefined : windowStarts(timeFrom, timeTo, startsEveryMs);
+    if (points === undefined) {
+      await this.bottom.prefetchRanges(keys.map((key) => this.keyBytes(key)), timeFrom, timeTo);
+    } else {
+      // A batched point read costs a fraction of a RocksDB iterator per key and segment.
+      const storeKeys: Buffer[] = [];
+      for (const key of keys) {
+        const keyBytes = this.keyBytes(key);
+        for (const windowStart of points) storeKeys.push(windowStoreKey(keyBytes, windowStart));
+      }
+      await this.bottom.prefetch(storeKeys);
+    }
     metrics.observe('prefetch', start);
   }
 

@@ -173,7 +173,9 @@ export class SegmentedKeyValueBytesStore implements SegmentedBytesStore {
       if (this.isExpired(time)) continue;
       const id = this.#segments.segmentId(time);
       if (this.#segments.get(id) === undefined) continue;
-      bySegment.set(id, [...(bySegment.get(id) ?? []), key]);
+      const list = bySegment.get(id);
+      if (list === undefined) bySegment.set(id, [key]);
+      else list.push(key);
     }
     await Promise.all([...bySegment].map(async ([id, segmentKeys]) => {
       const segment = this.#segments.get(id);

@@ -172,6 +172,25 @@ export function windowStoreContract(backend: string, supplier: WindowSupplier): 
         assert.deepEqual((await collect(store.fetchRange('a', 0, 100_000))).map((entry) => entry.value), kept ? ['a0b', 'a60'] : ['a0b']);
       });
 
+      test('a prefetch of fixed window starts reads them as points: those fetches answer synchronously', async () => {
+        store.put('a', 'a0', 0);
+        store.put('a', 'a60', 60_000);
+        store.put('b', 'b10', 10_000);
+        await store.flush();
+        await store.close();
+        store = await open();
+        const kept = store.persistent;
+        // Starts every 10 s in [0, 60 000]: 7 points per key.
+        await store.prefetch(['a', 'b', 'none'], 0, 60_000, 10_000);
+        for (const [key, start, value] of [['a', 0, 'a0'], ['a', 60_000, 'a60'], ['a', 30_000, undefined], ['b', 10_000, 'b10'], ['none', 0, undefined]] as const) {
+          const got = store.fetch(key, start);
+          assert.ok(!(got instanceof Promise), `fetch(${key}, ${start}) returned a promise after prefetch`);
+          assert.equal(got, kept ? value : undefined);
+        }
+        // A start off the grid was not read: it still answers, from the store.
+        assert.equal(await store.fetch('a', 5), undefined);
+      });
+
       test('flushed and closed stores keep their windows when persistent', async () => {
         store.put('a', 'kept', 60_000);
         await store.flush();

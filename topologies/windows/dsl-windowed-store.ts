@@ -30,10 +30,14 @@ export function registryOf(store: StateStore): Registry | undefined {
   return registries.get(store);
 }
 
-/** From the record-time span of a batch to the span of times the operator reads; `none` for a store keyed otherwise than by the record key. */
-export type PrefetchSpan = ((recordsFrom: number, recordsTo: number) => readonly [number, number]) | 'none';
+/**
+ * From the record-time span of a batch to the span of times the operator reads, and for
+ * fixed windows the step of their starts (the store then reads those starts as points);
+ * `none` for a store keyed otherwise than by the record key.
+ */
+export type PrefetchSpan = ((recordsFrom: number, recordsTo: number) => readonly [number, number] | readonly [number, number, number]) | 'none';
 
-type SpanPrefetch = (keys: readonly unknown[], timeFrom?: number, timeTo?: number) => Promise<void>;
+type SpanPrefetch = (keys: readonly unknown[], timeFrom?: number, timeTo?: number, startsEveryMs?: number) => Promise<void>;
 
 export function dslWindowedStore<S extends StateStore>(builder: StoreBuilder<S>, widen?: PrefetchSpan): StoreBuilder<S> {
   return Object.freeze({
@@ -62,8 +66,8 @@ export function dslWindowedStore<S extends StateStore>(builder: StoreBuilder<S>,
       if (prefetch !== undefined && widen !== undefined) {
         prefetchable.prefetch = (keys, from, to) => {
           if (widen === 'none' || from === undefined || to === undefined) return Promise.resolve();
-          const [low, high] = widen(from, to);
-          return prefetch(keys, Math.max(0, low), high);
+          const [low, high, startsEveryMs] = widen(from, to);
+          return startsEveryMs === undefined ? prefetch(keys, Math.max(0, low), high) : prefetch(keys, Math.max(0, low), high, startsEveryMs);
         };
       }
       return store;
