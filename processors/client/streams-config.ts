@@ -58,6 +58,12 @@ export const streamsConfig = defineConfig({
   'production.exception.handler': oneOf(PRODUCTION_HANDLERS, { default: 'default', doc: 'What to do when sending output fails: default fails the thread; log-and-continue drops the batch (at_least_once only).' }),
   'errors.dead.letter.queue.topic.name': optionalString(NAME, 'Topic that receives records a handler skipped, with error headers (KIP-1034).'),
   'max.poll.records': integer({ default: 1000, min: 1, doc: 'Most records handed to the tasks in one processing round; a larger fetch is processed in slices.' }),
+  'max.task.idle.ms': integer({
+    default: 0,
+    min: -1,
+    doc: 'How long a task with several input partitions waits for one that has nothing buffered but is caught up (known lag 0) before it processes the others anyway (enforced processing, counted in kstreams_task_enforced_processing_total). It always waits while such a partition has data on the broker (lag above 0 or not known yet); -1 never waits, so records of one partition may overtake older records of another.',
+  }),
+  'buffered.records.per.partition': integer({ default: 1000, min: 1, doc: 'Records a task buffers per input partition before fetching that partition pauses.' }),
   'poll.ms': integer({ default: 100, min: 0, doc: 'How long a poll waits for data when there is none.' }),
   'session.timeout.ms': integer({ default: 45_000, min: 1_000, doc: 'A member not heard from for this long leaves the group.' }),
   'heartbeat.interval.ms': integer({ default: 3_000, min: 100, doc: 'Heartbeat period of the group members.' }),

@@ -38,6 +38,8 @@ export function threadSettings(config: StreamsConfig, processId: string, index: 
     productionHandler: config['production.exception.handler'],
     deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
     maxPollRecords: config['max.poll.records'],
+    maxTaskIdleMs: config['max.task.idle.ms'],
+    bufferedRecordsPerPartition: config['buffered.records.per.partition'],
     pollMs: config['poll.ms'],
     sessionTimeoutMs: config['session.timeout.ms'],
     heartbeatIntervalMs: config['heartbeat.interval.ms'],

@@ -166,6 +166,19 @@ export class KafkaConsumer {
     for (const partition of partitions) this.#owned(partition).paused = false;
   }
 
+  /**
+   * Records known to be on the broker past the position (end offset of the last fetch
+   * response naming the partition, minus the position), as the Java consumer's
+   * `currentLag`: undefined while either is unknown or the partition is not owned.
+   * Kafka Streams decides from it whether a task may process without this partition's data.
+   */
+  currentLag(partition: TopicPartition): bigint | undefined {
+    const state = this.#positions.get(partitionKey(partition.topic, partition.partition));
+    if (state === undefined || state.offset === null || state.endOffset === undefined) return undefined;
+    const lag = state.endOffset - state.offset;
+    return lag > 0n ? lag : 0n;
+  }
+
   /** The next offset `poll()` reads per owned partition (unknown positions left out). */
   positions(): TopicPartitionOffset[] {
     const out: TopicPartitionOffset[] = [];

@@ -21,6 +21,12 @@ export interface PartitionState {
   offset: bigint | null;
   leaderEpoch: number;
   paused: boolean;
+  /**
+   * The partition's end as the last fetch response gave it: the high watermark, or the
+   * last stable offset under read_committed. With `offset`, it gives the consumer's known
+   * lag (as the Java consumer's `currentLag`); undefined until a response named it.
+   */
+  endOffset?: bigint;
 }
 
 export interface FetchSettings {
@@ -101,7 +107,10 @@ export async function fetchRound(consumer: WireConsumer, states: readonly Partit
         const state = requested.get(`${topic.topicId}:${p.partitionIndex}`);
         // Fetch sessions may return partitions we no longer ask for; and a seek during the
         // request makes its data stale.
-        if (state === undefined || state.offset !== sentOffsets.get(state) || p.records == null || p.records.length === 0) continue;
+        if (state === undefined || state.offset !== sentOffsets.get(state)) continue;
+        const end = settings.isolationLevel === 1 && p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark;
+        if (p.errorCode === 0 && end >= 0n) state.endOffset = end;
+        if (p.records == null || p.records.length === 0) continue;
         const from = state.offset as bigint;
         const next = appendFetchedRecords(round.records, name, p.partitionIndex, p.records, from, settings.isolationLevel === 1 ? p.abortedTransactions : null);
         if (next !== from) {

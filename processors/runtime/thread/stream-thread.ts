@@ -3,7 +3,8 @@
  * (group id = application id) reading every source topic with the streams assignor,
  * the tasks it was assigned, one producer, and the loop
  *
- *   poll → route to tasks → processBatch per task → punctuate → maybe send → maybe commit
+ *   poll → buffer per task and partition → processBatch per processable task → punctuate
+ *        → maybe send → maybe commit
  *
  * Rebalances run inside `poll()` (eager): on revocation the thread commits and closes
  * its tasks cleanly (checkpoints written, state kept); on assignment it creates the new
@@ -39,6 +40,7 @@ import { TaskManager } from './task-manager.ts';
 import { clientSettings, consumerSettings, threadName, transactionalId, type ThreadSettings } from './thread-config.ts';
 import { ThreadMetrics } from './thread-metrics.ts';
 import { ThreadStores } from './thread-stores.ts';
+import { attemptAll, pollRetrying } from './thread-steps.ts';
 import { isRebalancing, threadTransition, type ThreadState } from './thread-state.ts';
 import { sourceTopics, changelogTopics, storesPerTask, readOffsetSums } from './plan-topics.ts';
 
@@ -133,6 +135,7 @@ export class StreamThread {
     });
     this.#metrics = ThreadMetrics.register(options.metricsRegistry, { applicationId: settings.applicationId, thread: this.name }, {
       tasks: () => this.#manager.tasks.values(),
+      enforcedProcessing: () => this.#manager.enforcedProcessing(),
       produced: () => this.#collector.sentRecords,
       droppedOnSend: () => this.#collector.droppedRecords,
     });
@@ -154,6 +157,13 @@ export class StreamThread {
       factory,
       cacheMaxBytes: settings.cacheMaxBytes,
       storesPerTask: (taskId) => storesPerTask(options.plan, taskId),
+      input: {
+        currentLag: (tp) => this.#consumer.currentLag(tp),
+        pause: (partitions) => this.#consumer.pause(partitions),
+        resume: (partitions) => this.#consumer.resume(partitions),
+      },
+      maxTaskIdleMs: settings.maxTaskIdleMs,
+      maxBufferedPerPartition: settings.bufferedRecordsPerPartition,
     });
     this.#standbys = new StandbyUpdater({
       applicationId: settings.applicationId,
@@ -224,22 +234,21 @@ export class StreamThread {
   }
 
   /**
-   * One poll, processed in slices of `max.poll.records`; between slices the thread
-   * punctuates, feeds standbys, sends and commits when `commit.interval.ms` has passed, so
-   * a large fetch never delays a commit by more than one slice.
+   * One poll into the tasks' buffers, then what the tasks may process now, in slices of
+   * `max.poll.records`; between slices the thread punctuates, feeds standbys, sends and
+   * commits when `commit.interval.ms` has passed, so a large fetch never delays a commit
+   * by more than one slice. What a task may not process yet (it waits for another input
+   * partition, see `PartitionGroup`) stays buffered for the next round.
    */
   async #runOnce(): Promise<void> {
-    const records = (await this.#poll()).records;
+    this.#manager.addRecords((await this.#poll()).records);
     const max = this.#settings.maxPollRecords;
-    for (let from = 0; ; from += max) {
-      const slice = records.length <= max ? records : records.slice(from, from + max);
-      if (slice.length > 0) {
-        const end = this.#metrics.startBatch();
-        end(await this.#manager.process(slice));
-      }
-      // A lost transaction rewound the input to the last commit: the rest of this fetch is stale.
-      const drained = from + max >= records.length;
-      if (!(await this.#betweenSlices(drained)) || drained || this.#stopRequested) break;
+    for (;;) {
+      const end = this.#metrics.startBatch();
+      const processed = await this.#manager.process(max, Date.now());
+      if (processed > 0) end(processed);
+      // A lost transaction dropped the buffers and rewound the input to the last commit.
+      if (!(await this.#betweenSlices()) || processed < max || this.#stopRequested) break;
     }
     const now = Date.now();
     if (this.#settings.lagIntervalMs > 0 && now - this.#lastLagMs >= this.#settings.lagIntervalMs) {
@@ -249,7 +258,7 @@ export class StreamThread {
   }
 
   /** Punctuation, standbys, sending and a commit when due; false when the tasks were reset to the last commit. */
-  async #betweenSlices(drained: boolean): Promise<boolean> {
+  async #betweenSlices(): Promise<boolean> {
     const now = Date.now();
     await this.#manager.punctuate(now);
     // Standbys apply only a fetch that already answered: processing never waits on their broker reads.
@@ -259,7 +268,7 @@ export class StreamThread {
       const sending = this.#collector.maybeSend();
       if (sending !== undefined) await sending;
       if (now - this.#lastCommitMs >= this.#settings.commitIntervalMs || this.#manager.commitRequested) {
-        await this.#commit(drained);
+        await this.#commit();
         await this.#standbys.checkpoint();
       }
       return true;
@@ -269,32 +278,21 @@ export class StreamThread {
     }
   }
 
-  /**
-   * Polls; a transient failure (broker restart, network, or a retriable failure of the
-   * assignment callback, which the next poll runs again) is retried for up to `max.poll.interval.ms`.
-   */
-  async #poll(): ReturnType<KafkaConsumer['poll']> {
-    const deadline = Date.now() + this.#settings.maxPollIntervalMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#consumer.poll();
-      } catch (error) {
-        if (this.#listenerError !== null) throw this.#listenerError;
-        if (!isKstError(error) || !error.canRetry || Date.now() > deadline || this.#stopRequested) throw error;
-        this.#log(`kstreams: ${this.name} poll failed (attempt ${attempt}), retrying: ${error.message}`);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, this.#settings.retryBackoffMs * attempt)));
-      }
-    }
+  /** Polls, retrying transient failures for up to `max.poll.interval.ms` (see `pollRetrying`). */
+  #poll(): ReturnType<KafkaConsumer['poll']> {
+    return pollRetrying(() => this.#consumer.poll(), {
+      maxMs: this.#settings.maxPollIntervalMs,
+      backoffMs: this.#settings.retryBackoffMs,
+      stop: () => this.#stopRequested,
+      fatal: () => this.#listenerError,
+      log: (attempt, message) => this.#log(`kstreams: ${this.name} poll failed (attempt ${attempt}), retrying: ${message}`),
+    });
   }
 
-  /**
-   * Flush stores → send output → commit offsets (in the transaction under exactly-once).
-   * `drained`: every record of the last fetch has been processed, so consumer positions may
-   * be committed where they stand past the last record.
-   */
-  async #commit(drained = false): Promise<void> {
+  /** Flush stores → send output → commit offsets (in the transaction under exactly-once). */
+  async #commit(): Promise<void> {
     const manager = this.#manager;
-    const offsets = manager.offsetsToCommit(drained ? this.#consumer.positions() : undefined);
+    const offsets = manager.offsetsToCommit(this.#consumer.positions());
     if (!manager.commitNeeded && this.#collector.buffered === 0 && !manager.advancesCommitted(offsets)) {
       this.#lastCommitMs = Date.now();
       return;
@@ -393,26 +391,17 @@ export class StreamThread {
   }
 
   async #shutdown(): Promise<void> {
-    const errors: unknown[] = [];
-    const attempt = async (step: () => Promise<unknown>): Promise<void> => {
-      try {
-        await step();
-      } catch (error) {
-        errors.push(error);
-      }
-    };
-    if (this.#failed) {
-      await attempt(() => this.#strategy.abort());
-      await attempt(() => this.#collector.clear());
-      await attempt(() => this.#manager.closeAll({ clean: false }));
-    }
-    // Leaving the group runs the revocation: commit and clean close (unless failed).
-    await attempt(() => this.#consumer.close());
-    await attempt(() => this.#manager.closeAll({ clean: false }));
-    await attempt(() => this.#strategy.close());
-    await attempt(() => this.#standbys.close());
-    await attempt(() => this.#restorer.close());
-    await attempt(() => this.#lag.close());
+    const failedSteps = this.#failed ? [() => this.#strategy.abort(), () => this.#collector.clear(), () => this.#manager.closeAll({ clean: false })] : [];
+    const errors = await attemptAll([
+      ...failedSteps,
+      // Leaving the group runs the revocation: commit and clean close (unless failed).
+      () => this.#consumer.close(),
+      () => this.#manager.closeAll({ clean: false }),
+      () => this.#strategy.close(),
+      () => this.#standbys.close(),
+      () => this.#restorer.close(),
+      () => this.#lag.close(),
+    ]);
     this.#metrics.unregister();
     if (errors.length > 0 && !this.#failed) throw errors[0];
   }

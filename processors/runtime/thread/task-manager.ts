@@ -1,17 +1,24 @@
 /**
  * The active tasks of one stream thread, as Kafka Streams' `TaskManager`: it turns an
- * assignment into running tasks, routes each polled batch to its tasks by (topic,
- * partition) and runs one `processBatch` per task (never one await per record), fires
- * wall-clock punctuators, and keeps the bookkeeping commits need: which offsets to
- * commit, and where each input partition must be rewound to when a transaction is lost.
+ * assignment into running tasks, routes each polled batch into the tasks' input buffers
+ * (one `PartitionGroup` per task) and runs one `processBatch` per task and round (never
+ * one await per record), fires wall-clock punctuators, and keeps the bookkeeping commits
+ * need: which offsets to commit, and where each input partition must be rewound to when
+ * a transaction is lost.
+ *
+ * Buffered records are not processed yet, so commits never cover them: a partition's
+ * consumer position is committed only once its buffer is empty. A partition whose buffer
+ * holds more than `buffered.records.per.partition` records is paused at the consumer
+ * until the task has worked it down.
  *
  * @example
  * ```ts
  * await manager.assign(assignment.activeTasks);
- * await manager.process(batch.records);
+ * manager.addRecords(batch.records);
+ * while ((await manager.process(1000, Date.now())) === 1000) { ... }
  * await manager.punctuate(Date.now());
  * await manager.flush();
- * const offsets = manager.committableOffsets();
+ * const offsets = manager.offsetsToCommit(consumer.positions());
  * ```
  */
 
@@ -19,12 +26,22 @@ import type { KafkaRecord, TopicPartition, TopicPartitionOffset } from '../../ka
 import type { TaskId } from '../../api/processor.ts';
 import { parseTaskId } from '../assignment/index.ts';
 import type { ManagedTask, TaskFactory } from './task-factory.ts';
-import { mergeByTimestamp } from './record-order.ts';
+import { PartitionGroup } from './partition-group.ts';
+import type { RecordQueue } from './record-queue.ts';
 
 interface Route {
   readonly task: ManagedTask;
+  readonly group: PartitionGroup;
+  readonly queue: RecordQueue;
   /** Where this partition's input stands at the last commit (or the first record seen since assignment). */
   readonly rewind: { offset: bigint | undefined };
+}
+
+/** What the task manager needs of the consumer: known lags, and pausing partitions whose buffer is full. */
+export interface InputControl {
+  currentLag(partition: TopicPartition): bigint | undefined;
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
 }
 
 export interface TaskManagerOptions {
@@ -33,6 +50,11 @@ export interface TaskManagerOptions {
   readonly cacheMaxBytes: number;
   /** Records per store name, to split the cache. */
   readonly storesPerTask: (taskId: TaskId) => number;
+  readonly input: InputControl;
+  /** `max.task.idle.ms`. */
+  readonly maxTaskIdleMs: number;
+  /** `buffered.records.per.partition`: above it, fetching the partition pauses. */
+  readonly maxBufferedPerPartition: number;
 }
 
 export class TaskManager {
@@ -43,6 +65,9 @@ export class TaskManager {
   /** Survives re-creating tasks after a lost transaction, cleared by revocation. */
   readonly #rewind = new Map<string, { offset: bigint | undefined }>();
   #assignment: ReadonlyMap<string, readonly TopicPartition[]> = new Map();
+  /** The tasks with their input buffers, in assignment order, for round-robin processing. */
+  #ordered: Array<{ readonly managed: ManagedTask; readonly group: PartitionGroup }> = [];
+  #next = 0;
   /** Offset sums of the checkpoints this thread wrote, for the assignor's stickiness. */
   readonly offsetSums = new Map<string, bigint>();
 
@@ -67,41 +92,59 @@ export class TaskManager {
     for (const [id, partitions] of activeTasks) {
       const managed = await this.#options.factory.create(id, partitions, perStore);
       this.#tasks.set(id, managed);
-      for (const tp of partitions) this.#route(tp, managed);
+      const input = this.#options.input;
+      const group = new PartitionGroup(partitions, { maxTaskIdleMs: this.#options.maxTaskIdleMs, lagOf: (tp) => input.currentLag(tp) });
+      this.#ordered.push({ managed, group });
+      for (const queue of group.queues) this.#route(queue, managed, group);
     }
   }
 
-  /** Processes one slice of a polled batch (the thread slices by `max.poll.records` and commits between slices). */
-  async process(records: readonly KafkaRecord[]): Promise<number> {
-    // Group by task, remembering per task whether its records came from several partitions.
-    const byTask = new Map<ManagedTask, { records: KafkaRecord[]; partitions: Map<Route, KafkaRecord[]> | undefined; first: Route }>();
-    let routed = 0;
+  /** Buffers polled records in their tasks' queues; a partition over its bound stops being fetched. */
+  addRecords(records: readonly KafkaRecord[]): void {
+    let last: Route | undefined;
+    let full: TopicPartition[] | undefined;
     for (let i = 0; i < records.length; i++) {
       const record = records[i] as KafkaRecord;
-      const route = this.#routes.get(record.topic)?.[record.partition];
-      if (route === undefined) continue;
+      // A fetch holds runs of one partition: look the route up once per run.
+      let route = last;
+      if (route === undefined || route.queue.partition !== record.partition || route.queue.topic !== record.topic) {
+        if (route !== undefined) full = this.#checkFull(route, full);
+        route = this.#routes.get(record.topic)?.[record.partition];
+        last = route;
+        if (route === undefined) continue;
+      }
       if (route.rewind.offset === undefined) route.rewind.offset = record.offset;
-      routed++;
-      let group = byTask.get(route.task);
-      if (group === undefined) {
-        group = { records: [], partitions: undefined, first: route };
-        byTask.set(route.task, group);
-      }
-      group.records.push(record);
-      if (group.partitions !== undefined || route !== group.first) {
-        if (group.partitions === undefined) group.partitions = new Map([[group.first, group.records.slice(0, -1)]]);
-        const list = group.partitions.get(route);
-        if (list === undefined) group.partitions.set(route, [record]);
-        else list.push(record);
-      }
+      route.queue.push(record);
     }
-    for (const [managed, group] of byTask) {
-      // Across partitions, the lowest timestamp goes first, as Kafka Streams' PartitionGroup.
-      const ordered = group.partitions === undefined ? group.records : mergeByTimestamp([...group.partitions.values()]);
-      const result = managed.task.processBatch(ordered);
+    if (last !== undefined) full = this.#checkFull(last, full);
+    if (full !== undefined) this.#options.input.pause(full);
+  }
+
+  /**
+   * Processes up to about `max` buffered records that their tasks may process now (see
+   * `PartitionGroup`), one batch per task; the thread commits between calls. Returns how
+   * many were processed: fewer than `max` means nothing more is processable now.
+   */
+  async process(max: number, nowMs: number): Promise<number> {
+    const tasks = this.#ordered;
+    let processed = 0;
+    // Round-robin start, so one task's backlog does not starve the others.
+    const start = tasks.length === 0 ? 0 : this.#next++ % tasks.length;
+    for (let n = 0; n < tasks.length && processed < max; n++) {
+      const entry = tasks[(start + n) % tasks.length] as { readonly managed: ManagedTask; readonly group: PartitionGroup };
+      const batch = entry.group.take(nowMs, max - processed);
+      if (batch.length === 0) continue;
+      processed += batch.length;
+      const result = entry.managed.task.processBatch(batch);
       if (result !== undefined) await result;
+      this.#resumeDrained(entry.group);
     }
-    return routed;
+    return processed;
+  }
+
+  /** Records processed while a task had an empty input partition, per task id. */
+  enforcedProcessing(): Array<readonly [string, number]> {
+    return this.#ordered.map((entry) => [entry.managed.id, entry.group.enforcedProcessing] as const);
   }
 
   /** Fires wall-clock punctuators that are due; stream-time ones fire while processing. */
@@ -134,18 +177,18 @@ export class TaskManager {
   }
 
   /**
-   * What to commit: each task's progress and, once a fetch has been fully processed, the
-   * consumer's position where it stands past the last record (transaction markers or
-   * aborted records follow it). Committing that position lets the group's lag reach zero
-   * on transactional input, as Kafka Streams does (KAFKA-6607).
+   * What to commit: each task's progress and, for a partition whose buffer is empty (all
+   * it fetched is processed), the consumer's position where it stands past the last record
+   * (transaction markers or aborted records follow it). Committing that position lets the
+   * group's lag reach zero on transactional input, as Kafka Streams does (KAFKA-6607).
+   * Never past a buffered record: it is not processed yet.
    */
-  offsetsToCommit(drainedPositions: readonly TopicPartitionOffset[] | undefined): TopicPartitionOffset[] {
+  offsetsToCommit(positions: readonly TopicPartitionOffset[]): TopicPartitionOffset[] {
     const offsets = this.committableOffsets();
-    if (drainedPositions === undefined) return offsets;
     const byPartition = new Map(offsets.map((offset) => [`${offset.topic}\u0000${offset.partition}`, offset]));
-    for (const position of drainedPositions) {
+    for (const position of positions) {
       const route = this.#routes.get(position.topic)?.[position.partition];
-      if (route === undefined) continue;
+      if (route === undefined || !route.queue.isEmpty) continue;
       const key = `${position.topic}\u0000${position.partition}`;
       const known = byPartition.get(key)?.offset ?? route.rewind.offset;
       if (known !== undefined && position.offset > known) byPartition.set(key, { topic: position.topic, partition: position.partition, offset: position.offset });
@@ -202,6 +245,9 @@ export class TaskManager {
     }
     this.#tasks.clear();
     this.#routes.clear();
+    // Buffered records go with their tasks: they are fetched again from the committed offsets.
+    for (const entry of this.#ordered) entry.group.clear();
+    this.#ordered = [];
     if (options.keepRewind !== true) {
       this.#rewind.clear();
       this.#assignment = new Map();
@@ -212,16 +258,37 @@ export class TaskManager {
   /** After a lost transaction: drop the tasks dirty and build them again from their changelogs. */
   async recreate(): Promise<void> {
     const assignment = this.#assignment;
+    // The consumer still owns these partitions and would keep them paused for the new, empty buffers.
+    const paused = this.#ordered.flatMap((entry) => entry.group.queues.filter((queue) => queue.paused).map((queue) => queue.topicPartition));
     await this.closeAll({ clean: false, keepRewind: true }).catch(() => undefined);
+    if (paused.length > 0) this.#options.input.resume(paused);
     await this.assign(assignment);
   }
 
-  #route(tp: TopicPartition, task: ManagedTask): void {
-    let byPartition = this.#routes.get(tp.topic);
-    if (byPartition === undefined) this.#routes.set(tp.topic, (byPartition = []));
-    const key = `${tp.topic}\u0000${tp.partition}`;
+  #route(queue: RecordQueue, task: ManagedTask, group: PartitionGroup): void {
+    let byPartition = this.#routes.get(queue.topic);
+    if (byPartition === undefined) this.#routes.set(queue.topic, (byPartition = []));
+    const key = `${queue.topic}\u0000${queue.partition}`;
     let rewind = this.#rewind.get(key);
     if (rewind === undefined) this.#rewind.set(key, (rewind = { offset: undefined }));
-    byPartition[tp.partition] = { task, rewind };
+    byPartition[queue.partition] = { task, group, queue, rewind };
+  }
+
+  #checkFull(route: Route, full: TopicPartition[] | undefined): TopicPartition[] | undefined {
+    const queue = route.queue;
+    if (queue.paused || queue.size <= this.#options.maxBufferedPerPartition) return full;
+    queue.paused = true;
+    (full ??= []).push(queue.topicPartition);
+    return full;
+  }
+
+  #resumeDrained(group: PartitionGroup): void {
+    let drained: TopicPartition[] | undefined;
+    for (const queue of group.queues) {
+      if (!queue.paused || queue.size > this.#options.maxBufferedPerPartition) continue;
+      queue.paused = false;
+      (drained ??= []).push(queue.topicPartition);
+    }
+    if (drained !== undefined) this.#options.input.resume(drained);
   }
 }

@@ -33,6 +33,10 @@ export interface ThreadSettings {
   readonly productionHandler: 'default' | 'log-and-continue';
   readonly deadLetterTopic: string | undefined;
   readonly maxPollRecords: number;
+  /** `max.task.idle.ms`: how long a task waits for an empty, caught-up input partition; -1 never waits. */
+  readonly maxTaskIdleMs: number;
+  /** `buffered.records.per.partition`: fetching a partition pauses while its task buffers more. */
+  readonly bufferedRecordsPerPartition: number;
   readonly pollMs: number;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;

@@ -32,6 +32,8 @@ export interface TaskCounterSource {
 interface LiveThread {
   readonly labels: { readonly application_id: string; readonly thread: string };
   readonly tasks: () => Iterable<TaskCounterSource>;
+  /** Per task id: records processed while an input partition of the task had nothing buffered. */
+  readonly enforcedProcessing: () => Iterable<readonly [string, number]>;
   readonly produced: () => number;
   readonly droppedOnSend: () => number;
 }
@@ -78,6 +80,18 @@ class RegistryMetrics {
     taskCounter('kstreams_task_skipped_records_total', 'Records an exception handler skipped (CONTINUE), dead-lettered when a DLQ is set.', (c) => c.skipped);
     taskCounter('kstreams_task_dropped_records_total', 'Records dropped for an invalid timestamp.', (c) => c.dropped);
     taskCounter('kstreams_task_punctuations_total', 'Punctuator runs of a task.', (c) => c.punctuations);
+    new Counter({
+      name: 'kstreams_task_enforced_processing_total',
+      help: 'Records a task processed while one of its input partitions had nothing buffered (after max.task.idle.ms): they may be out of timestamp order.',
+      labelNames: ['application_id', 'thread', 'task'],
+      registers,
+      collect() {
+        this.reset();
+        for (const thread of live) {
+          for (const [task, count] of thread.enforcedProcessing()) if (count > 0) this.inc({ ...thread.labels, task }, count);
+        }
+      },
+    });
     const threadCounter = (name: string, help: string, pick: (t: LiveThread) => number): void => {
       new Counter({
         name,
