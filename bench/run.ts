@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       limits.producer = await producerPerf(java, bootstrap, perfTopic, settings.records, Math.round(input.keyBytes + input.valueBytes));
       await admin.deleteTopics([perfTopic], { ifExists: true });
     }
-    const context: RunContext = { admin, java, settings, inputTopic, endOffsets: ends, table };
+    const context: RunContext = { admin, java, settings, inputTopic, endOffsets: ends, kept: input.kept, table };
     const attempt = async (spec: ContenderSpec): Promise<ContenderResult | undefined> => {
       say(`${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}${spec.profileDir === undefined ? '' : ' (profiled)'}…`);
       // A failed run is recorded, then retried once with a fresh application id.
@@ -112,6 +112,10 @@ async function main(): Promise<void> {
         try {
           const result = await runContender(context, { ...spec, retry });
           say(`  ${result.seconds.toFixed(2)} s, ${Math.round(result.recordsPerSecond)} records/s, ${result.outputOffsets ?? '?'} output offsets, load ${result.loadAverage.toFixed(1)}${result.internalTopics.length > 0 ? `, internal topics: ${result.internalTopics.join(' ')}` : ''}`);
+          const check = result.outputCheck;
+          say(`  output ${check === undefined ? 'not checked' : `${check.ok ? 'OK' : 'WRONG'}: ${check.detail}`}`);
+          // A wrong output is reported, and its rate still shown: it measured less work than the case asks.
+          if (check !== undefined && !check.ok) failures.push(`${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}: wrong output: ${check.detail}`);
           return result;
         } catch (error) {
           const message = `${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}${retry ? ' (retry)' : ''}: ${(error as Error).message}`;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KafkaAdmin } from '../../processors/kafka/index.ts';
 import { waitForCompletion } from './completion.ts';
+import { checkOutput, type OutputCheck } from './output-check.ts';
 import { endOffsets } from './perf-tools.ts';
 import { BENCH_CACHE, type JavaSide } from './jars.ts';
 import type { BenchSettings, Engine, Guarantee, TopologyCase } from './settings.ts';
@@ -57,6 +58,8 @@ export interface ContenderResult {
    * commit marker per transaction and partition under exactly-once.
    */
   readonly outputOffsets: number | undefined;
+  /** The output read back and checked against what the case must write (see output-check.ts). */
+  readonly outputCheck: OutputCheck | undefined;
   /** Topics the engine created for itself (changelogs): the same set on both sides shows the same work. */
   readonly internalTopics: readonly string[];
   readonly log: string;
@@ -68,6 +71,8 @@ export interface RunContext {
   readonly settings: BenchSettings;
   readonly inputTopic: string;
   readonly endOffsets: ReadonlyMap<number, bigint>;
+  /** Input records that pass the filter-map case's filter, to check its output. */
+  readonly kept: number;
   /** The join case's table topic (generated only when that case runs). */
   readonly table: { readonly topic: string; readonly endOffsets: ReadonlyMap<number, bigint> } | undefined;
 }
@@ -164,6 +169,8 @@ export async function runContender(context: RunContext, spec: ContenderSpec): Pr
     const seconds = (progress.doneAt - spawnedAt) / 1000;
     await stopChild(launched.child, 60_000);
     const written = await endOffsets(context.java, settings.bootstrap, outputTopic).catch(() => undefined);
+    const outputCheck = await checkOutput({ bootstrap: settings.bootstrap, topic: outputTopic, partitions: settings.partitions, topology: spec.topology, inputRecords: settings.records, kept: context.kept, timeoutMs: 120_000 })
+      .catch((error: unknown) => ({ ok: false, records: 0, detail: `could not read the output: ${(error as Error).message}` }));
     const internalTopics = (await internalTopicsOf(admin, applicationId)).filter((topic) => topic !== outputTopic).map((topic) => topic.slice(applicationId.length + 1));
     return {
       engine: spec.engine,
@@ -180,6 +187,7 @@ export async function runContender(context: RunContext, spec: ContenderSpec): Pr
       commitsSeen: progress.commitsSeen,
       loadAverage: loadavg()[0] ?? 0,
       outputOffsets: written === undefined ? undefined : Number([...written.values()].reduce((a, b) => a + b, 0n)),
+      outputCheck,
       internalTopics,
       log,
     };

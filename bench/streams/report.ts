@@ -56,9 +56,10 @@ export function formatTable(rows: readonly Row[], results: readonly ContenderRes
   ];
   if (limits.consumer !== undefined) lines.push(`| limit: kafka-consumer-perf-test (read input) | — | ${fmt(limits.consumer.recordsPerSecond)} | (${fmt(limits.consumer.withJoinPerSecond)} incl. group join) | |`);
   if (limits.producer !== undefined) lines.push(`| limit: kafka-producer-perf-test (write, acks=all) | — | ${fmt(limits.producer.recordsPerSecond)} | | |`);
-  lines.push('', '| run | seconds | records/s | after first commit, records/s | spawn → STARTED s | spawn → first commit s | commits seen | output end offsets | load avg |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('', '| run | seconds | records/s | after first commit, records/s | spawn → STARTED s | spawn → first commit s | commits seen | output end offsets | output check | load avg |', '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const r of results) {
-    lines.push(`| ${r.engine} ${r.topology} ${r.guarantee} #${r.repetition} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSecond)} | ${fmt(r.steadyRecordsPerSecond)} | ${r.startedSeconds?.toFixed(2) ?? '—'} | ${r.firstCommitSeconds?.toFixed(2) ?? '—'} | ${r.commitsSeen} | ${fmt(r.outputOffsets)} | ${r.loadAverage.toFixed(1)} |`);
+    const check = r.outputCheck === undefined ? '—' : `${r.outputCheck.ok ? 'OK' : 'WRONG'} (${fmt(r.outputCheck.records)} records)`;
+    lines.push(`| ${r.engine} ${r.topology} ${r.guarantee} #${r.repetition} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSecond)} | ${fmt(r.steadyRecordsPerSecond)} | ${r.startedSeconds?.toFixed(2) ?? '—'} | ${r.firstCommitSeconds?.toFixed(2) ?? '—'} | ${r.commitsSeen} | ${fmt(r.outputOffsets)} | ${check} | ${r.loadAverage.toFixed(1)} |`);
   }
   return lines.join('\n');
 }
