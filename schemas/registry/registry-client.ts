@@ -190,7 +190,11 @@ export class RegistryClient implements AvroSchemaSource {
    * ```
    */
   async setCompatibility(subject: string, level: CompatibilityLevel): Promise<void> {
-    const response = await ccompatRequest(this.url, 'PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level }, this.#timeoutMs);
+    const put = () => ccompatRequest(this.url, 'PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level }, this.#timeoutMs);
+    let response = await put();
+    // Apicurio creates the subject's rule on the first PUT; a client racing another for the
+    // same subject gets 409 "rule already exists". The rule exists now: a second PUT updates it.
+    if (response.status === 409) response = await put();
     if (response.status !== 200) throw toRegistryError(failureOf(response), 'set compatibility', { subject, level });
   }
 

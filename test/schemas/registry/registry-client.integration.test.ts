@@ -82,3 +82,11 @@ test('unknown ids and subjects are KST_SCHEMA_NOT_FOUND; bad schemas KST_SCHEMA_
   // The library registers named types only (records, enums, fixed).
   await assert.rejects(registry.register(subject, 'string'), (error) => isKstError(error, 'KST_SCHEMA_INVALID'));
 });
+
+test('clients racing to register the first schema of a subject all get its id (the registry\'s rule conflict is retried)', async () => {
+  const subject = `${uniqueName('kst-race')}-value`;
+  const schema = { type: 'record', name: 'Raced', fields: [{ name: 'a', type: 'string' }] };
+  const ids = await Promise.all(Array.from({ length: 20 }, () => new RegistryClient({ url }).register(subject, schema)));
+  assert.equal(new Set(ids).size, 1);
+  assert.equal(await new RegistryClient({ url }).getCompatibility(subject), 'BACKWARD');
+});
