@@ -99,6 +99,10 @@ export const ERROR_CODES = {
   KST_QUERY_INVALID: { recovery: 'fix-input', summary: 'An interactive query is malformed or names a store the service does not have (gRPC INVALID_ARGUMENT).' },
   KST_QUERY_UNAVAILABLE: { recovery: 'retry', summary: 'An interactive query could not be answered by any configured instance within its retries: the group is rebalancing or restoring, or the instances are unreachable (gRPC UNAVAILABLE; HTTP 503 with Retry-After through the gateway).' },
   KST_QUERY_FAILED: { recovery: 'fatal', summary: 'A query service answered with an unexpected gRPC status (INTERNAL, UNIMPLEMENTED, ...); its message carries the status and details.' },
+  KST_PLATFORM_PROCESS_FAILED: { recovery: 'restart', summary: 'A platform service process exited, or did not report RUNNING in time, or was started twice; its log file (named in the message) has the cause.' },
+  KST_DEMO_GATEWAY_UNREACHABLE: { recovery: 'fix-config', summary: 'The demo could not reach the gateway (connection refused or timed out, or /health did not answer 200); start the platform or set DEMO_GATEWAY_URL.' },
+  KST_DEMO_REQUEST_FAILED: { recovery: 'fix-input', summary: 'The gateway answered a demo request with a status the demo did not expect (401: the demo\'s DEMO_JWT_SECRET is not the gateway\'s secret); the message carries the gateway\'s own.' },
+  KST_KAFKA_RECORD_TOO_LARGE: { recovery: 'fix-input', summary: 'An output record is larger than max.request.size, or the broker refused it (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE) as larger than the topic\'s max.message.bytes, and the production exception handler chose FAIL; the message names topic, partition and size. Raise the limits or let the handler skip (and dead-letter) such records.' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
