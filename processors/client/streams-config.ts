@@ -55,7 +55,10 @@ export const streamsConfig = defineConfig({
   'replication.factor': integer({ default: -1, min: -1, doc: 'Replication factor of internal topics; -1 takes the broker default.' }),
   'default.deserialization.exception.handler': oneOf(HANDLERS, { default: 'log-and-fail', doc: 'What to do with a record that does not deserialize.' }),
   'processing.exception.handler': oneOf(HANDLERS, { default: 'log-and-fail', doc: 'What to do when a processor, punctuator or sink throws (KIP-1033).' }),
-  'production.exception.handler': oneOf(PRODUCTION_HANDLERS, { default: 'default', doc: 'What to do when sending output fails: default fails the thread; log-and-continue drops the batch (at_least_once only).' }),
+  'production.exception.handler': oneOf(PRODUCTION_HANDLERS, {
+    default: 'default',
+    doc: 'What to do when sending output fails. A record too large to send (over producer.max.request.size, or refused by the broker as over the topic\'s max.message.bytes): default fails the thread with KST_KAFKA_RECORD_TOO_LARGE naming topic and partition; log-and-continue skips it and writes its key and error headers to the dead-letter topic when one is set (both guarantees). Any other failed send: default fails the thread; log-and-continue drops the batch (at_least_once only).',
+  }),
   'errors.dead.letter.queue.topic.name': optionalString(NAME, 'Topic that receives records a handler skipped, with error headers (KIP-1034).'),
   'max.poll.records': integer({ default: 1000, min: 1, doc: 'Most records handed to the tasks in one processing round; a larger fetch is processed in slices.' }),
   'max.task.idle.ms': integer({
@@ -73,6 +76,8 @@ export const streamsConfig = defineConfig({
   'request.timeout.ms': integer({ default: 30_000, min: 100, doc: 'How long one Kafka request may take; also the transaction timeout.' }),
   retries: integer({ default: 10, min: 0, doc: 'Retries of a retriable Kafka request.' }),
   'retry.backoff.ms': integer({ default: 200, min: 0, doc: 'Pause between two retries.' }),
+  'producer.batch.size': integer({ default: 16_384, min: 1, doc: 'The producer\'s batch.size: bytes of one partition\'s batch in a produce request; a send goes out as several requests when it holds more.' }),
+  'producer.max.request.size': integer({ default: 1_048_576, min: 1_024, doc: 'The producer\'s max.request.size: bytes of one produce request, and the largest output record; a larger one goes to production.exception.handler. Keep it at or below the topics\' max.message.bytes.' }),
   'producer.batch.records': integer({ default: 5_000, min: 1, doc: 'Buffered output records that trigger a send before the commit (every send is still one batched request).' }),
 });
 

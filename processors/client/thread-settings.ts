@@ -49,6 +49,8 @@ export function threadSettings(config: StreamsConfig, processId: string, index: 
     retries: config.retries,
     retryBackoffMs: config['retry.backoff.ms'],
     producerBatchRecords: config['producer.batch.records'],
+    producerBatchBytes: config['producer.batch.size'],
+    producerMaxRequestBytes: config['producer.max.request.size'],
     partitionCounts,
     lagIntervalMs: LAG_INTERVAL_MS,
   };

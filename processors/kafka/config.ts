@@ -44,6 +44,8 @@ export type KafkaConsumerConfig = ConfigOf<typeof kafkaConsumerConfig.fields>;
 export const kafkaProducerConfig = defineConfig({
   'compression.type': oneOf(['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const, { default: 'none', doc: 'Compression of produced batches.' }),
   'enable.idempotence': boolean({ default: true, doc: 'Idempotent writes (acks=all, producer id and sequence numbers): retries never duplicate. Transactional producers are always idempotent.' }),
+  'batch.size': integer({ default: 16_384, min: 1, doc: 'Bytes of one partition\'s batch in a produce request (a larger record gets a batch of its own); a request carries one batch per partition, and a send goes out as several requests when it holds more.' }),
+  'max.request.size': integer({ default: 1_048_576, min: 1_024, doc: 'Bytes of one produce request, and so the largest record that can be sent: a larger one is handed to the production exception handler instead. Keep it at or below the topics\' max.message.bytes (broker default 1 MiB).' }),
 });
 export type KafkaProducerConfig = ConfigOf<typeof kafkaProducerConfig.fields>;
 

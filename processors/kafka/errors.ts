@@ -13,10 +13,15 @@ const FENCED_PRODUCER_IDS: ReadonlySet<string> = new Set(['PRODUCER_FENCED', 'IN
 /** Protocol errors that mean our group membership (generation) is no longer valid. */
 const REBALANCE_IDS: ReadonlySet<string> = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID', 'STALE_MEMBER_EPOCH', 'FENCED_MEMBER_EPOCH']);
 
+/** Protocol errors of a batch the broker refused as larger than the topic's `max.message.bytes`. */
+export const TOO_LARGE_IDS: ReadonlySet<string> = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
 const NETWORK_CODES: ReadonlySet<string> = new Set(['PLT_KFK_NETWORK', 'PLT_KFK_TIMEOUT']);
 
 interface ErrorLike {
   readonly message?: unknown;
+  readonly path?: unknown;
+  readonly response?: unknown;
   readonly code?: unknown;
   readonly apiId?: unknown;
   readonly errors?: unknown;
@@ -44,6 +49,32 @@ export function protocolErrorIds(error: unknown): Set<string> {
 /** True when the error tree contains the given protocol error, e.g. `TOPIC_ALREADY_EXISTS`. */
 export function hasProtocolError(error: unknown, apiId: string): boolean {
   return protocolErrorIds(error).has(apiId);
+}
+
+interface ProduceResponseLike {
+  readonly responses?: ReadonlyArray<{ readonly name?: string; readonly partitionResponses?: ReadonlyArray<{ readonly index?: number }> }>;
+}
+
+/**
+ * The partitions whose batch a Produce response refused as too large. The library keeps
+ * the response on the aggregate error and a JSON path per partition error
+ * (`/responses/<i>/partition_responses/<j>`), which together name topic and partition.
+ */
+export function tooLargePartitions(error: unknown): Array<{ topic: string; partition: number }> {
+  const found: Array<{ topic: string; partition: number }> = [];
+  visit(error, new Set(), (e) => {
+    if (!Array.isArray(e.errors)) return;
+    const response = e.response as ProduceResponseLike | undefined;
+    for (const inner of e.errors as ErrorLike[]) {
+      if (typeof inner?.apiId !== 'string' || !TOO_LARGE_IDS.has(inner.apiId) || typeof inner.path !== 'string') continue;
+      const match = /^\/responses\/(\d+)\/partition_responses\/(\d+)/.exec(inner.path);
+      if (match === null) continue;
+      const topic = response?.responses?.[Number(match[1])];
+      const partition = topic?.partitionResponses?.[Number(match[2])]?.index;
+      if (topic?.name !== undefined && partition !== undefined) found.push({ topic: topic.name, partition });
+    }
+  });
+  return found;
 }
 
 function isNetworkOnly(error: unknown): boolean {
@@ -75,6 +106,9 @@ export function toKstError(error: unknown, code: ErrorCode, message: string, det
   }
   if (protocolErrors.some((id) => REBALANCE_IDS.has(id))) {
     return new KstError('KST_KAFKA_REBALANCE', `${message}: group membership lost (${protocolErrors.join(', ')})`, full, { cause: error });
+  }
+  if (protocolErrors.some((id) => TOO_LARGE_IDS.has(id))) {
+    return new KstError('KST_KAFKA_RECORD_TOO_LARGE', `${message}: the broker refused a batch as too large (${protocolErrors.join(', ')})`, full, { cause: error });
   }
   if (protocolErrors.length === 0 && isNetworkOnly(error)) {
     return new KstError('KST_KAFKA_CONNECTION', `${message}: ${cause}`, full, { cause: error });

@@ -26,7 +26,9 @@ export {
 } from './config.ts';
 export { KafkaConsumer, type KafkaConsumerOptions, type RebalanceListener } from './consumer.ts';
 export { hasProtocolError, toKstError } from './errors.ts';
-export { KafkaProducer } from './producer.ts';
+export { tooLargeError, type SendOptions } from './planned-send.ts';
+export { ProduceLimits, planRequests, recordSizeUpperBound, type TooLargeRecord } from './produce-requests.ts';
+export { DEFAULT_PRODUCER_CONFIG, KafkaProducer } from './producer.ts';
 export { PartitionReader, type PartitionReaderOptions, type StartOffset } from './partition-reader.ts';
 export { headerValue } from './records.ts';
 export { TransactionalProducer, type TransactionState } from './transactional-producer.ts';

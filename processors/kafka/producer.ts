@@ -6,7 +6,10 @@
 
 import { Producer, type ProduceResult as WireProduceResult } from '@platformatic/kafka';
 import { toBaseOptions, type KafkaClientConfig, type KafkaProducerConfig } from './config.ts';
-import { mapped } from './errors.ts';
+import { KstError } from '../../common/errors.ts';
+import { mapped, toKstError, tooLargePartitions } from './errors.ts';
+import { planSend, ResultMerger, type SendOptions } from './planned-send.ts';
+import { ProduceLimits, type PlannedRequest } from './produce-requests.ts';
 import { headerSerializers, javaCompatiblePartitioner, toMessages } from './records.ts';
 import type { KafkaHeader, ProduceResult, ProducerRecord } from './types.ts';
 
@@ -27,6 +30,14 @@ export function createWireProducer(client: KafkaClientConfig, producer: KafkaPro
   });
 }
 
+/** Kafka's producer defaults, for callers that build a producer without a parsed config. */
+export const DEFAULT_PRODUCER_CONFIG: KafkaProducerConfig = Object.freeze({ 'compression.type': 'none', 'enable.idempotence': true, 'batch.size': 16_384, 'max.request.size': 1_048_576 });
+
+/** The configured request bounds of a producer. */
+export function produceLimits(config: KafkaProducerConfig): ProduceLimits {
+  return new ProduceLimits(config['batch.size'], config['max.request.size']);
+}
+
 /** Maps the library's per-partition base offsets onto ours. */
 export function toProduceResult(result: WireProduceResult): ProduceResult {
   return (result.offsets ?? []).map(({ topic, partition, offset }) => ({ topic, partition, offset }));
@@ -45,17 +56,59 @@ export function toProduceResult(result: WireProduceResult): ProduceResult {
  */
 export class KafkaProducer {
   readonly #producer: WireProducer;
+  readonly #limits: ProduceLimits;
 
-  constructor(client: KafkaClientConfig, config: KafkaProducerConfig = { 'compression.type': 'none', 'enable.idempotence': true }) {
+  constructor(client: KafkaClientConfig, config: KafkaProducerConfig = DEFAULT_PRODUCER_CONFIG) {
     this.#producer = createWireProducer(client, config);
+    this.#limits = produceLimits(config);
   }
 
-  /** Writes a batch: one request per partition leader, all awaited together. */
-  async send(records: readonly ProducerRecord[]): Promise<ProduceResult> {
+  /**
+   * Writes a batch in requests of at most `max.request.size` (see `produce-requests.ts`).
+   * All requests of one send are handed to the library at once, in order, before this
+   * call yields, so concurrent sends keep each partition in send order as one request per
+   * send did. A record too large to send goes to `options.onTooLarge`, or fails the send
+   * before anything is written. When the broker refuses a batch as too large (the topic's
+   * `max.message.bytes` is below our bounds), the producer lowers its bound for that topic
+   * and sends the refused records again under it, so what still does not fit ends at
+   * `onTooLarge` too (under at-least-once they may land after later records of their
+   * partition); the other batches of the send were written.
+   */
+  async send(records: readonly ProducerRecord[], options: SendOptions = {}): Promise<ProduceResult> {
     if (records.length === 0) return [];
-    const result = await mapped('KST_KAFKA_PRODUCE', `producing ${records.length} records failed`, { count: records.length }, () =>
-      this.#producer.send({ messages: toMessages(records) }));
-    return toProduceResult(result);
+    const merger = new ResultMerger();
+    let pending: readonly ProducerRecord[] = records;
+    while (pending.length > 0) {
+      const planned = pending;
+      const requests = await mapped('KST_KAFKA_PRODUCE', `producing ${planned.length} records failed`, { count: planned.length }, () => planSend(this.#producer, planned, this.#limits, options));
+      const answers = await Promise.allSettled(requests.map((request) => this.#producer.send({ messages: toMessages(request.records) })));
+      const again: ProducerRecord[] = [];
+      for (let i = 0; i < answers.length; i++) {
+        const answer = answers[i] as PromiseSettledResult<WireProduceResult>;
+        if (answer.status === 'fulfilled') {
+          merger.add(toProduceResult(answer.value));
+          continue;
+        }
+        const request = requests[i] as PlannedRequest;
+        const coded = toKstError(answer.reason, 'KST_KAFKA_PRODUCE', `producing ${request.records.length} records failed`, { count: request.records.length });
+        const refused = coded.code === 'KST_KAFKA_RECORD_TOO_LARGE' ? tooLargePartitions(answer.reason) : [];
+        if (refused.length === 0) throw coded;
+        for (const record of this.#refused(request, refused)) again.push(record);
+      }
+      pending = again;
+    }
+    return merger.result;
+  }
+
+  /** Learns from a refusal and returns the refused partitions' records, to be planned again. */
+  #refused(request: PlannedRequest, refused: ReadonlyArray<{ topic: string; partition: number }>): ProducerRecord[] {
+    const keys = new Set(refused.map(({ topic, partition }) => `${topic}\u0000${partition}`));
+    for (const key of keys) {
+      const batch = request.bytes.get(key);
+      if (batch === undefined) throw new KstError('KST_KAFKA_PRODUCE', `the broker refused a batch of a partition the request did not hold (${key.replace('\u0000', '-')})`, {});
+      this.#limits.learn(batch.topic, batch.bytes, batch.records);
+    }
+    return request.records.filter((record) => keys.has(`${record.topic}\u0000${record.partition}`));
   }
 
   /** Flushing is implicit: `send` resolves only when its batch is acknowledged. */

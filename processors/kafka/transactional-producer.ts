@@ -13,9 +13,11 @@
 import type { Consumer } from '@platformatic/kafka';
 import { KstError } from '../../common/errors.ts';
 import type { KafkaClientConfig, KafkaProducerConfig } from './config.ts';
-import { mapped, toKstError } from './errors.ts';
+import { mapped, toKstError, tooLargePartitions } from './errors.ts';
 import { GroupCoordinator, offsetCommitTopics } from './group-coordinator.ts';
-import { createWireProducer, toProduceResult, type WireProducer } from './producer.ts';
+import { planSend, ResultMerger, type SendOptions } from './planned-send.ts';
+import type { PlannedRequest, ProduceLimits } from './produce-requests.ts';
+import { createWireProducer, DEFAULT_PRODUCER_CONFIG, produceLimits, toProduceResult, type WireProducer } from './producer.ts';
 import { toMessages } from './records.ts';
 import type { ConsumerGroupMetadata, ProduceResult, ProducerRecord, TopicPartitionOffset } from './types.ts';
 
@@ -52,15 +54,33 @@ export class TransactionalProducer {
   #transaction: Transaction | null = null;
   // Kafka rejects EndTxn for a transaction that never added a partition or offsets.
   #touched = false;
+  readonly #limits: ProduceLimits;
+  #sendFailed = false;
 
-  constructor(client: KafkaClientConfig, transactionalId: string, config: KafkaProducerConfig = { 'compression.type': 'none', 'enable.idempotence': true }) {
+  /** `limits` may be shared with the producer this one replaces, so what the broker refused stays known. */
+  constructor(client: KafkaClientConfig, transactionalId: string, config: KafkaProducerConfig = DEFAULT_PRODUCER_CONFIG, limits: ProduceLimits = produceLimits(config)) {
     this.transactionalId = transactionalId;
     this.#client = client;
     this.#producer = createWireProducer(client, config, transactionalId);
+    this.#limits = limits;
   }
 
   get state(): TransactionState {
     return this.#state;
+  }
+
+  /** The request bounds, including what the broker refused so far. */
+  get limits(): ProduceLimits {
+    return this.#limits;
+  }
+
+  /**
+   * False once a send failed: the library counted sequence numbers for records the broker
+   * never appended, so every later send to those partitions would be refused as out of
+   * order. Only a new producer (a new epoch, sequences from 0) can write again.
+   */
+  get usable(): boolean {
+    return !this.#sendFailed;
   }
 
   /**
@@ -87,14 +107,48 @@ export class TransactionalProducer {
     this.#transition('in-transaction');
   }
 
-  /** Sends a batch inside the current transaction (one awaited call for the whole batch). */
-  async send(records: readonly ProducerRecord[]): Promise<ProduceResult> {
+  /**
+   * Sends a batch inside the current transaction, in requests of at most
+   * `max.request.size` one after the other (see `produce-requests.ts`). A record too large
+   * to send goes to `options.onTooLarge` (or fails the send before anything is written).
+   * When the broker refuses a batch as too large, the bound for its topic is lowered and
+   * the send fails with `KST_KAFKA_TRANSACTION`: the transaction cannot go on, and its
+   * replay sends under the lower bound, so the refusal happens once, not forever.
+   */
+  async send(records: readonly ProducerRecord[], options: SendOptions = {}): Promise<ProduceResult> {
     this.#expect('in-transaction', 'send');
     if (records.length === 0) return [];
     return this.#guard(`producing ${records.length} records in a transaction failed`, async () => {
       const transaction = await this.#current();
+      const requests = await planSend(this.#producer, records, this.#limits, options);
+      const merger = new ResultMerger();
       this.#touched = true;
-      return toProduceResult(await transaction.send({ messages: toMessages(records) }));
+      // A request whose partitions are all in the transaction already needs no AddPartitionsToTxn,
+      // so a run of them goes to the library at once and keeps its order; one that adds partitions
+      // is awaited alone first (the library would otherwise let a later request overtake it).
+      const added = new Set<string>();
+      for (let i = 0; i < requests.length;) {
+        const group = [requests[i] as PlannedRequest];
+        const known = [...group[0]!.bytes.keys()].every((key) => added.has(key));
+        if (known) while (i + group.length < requests.length && [...requests[i + group.length]!.bytes.keys()].every((key) => added.has(key))) group.push(requests[i + group.length] as PlannedRequest);
+        i += group.length;
+        const answers = await Promise.allSettled(group.map((request) => transaction.send({ messages: toMessages(request.records) })));
+        for (let j = 0; j < answers.length; j++) {
+          const answer = answers[j] as PromiseSettledResult<Awaited<ReturnType<Transaction['send']>>>;
+          if (answer.status === 'fulfilled') {
+            merger.add(toProduceResult(answer.value));
+            continue;
+          }
+          this.#sendFailed = true;
+          for (const { topic, partition } of tooLargePartitions(answer.reason)) {
+            const batch = group[j]!.bytes.get(`${topic}\u0000${partition}`);
+            if (batch !== undefined) this.#limits.learn(topic, batch.bytes, batch.records);
+          }
+          throw answer.reason;
+        }
+        for (const request of group) for (const key of request.bytes.keys()) added.add(key);
+      }
+      return merger.result;
     });
   }
 
@@ -173,7 +227,11 @@ export class TransactionalProducer {
     try {
       return await call();
     } catch (error) {
-      const mappedError = toKstError(error, 'KST_KAFKA_TRANSACTION', message, { transactionalId: this.transactionalId });
+      let mappedError = toKstError(error, 'KST_KAFKA_TRANSACTION', message, { transactionalId: this.transactionalId });
+      // Refused by the broker: the transaction is lost (see send), not the record's fault alone.
+      if (mappedError.code === 'KST_KAFKA_RECORD_TOO_LARGE' && this.#sendFailed) {
+        mappedError = new KstError('KST_KAFKA_TRANSACTION', `${message}: the broker refused a batch as too large; the bound of its topic is lowered for the replay`, { ...mappedError.details }, { cause: error });
+      }
       if (mappedError.code === 'KST_KAFKA_PRODUCER_FENCED' && this.#state !== 'closed') this.#transition('fenced');
       throw mappedError;
     }

@@ -25,6 +25,8 @@ import {
   TransactionalProducer,
   type ConsumerGroupMetadata,
   type KafkaClientConfig,
+  type KafkaProducerConfig,
+  type SendOptions,
   type ProduceResult,
   type ProducerRecord,
   type TopicPartitionOffset,
@@ -35,8 +37,8 @@ export interface CommitStrategy {
   /** Producer client ids, for thread metadata. */
   readonly producerClientIds: readonly string[];
   start(): Promise<void>;
-  /** Sends one batch of output (inside the current transaction under exactly-once). */
-  send(records: readonly ProducerRecord[]): Promise<ProduceResult>;
+  /** Sends one batch of output (inside the current transaction under exactly-once); too large records go to `options.onTooLarge`. */
+  send(records: readonly ProducerRecord[], options?: SendOptions): Promise<ProduceResult>;
   /** Commits the offsets with (exactly-once) or after (at-least-once) the output already sent. */
   commit(group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** Drops the open transaction, if any; never throws. Under at-least-once there is nothing to drop. */
@@ -53,16 +55,16 @@ export class AtLeastOnceCommit implements CommitStrategy {
   readonly #producer: KafkaProducer;
   readonly #commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>;
 
-  constructor(client: KafkaClientConfig, commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>) {
-    this.#producer = new KafkaProducer(client);
+  constructor(client: KafkaClientConfig, producer: KafkaProducerConfig, commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>) {
+    this.#producer = new KafkaProducer(client, producer);
     this.#commitOffsets = commitOffsets;
     this.producerClientIds = [`${client['client.id']}-producer`];
   }
 
   async start(): Promise<void> {}
 
-  send(records: readonly ProducerRecord[]): Promise<ProduceResult> {
-    return this.#producer.send(records);
+  send(records: readonly ProducerRecord[], options?: SendOptions): Promise<ProduceResult> {
+    return this.#producer.send(records, options);
   }
 
   async commit(_group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void> {
@@ -84,12 +86,14 @@ export class ExactlyOnceCommit implements CommitStrategy {
   readonly producerClientIds: readonly string[];
   readonly #client: KafkaClientConfig;
   readonly #transactionalId: string;
+  readonly #config: KafkaProducerConfig;
   #producer: TransactionalProducer;
 
-  constructor(client: KafkaClientConfig, transactionalId: string) {
+  constructor(client: KafkaClientConfig, producer: KafkaProducerConfig, transactionalId: string) {
     this.#client = client;
     this.#transactionalId = transactionalId;
-    this.#producer = new TransactionalProducer(client, transactionalId);
+    this.#config = producer;
+    this.#producer = new TransactionalProducer(client, transactionalId, producer);
     this.producerClientIds = [`${client['client.id']}-txn-${transactionalId}`];
   }
 
@@ -102,9 +106,9 @@ export class ExactlyOnceCommit implements CommitStrategy {
     await this.#producer.initTransactions();
   }
 
-  send(records: readonly ProducerRecord[]): Promise<ProduceResult> {
+  send(records: readonly ProducerRecord[], options?: SendOptions): Promise<ProduceResult> {
     this.#beginIfNeeded();
-    return this.#producer.send(records);
+    return this.#producer.send(records, options);
   }
 
   async commit(group: ConsumerGroupMetadata, offsets: readonly TopicPartitionOffset[]): Promise<void> {
@@ -124,13 +128,17 @@ export class ExactlyOnceCommit implements CommitStrategy {
     await this.#producer.abort().catch(() => undefined);
   }
 
-  /** A fenced or failed producer cannot go on: close it and register a new one under the same id. */
+  /**
+   * A fenced or failed producer cannot go on, nor can one whose send failed (its sequence
+   * numbers ran ahead of the broker): close it and register a new one under the same id,
+   * which keeps the request bounds the broker taught the old one.
+   */
   async recover(): Promise<void> {
-    if (this.#ready()) return;
+    if (this.#ready() && this.#producer.usable) return;
     await this.abort();
-    if (this.#ready()) return;
+    if (this.#ready() && this.#producer.usable) return;
     await this.#producer.close().catch(() => undefined);
-    this.#producer = new TransactionalProducer(this.#client, this.#transactionalId);
+    this.#producer = new TransactionalProducer(this.#client, this.#transactionalId, this.#config, this.#producer.limits);
     await this.#producer.initTransactions();
   }
 

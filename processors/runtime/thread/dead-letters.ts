@@ -11,7 +11,8 @@
  * ```
  */
 
-import type { KafkaHeader, ProducerRecord } from '../../kafka/index.ts';
+import type { KstError } from '../../../common/errors.ts';
+import type { KafkaHeader, ProducerRecord, TooLargeRecord } from '../../kafka/index.ts';
 import type { DeadLetter, DeadLetterCallback } from '../exception-handlers.ts';
 import { describeLocation } from '../exception-handlers.ts';
 
@@ -63,6 +64,32 @@ export function deadLetterHandler(options: DeadLetterOptions): DeadLetterCallbac
     log(`kstreams: skipped a record (${deadLetter.kind} error) ${describeLocation(deadLetter.context)}: ${error instanceof Error ? error.message : String(error)}`);
     if (options.topic !== undefined) options.collector.sendRecord(deadLetterRecord(options.topic, deadLetter));
   };
+}
+
+/**
+ * The dead letter of an output record skipped as too large to send. It carries the
+ * record's key and headers but not its value — the value is what did not fit — plus the
+ * error headers, with the topic and partition it was meant for.
+ */
+export function tooLargeDeadLetterRecord(topic: string, rejected: TooLargeRecord, error: KstError): ProducerRecord {
+  const headers: KafkaHeader[] = [...(rejected.record.headers ?? [])];
+  const text = (name: string, value: string): void => {
+    headers.push([name, Buffer.from(value, 'utf8')]);
+  };
+  text(DLQ_HEADERS.exception, errorClass(error));
+  text(DLQ_HEADERS.message, error.message);
+  text(DLQ_HEADERS.stacktrace, error.stack ?? '');
+  text(DLQ_HEADERS.topic, rejected.topic);
+  text(DLQ_HEADERS.partition, String(rejected.partition));
+  const timestamp = rejected.record.timestamp;
+  return { topic, key: rejected.record.key ?? null, value: null, headers, ...(timestamp === undefined || timestamp < 0n ? {} : { timestamp }) };
+}
+
+/** `production.exception.handler=log-and-continue` for a too large record: log, and dead-letter when a topic is set. */
+export function skipTooLarge(options: DeadLetterOptions, rejected: TooLargeRecord, error: KstError): void {
+  const log = options.log ?? ((message: string) => console.warn(message));
+  log(`kstreams: skipped an output record for ${rejected.topic}-${rejected.partition} (${rejected.bytes} bytes, limit ${rejected.limit}): ${error.message}`);
+  if (options.topic !== undefined) options.collector.sendRecord(tooLargeDeadLetterRecord(options.topic, rejected, error));
 }
 
 /** Kafka writes the exception's class name; ours carry a code, which says more. */

@@ -21,12 +21,13 @@
 
 import { KstError, isKstError } from '../../../common/errors.ts';
 import type { Headers } from '../../api/record.ts';
-import type { ProduceResult, ProducerRecord } from '../../kafka/index.ts';
+import type { ProduceResult, ProducerRecord, SendOptions, TooLargeRecord } from '../../kafka/index.ts';
+import type { HandlerResponse } from '../exception-handlers.ts';
 import type { RecordCollector } from '../record-collector.ts';
 
 export interface RecordCollectorOptions {
   /** Sends one batch (idempotent producer, or the current transaction). */
-  readonly send: (records: readonly ProducerRecord[]) => Promise<ProduceResult>;
+  readonly send: (records: readonly ProducerRecord[], options: SendOptions) => Promise<ProduceResult>;
   /** Broker names of the changelog topics, whose offsets are tracked for checkpoints. */
   readonly changelogTopics: ReadonlySet<string>;
   /** Partition counts of output topics, for custom `StreamPartitioner`s. */
@@ -37,6 +38,13 @@ export interface RecordCollectorOptions {
    * drop the batch and go on (`production.exception.handler=log-and-continue`).
    */
   readonly continueOnSendError?: (error: KstError, records: readonly ProducerRecord[]) => boolean;
+  /**
+   * The production exception handler for a record too large to send (over
+   * `max.request.size`, or refused by the broker): CONTINUE leaves it out (the callback
+   * may dead-letter it), FAIL fails the next `maybeSend`/`flush` with `error`, which names
+   * topic and partition. Without it, FAIL.
+   */
+  readonly onRecordTooLarge?: (rejected: TooLargeRecord, error: KstError) => HandlerResponse;
 }
 
 export class KafkaRecordCollector implements RecordCollector {
@@ -58,7 +66,7 @@ export class KafkaRecordCollector implements RecordCollector {
     return this.#sent;
   }
 
-  /** Records dropped by `log-and-continue` after a failed send. */
+  /** Records dropped by `log-and-continue` after a failed send, or skipped as too large. */
   get droppedRecords(): number {
     return this.#dropped;
   }
@@ -137,8 +145,14 @@ export class KafkaRecordCollector implements RecordCollector {
 
   async #sendBatch(batch: readonly ProducerRecord[]): Promise<void> {
     let result: ProduceResult;
+    let failure: KstError | undefined;
+    const skipped = new Set<ProducerRecord>();
+    const onTooLarge = (rejected: TooLargeRecord, error: KstError): void => {
+      if (this.#options.onRecordTooLarge?.(rejected, error) === 'CONTINUE') skipped.add(rejected.record);
+      else failure ??= new KstError('KST_KAFKA_RECORD_TOO_LARGE', `${error.message.replace(/^KST_KAFKA_RECORD_TOO_LARGE: /, '')}; the production exception handler chose FAIL`, { ...error.details });
+    };
     try {
-      result = await this.#options.send(batch);
+      result = await this.#options.send(batch, { onTooLarge });
     } catch (error) {
       const coded = isKstError(error) ? error : new KstError('KST_KAFKA_PRODUCE', `producing ${batch.length} records failed: ${(error as Error).message}`, {}, { cause: error });
       const fatal = coded.code === 'KST_KAFKA_PRODUCER_FENCED' || coded.code === 'KST_KAFKA_REBALANCE' || coded.code === 'KST_KAFKA_TRANSACTION';
@@ -148,8 +162,10 @@ export class KafkaRecordCollector implements RecordCollector {
       }
       throw coded;
     }
-    this.#sent += batch.length;
-    this.#trackChangelogs(batch, result);
+    if (failure !== undefined) throw failure;
+    this.#dropped += skipped.size;
+    this.#sent += batch.length - skipped.size;
+    this.#trackChangelogs(skipped.size === 0 ? batch : batch.filter((record) => !skipped.has(record)), result);
   }
 
   #trackChangelogs(batch: readonly ProducerRecord[], result: ProduceResult): void {

@@ -10,7 +10,6 @@
  * ```
  */
 
-import type { TaskId } from '../../api/processor.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import { changelogTopicName } from '../../../state/api/restorable.ts';
 import type { StateDirectory } from '../../../state/state-directory.ts';
@@ -27,10 +26,6 @@ export function changelogTopics(plan: TopologyPlan, applicationId: string): Set<
   const topics = new Set<string>();
   for (const store of Object.values(plan.stores)) if (store.changelogTopic !== undefined) topics.add(changelogTopicName(applicationId, store.name));
   return topics;
-}
-
-export function storesPerTask(plan: TopologyPlan, taskId: TaskId): number {
-  return plan.subtopologies.find((s) => s.id === taskId.subtopology)?.stores.length ?? 0;
 }
 
 /** Sum of the checkpointed changelog offsets of each task folder on disk. */

@@ -23,7 +23,7 @@
 
 import type { Registry } from 'prom-client';
 import { KstError, isKstError } from '../../../common/errors.ts';
-import { KafkaConsumer, type Assignment, type TopicPartition } from '../../kafka/index.ts';
+import { KafkaConsumer, type Assignment, type ProducerRecord, type TopicPartition } from '../../kafka/index.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import type { StateStore } from '../../../state/api/state-store.ts';
 import { StateDirectory } from '../../../state/state-directory.ts';
@@ -32,17 +32,17 @@ import { continueOnError, failOnError } from '../exception-handlers.ts';
 import { StandbyUpdater } from '../standby/standby-updater.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitStrategy } from './commit-strategy.ts';
 import { ConsumerLag } from './consumer-lag.ts';
-import { deadLetterHandler } from './dead-letters.ts';
+import { deadLetterHandler, skipTooLarge } from './dead-letters.ts';
 import { KafkaRecordCollector } from './kafka-record-collector.ts';
 import { createRestorer, type RestoreListener } from './restore-bridge.ts';
 import { TaskFactory } from './task-factory.ts';
 import { TaskManager } from './task-manager.ts';
-import { clientSettings, consumerSettings, threadName, transactionalId, type ThreadSettings } from './thread-config.ts';
+import { clientSettings, consumerSettings, producerSettings, threadName, transactionalId, type ThreadSettings } from './thread-config.ts';
 import { ThreadMetrics } from './thread-metrics.ts';
 import { ThreadStores } from './thread-stores.ts';
 import { attemptAll, pollRetrying } from './thread-steps.ts';
 import { isRebalancing, threadTransition, type ThreadState } from './thread-state.ts';
-import { sourceTopics, changelogTopics, storesPerTask, readOffsetSums } from './plan-topics.ts';
+import { sourceTopics, changelogTopics, readOffsetSums } from './plan-topics.ts';
 
 export interface ThreadAssignment {
   readonly activeTasks: ReadonlyMap<string, readonly TopicPartition[]>;
@@ -119,11 +119,13 @@ export class StreamThread {
         onPartitionsRevoked: (_partitions, info) => this.#inListener(() => this.#onRevoked(info.lost), false),
       },
     });
+    const producer = producerSettings(settings);
     this.#strategy = settings.exactlyOnce
-      ? new ExactlyOnceCommit(client, transactionalId(settings))
-      : new AtLeastOnceCommit(client, (offsets) => this.#consumer.commit(offsets));
+      ? new ExactlyOnceCommit(client, producer, transactionalId(settings))
+      : new AtLeastOnceCommit(client, producer, (offsets) => this.#consumer.commit(offsets));
+    const dlqOptions = { topic: settings.deadLetterTopic, collector: { sendRecord: (record: ProducerRecord) => this.#collector.sendRecord(record) }, log: this.#log };
     this.#collector = new KafkaRecordCollector({
-      send: (records) => this.#strategy.send(records),
+      send: (records, options) => this.#strategy.send(records, options),
       changelogTopics: changelogTopics(options.plan, settings.applicationId),
       partitionCounts: settings.partitionCounts,
       batchRecords: settings.producerBatchRecords,
@@ -131,6 +133,11 @@ export class StreamThread {
         if (settings.productionHandler !== 'log-and-continue' || settings.exactlyOnce) return false;
         this.#log(`kstreams: ${this.name} dropped ${records.length} output records after a failed send: ${error.message}`);
         return true;
+      },
+      onRecordTooLarge: (rejected, error) => {
+        if (settings.productionHandler !== 'log-and-continue') return 'FAIL';
+        skipTooLarge(dlqOptions, rejected, error);
+        return 'CONTINUE';
       },
     });
     this.#metrics = ThreadMetrics.register(options.metricsRegistry, { applicationId: settings.applicationId, thread: this.name }, {
@@ -149,14 +156,13 @@ export class StreamThread {
       restorer: this.#restorer,
       deserializationExceptionHandler: settings.deserializationHandler === 'log-and-continue' ? continueOnError : failOnError,
       processingExceptionHandler: settings.processingHandler === 'log-and-continue' ? continueOnError : failOnError,
-      deadLetters: deadLetterHandler({ topic: settings.deadLetterTopic, collector: this.#collector, log: this.#log }),
+      deadLetters: deadLetterHandler(dlqOptions),
       metricsRegistry: options.metricsRegistry,
       ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
     });
     this.#manager = new TaskManager({
       factory,
       cacheMaxBytes: settings.cacheMaxBytes,
-      storesPerTask: (taskId) => storesPerTask(options.plan, taskId),
       input: {
         currentLag: (tp) => this.#consumer.currentLag(tp),
         pause: (partitions) => this.#consumer.pause(partitions),

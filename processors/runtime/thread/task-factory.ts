@@ -13,7 +13,7 @@
  * @example
  * ```ts
  * const factory = new TaskFactory({ applicationId, plan, stateDirectory, exactlyOnce, collector, restorer, ... });
- * const task = await factory.create('0_3', partitions, cacheBytes);
+ * const task = await factory.create('0_3', partitions, new CacheBudget(cacheBytes));
  * await factory.close(task, { clean: true });
  * ```
  */
@@ -25,7 +25,7 @@ import type { StorePlan, TopologyPlan } from '../../plan/topology-plan.ts';
 import type { TopicPartition } from '../../kafka/index.ts';
 import { checkpointedOffset, type CheckpointOffset } from '../../../state/checkpoint.ts';
 import { isRestorableStore } from '../../../state/api/restorable.ts';
-import type { ChangelogWriter, StateStore, StateStoreContext } from '../../../state/api/state-store.ts';
+import type { ChangelogWriter, RecordCacheBudget, StateStore, StateStoreContext } from '../../../state/api/state-store.ts';
 import type { StateDirectory } from '../../../state/state-directory.ts';
 import { parseTaskId } from '../assignment/index.ts';
 import type { RestoreResult, RestoreTarget } from '../restoration/index.ts';
@@ -80,7 +80,7 @@ export class TaskFactory {
   }
 
   /** Builds the task, opens and restores its stores, starts its processors. */
-  async create(id: string, partitions: readonly TopicPartition[], cacheMaxBytes: number): Promise<ManagedTask> {
+  async create(id: string, partitions: readonly TopicPartition[], cache: RecordCacheBudget): Promise<ManagedTask> {
     const options = this.#options;
     const taskId = parseTaskId(id);
     const directory = options.stateDirectory;
@@ -98,7 +98,7 @@ export class TaskFactory {
       plan: options.plan,
       taskId,
       collector: options.collector,
-      storeContext: (store) => this.#storeContext(store, id, taskId.partition, cacheMaxBytes),
+      storeContext: (store) => this.#storeContext(store, id, taskId.partition, cache),
       deserializationExceptionHandler: options.deserializationExceptionHandler,
       processingExceptionHandler: options.processingExceptionHandler,
       deadLetters: options.deadLetters,
@@ -167,7 +167,7 @@ export class TaskFactory {
     return sum;
   }
 
-  #storeContext(store: StorePlan, id: string, partition: number, cacheMaxBytes: number): StateStoreContext {
+  #storeContext(store: StorePlan, id: string, partition: number, cache: RecordCacheBudget): StateStoreContext {
     const options = this.#options;
     return {
       applicationId: options.applicationId,
@@ -175,7 +175,8 @@ export class TaskFactory {
       taskId: id,
       partition,
       changelog: store.changelogTopic === undefined ? undefined : this.#changelog,
-      cacheMaxBytes,
+      cacheMaxBytes: cache.maxBytes,
+      cacheBudget: cache,
       ...(options.metricsRegistry === undefined ? {} : { metricsRegistry: options.metricsRegistry }),
     };
   }

@@ -10,7 +10,7 @@
  * ```
  */
 
-import { kafkaClientConfig, kafkaConsumerConfig, type KafkaClientConfig, type KafkaConsumerConfig } from '../../kafka/index.ts';
+import { kafkaClientConfig, kafkaConsumerConfig, kafkaProducerConfig, type KafkaClientConfig, type KafkaConsumerConfig, type KafkaProducerConfig } from '../../kafka/index.ts';
 
 export interface ThreadSettings {
   readonly applicationId: string;
@@ -46,6 +46,9 @@ export interface ThreadSettings {
   readonly retries: number;
   readonly retryBackoffMs: number;
   readonly producerBatchRecords: number;
+  /** The producer's `batch.size` and `max.request.size`. */
+  readonly producerBatchBytes: number;
+  readonly producerMaxRequestBytes: number;
   /** Partition counts of the topics the topology writes, for custom partitioners. */
   readonly partitionCounts: ReadonlyMap<string, number>;
   /** How often consumer lag is measured (end offsets are listed), in ms; 0 turns it off. */
@@ -79,6 +82,11 @@ export function consumerSettings(settings: ThreadSettings): KafkaConsumerConfig 
     'heartbeat.interval.ms': settings.heartbeatIntervalMs,
     'fetch.max.wait.ms': settings.pollMs,
   });
+}
+
+/** The thread's producer: idempotent (transactional under exactly-once), with the request bounds of the streams config. */
+export function producerSettings(settings: ThreadSettings): KafkaProducerConfig {
+  return kafkaProducerConfig.parse({ 'batch.size': settings.producerBatchBytes, 'max.request.size': settings.producerMaxRequestBytes });
 }
 
 /** One transactional id per thread (exactly_once_v2): stable across restarts of the same process id. */

@@ -31,3 +31,13 @@ test('network failures map to KST_KAFKA_CONNECTION, the rest to the given code, 
   const original = new KstError('KST_KAFKA_ASSIGNOR', 'x');
   assert.equal(toKstError(original, 'KST_KAFKA_CONSUMER', 'y'), original);
 });
+
+test('a batch refused as too large maps to KST_KAFKA_RECORD_TOO_LARGE and names its topic and partition', async () => {
+  const { ResponseError } = await import('@platformatic/kafka');
+  const { tooLargePartitions } = await import('../../../processors/kafka/errors.ts');
+  const response = { responses: [{ name: 'out', partitionResponses: [{ index: 0 }, { index: 3 }] }] };
+  const error = new ResponseError(0, 9, { '/responses/0/partition_responses/1': [10, 'too big'] }, response);
+  assert.deepEqual(tooLargePartitions(new MultipleErrors('outer', [error])), [{ topic: 'out', partition: 3 }]);
+  assert.equal(toKstError(error, 'KST_KAFKA_PRODUCE', 'send').code, 'KST_KAFKA_RECORD_TOO_LARGE');
+  assert.deepEqual(tooLargePartitions(nested('NOT_LEADER_OR_FOLLOWER')), []);
+});

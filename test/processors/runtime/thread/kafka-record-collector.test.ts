@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KstError, isKstError } from '../../../../common/errors.ts';
-import type { ProducerRecord, ProduceResult } from '../../../../processors/kafka/index.ts';
+import type { ProducerRecord, ProduceResult, TooLargeRecord } from '../../../../processors/kafka/index.ts';
 import { KafkaRecordCollector } from '../../../../processors/runtime/thread/kafka-record-collector.ts';
 
 /** A fake producer: answers base offsets per partition as a broker would, or fails on demand. */
@@ -69,4 +69,35 @@ test('a failed send surfaces at the next flush; log-and-continue drops the batch
   producer.fail(null);
   await collector.flush();
   assert.equal(producer.batches.length, 0);
+});
+
+test('a record too large to send goes through the production handler: CONTINUE skips it, FAIL fails the flush naming topic and partition', async () => {
+  const { ProduceLimits, planRequests, tooLargeError } = await import('../../../../processors/kafka/index.ts');
+  const sent: ProducerRecord[] = [];
+  // What the adapter does: too large records go to onTooLarge, the rest is sent.
+  const send = async (records: readonly ProducerRecord[], options: { onTooLarge?: (r: TooLargeRecord, e: KstError) => void }): Promise<ProduceResult> => {
+    const plan = planRequests(records, () => 2, new ProduceLimits(16_384, 1_048_576));
+    for (const rejected of plan.tooLarge) options.onTooLarge?.(rejected, tooLargeError(rejected));
+    for (const request of plan.requests) sent.push(...request.records);
+    return [];
+  };
+  const decisions: string[] = [];
+  let response: 'CONTINUE' | 'FAIL' = 'CONTINUE';
+  const collector = new KafkaRecordCollector({
+    send, changelogTopics: new Set(), partitionCounts: new Map(), batchRecords: 100,
+    onRecordTooLarge: (rejected) => {
+      decisions.push(`${rejected.topic}-${rejected.partition}`);
+      return response;
+    },
+  });
+  collector.send('out', 1, Buffer.from('small'), Buffer.from('v'), 1, []);
+  collector.send('out', 0, Buffer.from('big'), Buffer.alloc(1_500_000), 1, []);
+  await collector.flush();
+  assert.deepEqual(sent.map((r) => r.key?.toString()), ['small']);
+  assert.deepEqual(decisions, ['out-0']);
+  assert.equal(collector.droppedRecords, 1);
+  assert.equal(collector.sentRecords, 1);
+  response = 'FAIL';
+  collector.send('out', 1, Buffer.from('big'), Buffer.alloc(1_500_000), 1, []);
+  await assert.rejects(collector.flush(), (e: unknown) => isKstError(e, 'KST_KAFKA_RECORD_TOO_LARGE') && /out-1/.test(e.message) && /chose FAIL/.test(e.message));
 });
