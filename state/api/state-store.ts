@@ -22,8 +22,22 @@ export interface StateStoreContext {
   readonly currentTimestampMs?: () => number;
   /** Upper bound of a caching layer's record cache (`statestore.cache.max.bytes`); a builder's own setting wins. */
   readonly cacheMaxBytes?: number;
+  /**
+   * The stream thread's record cache budget, shared by all its caching stores (Kafka
+   * Streams' `ThreadCache`); when set it replaces `cacheMaxBytes`, a builder's own setting still wins.
+   */
+  readonly cacheBudget?: RecordCacheBudget;
   /** Where metered layers register their metrics; prom-client's default registry when absent. */
   readonly metricsRegistry?: Registry;
+}
+
+/** A bound shared by several caching stores; `CacheBudget` in `state/internals` is the implementation. */
+export interface RecordCacheBudget {
+  readonly maxBytes: number;
+  readonly usedBytes: number;
+  readonly exceeded: boolean;
+  /** A store's entries grew (or shrank, negative) by `bytes`. */
+  add(bytes: number): void;
 }
 
 /** Receives the store's changes for its changelog topic; sending is batched by the caller. */

@@ -26,14 +26,14 @@
 import { isPromise, type Awaitable } from '../../common/awaitable.ts';
 import type { KeyValueBytesStore } from '../api/bytes-store.ts';
 import type { RestoreRecord } from '../api/restorable.ts';
-import type { KeyValue, StateStoreContext } from '../api/state-store.ts';
+import type { KeyValue, RecordCacheBudget, StateStoreContext } from '../api/state-store.ts';
 import type { CacheFlushEntry, FlushListenable } from '../api/timestamped.ts';
 import { keyString } from './bytes.ts';
 import { mergeWithOverlay, sortedOverlay } from './merge-iterator.ts';
 import { WrappedBytesStore } from './wrapped-store.ts';
 import { WriteOrder } from './write-order.ts';
 
-/** Kafka Streams' default `statestore.cache.max.bytes` (there per thread, here per store). */
+/** Kafka Streams' default `statestore.cache.max.bytes`: the bound of a store without a thread's shared budget. */
 export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
 /** Rough cost of an entry beyond its bytes: the entry object, the map slot, the key string. */
 const ENTRY_OVERHEAD = 96;
@@ -71,6 +71,8 @@ export type FlushListener = (entries: readonly CacheFlushEntry<Buffer, Buffer>[]
 export class CachingKeyValueStore extends WrappedBytesStore implements FlushListenable<Buffer, Buffer>, StringKeyedStore {
   readonly #configuredMaxBytes: number | undefined;
   #maxBytes = DEFAULT_CACHE_MAX_BYTES;
+  /** The thread's shared bound, when the store has no bound of its own (see `CacheBudget`). */
+  #budget: RecordCacheBudget | undefined;
   readonly #entries = new Map<string, CacheEntry>();
   /** Map insertions so far (new entries and moves), the clock of `CacheEntry.position`. */
   #inserted = 0;
@@ -93,6 +95,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
 
   override async init(context: StateStoreContext): Promise<void> {
     this.#maxBytes = this.#configuredMaxBytes ?? context.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    this.#budget = this.#configuredMaxBytes === undefined ? context.cacheBudget : undefined;
     this.#clock = context.currentTimestampMs ?? Date.now;
     await this.inner.init(context);
   }
@@ -136,7 +139,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     if (entry === undefined) {
       entry = { id, key, value, dirty: true, old: null, oldKnown: false, oldLoading: false, timestamp: time, size, position: ++this.#inserted, slot: 0 };
       this.#entries.set(id, entry);
-      this.#bytes += size;
+      this.#grow(size);
       this.#dirty.write(entry, true);
     } else {
       const becameDirty = !entry.dirty;
@@ -145,14 +148,14 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
         entry.oldKnown = true;
         entry.dirty = true;
       }
-      this.#bytes += size - entry.size;
+      this.#grow(size - entry.size);
       entry.size = size;
       entry.value = value;
       entry.timestamp = time;
       this.#touch(id, entry);
       this.#dirty.write(entry, becameDirty);
     }
-    if (this.#bytes > this.#maxBytes) this.#evict();
+    if (this.#overBound()) this.#evict();
   }
 
   override range(from?: Buffer, to?: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
@@ -183,7 +186,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
       const id = missingIds[i] as string;
       if (!this.#entries.has(id)) this.#addClean(id, missing[i] as Buffer, values[i]);
     }
-    if (this.#bytes > this.#maxBytes) this.#evict();
+    if (this.#overBound()) this.#evict();
   }
 
   override async restoreBatch(records: ReadonlyArray<RestoreRecord>): Promise<void> {
@@ -194,7 +197,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
       if (entry === undefined) continue;
       this.#entries.delete(id);
       this.#markClean(entry);
-      this.#bytes -= entry.size;
+      this.#grow(-entry.size);
     }
     await this.inner.restoreBatch(records);
   }
@@ -216,7 +219,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     if (this.inner.isOpen()) await this.flush();
     this.#entries.clear();
     this.#dirty.clear();
-    this.#bytes = 0;
+    this.#grow(-this.#bytes);
     await this.inner.close();
   }
 
@@ -236,8 +239,18 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
   #addClean(id: string, key: Buffer, value: Buffer | undefined): void {
     const size = key.length + (value === undefined ? 0 : value.length) + ENTRY_OVERHEAD;
     this.#entries.set(id, { id, key, value: value ?? null, dirty: false, old: null, oldKnown: false, oldLoading: false, timestamp: 0, size, position: ++this.#inserted, slot: 0 });
-    this.#bytes += size;
-    if (this.#bytes > this.#maxBytes) this.#evict();
+    this.#grow(size);
+    if (this.#overBound()) this.#evict();
+  }
+
+  #grow(bytes: number): void {
+    this.#bytes += bytes;
+    this.#budget?.add(bytes);
+  }
+
+  /** Past the thread's shared bound (evicting from this store, the one being written), or past its own. */
+  #overBound(): boolean {
+    return this.#budget === undefined ? this.#bytes > this.#maxBytes : this.#budget.exceeded && this.#bytes > 0;
   }
 
   #markClean(entry: CacheEntry): void {
@@ -256,16 +269,17 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     const needOld = this.#listener !== undefined && this.#sendOldValues;
     // Evicting a tenth below the bound makes eviction rare: each pass walks the map from its
     // oldest end, over the holes earlier deletions left, so one entry per put would be slow.
-    const target = this.#maxBytes * EVICT_TO;
+    const budget = this.#budget;
+    const target = (budget?.maxBytes ?? this.#maxBytes) * EVICT_TO;
     const evicted: CacheEntry[] = [];
     for (const [id, entry] of this.#entries) {
-      if (this.#bytes <= target) break;
+      if ((budget?.usedBytes ?? this.#bytes) <= target) break;
       if (entry.dirty) {
         if (needOld && !entry.oldKnown && !this.#oldValueNow(entry)) continue;
         evicted.push(entry);
       }
       this.#entries.delete(id);
-      this.#bytes -= entry.size;
+      this.#grow(-entry.size);
     }
     if (evicted.length > 0) {
       const emitted = this.#writeDown(evicted);

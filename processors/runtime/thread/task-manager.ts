@@ -24,8 +24,8 @@
 
 import type { KafkaRecord, TopicPartition, TopicPartitionOffset } from '../../kafka/index.ts';
 import type { TaskId } from '../../api/processor.ts';
-import { parseTaskId } from '../assignment/index.ts';
 import type { ManagedTask, TaskFactory } from './task-factory.ts';
+import { CacheBudget } from '../../../state/internals/cache-budget.ts';
 import { PartitionGroup } from './partition-group.ts';
 import type { RecordQueue } from './record-queue.ts';
 
@@ -46,10 +46,8 @@ export interface InputControl {
 
 export interface TaskManagerOptions {
   readonly factory: TaskFactory;
-  /** The thread's share of `cache.max.bytes.buffering`, split among its stores. */
+  /** The thread's share of `cache.max.bytes.buffering`, one budget shared by all its tasks' caching stores. */
   readonly cacheMaxBytes: number;
-  /** Records per store name, to split the cache. */
-  readonly storesPerTask: (taskId: TaskId) => number;
   readonly input: InputControl;
   /** `max.task.idle.ms`. */
   readonly maxTaskIdleMs: number;
@@ -65,14 +63,19 @@ export class TaskManager {
   /** Survives re-creating tasks after a lost transaction, cleared by revocation. */
   readonly #rewind = new Map<string, { offset: bigint | undefined }>();
   #assignment: ReadonlyMap<string, readonly TopicPartition[]> = new Map();
-  /** The tasks with their input buffers, in assignment order, for round-robin processing. */
+  /** The tasks with their input buffers, in assignment order, processed one after the other. */
   #ordered: Array<{ readonly managed: ManagedTask; readonly group: PartitionGroup }> = [];
+  /** The task that has the thread (index into `#ordered`). */
   #next = 0;
   /** Offset sums of the checkpoints this thread wrote, for the assignor's stickiness. */
   readonly offsetSums = new Map<string, bigint>();
 
+  /** The thread's record cache (Kafka Streams' `ThreadCache`): closed stores give their bytes back. */
+  readonly #cache: CacheBudget;
+
   constructor(options: TaskManagerOptions) {
     this.#options = options;
+    this.#cache = new CacheBudget(options.cacheMaxBytes);
   }
 
   get tasks(): ReadonlyMap<string, ManagedTask> {
@@ -86,11 +89,8 @@ export class TaskManager {
   /** Creates and restores the assigned tasks (the thread closed the previous ones on revocation). */
   async assign(activeTasks: ReadonlyMap<string, readonly TopicPartition[]>): Promise<void> {
     this.#assignment = activeTasks;
-    let stores = 0;
-    for (const id of activeTasks.keys()) stores += this.#options.storesPerTask(parseTaskId(id));
-    const perStore = Math.floor(this.#options.cacheMaxBytes / Math.max(1, stores));
     for (const [id, partitions] of activeTasks) {
-      const managed = await this.#options.factory.create(id, partitions, perStore);
+      const managed = await this.#options.factory.create(id, partitions, this.#cache);
       this.#tasks.set(id, managed);
       const input = this.#options.input;
       const group = new PartitionGroup(partitions, { maxTaskIdleMs: this.#options.maxTaskIdleMs, lagOf: (tp) => input.currentLag(tp) });
@@ -122,18 +122,29 @@ export class TaskManager {
 
   /**
    * Processes up to about `max` buffered records that their tasks may process now (see
-   * `PartitionGroup`), one batch per task; the thread commits between calls. Returns how
-   * many were processed: fewer than `max` means nothing more is processable now.
+   * `PartitionGroup`); the thread commits between calls. Returns how many were processed:
+   * fewer than `max` means nothing more is processable now.
+   *
+   * A task keeps the thread until it has nothing processable left, then the next one
+   * follows — as in Kafka Streams, whose consumer hands out the fetched records of one
+   * partition at a time. So a commit interval's work falls on few tasks, and only those
+   * flush their caches at the commit: interleaving every task in every interval made each
+   * cached (windowed) key reach the changelog and the output several times more often.
+   * No task waits for more than one round: the thread polls only once every task's
+   * buffered records are processed.
    */
   async process(max: number, nowMs: number): Promise<number> {
     const tasks = this.#ordered;
     let processed = 0;
-    // Round-robin start, so one task's backlog does not starve the others.
-    const start = tasks.length === 0 ? 0 : this.#next++ % tasks.length;
-    for (let n = 0; n < tasks.length && processed < max; n++) {
-      const entry = tasks[(start + n) % tasks.length] as { readonly managed: ManagedTask; readonly group: PartitionGroup };
+    for (let idle = 0; idle < tasks.length && processed < max;) {
+      const entry = tasks[this.#next % tasks.length] as { readonly managed: ManagedTask; readonly group: PartitionGroup };
       const batch = entry.group.take(nowMs, max - processed);
-      if (batch.length === 0) continue;
+      if (batch.length === 0) {
+        this.#next = (this.#next + 1) % tasks.length;
+        idle++;
+        continue;
+      }
+      idle = 0;
       processed += batch.length;
       const result = entry.managed.task.processBatch(batch);
       if (result !== undefined) await result;

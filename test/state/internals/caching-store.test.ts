@@ -281,3 +281,35 @@ test('numeric keys 0 and -0, equal to ===, stay apart when their serde tells the
     dir.remove();
   }
 });
+
+test('stores sharing a thread budget: a busy store uses what an idle one leaves, and evicts from itself when the total is over', async () => {
+  const { CacheBudget } = await import('../../../state/internals/cache-budget.ts');
+  const dir = tempDir();
+  try {
+    const budget = new CacheBudget(20_000);
+    const open = async (name: string) => {
+      const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.String()).build();
+      await store.init({ ...testContext(dir.path), cacheBudget: budget });
+      const flushed: string[] = [];
+      store.setFlushListener((entries) => void flushed.push(...entries.map((entry) => entry.key)), false);
+      return { store, flushed };
+    };
+    const busy = await open('busy');
+    const idle = await open('idle');
+    idle.store.put('one', 'x');
+    // About 130 bytes per entry: 100 entries stay well below the shared 20 KB, far above an even split.
+    for (let i = 0; i < 100; i++) busy.store.put(`k${i}`, 'v'.repeat(20));
+    assert.deepEqual(busy.flushed, [], 'nothing evicted while the thread total is below the bound');
+    assert.ok(budget.usedBytes > 10_000 && budget.usedBytes <= 20_000, `${budget.usedBytes}`);
+    for (let i = 100; i < 200; i++) busy.store.put(`k${i}`, 'v'.repeat(20));
+    assert.ok(busy.flushed.length > 0, 'over the bound the store being written evicts (and forwards) its oldest dirty keys');
+    assert.equal(busy.flushed[0], 'k0');
+    assert.deepEqual(idle.flushed, [], 'the other store keeps its entries');
+    assert.ok(budget.usedBytes <= 20_000);
+    await busy.store.close();
+    await idle.store.close();
+    assert.equal(budget.usedBytes, 0, 'closed stores give their bytes back');
+  } finally {
+    dir.remove();
+  }
+});
