@@ -113,7 +113,7 @@ async function main(): Promise<void> {
           const result = await runContender(context, { ...spec, retry });
           say(`  ${result.seconds.toFixed(2)} s, ${Math.round(result.recordsPerSecond)} records/s, ${result.outputOffsets ?? '?'} output offsets, load ${result.loadAverage.toFixed(1)}${result.internalTopics.length > 0 ? `, internal topics: ${result.internalTopics.join(' ')}` : ''}`);
           const check = result.outputCheck;
-          say(`  output ${check === undefined ? 'not checked' : `${check.ok ? 'OK' : 'WRONG'}: ${check.detail}`}`);
+          say(`  output ${check === undefined ? 'not checked' : `${check.ok ? 'OK' : 'WRONG'}: ${check.detail}, ${check.offsetGaps} offset gaps`}`);
           // A wrong output is reported, and its rate still shown: it measured less work than the case asks.
           if (check !== undefined && !check.ok) failures.push(`${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}: wrong output: ${check.detail}`);
           return result;

@@ -170,7 +170,7 @@ export async function runContender(context: RunContext, spec: ContenderSpec): Pr
     await stopChild(launched.child, 60_000);
     const written = await endOffsets(context.java, settings.bootstrap, outputTopic).catch(() => undefined);
     const outputCheck = await checkOutput({ bootstrap: settings.bootstrap, topic: outputTopic, partitions: settings.partitions, topology: spec.topology, inputRecords: settings.records, kept: context.kept, timeoutMs: 120_000 })
-      .catch((error: unknown) => ({ ok: false, records: 0, detail: `could not read the output: ${(error as Error).message}` }));
+      .catch((error: unknown) => ({ ok: false, records: 0, detail: `could not read the output: ${(error as Error).message}`, offsetGaps: 0 }));
     const internalTopics = (await internalTopicsOf(admin, applicationId)).filter((topic) => topic !== outputTopic).map((topic) => topic.slice(applicationId.length + 1));
     return {
       engine: spec.engine,

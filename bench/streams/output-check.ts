@@ -20,6 +20,12 @@ export interface OutputCheck {
   /** Data records in the output (markers and aborted records left out). */
   readonly records: number;
   readonly detail: string;
+  /**
+   * Gaps in the offsets of data records, summed over partitions: under exactly-once each
+   * is a transaction marker (or aborted data), so per partition it counts the transactions
+   * that wrote there — how often the engine's commits carried output.
+   */
+  readonly offsetGaps: number;
 }
 
 export interface OutputCheckSpec {
@@ -44,7 +50,7 @@ export async function checkOutput(spec: OutputCheckSpec): Promise<OutputCheck> {
     const deadline = Date.now() + spec.timeoutMs;
     const done = (): boolean => ends.every((end) => (reader.position(end) ?? -1n) >= end.offset);
     while (!done()) {
-      if (Date.now() > deadline) return { ok: false, records: check.records, detail: `output not read to its end within ${spec.timeoutMs} ms` };
+      if (Date.now() > deadline) return { ok: false, records: check.records, detail: `output not read to its end within ${spec.timeoutMs} ms`, offsetGaps: 0 };
       for (const record of await reader.poll()) check.add(record);
     }
   } finally {
@@ -64,12 +70,18 @@ function startCheck(spec: OutputCheckSpec): Check {
   let wrong = 0;
   let example = '';
   const latest = new Map<string, bigint>();
+  const lastOffsets = new Map<number, bigint>();
+  let gaps = 0;
+  const verdict = (ok: boolean, detail: string): OutputCheck => ({ ok, records, detail, offsetGaps: gaps });
   return {
     get records() {
       return records;
     },
     add(record) {
       records++;
+      const last = lastOffsets.get(record.partition);
+      if (last !== undefined && record.offset !== last + 1n) gaps++;
+      lastOffsets.set(record.partition, record.offset);
       if (spec.topology === 'count' || spec.topology === 'window') {
         // Windowed keys carry the window start after the key bytes: one entry per window.
         if (record.key !== null && record.value !== null) latest.set(record.key.toString('latin1'), record.value.readBigInt64BE(0));
@@ -85,19 +97,15 @@ function startCheck(spec: OutputCheckSpec): Check {
     result() {
       switch (spec.topology) {
         case 'filter-map':
-          return verdict(records === spec.kept, records, `${records} records, expected ${spec.kept}`);
+          return verdict(records === spec.kept, `${records} records, expected ${spec.kept}`);
         case 'join':
-          return verdict(records === spec.inputRecords && wrong === 0, records, `${records} joined of ${spec.inputRecords} input records${wrong > 0 ? `, ${wrong} with another key's row (${example})` : ''}`);
+          return verdict(records === spec.inputRecords && wrong === 0, `${records} joined of ${spec.inputRecords} input records${wrong > 0 ? `, ${wrong} with another key's row (${example})` : ''}`);
         default: {
           let sum = 0n;
           for (const count of latest.values()) sum += count;
-          return verdict(sum === BigInt(spec.inputRecords), records, `last counts of ${latest.size} ${spec.topology === 'window' ? 'windowed ' : ''}keys sum to ${sum}, expected ${spec.inputRecords} (${records} updates)`);
+          return verdict(sum === BigInt(spec.inputRecords), `last counts of ${latest.size} ${spec.topology === 'window' ? 'windowed ' : ''}keys sum to ${sum}, expected ${spec.inputRecords} (${records} updates)`);
         }
       }
     },
   };
-}
-
-function verdict(ok: boolean, records: number, detail: string): OutputCheck {
-  return { ok, records, detail };
 }

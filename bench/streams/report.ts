@@ -58,7 +58,7 @@ export function formatTable(rows: readonly Row[], results: readonly ContenderRes
   if (limits.producer !== undefined) lines.push(`| limit: kafka-producer-perf-test (write, acks=all) | — | ${fmt(limits.producer.recordsPerSecond)} | | |`);
   lines.push('', '| run | seconds | records/s | after first commit, records/s | spawn → STARTED s | spawn → first commit s | commits seen | output end offsets | output check | load avg |', '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const r of results) {
-    const check = r.outputCheck === undefined ? '—' : `${r.outputCheck.ok ? 'OK' : 'WRONG'} (${fmt(r.outputCheck.records)} records)`;
+    const check = r.outputCheck === undefined ? '—' : `${r.outputCheck.ok ? 'OK' : 'WRONG'} (${fmt(r.outputCheck.records)} records, ${fmt(r.outputCheck.offsetGaps)} offset gaps)`;
     lines.push(`| ${r.engine} ${r.topology} ${r.guarantee} #${r.repetition} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSecond)} | ${fmt(r.steadyRecordsPerSecond)} | ${r.startedSeconds?.toFixed(2) ?? '—'} | ${r.firstCommitSeconds?.toFixed(2) ?? '—'} | ${r.commitsSeen} | ${fmt(r.outputOffsets)} | ${check} | ${r.loadAverage.toFixed(1)} |`);
   }
   return lines.join('\n');
