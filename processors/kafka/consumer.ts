@@ -279,8 +279,33 @@ export class KafkaConsumer {
     if (held !== null && held.partitions.length > 0) await this.#listener.onPartitionsRevoked?.(held.partitions, { lost });
   }
 
-  /** Committed offsets first (stable ones under read_committed, KIP-447), else `auto.offset.reset`. */
+  /** Committed offsets first (stable ones under read_committed, KIP-447), else `auto.offset.reset`; then the partitions' ends. */
   async #initPositions(states: readonly PartitionState[], skipCommitted = false): Promise<void> {
+    await this.#initOffsets(states, skipCommitted);
+    await this.#seedEndOffsets(states.filter((state) => state.endOffset === undefined));
+  }
+
+  /**
+   * The end (high watermark, or last stable offset under read_committed) of newly owned
+   * partitions, listed once, so `currentLag` is known before any fetch answers for them:
+   * a fetch session may leave a partition out of every response while nothing changes on
+   * it, and a task waiting for a known lag (max.task.idle.ms) would wait for ever. Later
+   * fetch responses keep it current.
+   */
+  async #seedEndOffsets(states: readonly PartitionState[]): Promise<void> {
+    if (states.length === 0) return;
+    const byTopic = groupByTopic(states);
+    const partitions: Record<string, number[]> = {};
+    for (const [topic, list] of byTopic) partitions[topic] = list.map((s) => s.partition);
+    const offsets = await mapped('KST_KAFKA_CONSUMER', 'listing end offsets failed', { groupId: this.groupId }, () =>
+      listOffsetsRetrying(this.#consumer, this.#client, { topics: [...byTopic.keys()], partitions, timestamp: -1n, isolationLevel: this.#settings.isolationLevel }));
+    for (const state of states) {
+      const end = offsets.get(state.topic)?.[state.partition];
+      if (end !== undefined && state.endOffset === undefined) state.endOffset = end;
+    }
+  }
+
+  async #initOffsets(states: readonly PartitionState[], skipCommitted: boolean): Promise<void> {
     const missing: PartitionState[] = [];
     if (skipCommitted) missing.push(...states);
     else {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   KafkaAdmin,
   KafkaConsumer,
+  KafkaProducer,
   allMembersRangeAssignor,
   decodeGroupDirectory,
   type Assignment,
@@ -109,6 +110,43 @@ test('two members share partitions through our assignor and learn every member\'
   } finally {
     await Promise.all(members.map((m) => m.stop()));
     await admin.deleteTopics([topic], { ifExists: true }).catch(() => undefined);
+    await admin.close();
+  }
+});
+
+test('after a rebalance the lag of the partitions a member keeps is known, though its fetch session returns nothing new for them', { timeout: 90_000 }, async () => {
+  const topic = unique('kst-consumer-lag');
+  // A second input that never has a record, as a repartition topic before its first write.
+  const empty = `${topic}-empty`;
+  const admin = new KafkaAdmin(clientConfig());
+  const producer = new KafkaProducer(clientConfig());
+  const group = unique('kst-consumer-lag-group');
+  const members: KafkaConsumer[] = [];
+  try {
+    await admin.createTopics([{ name: topic, partitions: 4, replicationFactor: 1 }, { name: empty, partitions: 4, replicationFactor: 1 }]);
+    await producer.send(Array.from({ length: 8 }, (_, i) => ({ topic, partition: i % 4, key: Buffer.from(`k${i}`), value: Buffer.from('v') })));
+    const first = new KafkaConsumer(clientConfig(), consumerConfig(group), { assignor: allMembersRangeAssignor(() => Buffer.from('a')) });
+    members.push(first);
+    first.subscribe([topic, empty]);
+    let seen = 0;
+    await until('8 records', () => seen === 8, async () => { seen += (await first.poll()).records.length; });
+    // Read to the end: from here on the fetch session has nothing new to say about any partition.
+    for (let i = 0; i < 3; i++) await first.poll();
+
+    const second = new KafkaConsumer(clientConfig(), consumerConfig(group), { assignor: allMembersRangeAssignor(() => Buffer.from('b')) });
+    members.push(second);
+    second.subscribe([topic, empty]);
+    const pollSecond = (async () => {
+      while ((second.assignment()?.partitions.length ?? 0) < 4) await second.poll();
+    })();
+    await until('the first member keeps 4 partitions', () => first.assignment()?.partitions.length === 4, () => first.poll());
+    await pollSecond;
+    for (let i = 0; i < 3; i++) await first.poll();
+    for (const partition of first.assignment()?.partitions ?? []) assert.equal(first.currentLag(partition), 0n, `lag of ${partition.topic}-${partition.partition}`);
+  } finally {
+    await Promise.all(members.map((member) => member.close()));
+    await producer.close();
+    await admin.deleteTopics([topic, empty], { ifExists: true }).catch(() => undefined);
     await admin.close();
   }
 });
