@@ -75,6 +75,16 @@ export async function ensurePlatformTopics(config: EcommerceServiceConfig): Prom
   }
 }
 
+/**
+ * Registers every platform schema under its (prefixed) subject. A launcher calls it once
+ * before starting processes side by side, so that they find the subjects in place instead
+ * of all creating them at the same moment (which once failed starts with the registry's
+ * 409 "A rule named 'COMPATIBILITY' already exists"; the registry client now retries it).
+ */
+export async function registerPlatformSchemas(config: EcommerceServiceConfig): Promise<void> {
+  await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: 'ecommerce-schemas' }), prefixedTopics(config['topic.prefix']));
+}
+
 /** Everything but `start()`: topics, schemas, topology, client. */
 export async function createService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}): Promise<RunningService> {
   const config = ecommerceServiceConfig.parse(input);
@@ -91,6 +101,9 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
     'bootstrap.servers': config['bootstrap.servers'],
     'processing.guarantee': config['processing.guarantee'],
     'commit.interval.ms': config['commit.interval.ms'],
+    'producer.batch.records': config['producer.batch.records'],
+    'session.timeout.ms': config['session.timeout.ms'],
+    'heartbeat.interval.ms': config['heartbeat.interval.ms'],
     'state.dir': join(config['state.dir'], name),
     ...(config['application.server'] === '' ? {} : { 'application.server': config['application.server'] }),
     'default.deserialization.exception.handler': 'log-and-continue',

@@ -1,0 +1,78 @@
+/**
+ * The life of one service process, shared by its entries (`main.ts`, and the gateway's
+ * `service-main.ts` which adds a query server): validate the name and the `ECOMMERCE_*`
+ * settings, create the service, start it and run until SIGTERM/SIGINT.
+ *
+ * Stdout is a contract with launchers (`scripts/platform/`): one `<application id>
+ * started` line once the client runs, then one `<application id> state <STATE>` line per
+ * client state change, so a launcher can wait for RUNNING without polling anything. A
+ * client that ends in ERROR exits with code 70, so a supervisor sees the failure; invalid
+ * settings exit with 78 and a message naming the key and its variable.
+ *
+ * @example
+ * ```ts
+ * await runServiceProcess(process.argv[2], 'node topologies/ecommerce/main.ts');
+ * ```
+ */
+
+import { isKstError } from '../../common/errors.ts';
+import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
+import { createService, type RunningService } from './run-service.ts';
+import { ecommerceServiceConfig, ENV_PREFIX } from './service-config.ts';
+
+export interface ServiceProcessHooks {
+  /** Settings that override the environment's (the query server's endpoint). */
+  readonly overrides?: Readonly<Record<string, unknown>>;
+  /** Called with the created client before it starts (e.g. to serve queries from it). */
+  beforeStart?(service: RunningService): void;
+  /** Closed together with the service. */
+  close?(): Promise<void>;
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+/** Validates `name` and the environment; exits with 64 or 78 when they are not usable. */
+export function serviceSettings(name: string | undefined, usage: string): { readonly name: ServiceName; readonly settings: Record<string, unknown> } {
+  if (name === undefined || !Object.hasOwn(ApplicationIds, name)) fail(`usage: ${usage} <${Object.keys(ApplicationIds).join('|')}>`, 64);
+  try {
+    return { name: name as ServiceName, settings: { ...ecommerceServiceConfig.fromEnv(process.env, ENV_PREFIX) } };
+  } catch (error) {
+    return fail(isKstError(error) ? error.message : String(error), 78);
+  }
+}
+
+export async function runServiceProcess(name: ServiceName, settings: Readonly<Record<string, unknown>>, hooks: ServiceProcessHooks = {}): Promise<void> {
+  const service = await createService(name, { ...settings, ...hooks.overrides });
+  const closeAll = (): Promise<unknown> => Promise.all([service.close(), hooks.close?.()]);
+  service.streams.setStateListener((next) => {
+    process.stdout.write(`${service.applicationId} state ${next}\n`);
+    if (next === 'ERROR') {
+      process.stderr.write(`${String(service.streams.lastError?.stack ?? service.streams.lastError)}\n`);
+      closeAll().finally(() => process.exit(70));
+    }
+  });
+  hooks.beforeStart?.(service);
+  try {
+    await service.streams.start();
+  } catch (error) {
+    process.stderr.write(`${String((error as Error).stack ?? error)}\n`);
+    await closeAll().catch(() => undefined);
+    process.exit(70);
+  }
+  const server = String(hooks.overrides?.['application.server'] ?? settings['application.server'] ?? '');
+  process.stdout.write(`${service.applicationId} started${server === '' ? '' : `, queries on ${server}`}\n`);
+  let closing = false;
+  const stop = (): void => {
+    if (closing) return;
+    closing = true;
+    closeAll().then(() => process.exit(0), (error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exit(70);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
