@@ -1,0 +1,80 @@
+/**
+ * The demo: drives a realistic load against a running platform through its HTTP gateway
+ * only, and prints how the orders ended.
+ *
+ *   npm run demo                              # 300 orders at 10/s against http://127.0.0.1:8080
+ *   npm run demo -- --orders=1000 --rate=25   # flags are the keys of demo-config.ts
+ *   DEMO_GATEWAY_URL=http://host:8080 DEMO_JWT_SECRET=… npm run demo
+ *
+ * Phases: customers sign up and deposit (some too little), the admin creates and restocks
+ * products (a few stay sold out), then orders of five kinds are placed at the configured
+ * rate (in stock, out of stock, partly in stock, too expensive, cancelled) and followed
+ * until each reaches a final status. Ctrl-C stops placing and prints what is known.
+ * Exit code 0 when every order was placed and settled, 1 otherwise, 2 on a setup error.
+ */
+
+import { isKstError } from '../../common/errors.ts';
+import { parseDemoConfig, resolveRunId, type DemoConfig } from './demo-config.ts';
+import { DemoGatewayClient } from './gateway-client.ts';
+import { runOrders } from './order-phase.ts';
+import { formatOutcome, summariseOutcome } from './outcome.ts';
+import { ProgressReporter } from './progress.ts';
+import { runSetup } from './setup-phase.ts';
+import { countByKind, planWorkload } from './workload.ts';
+
+async function run(config: DemoConfig, signal: AbortSignal): Promise<number> {
+  const runId = resolveRunId(config);
+  const workload = planWorkload({
+    runId,
+    orders: config.orders,
+    customers: config.customers,
+    products: config.products,
+    rate: config.rate,
+    seed: config.seed,
+    shares: { outOfStock: config['share.out.of.stock'], tooExpensive: config['share.too.expensive'], cancelled: config['share.cancelled'], poorCustomers: config['share.poor.customers'] },
+  });
+  const mode = config.progress === 'auto' ? (process.stdout.isTTY ? 'bar' : 'lines') : config.progress;
+  const progress = new ProgressReporter({ mode, out: process.stdout });
+  const client = new DemoGatewayClient({ baseUrl: config['gateway.url'], secret: config['jwt.secret'], connections: config.connections, requestTimeoutMs: config['request.timeout.ms'] });
+  try {
+    await client.checkReachable();
+    const kinds = Object.entries(countByKind(workload.orders)).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`).join(', ');
+    console.log(`demo ${runId} against ${client.baseUrl}: ${workload.customers.length} customers (${workload.customers.filter((c) => c.poor).length} too poor), ${workload.products.length} products (${workload.products.filter((p) => p.stock === 0).length} sold out), ${workload.orders.length} orders at ${config.rate}/s (${kinds})`);
+
+    const setup = await runSetup(client, workload, progress, { concurrency: config.connections, timeoutMs: config['setup.timeout.ms'], signal });
+    if (setup.notVisible.length > 0) {
+      progress.log(`warning: ${setup.notVisible.length} customers/products were not visible through GET within ${config['setup.timeout.ms']} ms (e.g. ${setup.notVisible.slice(0, 3).join(', ')}); are the query servers up? Placing the orders anyway.`);
+    }
+    if (signal.aborted) return 1;
+
+    const results = await runOrders(client, workload.orders, progress, {
+      concurrency: config.connections,
+      pollIntervalMs: config['poll.interval.ms'],
+      settleTimeoutMs: config['settle.timeout.ms'],
+      signal,
+      warn: (line) => progress.log(line),
+    });
+    console.log('');
+    for (const line of formatOutcome(summariseOutcome(results))) console.log(line);
+    const unsettled = results.filter((r) => r.status === 'UNSETTLED' || r.status === 'NOT_PLACED').length;
+    if (unsettled > 0) console.log(`${unsettled} orders did not reach a final status${signal.aborted ? ' (interrupted)' : ` within ${config['settle.timeout.ms']} ms after the last was placed`}.`);
+    return unsettled === 0 ? 0 : 1;
+  } finally {
+    await client.close();
+  }
+}
+
+const controller = new AbortController();
+process.once('SIGINT', () => {
+  process.stdout.write('\ninterrupted: no more orders are placed; summarising what is known (Ctrl-C again to quit now)\n');
+  controller.abort();
+  process.once('SIGINT', () => process.exit(130));
+});
+
+try {
+  const config = parseDemoConfig(process.argv.slice(2), process.env);
+  process.exitCode = await run(config, controller.signal);
+} catch (error) {
+  process.stderr.write(`\n${isKstError(error) ? error.message : String((error as Error).stack ?? error)}\n`);
+  process.exitCode = 2;
+}
