@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   }
   const worker = new Worker(set);
   await worker.start();
+  console.log(`connect worker listening on ${worker.url}`);
   const shutdown = (): void => {
     worker.stop().then(() => process.exit(0), (error: unknown) => {
       console.error(error);

@@ -2,15 +2,17 @@
  * README's first command, `npm start`: brings the local stack up (reusing servers that
  * already run) and checks the platform path end to end: records produced through the
  * Kafka adapter and consumed back by a consumer group, an Avro record through the schema
- * registry, a document in OpenSearch and a row in PostgreSQL. Prints where each server
- * listens. The servers keep running; `npm run stack -- down` stops them.
- *
- * The services, the gateway and the connectors join this command as they are built.
+ * registry, a document in OpenSearch and a row in PostgreSQL. Then starts the platform
+ * (scripts/start/platform.ts): the e-commerce services with their query servers, the
+ * Connect worker with the read-model connectors, and the gateway; prints where each
+ * listens and runs until Ctrl-C, which stops them. The servers keep running;
+ * `npm run stack -- down` stops them.
  */
 
 import pg from 'pg';
 import { endpoints, loadStackConfig } from './stack/config.ts';
 import { up } from './stack/stack.ts';
+import { startPlatform } from './start/platform.ts';
 import { KafkaAdmin, KafkaConsumer, KafkaProducer, allMembersRangeAssignor, kafkaClientConfig, kafkaConsumerConfig } from '../processors/kafka/index.ts';
 import { RegistryClient } from '../schemas/registry/registry-client.ts';
 import { AvroSerde } from '../schemas/serdes/avro.ts';
@@ -91,13 +93,32 @@ async function main(): Promise<void> {
   await step('schema registry: Avro record round trip', () => avroRoundTrip(urls.registryUrl));
   await step('OpenSearch: index and get a document', () => opensearchRoundTrip(urls.opensearchUrl));
   await step('PostgreSQL: query', () => postgresRoundTrip(urls.postgresUrl));
-  console.log(`
-The platform is up:
-  Kafka             ${urls.kafkaBootstrap}
-  schema registry   ${urls.registryUrl}
-  OpenSearch        ${urls.opensearchUrl}
-  PostgreSQL        ${urls.postgresUrl}
-Stop it with: npm run stack -- down`);
+  console.log('platform: starting the services, the Connect worker and the gateway…');
+  const platform = await startPlatform(urls);
+  const width = Math.max(...platform.describe().map(([what]) => what.length), 18);
+  const lines = [
+    ['Kafka', urls.kafkaBootstrap],
+    ['schema registry', urls.registryUrl],
+    ['OpenSearch', urls.opensearchUrl],
+    ['PostgreSQL', urls.postgresUrl],
+    ...platform.describe(),
+  ].map(([what, where]) => `  ${(what as string).padEnd(width)}  ${where as string}`);
+  console.log(`\nThe platform is up:\n${lines.join('\n')}\n
+Try it: npm run demo
+Ctrl-C stops the services, the gateway and the worker; the servers keep running
+(npm run stack -- down stops them).`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nplatform: stopping…');
+    platform.stop().then(() => process.exit(0), (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,115 @@
+/**
+ * The platform's read models, as Connect sink connectors the platform creates through the
+ * worker's REST API (ARCHITECTURE.md: orders and payments to PostgreSQL, products with
+ * live stock to OpenSearch):
+ *
+ * - `orders-postgres`: the order service's `orders` store changelog (one JSON OrderView per
+ *   order, the latest) upserted into table `orders` by order id; a tombstone deletes.
+ * - `payments-postgres`: every payment event (Avro) appended to table `payments`, keyed by
+ *   topic, partition and offset, so the table is the payment ledger.
+ * - `products-search`: the inventory service's `products` store changelog (JSON
+ *   ProductView) indexed as documents of index `products`, one per product id.
+ *
+ * `PUT /connectors/{name}/config` creates or updates, so starting the platform again is
+ * harmless.
+ *
+ * @example
+ * ```ts
+ * await applyReadModels('http://127.0.0.1:8083', readModels({ prefix: '', postgresUrl, opensearchUrl, registryUrl }));
+ * ```
+ */
+
+import { ApplicationIds, Stores } from '../../topologies/ecommerce/contracts/stores.ts';
+import { prefixedTopics } from '../../topologies/ecommerce/contracts/topics.ts';
+
+export interface ReadModelSettings {
+  /** The platform's topic prefix (`ECOMMERCE_TOPIC_PREFIX`). */
+  readonly prefix: string;
+  /** postgres://user:password@host:port/database */
+  readonly postgresUrl: string;
+  readonly opensearchUrl: string;
+  readonly registryUrl: string;
+}
+
+export type ConnectorConfig = Readonly<Record<string, string>>;
+
+/** A store's changelog topic, as Kafka Streams names it: `<application id>-<store>-changelog`. */
+function changelog(prefix: string, applicationId: string, store: string): string {
+  return `${prefix}${applicationId}-${store}-changelog`;
+}
+
+const JSON_VALUES = {
+  'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'value.converter.schemas.enable': 'false',
+} as const;
+
+const TOLERANT = {
+  'errors.tolerance': 'all',
+  'errors.log.enable': 'true',
+  'errors.deadletterqueue.context.headers.enable': 'true',
+} as const;
+
+export function readModels(settings: ReadModelSettings): Record<string, ConnectorConfig> {
+  const { prefix } = settings;
+  return {
+    [`${prefix}orders-postgres`]: {
+      'connector.class': 'io.kstreams.connect.jdbc.PostgresSinkConnector',
+      'tasks.max': '2',
+      topics: changelog(prefix, ApplicationIds.order, Stores.orders),
+      'connection.url': settings.postgresUrl,
+      'insert.mode': 'upsert',
+      'pk.mode': 'record_key',
+      'pk.fields': 'order_id',
+      'auto.create': 'true',
+      'auto.evolve': 'true',
+      'delete.enabled': 'true',
+      'table.name.format': `${prefix.replace(/[^A-Za-z0-9_]/g, '_')}orders`,
+      'errors.deadletterqueue.topic.name': `${prefix}orders-postgres.dead-letters`,
+      ...JSON_VALUES,
+      ...TOLERANT,
+    },
+    [`${prefix}payments-postgres`]: {
+      'connector.class': 'io.kstreams.connect.jdbc.PostgresSinkConnector',
+      'tasks.max': '2',
+      topics: prefixedTopics(prefix).paymentEvents,
+      'connection.url': settings.postgresUrl,
+      'insert.mode': 'insert',
+      'pk.mode': 'kafka',
+      'auto.create': 'true',
+      'auto.evolve': 'true',
+      'table.name.format': `${prefix.replace(/[^A-Za-z0-9_]/g, '_')}payments`,
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'io.confluent.connect.avro.AvroConverter',
+      'value.converter.schema.registry.url': settings.registryUrl,
+      'errors.deadletterqueue.topic.name': `${prefix}payments-postgres.dead-letters`,
+      ...TOLERANT,
+    },
+    [`${prefix}products-search`]: {
+      'connector.class': 'io.kstreams.connect.search.ElasticsearchSinkConnector',
+      'tasks.max': '1',
+      topics: changelog(prefix, ApplicationIds.inventory, Stores.products),
+      'connection.url': settings.opensearchUrl,
+      'key.ignore': 'false',
+      'schema.ignore': 'true',
+      'write.method': 'insert',
+      'behavior.on.null.values': 'delete',
+      'index.name.format': `${prefix.toLowerCase()}products`,
+      'errors.deadletterqueue.topic.name': `${prefix}products-search.dead-letters`,
+      ...JSON_VALUES,
+      ...TOLERANT,
+    },
+  };
+}
+
+/** Creates or updates each connector; throws with the worker's message when one is refused. */
+export async function applyReadModels(connectUrl: string, connectors: Record<string, ConnectorConfig>): Promise<void> {
+  for (const [name, config] of Object.entries(connectors)) {
+    const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(config),
+    });
+    if (!response.ok) throw new Error(`connector ${name}: the Connect worker answered ${response.status}: ${await response.text()}`);
+  }
+}
