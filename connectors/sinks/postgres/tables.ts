@@ -56,8 +56,26 @@ export class TableManager {
     return columns;
   }
 
-  /** Makes sure the table has every column the rows need, creating or altering it as allowed. */
+  /**
+   * Makes sure the table has every column the rows need, creating or altering it as
+   * allowed. The DDL runs under an advisory lock on the table's name: tasks of one
+   * connector start side by side, and two concurrent `CREATE TABLE IF NOT EXISTS` of one
+   * table make PostgreSQL fail one of them (a unique violation in pg_type).
+   */
   async ensure(client: PgClient, table: TableId, key: readonly ColumnDef[], columns: readonly ColumnDef[]): Promise<TableColumns> {
+    const existing = await this.describe(client, table);
+    if (existing !== null && [...key, ...columns].every((c) => existing.has(c.name))) return existing;
+    const name = qualified(table);
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    try {
+      this.cache.delete(name);
+      return await this.#ensureLocked(client, table, key, columns);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+    }
+  }
+
+  async #ensureLocked(client: PgClient, table: TableId, key: readonly ColumnDef[], columns: readonly ColumnDef[]): Promise<TableColumns> {
     const name = qualified(table);
     let existing = await this.describe(client, table);
     if (existing === null) {

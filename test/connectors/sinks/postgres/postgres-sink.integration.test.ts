@@ -121,3 +121,14 @@ test('config: delete.enabled needs pk.mode=record_key; upsert needs a pk; errors
   assert.deepEqual(Object.keys(postgresSinkConnector.validate?.({ ...base, 'insert.mode': 'upsert' }) ?? {}), ['pk.mode']);
   await assert.rejects(startTask({ 'delete.enabled': 'true' }), (e) => isKstError(e, 'KST_CONFIG_INVALID') && /delete\.enabled/.test((e as Error).message));
 });
+
+test('tasks starting side by side create the same new table once, none failing (the DDL is serialised)', async () => {
+  for (let round = 0; round < 10; round++) {
+    const topic = uniqueId('pg_race');
+    const tasks = await Promise.all(Array.from({ length: 6 }, () => startTask({ 'auto.create': 'true' })));
+    const puts = await Promise.allSettled(tasks.map((task, i) => task.put([sinkRecord(topic, null, { id: i, customer: `c${i}`, amount: null, paid: false }, { valueSchema: orderSchema })])));
+    await Promise.all(tasks.map((task) => task.stop()));
+    assert.deepEqual(puts.filter((put) => put.status === 'rejected'), []);
+    assert.equal((await rows(topic)).length, 6);
+  }
+});
