@@ -37,6 +37,8 @@ function field<T>(kind: string, options: FieldOptions<T>, convert: (raw: unknown
 
 export function string(options: FieldOptions<string> & { readonly pattern?: RegExp }): Field<string> {
   return field('string', options, (raw, key) => {
+    // A field whose default is '' is optional: '' means "not set" and passes as is.
+    if (raw === '' && options.default === '') return raw;
     if (typeof raw !== 'string' || raw.length === 0) invalid(key, 'must be a non-empty string', raw);
     if (options.pattern !== undefined && !options.pattern.test(raw)) invalid(key, `must match ${options.pattern}`, raw);
     return raw;

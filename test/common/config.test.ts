@@ -55,3 +55,14 @@ test('document lists every key with its default', () => {
   for (const key of Object.keys(schema.fields)) assert.ok(doc.includes(`\`${key}\``));
   assert.match(doc, /`application.id` \| string \| \(required\)/);
 });
+
+test('a string whose default is empty is optional: empty passes as "not set", other values must match its pattern; a required one refuses empty', () => {
+  const optional = defineConfig({
+    prefix: string({ default: '', pattern: /^[a-z]+-$/, doc: 'Optional prefix.' }),
+    name: string({ doc: 'Required name.' }),
+  });
+  assert.equal(optional.parse({ name: 'n', prefix: '' }).prefix, '');
+  assert.equal(optional.parse({ name: 'n', prefix: 'run-' }).prefix, 'run-');
+  assert.throws(() => optional.parse({ name: 'n', prefix: 'Run' }), /must match/);
+  assert.throws(() => optional.parse({ name: '' }), /non-empty string/);
+});
