@@ -45,8 +45,13 @@ const STOP_TIMEOUT_MS = 30_000;
 
 export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEnv = process.env): Promise<RunningPlatform> {
   const launcher = platformConfig.fromEnv(env, 'PLATFORM');
-  const settings = { ...ecommerceServiceConfig.fromEnv(env, ENV_PREFIX), 'bootstrap.servers': stack.kafkaBootstrap, 'schema.registry.url': stack.registryUrl };
-  const prefix = settings['topic.prefix'];
+  // Only the service settings the environment sets: the launcher gives each process its own state folder and endpoint.
+  const settings: Record<string, unknown> = { 'bootstrap.servers': stack.kafkaBootstrap, 'schema.registry.url': stack.registryUrl };
+  for (const key of Object.keys(ecommerceServiceConfig.fields) as Array<keyof typeof ecommerceServiceConfig.fields>) {
+    const value = env[ecommerceServiceConfig.envName(key, ENV_PREFIX)];
+    if (value !== undefined && key !== 'state.dir' && key !== 'application.server') settings[key] = value;
+  }
+  const prefix = ecommerceServiceConfig.parse(settings)['topic.prefix'];
   const services = await Platform.start(launcher, settings);
   const logDir = launcher['log.dir'];
   const started: ManagedProcess[] = [];

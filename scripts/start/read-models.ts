@@ -102,14 +102,24 @@ export function readModels(settings: ReadModelSettings): Record<string, Connecto
   };
 }
 
-/** Creates or updates each connector; throws with the worker's message when one is refused. */
-export async function applyReadModels(connectUrl: string, connectors: Record<string, ConnectorConfig>): Promise<void> {
+/**
+ * Creates or updates each connector; throws with the worker's message when one is
+ * refused. A worker answers 409 while it joins its group or rebalances (as Connect does):
+ * that is retried for up to `timeoutMs`.
+ */
+export async function applyReadModels(connectUrl: string, connectors: Record<string, ConnectorConfig>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (const [name, config] of Object.entries(connectors)) {
-    const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/config`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(config),
-    });
-    if (!response.ok) throw new Error(`connector ${name}: the Connect worker answered ${response.status}: ${await response.text()}`);
+    for (;;) {
+      const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/config`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(config),
+      });
+      if (response.ok) break;
+      const body = await response.text();
+      if (response.status !== 409 || Date.now() > deadline) throw new Error(`connector ${name}: the Connect worker answered ${response.status}: ${body}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 }
