@@ -105,7 +105,7 @@ export async function runSagaBench(settings: PlatformBenchSettings, dirs: RunDir
   const platform = await Platform.start({
     instances: settings.instances,
     // Advertised query endpoints only (the launcher's processes serve no queries); high and random to stay clear of the platform's.
-    'query.base.port': 52_000 + Math.floor(Math.random() * 8_000),
+    'query.base.port': 0,
     'state.dir': `${dirs.stateDir}/saga-case`,
     'log.dir': dirs.logDir,
   }, serviceSettings);

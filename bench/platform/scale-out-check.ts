@@ -26,7 +26,7 @@ const instances = Number(process.argv[2] ?? '2');
 const prefix = `scale-check-${Date.now().toString(36)}.`;
 const dir = mkdtempSync(join(tmpdir(), 'kst-scale-check-'));
 const platform = await Platform.start(
-  { instances, services: ['order'], 'query.base.port': 58_000 + Math.floor(Math.random() * 1_000), 'state.dir': join(dir, 'state'), 'log.dir': join(dir, 'logs') },
+  { instances, services: ['order'], 'query.base.port': 0, 'state.dir': join(dir, 'state'), 'log.dir': join(dir, 'logs') },
   { 'topic.prefix': prefix, 'bootstrap.servers': BOOTSTRAP, 'schema.registry.url': REGISTRY },
 );
 const kafka = await BenchKafka.create({ bootstrap: BOOTSTRAP, registryUrl: REGISTRY, prefix });

@@ -15,7 +15,7 @@
 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineConfig, integer, list, port, string, type ConfigOf } from '../../common/config.ts';
+import { defineConfig, integer, list, string, type ConfigOf } from '../../common/config.ts';
 import { KstError } from '../../common/errors.ts';
 import { ApplicationIds, type ServiceName } from '../../topologies/ecommerce/contracts/stores.ts';
 import { ecommerceServiceConfig, ENV_PREFIX, type EcommerceServiceConfig } from '../../topologies/ecommerce/service-config.ts';
@@ -26,7 +26,7 @@ const fields = {
   instances: integer({ default: 1, min: 1, max: 16, doc: 'Processes per service; they share the service\'s partitions as members of its consumer group.' }),
   services: list({ default: SERVICE_NAMES, doc: `Which services to run: any of ${SERVICE_NAMES.join(', ')}.` }),
   'query.host': string({ default: '127.0.0.1', pattern: /^[^\s:]+$/, doc: 'Host every process advertises as its application.server.' }),
-  'query.base.port': port({ default: 50051, doc: 'Port of the first process\'s query endpoint; the others count up from it, one port per process.' }),
+  'query.base.port': integer({ default: 50051, min: 0, max: 65_535, doc: 'Port of the first process\'s query endpoint; the others count up from it, one port per process. 0: every process binds a free port and reports it (tests).' }),
   'state.dir': string({ default: join(tmpdir(), 'kstreams-platform'), doc: 'Root of the processes\' state: <state.dir>/<service>-<n>, kept across restarts of that process.' }),
   'log.dir': string({ default: join(tmpdir(), 'kstreams-platform-logs'), doc: 'Each process\'s stdout and stderr are appended to <log.dir>/<service>-<n>.log.' }),
   'ready.timeout.ms': integer({ default: 180_000, min: 1_000, doc: 'How long a process may take to report RUNNING.' }),
@@ -44,7 +44,7 @@ export function parsePlatformConfig(input: Readonly<Record<string, unknown>>): P
   if (unknown.length > 0 || config.services.length === 0) {
     throw new KstError('KST_CONFIG_INVALID', `config "services" must name some of ${SERVICE_NAMES.join(', ')} (got ${JSON.stringify(config.services)})`, { key: 'services', value: config.services });
   }
-  const last = config['query.base.port'] + config.services.length * config.instances - 1;
+  const last = config['query.base.port'] === 0 ? 0 : config['query.base.port'] + config.services.length * config.instances - 1;
   if (last > 65_535) throw new KstError('KST_CONFIG_INVALID', `config "query.base.port" leaves no room for ${config.services.length * config.instances} ports`, { key: 'query.base.port', value: config['query.base.port'] });
   return config as PlatformConfig;
 }

@@ -33,7 +33,11 @@ const KEPT_LINES = 2_000;
 export interface ServiceProcessOptions {
   readonly service: ServiceName;
   readonly index: number;
-  /** host:port of its query endpoint (its query server binds it: `QUERY_GRPC_HOST`, `QUERY_GRPC_PORT`). */
+  /**
+   * host:port of its query endpoint (its query server binds it: `QUERY_GRPC_HOST`,
+   * `QUERY_GRPC_PORT`); port 0 binds a free port, which `endpoint` tells once the process
+   * has reported it.
+   */
   readonly endpoint: string;
   readonly stateDir: string;
   readonly logFile: string;
@@ -55,7 +59,7 @@ export interface ProcessExit {
 export class ServiceProcess {
   readonly service: ServiceName;
   readonly index: number;
-  readonly endpoint: string;
+  #endpoint: string;
   readonly logFile: string;
   readonly #options: ServiceProcessOptions;
   #lines: string[] = [];
@@ -71,9 +75,14 @@ export class ServiceProcess {
   constructor(options: ServiceProcessOptions) {
     this.service = options.service;
     this.index = options.index;
-    this.endpoint = options.endpoint;
+    this.#endpoint = options.endpoint;
     this.logFile = options.logFile;
     this.#options = options;
+  }
+
+  /** Where it answers queries: as configured, or, with port 0, as it last reported. */
+  get endpoint(): string {
+    return this.#endpoint;
   }
 
   get name(): string {
@@ -109,7 +118,7 @@ export class ServiceProcess {
     this.#startMark = this.#dropped + this.#lines.length;
     this.#log(`---- run ${this.#runs} of ${this.name} (${this.endpoint}, state in ${this.#options.stateDir})`);
     const child = spawn(process.execPath, [MAIN, this.service], {
-      env: { ...process.env, ...this.#options.env, ECOMMERCE_STATE_DIR: this.#options.stateDir, ...queryEnvironment(this.endpoint) },
+      env: { ...process.env, ...this.#options.env, ECOMMERCE_STATE_DIR: this.#options.stateDir, ...queryEnvironment(this.#options.endpoint) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;
@@ -120,6 +129,8 @@ export class ServiceProcess {
         this.#dropped += 1;
       }
       this.#log(line);
+      const reported = / queries on (\S+:\d+)$/.exec(line);
+      if (reported !== null) this.#endpoint = reported[1] as string;
       this.#notify();
     });
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => this.#log(`[stderr] ${line}`));

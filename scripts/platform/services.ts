@@ -49,7 +49,8 @@ export class Platform {
     const processes: ServiceProcess[] = [];
     config.services.forEach((service, position) => {
       for (let index = 0; index < config.instances; index++) {
-        const port = config['query.base.port'] + position * config.instances + index;
+        const base = config['query.base.port'];
+        const port = base === 0 ? 0 : base + position * config.instances + index;
         processes.push(new ServiceProcess({
           service,
           index,
