@@ -104,7 +104,7 @@ export async function runSagaBench(settings: PlatformBenchSettings, dirs: RunDir
   say(`saga case: starting ${settings.instances} process(es) of each service (prefix ${prefix})`);
   const platform = await Platform.start({
     instances: settings.instances,
-    // Advertised query endpoints only (the launcher's processes serve no queries); high and random to stay clear of the platform's.
+    // Each process binds a free port for its query server; the benchmark reads Kafka, not the stores.
     'query.base.port': 0,
     'state.dir': `${dirs.stateDir}/saga-case`,
     'log.dir': dirs.logDir,
