@@ -16,6 +16,7 @@ import { storesOf, type GraphAnalysis } from './analysis.ts';
 import { repartitionTopic } from './internal-topics.ts';
 import { resolveSerde } from './serdes.ts';
 import { getterSupplier } from './value-getters.ts';
+import { defaultSinkPartitioner } from '../windows/windowed-partitioner.ts';
 
 type WithoutChildren<T> = Omit<T, 'children'>;
 export type DraftNode = (WithoutChildren<SourceNodePlan> | WithoutChildren<ProcessorNodePlan> | SinkNodePlan) & {
@@ -57,7 +58,7 @@ class Expander {
       this.push({ kind: 'processor', name: spec.filterName, supplier: passThroughOperator(), stores: [], parents, order: order - 0.3 });
       sinkParents = [spec.filterName];
     }
-    this.push({ kind: 'sink', name: spec.sinkName, topic: spec.topic, internal: true, keySerde, valueSerde, partitioner: spec.partitioner, parents: sinkParents, order: order - 0.2 });
+    this.push({ kind: 'sink', name: spec.sinkName, topic: spec.topic, internal: true, keySerde, valueSerde, partitioner: spec.partitioner ?? defaultSinkPartitioner(keySerde), parents: sinkParents, order: order - 0.2 });
     this.push({
       kind: 'source', name: spec.sourceName, topics: [spec.topic], internal: true, keySerde, valueSerde,
       timestampExtractor: undefined, offsetReset: undefined, parents: [], order: order - 0.1,
@@ -96,14 +97,16 @@ export function expand(graph: LogicalGraphSnapshot, analysis: GraphAnalysis): Ex
       case 'repartition':
         out.repartition(node.spec, node.parents, node.index);
         break;
-      case 'sink':
+      case 'sink': {
+        const keySerde = resolveSerde(node.keySerde, defaults, 'key', node.name);
         out.push({
           kind: 'sink', name: node.name, topic: node.topic, internal: false,
-          keySerde: resolveSerde(node.keySerde, defaults, 'key', node.name),
+          keySerde,
           valueSerde: resolveSerde(node.valueSerde, defaults, 'value', node.name),
-          partitioner: node.partitioner, parents: node.parents, order: node.index,
+          partitioner: node.partitioner ?? defaultSinkPartitioner(keySerde), parents: node.parents, order: node.index,
         });
         break;
+      }
       case 'processor': {
         let parents = node.parents;
         if (node.repartition !== undefined && analysis.repartitioned.has(node.name)) {

@@ -31,6 +31,19 @@ function readKey<K>(inner: Serde<K>, topic: string, bytes: Buffer, headers: Serd
   return key;
 }
 
+/**
+ * A serde of windowed keys that can also write the key alone, as Kafka's
+ * `WindowedSerializer.serializeBaseKey`: sinks partition windowed keys by it, so a
+ * window's result lands in the partition of its key (`WindowedStreamPartitioner`).
+ */
+export interface WindowedSerde<K> extends Serde<Windowed<K>> {
+  serializeBaseKey(topic: string, value: Windowed<K>, headers?: SerdeHeaders): Buffer;
+}
+
+export function isWindowedSerde(serde: Serde<unknown>): serde is WindowedSerde<unknown> {
+  return typeof (serde as Partial<WindowedSerde<unknown>>).serializeBaseKey === 'function';
+}
+
 /** A windowed key of `key` in `[start, end)` (time windows) or `[start, end]` (sessions). */
 export function windowed<K>(key: K, start: number, end: number): Windowed<K> {
   return { key, window: { start, end } };
@@ -38,9 +51,10 @@ export function windowed<K>(key: K, start: number, end: number): Windowed<K> {
 
 export const WindowedSerdes = Object.freeze({
   /** Kafka's `WindowedSerdes.timeWindowedSerdeFrom(innerClass, windowSize)`. */
-  timeWindowedSerdeFrom<K>(inner: Serde<K>, windowSizeMs: number): Serde<Windowed<K>> {
+  timeWindowedSerdeFrom<K>(inner: Serde<K>, windowSizeMs: number): WindowedSerde<K> {
     const size = checkDuration(windowSizeMs, 'windowed serde window size', { positive: true });
     return Object.freeze({
+      serializeBaseKey: (topic: string, value: Windowed<K>, headers?: SerdeHeaders): Buffer => innerKey(inner, topic, value, headers),
       serialize(topic: string, value: Windowed<K> | null, headers?: SerdeHeaders): Buffer | null {
         if (value === null) return null;
         const key = innerKey(inner, topic, value, headers);
@@ -59,8 +73,9 @@ export const WindowedSerdes = Object.freeze({
   },
 
   /** Kafka's `WindowedSerdes.sessionWindowedSerdeFrom(innerClass)`. */
-  sessionWindowedSerdeFrom<K>(inner: Serde<K>): Serde<Windowed<K>> {
+  sessionWindowedSerdeFrom<K>(inner: Serde<K>): WindowedSerde<K> {
     return Object.freeze({
+      serializeBaseKey: (topic: string, value: Windowed<K>, headers?: SerdeHeaders): Buffer => innerKey(inner, topic, value, headers),
       serialize(topic: string, value: Windowed<K> | null, headers?: SerdeHeaders): Buffer | null {
         if (value === null) return null;
         const key = innerKey(inner, topic, value, headers);
