@@ -82,7 +82,14 @@ export function isAlive(pid: number): boolean {
 export function isOurs(record: ProcessRecord): boolean {
   const stat = readProcStat(record.pid);
   if (stat === undefined || stat.state === 'Z' || stat.state === 'X' || stat.startTime !== record.startTime) return false;
-  return (readCmdline(record.pid) ?? []).some((arg) => arg.includes(record.marker));
+  const cmdline = readCmdline(record.pid);
+  if (cmdline === undefined) return false;
+  // The pid and its start time already name one process; the marker is a second check.
+  // While a process execs (OpenSearch's launcher script into its JVM) its command line
+  // reads empty for a moment: that is not another process, and taking it for an exit
+  // made `up` kill a starting server under load.
+  if (cmdline.length === 0) return true;
+  return cmdline.some((arg) => arg.includes(record.marker));
 }
 
 export function readRecord(home: string, service: string): ProcessRecord | undefined {

@@ -90,3 +90,15 @@ test('a failing preparation command reports its exit code and the tail of the lo
   assert.match(tail(log, 2), /disk on fire/);
   assert.match(tail(join(dir, 'missing.log')), /no log/);
 });
+
+test('a process whose command line reads empty (as while it execs) is still ours, but not with another start time', async (t) => {
+  const dir = home(t);
+  const marker = join(dir, 'marker-exec');
+  // Node writes process.title over its argv: an empty title makes /proc/<pid>/cmdline read empty.
+  const record = await startDetached('svc', nodeSpec(dir, marker, "process.title = ''; setInterval(() => {}, 1000)"), logFile(dir, 'svc'));
+  t.after(() => { try { process.kill(record.pid, 'SIGKILL'); } catch { /* gone */ } });
+  for (let i = 0; i < 100 && (readCmdline(record.pid)?.length ?? 0) > 0; i++) await sleep(20);
+  assert.deepEqual(readCmdline(record.pid), []);
+  assert.equal(isOurs(record), true);
+  assert.equal(isOurs({ ...record, startTime: record.startTime + 1 }), false);
+});
