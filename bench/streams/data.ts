@@ -20,26 +20,15 @@
  * Deterministic (seeded PRNG): the same settings give the same keys, values and order.
  */
 
+import { seededRandom } from '../../common/seeded-random.ts';
 import { KafkaAdmin, KafkaProducer, kafkaClientConfig, type ProducerRecord } from '../../processors/kafka/index.ts';
-
-/** mulberry32: tiny, fast and good enough to spread keys and digits. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CONSONANTS = 'bcdfghjklmnprstvwz';
 const VOWELS = 'aeiou';
 
 /** `count` distinct lower-case pseudo-words of 2 to 4 syllables ("kotame", "rulisabo"). */
 export function vocabulary(count: number, seed = 7): string[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = (letters: string): string => letters[Math.floor(random() * letters.length)] as string;
   const words = new Set<string>();
   while (words.size < count) {
@@ -97,7 +86,7 @@ export async function generateInput(spec: InputSpec): Promise<InputSummary> {
   const admin = new KafkaAdmin(client);
   const producer = new KafkaProducer(client);
   const words = vocabulary(spec.keys).map((word) => ({ word, bytes: Buffer.from(word) }));
-  const random = prng(42);
+  const random = seededRandom(42);
   let valueBytes = 0;
   let keyBytes = 0;
   let kept = 0;

@@ -26,6 +26,7 @@
 
 import type { OrderItem } from '../../topologies/ecommerce/contracts/commands.ts';
 import type { OrderStatus } from '../../topologies/ecommerce/contracts/views.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 
 export const ORDER_KINDS = ['in-stock', 'out-of-stock', 'partly-in-stock', 'too-expensive', 'cancelled'] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
@@ -95,18 +96,6 @@ export interface Workload {
   readonly customers: readonly PlannedCustomer[];
   readonly products: readonly PlannedProduct[];
   readonly orders: readonly PlannedOrder[];
-}
-
-/** mulberry32: small, fast, and the same sequence on every platform for a seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const pick = <T>(random: () => number, values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;

@@ -12,6 +12,7 @@ import { RegistryClient } from '../../schemas/registry/registry-client.ts';
 import { AvroSerde } from '../../schemas/serdes/avro.ts';
 import type { Broker } from './helpers.ts';
 import { stack } from './sinks/support.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 
 export interface Product {
   readonly sku: string;
@@ -54,14 +55,9 @@ export interface Workload {
  */
 export function productWorkload(count: number, options: { keys?: number; seed?: number; malformedEvery?: number } = {}): Workload {
   const keys = options.keys ?? 1200;
-  // mulberry32: a plain LCG's low bits would tie the sku to whether it is deleted.
-  let state = options.seed ?? 17;
-  const random = (n: number): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) % n;
-  };
+  // Seeded, not a plain LCG: an LCG's low bits would tie the sku to whether it is deleted.
+  const next = seededRandom(options.seed ?? 17);
+  const random = (n: number): number => Math.floor(next() * n);
   const changes: Change[] = [];
   const expected = new Map<string, Product>();
   let malformed = 0;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countByKind, EXPECTED_STATUS, planWorkload, POOR_DEPOSIT_CENTS, seededRandom, type WorkloadOptions } from '../../../scripts/demo/workload.ts';
+import { countByKind, EXPECTED_STATUS, planWorkload, POOR_DEPOSIT_CENTS, type WorkloadOptions } from '../../../scripts/demo/workload.ts';
+import { seededRandom } from '../../../common/seeded-random.ts';
 
 const options: WorkloadOptions = {
   runId: 'r1',
