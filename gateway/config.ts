@@ -14,21 +14,6 @@
 import { defineConfig, integer, list, string, type ConfigOf, type Field } from '../common/config.ts';
 import { KstError } from '../common/errors.ts';
 
-/** A string that may be empty (the schema treats a missing default as required, so '' means "not set"). */
-function optionalString(doc: string, pattern?: RegExp): Field<string> {
-  return Object.freeze({
-    kind: 'string',
-    doc,
-    default: '',
-    convert: (raw: unknown, key: string): string => {
-      if (typeof raw !== 'string' || (raw !== '' && pattern !== undefined && !pattern.test(raw))) {
-        throw new KstError('KST_CONFIG_INVALID', `config "${key}" must be a string${pattern === undefined ? '' : ` matching ${pattern}`} (got ${JSON.stringify(raw)})`, { key, value: raw });
-      }
-      return raw;
-    },
-  });
-}
-
 const ENDPOINTS = /^[^\s:,]+:\d{1,5}$/;
 
 function endpoints(doc: string, fallback: string): Field<readonly string[]> {
@@ -50,10 +35,10 @@ export const gatewayConfig = defineConfig({
   'http.body.limit.bytes': integer({ default: 65_536, min: 1_024, doc: 'Largest request body accepted.' }),
   'kafka.bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Brokers the commands are produced to.' }),
   'registry.url': string({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: /^https?:\/\//, doc: 'Confluent-compatible schema registry the command schemas are registered in.' }),
-  'topic.prefix': optionalString('Prepended to every command topic (orders.commands → <prefix>orders.commands); for tests and shared clusters.', /^[A-Za-z0-9._-]+$/),
+  'topic.prefix': string({ default: '', pattern: /^[A-Za-z0-9._-]+$/, doc: 'Prepended to every command topic (orders.commands → <prefix>orders.commands); for tests and shared clusters.' }),
   'jwt.secret': string({ pattern: /^.{16,}$/, doc: 'HS256 secret bearer tokens are verified with; at least 16 characters.' }),
-  'jwt.issuer': optionalString('When set, tokens must carry this iss.'),
-  'jwt.audience': optionalString('When set, tokens must carry this aud.'),
+  'jwt.issuer': string({ default: '', doc: 'When set, tokens must carry this iss.' }),
+  'jwt.audience': string({ default: '', doc: 'When set, tokens must carry this aud.' }),
   'jwt.clock.skew.ms': integer({ default: 30_000, min: 0, doc: 'Clock difference tolerated on exp and nbf.' }),
   'rate.limit.burst': integer({ default: 100, min: 1, doc: 'Requests a caller may make at once (the token bucket\'s size).' }),
   'rate.limit.per.second': integer({ default: 50, min: 1, doc: 'Tokens a caller\'s bucket regains per second.' }),
@@ -64,7 +49,7 @@ export const gatewayConfig = defineConfig({
   'order.query.endpoints': endpoints('gRPC query servers of the order service (any instance answers any key).', '127.0.0.1:50051'),
   'inventory.query.endpoints': endpoints('gRPC query servers of the inventory service.', '127.0.0.1:50052'),
   'customer.query.endpoints': endpoints('gRPC query servers of the service that keeps the customers store (payment, which owns the balances).', '127.0.0.1:50053'),
-  'query.token': optionalString('Bearer token sent to the query servers (their auth.token).'),
+  'query.token': string({ default: '', doc: 'Bearer token sent to the query servers (their auth.token).' }),
   'query.deadline.ms': integer({ default: 3_000, min: 100, doc: 'Deadline of one query call.' }),
   'query.retries': integer({ default: 6, min: 0, doc: 'Retries of a query answered UNAVAILABLE (rebalance, restoring, instance down), each on the next endpoint.' }),
   'query.backoff.ms': integer({ default: 100, min: 1, doc: 'First pause between query retries; doubles each time, up to 2 s.' }),

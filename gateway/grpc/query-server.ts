@@ -21,8 +21,7 @@
  */
 
 import * as grpc from '@grpc/grpc-js';
-import { defineConfig, integer, string, type ConfigOf, type Field } from '../../common/config.ts';
-import { KstError } from '../../common/errors.ts';
+import { defineConfig, integer, string, type ConfigOf } from '../../common/config.ts';
 import type { KafkaStreams, KeySerializer } from '../../processors/client/index.ts';
 import { callAuthenticator } from './call-auth.ts';
 import { PeerClients } from './peer-clients.ts';
@@ -32,21 +31,13 @@ import { orderQueries } from './services/order-queries.ts';
 import { customerQueries, stockQueries } from './services/stock-queries.ts';
 import { storeQueries } from './services/store-queries.ts';
 
-/** A string that may be left empty (no token). */
-function optionalText(doc: string): Field<string> {
-  return Object.freeze({ kind: 'string', doc, default: '', convert: (raw: unknown, key: string) => {
-    if (typeof raw !== 'string') throw new KstError('KST_CONFIG_INVALID', `config "${key}" must be a string`, { key });
-    return raw;
-  } });
-}
-
 /** Settings of a query server, for services that read them from the environment (`QUERY_GRPC_PORT`, ...). */
 export const queryServerConfig = defineConfig({
   'grpc.host': string({ default: '127.0.0.1', doc: 'Interface the query server binds to; also the host of application.server.' }),
-  'grpc.advertised.host': optionalText('Host other instances reach this one by, in its application.server (a container or DNS name when grpc.host is 0.0.0.0); empty: grpc.host.'),
+  'grpc.advertised.host': string({ default: '', doc: 'Host other instances reach this one by, in its application.server (a container or DNS name when grpc.host is 0.0.0.0); empty: grpc.host.' }),
   'grpc.port': integer({ default: 50051, min: 0, max: 65535, doc: 'Port of the query server; 0 picks a free one.' }),
-  'auth.token': optionalText('Shared bearer token callers must send; empty accepts every call (unless auth.jwt.secret is set).'),
-  'auth.jwt.secret': optionalText('Also accept the platform\'s HS256 JWTs signed with this secret.'),
+  'auth.token': string({ default: '', doc: 'Shared bearer token callers must send; empty accepts every call (unless auth.jwt.secret is set).' }),
+  'auth.jwt.secret': string({ default: '', doc: 'Also accept the platform\'s HS256 JWTs signed with this secret.' }),
   'forward.deadline.ms': integer({ default: 5_000, min: 100, doc: 'Deadline of a call forwarded to the owner of a key.' }),
   'watch.poll.ms': integer({ default: 100, min: 10, doc: 'How often a watched order is read from its store.' }),
   'watch.unavailable.patience.ms': integer({ default: 30_000, min: 0, doc: 'How long a watch keeps looking for its order\'s owner (rebalance) before ending with UNAVAILABLE.' }),
