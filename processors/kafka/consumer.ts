@@ -6,7 +6,10 @@
  *
  * Rebalances are eager: before this member rejoins, it waits (up to
  * `rebalance.timeout.ms`) until the next `poll()` has run `onPartitionsRevoked`, so the
- * caller can commit its work before the partitions move.
+ * caller can commit its work before the partitions move; it keeps heartbeating meanwhile.
+ * `onPartitionsAssigned` runs once the new partitions' positions are known: under
+ * read_committed these are stable committed offsets, so a previous owner's transaction
+ * has ended before the listener reads any state the partitions' work left behind.
  */
 
 import { Consumer } from '@platformatic/kafka';
@@ -36,6 +39,8 @@ export interface KafkaConsumerOptions {
 }
 
 type GroupEvent = { readonly kind: 'revoke'; readonly lost: boolean; readonly release: (error?: Error) => void } | { readonly kind: 'assign'; readonly assignment: Assignment };
+
+function noop(): void {}
 
 const EMPTY_BATCH: RecordBatch = Object.freeze({ records: Object.freeze([]), nextOffsets: Object.freeze([]) });
 
@@ -228,8 +233,10 @@ export class KafkaConsumer {
       // A caller that stops polling must not block the group forever: after the rebalance
       // timeout the join goes ahead, and the late revocation reports the partitions lost.
       const timer = setTimeout(resolve, this.#config['rebalance.timeout.ms']);
+      const stopHeartbeats = memberId === '' ? noop : this.#heartbeatWhileRevoking(memberId);
       const release = (error?: Error): void => {
         clearTimeout(timer);
+        stopHeartbeats();
         if (error === undefined) resolve();
         else reject(error);
       };
@@ -240,6 +247,22 @@ export class KafkaConsumer {
     this.#revoking = revoking;
     this.#wakeUp();
     return revoking;
+  }
+
+  /**
+   * The library stops heartbeating once the group rebalances; a revocation that commits a
+   * large transaction may outlast the session timeout, and the coordinator would then
+   * drop this member and hand its partitions over while it still commits. As the Java
+   * consumer does until it sends its JoinGroup, keep heartbeating (the answer is
+   * REBALANCE_IN_PROGRESS, which keeps the session) until the revocation is done.
+   */
+  #heartbeatWhileRevoking(memberId: string): () => void {
+    const generationId = this.#consumer.generationId;
+    const beat = (): void => {
+      this.#coordinator.call('Heartbeat', this.groupId, generationId, memberId, this.#groupInstanceId).catch(noop);
+    };
+    const interval = setInterval(beat, this.#config['heartbeat.interval.ms']);
+    return () => clearInterval(interval);
   }
 
   async #runEvents(): Promise<void> {
@@ -259,6 +282,12 @@ export class KafkaConsumer {
         this.#positions.set(partitionKey(topic, partition), { topic, partition, offset: null, leaderEpoch: -1, paused: false });
       }
       try {
+        // Positions before the listener: under read_committed the committed offsets are
+        // fetched stable (KIP-447), which waits until a previous owner's transaction that
+        // committed offsets for these partitions has ended. Only then may the listener read
+        // state up to the last stable offset of a changelog: a transaction of that owner
+        // still open would hide its writes from the restore, and commit its offsets after.
+        await this.#initPositions([...this.#positions.values()]);
         await this.#listener.onPartitionsAssigned?.(event.assignment);
       } catch (error) {
         // A half-taken assignment must not be fetched: the caller has nothing to route

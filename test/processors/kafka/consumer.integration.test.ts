@@ -4,6 +4,8 @@ import {
   KafkaAdmin,
   KafkaConsumer,
   KafkaProducer,
+  PartitionReader,
+  TransactionalProducer,
   allMembersRangeAssignor,
   decodeGroupDirectory,
   type Assignment,
@@ -147,6 +149,98 @@ test('after a rebalance the lag of the partitions a member keeps is known, thoug
     await Promise.all(members.map((member) => member.close()));
     await producer.close();
     await admin.deleteTopics([topic, empty], { ifExists: true }).catch(() => undefined);
+    await admin.close();
+  }
+});
+
+test('a new owner\'s assignment waits until a previous owner\'s transaction with offsets for it has ended: its state writes are stable before the listener runs', { timeout: 90_000 }, async () => {
+  const input = unique('kst-consumer-handover-in');
+  const changelog = `${input}-changelog`;
+  const group = unique('kst-consumer-handover-group');
+  const admin = new KafkaAdmin(clientConfig());
+  const producer = new KafkaProducer(clientConfig());
+  const previousOwner = new TransactionalProducer(clientConfig(), unique('kst-consumer-handover-txn'));
+  const reader = new PartitionReader(clientConfig(), { isolation: 'read_committed' });
+  const consumer = new KafkaConsumer(clientConfig(), consumerConfig(group, { 'isolation.level': 'read_committed' }), {
+    assignor: allMembersRangeAssignor(() => Buffer.alloc(0)),
+    listener: {
+      onPartitionsAssigned: async () => {
+        // What a stream task's restoration does here: read the changelog to its last stable offset.
+        const [end] = await reader.endOffsets([{ topic: changelog, partition: 0 }]);
+        seen = { at: Date.now(), changelogEnd: end?.offset, positions: consumer.positions().map((p) => [p.partition, p.offset]) };
+      },
+    },
+  });
+  let seen: { at: number; changelogEnd: bigint | undefined; positions: Array<[number, bigint]> } | undefined;
+  try {
+    await admin.createTopics([{ name: input, partitions: 1, replicationFactor: 1 }, { name: changelog, partitions: 1, replicationFactor: 1 }]);
+    await producer.send(Array.from({ length: 10 }, (_, i) => ({ topic: input, partition: 0, key: Buffer.from(`k${i}`), value: Buffer.from('v') })));
+    // The previous owner wrote state and committed its input offsets in a transaction it has not ended yet.
+    await previousOwner.initTransactions();
+    previousOwner.begin();
+    await previousOwner.send(Array.from({ length: 5 }, (_, i) => ({ topic: changelog, partition: 0, key: Buffer.from(`k${i}`), value: Buffer.from(String(i)) })));
+    await previousOwner.sendOffsets({ groupId: group, generationId: -1, memberId: '', groupInstanceId: null }, [{ topic: input, partition: 0, offset: 10n }]);
+    const [open] = await reader.endOffsets([{ topic: changelog, partition: 0 }]);
+    assert.equal(open?.offset, 0n, 'the open transaction holds the last stable offset at its first record');
+
+    consumer.subscribe([input]);
+    let committedAt = 0;
+    const ending = new Promise<void>((resolve, reject) => setTimeout(() => {
+      committedAt = Date.now();
+      previousOwner.commit().then(resolve, reject);
+    }, 1_500));
+    await until('the assignment', () => seen !== undefined, () => consumer.poll());
+    await ending;
+    const got = seen as NonNullable<typeof seen>;
+    assert.ok(got.at >= committedAt, 'the listener ran only after the previous owner\'s transaction ended');
+    assert.equal(got.changelogEnd, 6n, 'the listener reads the previous owner\'s 5 writes and its commit marker as stable');
+    assert.deepEqual(got.positions, [[0, 10n]], 'and the positions are the offsets that transaction committed');
+  } finally {
+    await consumer.close();
+    await reader.close();
+    await previousOwner.close();
+    await producer.close();
+    await admin.deleteTopics([input, changelog], { ifExists: true }).catch(() => undefined);
+    await admin.close();
+  }
+});
+
+test('a revocation longer than the session timeout keeps the member in the group: it heartbeats while it commits', { timeout: 90_000 }, async () => {
+  const topic = unique('kst-consumer-slow-revoke');
+  const group = unique('kst-consumer-slow-revoke-group');
+  const admin = new KafkaAdmin(clientConfig());
+  const timeouts = { 'session.timeout.ms': 6_000, 'rebalance.timeout.ms': 30_000, 'heartbeat.interval.ms': 500 };
+  let revoking = false;
+  const first = new KafkaConsumer(clientConfig(), consumerConfig(group, timeouts), {
+    assignor: allMembersRangeAssignor(() => Buffer.from('a')),
+    listener: {
+      // 9 s of revocation work (a large commit), half again the session timeout.
+      onPartitionsRevoked: async () => {
+        revoking = true;
+        await new Promise((resolve) => setTimeout(resolve, 9_000));
+        revoking = false;
+      },
+    },
+  });
+  const secondAssignments: number[] = [];
+  const second = new KafkaConsumer(clientConfig(), consumerConfig(group, timeouts), {
+    assignor: allMembersRangeAssignor(() => Buffer.from('b')),
+    listener: { onPartitionsAssigned: (assignment) => void secondAssignments.push(assignment.partitions.length) },
+  });
+  try {
+    await admin.createTopics([{ name: topic, partitions: 4, replicationFactor: 1 }]);
+    first.subscribe([topic]);
+    await until('the first member owns 4 partitions', () => first.assignment()?.partitions.length === 4, () => first.poll());
+    second.subscribe([topic]);
+    const pollingSecond = (async () => {
+      while (secondAssignments.length === 0) await second.poll();
+    })();
+    await until('the first member revoked and owns its share', () => !revoking && first.assignment()?.partitions.length === 2, () => first.poll(), 60_000);
+    await pollingSecond;
+    assert.deepEqual(secondAssignments, [2], 'the group waited for the slow member: the newcomer never got all 4 partitions');
+  } finally {
+    await Promise.all([first.close(), second.close()]);
+    await admin.deleteTopics([topic], { ifExists: true }).catch(() => undefined);
     await admin.close();
   }
 });
