@@ -9,7 +9,7 @@ import type { ProducerRecord } from '../../../../processors/kafka/index.ts';
 import { Serdes } from '../../../../schemas/serdes/serdes.ts';
 import type { AggregationTopics } from '../../../fixtures/apps/topologies.ts';
 import type { StreamsHarness } from './harness.ts';
-import { latestPerKey, readToEnd } from './kafka-io.ts';
+import { endOffsets, formatOffsets, latestPerKey, readToEnd } from './kafka-io.ts';
 
 /** Values per key in production order (one key lives in one partition, so this order is kept). */
 function valuesPerKey(topic: string, records: ReadonlyArray<{ key?: Buffer | null; value: Buffer | null }>): Map<string, number[]> {
@@ -48,6 +48,12 @@ export async function verifyAggregation(h: StreamsHarness, topics: AggregationTo
   const incrementValues = valuesPerKey(topics.increments, increments.records);
   const incrementsTotal = [...incrementValues.values()].flat().reduce((a, b) => a + b, 0);
   h.log(`read ${sums.records.length} sum updates and ${increments.records.length} increments (total ${incrementsTotal}, expected ${expectedTotal})`);
+  const problems = diagnose(expectedValues, incrementValues, valuesPerKey(topics.sums, sums.records));
+  if (problems.length > 0) {
+    const uncommittedEnds = await endOffsets(h.client, topics.sums, partitions, 30_000, 'read_uncommitted');
+    h.log(`sums read to ${formatOffsets(sums.ends)} (read_committed ends), high watermarks now ${formatOffsets(uncommittedEnds)}; increments read to ${formatOffsets(increments.ends)}`);
+    for (const problem of problems) h.log(problem);
+  }
 
   assert.deepEqual(byKey(latestPerKey(sums.records)), byKey(expectedSums), 'final sum per key');
   assert.equal(increments.records.length, input.length, 'one increment per input record');
@@ -67,3 +73,28 @@ export async function verifyAggregation(h: StreamsHarness, topics: AggregationTo
   }
   return { sumUpdates: sums.records.length, increments: increments.records.length, incrementsTotal };
 }
+
+/**
+ * What went wrong per key, for the log before the assertions fail: increments missing or
+ * extra (input skipped or counted twice) and where the sums stop being prefix sums
+ * (state lost or doubled while the increments are right), so a failure names its cause.
+ */
+function diagnose(expected: ReadonlyMap<string, number[]>, increments: ReadonlyMap<string, number[]>, sums: ReadonlyMap<string, number[]>): string[] {
+  const out: string[] = [];
+  for (const [key, values] of [...expected].sort(([a], [b]) => a.localeCompare(b))) {
+    const got = increments.get(key) ?? [];
+    const at = values.findIndex((value, i) => got[i] !== value);
+    const updates = sums.get(key) ?? [];
+    let running = 0;
+    const prefix = new Map(values.map((value, i) => [(running += value), i + 1]));
+    const firstWrong = updates.findIndex((sum) => !prefix.has(sum));
+    const last = updates.at(-1);
+    const lastAt = last === undefined ? 0 : prefix.get(last);
+    if (at === -1 && got.length === values.length && firstWrong === -1 && lastAt === values.length) continue;
+    out.push(`${key}: ${values.length} inputs; increments ${got.length}${at === -1 ? '' : `, first difference at #${at}`}; `
+      + `${updates.length} sum updates, last ${last} = ${lastAt === undefined ? 'no prefix sum' : `prefix of ${lastAt} inputs`}`
+      + `${firstWrong === -1 ? '' : `; first non-prefix sum #${firstWrong} = ${updates[firstWrong]} after ${updates[firstWrong - 1]}`}`);
+  }
+  return out;
+}
+

@@ -54,9 +54,9 @@ async function awaitPositions(consumer: KafkaConsumer, topic: string, partitions
   }
 }
 
-/** The last stable offset of every partition (what a read_committed reader can reach). */
-export async function endOffsets(client: KafkaClientConfig, topic: string, partitions: number, timeoutMs = 30_000): Promise<Offsets> {
-  const consumer = endReader(client, topic, 'read_committed');
+/** The last stable offset of every partition (what a read_committed reader can reach); the high watermarks with read_uncommitted. */
+export async function endOffsets(client: KafkaClientConfig, topic: string, partitions: number, timeoutMs = 30_000, isolation: IsolationLevel = 'read_committed'): Promise<Offsets> {
+  const consumer = endReader(client, topic, isolation);
   try {
     return await awaitPositions(consumer, topic, partitions, Date.now() + timeoutMs);
   } finally {
