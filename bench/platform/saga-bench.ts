@@ -20,6 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Platform } from '../../scripts/platform/services.ts';
 import { percentile } from '../../scripts/demo/outcome.ts';
 import type { CreateOrder, CustomerCommand, UpsertProduct } from '../../topologies/ecommerce/contracts/commands.ts';
+import { isOrderTransition } from '../../topologies/ecommerce/contracts/events.ts';
 import { FinalOrderStatuses, type OrderStatus } from '../../topologies/ecommerce/contracts/views.ts';
 import type { BenchChild } from './child.ts';
 import { bearer, startGatewayChild, type RunDirs } from './gateway-bench.ts';
@@ -117,7 +118,7 @@ export async function runSagaBench(settings: PlatformBenchSettings, dirs: RunDir
   let productsSeen = 0;
   const readers = [
     kafka.read(kafka.topics.orderEvents, kafka.serdes.orderEvent, (orderId, event, arrivedAtMs) => {
-      if (event.type === 'OrderCommandRejected') return;
+      if (!isOrderTransition(event)) return;
       const seen = transitions.get(orderId) ?? {};
       seen[event.status] ??= event.atMs;
       transitions.set(orderId, seen);

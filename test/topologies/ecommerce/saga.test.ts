@@ -8,6 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isOrderTransition } from '../../../topologies/ecommerce/contracts/events.ts';
 import type { Notification } from '../../../topologies/ecommerce/contracts/views.ts';
 import { SagaBus, type BusOptions } from './support/saga-bus.ts';
 
@@ -36,7 +37,7 @@ async function assertInvariants(bus: SagaBus): Promise<void> {
     const refunded = payments.filter((p) => p.customerId === customerId && p.type === 'PaymentRefunded').reduce((s, p) => s + p.amountCents, 0);
     assert.equal((customer?.balanceCents ?? 0) + captured - refunded, deposited, `money of ${customerId} conserved`);
   }
-  const transitions = bus.events(bus.topics.orderEvents, bus.serdes.orderEvent).filter((e) => e.type !== 'OrderCommandRejected');
+  const transitions = bus.events(bus.topics.orderEvents, bus.serdes.orderEvent).filter(isOrderTransition);
   const notifications = bus.events<Notification>(bus.topics.notifications, bus.serdes.notification);
   assert.deepEqual(notifications.map((n) => n.notificationId).sort(), transitions.map((e) => `${e.orderId}:${e.status}`).sort(), 'one notification per transition');
   assert.equal(new Set(notifications.map((n) => n.notificationId)).size, notifications.length);
@@ -168,6 +169,48 @@ test('cancellation at PENDING, RESERVED and PAID releases stock and refunds', as
     await bus.advance(2_500);
     await bus.cancelOrder('c-shipped', 'gina');
     assert.equal((await bus.order('c-shipped'))?.status, 'SHIPPED');
+  });
+});
+
+test('a paid order\'s cancel waits for shipping: cancelled while the parcel has not left; refused when the courier took it first', async () => {
+  await withBus({}, async (bus) => {
+    await bus.createCustomer('hal', 10_000);
+    await bus.upsertProduct('p1', 10);
+    // Shipping answers the request before dispatch: the order cancels, refunds, returns the stock.
+    await bus.createOrder('in-time', 'hal', [item('p1', 2)]);
+    await bus.cancelOrder('in-time', 'hal');
+    assert.deepEqual(await statuses(bus, 'in-time'), ['PENDING', 'RESERVED', 'PAID', 'CANCELLED']);
+    const requests = bus.events(bus.topics.orderEvents, bus.serdes.orderEvent).filter((e) => e.type === 'OrderCancelRequested');
+    assert.deepEqual(requests.map((e) => [e.orderId, e.status, e.commandId]), [['in-time', 'PAID', 'cancel-in-time']]);
+    // Shipping slow to read the request, but still before dispatch: the order waits, a
+    // retried cancel changes nothing, and the answer cancels.
+    await bus.createOrder('held', 'hal', [item('p1', 3)]);
+    bus.paused.add('shipping');
+    await bus.cancelOrder('held', 'hal');
+    assert.equal((await bus.order('held'))?.status, 'PAID', 'the order waits for shipping');
+    await bus.cancelOrder('held', 'hal');
+    await bus.resume('shipping');
+    assert.deepEqual(await statuses(bus, 'held'), ['PENDING', 'RESERVED', 'PAID', 'CANCELLED']);
+  });
+  // The race: the cancel reaches the order while shipping is slow, and the courier takes the
+  // parcel before shipping reads the request. The order must not refund goods on their way.
+  await withBus({}, async (bus) => {
+    await bus.createCustomer('ida', 10_000);
+    await bus.upsertProduct('p1', 10);
+    await bus.createOrder('too-late', 'ida', [item('p1', 3)]);
+    bus.paused.add('shipping');
+    await bus.cancelOrder('too-late', 'ida');
+    // The courier dispatches (a punctuator, not an input: pausing shipping's inputs does not stop it).
+    await bus.advance(2_500);
+    await bus.resume('shipping');
+    await bus.advance(3_500);
+    assert.deepEqual(await statuses(bus, 'too-late'), ['PENDING', 'RESERVED', 'PAID', 'SHIPPED', 'COMPLETED']);
+    const refusal = bus.events(bus.topics.orderEvents, bus.serdes.orderEvent).find((e) => e.type === 'OrderCommandRejected');
+    assert.deepEqual([refusal?.commandId, refusal?.status, refusal?.reason], ['cancel-too-late', 'SHIPPED', 'the order has been shipped']);
+    assert.deepEqual(bus.events(bus.topics.paymentEvents, bus.serdes.paymentEvent).map((p) => p.type), ['PaymentCaptured'], 'no refund for goods that left');
+    const p1 = await bus.product('p1');
+    assert.deepEqual([p1?.available, p1?.reserved, p1?.sold], [7, 0, 3], 'the stock stays sold');
+    assert.deepEqual(bus.events(bus.topics.shipmentEvents, bus.serdes.shipmentEvent).map((s) => s.type), ['ShipmentCreated', 'ShipmentDispatched', 'ShipmentDelivered']);
   });
 });
 

@@ -11,6 +11,10 @@
  *   them (inventory reserves on `OrderCreated`, commits on `OrderPaid`, releases on any
  *   failure; payment charges on `OrderReserved`, refunds on a later failure; shipping
  *   ships on `OrderPaid`; notification tells the customer of each);
+ * - a paid order is cancelled only once shipping confirms: the order writes
+ *   `OrderCancelRequested` (no transition), shipping answers `ShipmentCancelled` while the
+ *   parcel has not left, and only then does the order move to CANCELLED (refund, stock
+ *   back); a parcel already dispatched makes the order SHIPPED and refuses the cancel;
  * - inventory answers per item, payment per order, shipping per shipment, all keyed by
  *   orderId so the order service reads them beside its orders.
  */
@@ -29,7 +33,9 @@ export type OrderEventType =
   | 'OrderCancelled'
   | 'OrderExpired'
   /** A command that changed nothing (unknown order, cancel after shipping); not a transition. */
-  | 'OrderCommandRejected';
+  | 'OrderCommandRejected'
+  /** A paid order's cancel, waiting for shipping to stop the parcel; not a transition. */
+  | 'OrderCancelRequested';
 
 /** On `orders.events`, keyed by orderId. */
 export interface OrderEvent {
@@ -48,6 +54,11 @@ export interface OrderEvent {
   readonly reason?: string;
   /** The command that caused the event, when one did. */
   readonly commandId?: string;
+}
+
+/** True for events that move the order to a status (one notification each); false for refusals and requests. */
+export function isOrderTransition(event: Pick<OrderEvent, 'type'>): boolean {
+  return event.type !== 'OrderCommandRejected' && event.type !== 'OrderCancelRequested';
 }
 
 /** The order event of each transition into a status. */

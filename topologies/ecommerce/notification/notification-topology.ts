@@ -19,7 +19,7 @@ import { withValue, type StreamRecord } from '../../../processors/api/record.ts'
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
 import { Consumed, Named, Produced, Repartitioned, StreamsBuilder, type Topology } from '../../index.ts';
-import type { OrderEvent } from '../contracts/events.ts';
+import { isOrderTransition, type OrderEvent } from '../contracts/events.ts';
 import { Stores } from '../contracts/stores.ts';
 import type { Notification, OrderStatus } from '../contracts/views.ts';
 import { jsonStore, type ServiceOptions } from '../shared/service-options.ts';
@@ -78,7 +78,7 @@ export function buildNotificationTopology(options: ServiceOptions): Topology {
   builder.addStateStore(jsonStore<Notification[]>(Stores.notifications, options.storeKind ?? 'persistent'));
   builder
     .stream(topics.orderEvents, Consumed.with(serdes.key, serdes.orderEvent))
-    .filter((_orderId, event) => event.type !== 'OrderCommandRejected', Named.as('notification-transitions'))
+    .filter((_orderId, event) => isOrderTransition(event), Named.as('notification-transitions'))
     .selectKey((_orderId, event) => event.customerId, Named.as('notification-by-customer'))
     .repartition(Repartitioned.with(Serdes.String(), serdes.orderEvent).withName('notification-orders'))
     .process(notifier(), Named.as('notifier'), Stores.notifications)

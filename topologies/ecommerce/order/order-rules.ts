@@ -37,6 +37,8 @@ export interface SagaState {
   readonly stepMs: number;
   /** When the current step fails; absent when no step is awaited. */
   readonly deadlineAtMs?: number;
+  /** A paid order's cancel, waiting for shipping to stop the parcel (or to say it has left). */
+  readonly cancelRequest?: { readonly commandId: string; readonly reason: string };
 }
 
 export interface Decision {
@@ -130,13 +132,39 @@ function create(command: CreateOrder, settings: RuleSettings): Decision {
   return { view: base, saga, events: [eventOf(base, undefined, command.commandId)] };
 }
 
+function cancelRequested(view: OrderView, commandId: string, reason: string, settings: RuleSettings): OrderEvent {
+  return {
+    type: 'OrderCancelRequested',
+    eventId: `${view.orderId}:cancel-requested:${commandId}`,
+    orderId: view.orderId,
+    customerId: view.customerId,
+    status: view.status,
+    items: view.items,
+    totalCents: view.totalCents,
+    atMs: settings.nowMs,
+    reason,
+    commandId,
+  };
+}
+
+/**
+ * Before payment the order is cancelled at once. A paid order's parcel may already be
+ * leaving, so shipping decides: the order asks (`OrderCancelRequested`) and stays PAID
+ * until shipping answers (see `onShipment`). Cancelling at once would refund and release
+ * stock for a parcel the courier had just taken.
+ */
 function cancel(view: OrderView, saga: SagaState, command: CancelOrder, settings: RuleSettings): Decision {
   const unchanged = (reason: string): Decision => ({ view, saga, events: [commandRejected(view, command, reason, settings)] });
   if (command.customerId !== view.customerId) return unchanged('the order belongs to another customer');
   if (view.status === 'SHIPPED') return unchanged('the order has been shipped');
   if (FinalOrderStatuses.has(view.status)) return unchanged(`the order is ${view.status}`);
+  if (saga.cancelRequest !== undefined) return unchanged('a cancellation is already waiting for shipping');
   const withCommand: SagaState = { ...saga, commandIds: [...saga.commandIds, command.commandId] };
-  return moveTo(view, withCommand, 'CANCELLED', settings, command.reason ?? 'cancelled by the customer', command.commandId);
+  const reason = command.reason ?? 'cancelled by the customer';
+  if (view.status === 'PAID') {
+    return { view, saga: { ...withCommand, cancelRequest: { commandId: command.commandId, reason } }, events: [cancelRequested(view, command.commandId, reason, settings)] };
+  }
+  return moveTo(view, withCommand, 'CANCELLED', settings, reason, command.commandId);
 }
 
 function onCommand(view: OrderView | undefined, saga: SagaState | undefined, command: OrderCommand, settings: RuleSettings): Decision {
@@ -167,8 +195,18 @@ function onPayment(view: OrderView, saga: SagaState, event: PaymentEvent, settin
   return { view, saga, events: [] };
 }
 
+/** Shipping's answers; to a pending cancel, `ShipmentCancelled` (cancel) or `ShipmentDispatched` (too late, refused). */
 function onShipment(view: OrderView, saga: SagaState, event: ShipmentEvent, settings: RuleSettings): Decision {
-  if (event.type === 'ShipmentDispatched' && view.status === 'PAID') return moveTo(view, saga, 'SHIPPED', settings);
+  const { cancelRequest: request, ...settled } = saga;
+  if (event.type === 'ShipmentCancelled' && view.status === 'PAID' && request !== undefined) {
+    return moveTo(view, settled, 'CANCELLED', settings, request.reason, request.commandId);
+  }
+  if (event.type === 'ShipmentDispatched' && view.status === 'PAID') {
+    const shipped = moveTo(view, settled, 'SHIPPED', settings);
+    if (request === undefined) return shipped;
+    const command: CancelOrder = { type: 'CancelOrder', commandId: request.commandId, orderId: view.orderId, customerId: view.customerId, issuedAtMs: settings.nowMs };
+    return { ...shipped, events: [...shipped.events, commandRejected(shipped.view, command, 'the order has been shipped', settings)] };
+  }
   if (event.type === 'ShipmentDelivered' && view.status === 'SHIPPED') return moveTo(view, saga, 'COMPLETED', settings);
   return { view, saga, events: [] };
 }

@@ -2,8 +2,10 @@
  * The shipping service's processor, keyed by orderId: a paid order gets a shipment
  * (`ShipmentCreated`), which a simulated courier dispatches and then delivers after the
  * configured delays. The courier is a wall-clock punctuator over `shipment-schedule`, an
- * index whose keys sort by due time. A cancellation before dispatch cancels the shipment;
- * after dispatch the parcel is already on its way and the order's refund stands alone.
+ * index whose keys sort by due time. A paid order's cancel request (`OrderCancelRequested`)
+ * cancels the shipment while it has not left (`ShipmentCancelled`, on which the order
+ * cancels and refunds); once dispatched it changes nothing, and the `ShipmentDispatched`
+ * already sent tells the order to refuse the cancel.
  *
  * @example
  * ```ts
@@ -68,7 +70,7 @@ class ShippingProcessor {
     const current = await this.#shipments.get(order.orderId);
     if (order.type === 'OrderPaid' && current === undefined) {
       await this.#save(undefined, { shipmentId: `shp-${order.orderId}`, orderId: order.orderId, customerId: order.customerId, status: 'CREATED', dueAtMs: nowMs + this.#settings.dispatchDelayMs, updatedAtMs: nowMs });
-    } else if (order.type === 'OrderCancelled' && current?.status === 'CREATED') {
+    } else if (order.type === 'OrderCancelRequested' && current?.status === 'CREATED') {
       const { dueAtMs: _due, ...rest } = current;
       await this.#save(current, { ...rest, status: 'CANCELLED', updatedAtMs: nowMs });
     }

@@ -31,7 +31,7 @@ export function buildShippingTopology(options: ShippingTopologyOptions): Topolog
   builder.addStateStore(jsonStore<string>(SCHEDULE_STORE, kind));
   builder
     .stream(topics.orderEvents, Consumed.with(serdes.key, serdes.orderEvent))
-    .filter((_orderId, event) => event.type === 'OrderPaid' || event.type === 'OrderCancelled', Named.as('shipping-order-events'))
+    .filter((_orderId, event) => event.type === 'OrderPaid' || event.type === 'OrderCancelRequested', Named.as('shipping-order-events'))
     .process(
       shippingProcessor({ dispatchDelayMs: options.dispatchDelayMs ?? 2_000, deliveryDelayMs: options.deliveryDelayMs ?? 3_000, courierIntervalMs: options.courierIntervalMs ?? 500 }),
       Named.as('shipping'),

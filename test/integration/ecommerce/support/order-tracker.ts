@@ -6,7 +6,7 @@
  */
 
 import { KafkaConsumer, allMembersRangeAssignor, kafkaConsumerConfig, type KafkaClientConfig } from '../../../../processors/kafka/index.ts';
-import type { OrderEvent } from '../../../../topologies/ecommerce/contracts/events.ts';
+import { isOrderTransition, type OrderEvent } from '../../../../topologies/ecommerce/contracts/events.ts';
 import { FinalOrderStatuses } from '../../../../topologies/ecommerce/contracts/views.ts';
 import type { EcommerceSerdes } from '../../../../topologies/ecommerce/serdes.ts';
 import { uniqueName } from '../../../support/names.ts';
@@ -79,10 +79,9 @@ export class OrderTracker {
           const event = this.#serdes.orderEvent.deserialize(this.#topic, record.value);
           if (event === null) continue;
           this.events.push(event);
-          const into = event.type === 'OrderCommandRejected' ? this.refusals : this.transitions;
-          const list = into.get(event.orderId) ?? [];
-          list.push(event);
-          into.set(event.orderId, list);
+          // A cancel request is neither: the order's answer to it is a transition or a refusal.
+          const into = event.type === 'OrderCommandRejected' ? this.refusals : isOrderTransition(event) ? this.transitions : undefined;
+          if (into !== undefined) into.set(event.orderId, [...(into.get(event.orderId) ?? []), event]);
           this.#onEvent(event);
         }
       }

@@ -12,7 +12,7 @@
  * - one notification per transition, no more, no less.
  */
 
-import type { OrderEvent } from '../../../../topologies/ecommerce/contracts/events.ts';
+import { isOrderTransition, type OrderEvent } from '../../../../topologies/ecommerce/contracts/events.ts';
 import type { OrderStatus } from '../../../../topologies/ecommerce/contracts/views.ts';
 import type { FinalState } from './final-state.ts';
 import type { PlannedOrder, Workload } from './workload.ts';
@@ -35,7 +35,7 @@ const CANCEL_PATH: Partial<Record<PlannedOrder['scenario'], string>> = {
 export function transitionsByOrder(events: readonly OrderEvent[]): Map<string, OrderEvent[]> {
   const byOrder = new Map<string, OrderEvent[]>();
   for (const event of events) {
-    if (event.type === 'OrderCommandRejected') continue;
+    if (!isOrderTransition(event)) continue;
     byOrder.set(event.orderId, [...(byOrder.get(event.orderId) ?? []), event]);
   }
   return byOrder;

@@ -5,10 +5,10 @@ import type { OrderEvent } from '../../../../topologies/ecommerce/contracts/even
 import { serviceDriver } from '../support/service-driver.ts';
 
 const paid = (orderId: string, type: OrderEvent['type'] = 'OrderPaid'): OrderEvent => ({
-  type, eventId: `${orderId}:x`, orderId, customerId: 'c', status: type === 'OrderPaid' ? 'PAID' : 'CANCELLED', items: [], totalCents: 1, atMs: 0,
+  type, eventId: `${orderId}:x`, orderId, customerId: 'c', status: 'PAID', items: [], totalCents: 1, atMs: 0,
 });
 
-test('a paid order is shipped, dispatched and delivered after the delays; one cancelled before dispatch is not', async () => {
+test('a paid order is shipped, dispatched and delivered after the delays; a cancel request before dispatch cancels the shipment', async () => {
   const { driver, serdes, topics } = await serviceDriver('shipping');
   try {
     const orders = driver.createInputTopic(topics.orderEvents, serdes.key, serdes.orderEvent);
@@ -16,7 +16,7 @@ test('a paid order is shipped, dispatched and delivered after the delays; one ca
     await orders.pipeInput('o1', paid('o1'));
     await orders.pipeInput('o1', paid('o1'));
     await orders.pipeInput('o2', paid('o2'));
-    await orders.pipeInput('o2', paid('o2', 'OrderCancelled'));
+    await orders.pipeInput('o2', paid('o2', 'OrderCancelRequested'));
     await driver.advanceWallClockTime(1_000);
     assert.deepEqual(out.readValuesToList().map((e) => `${e?.orderId}:${e?.type}`), ['o1:ShipmentCreated', 'o2:ShipmentCreated', 'o2:ShipmentCancelled']);
     await driver.advanceWallClockTime(1_500);
@@ -24,6 +24,24 @@ test('a paid order is shipped, dispatched and delivered after the delays; one ca
     await driver.advanceWallClockTime(3_500);
     await driver.advanceWallClockTime(3_500);
     assert.deepEqual(out.readValuesToList().map((e) => `${e?.orderId}:${e?.type}`), ['o1:ShipmentDelivered']);
+  } finally {
+    await driver.close();
+  }
+});
+
+test('a cancel request after dispatch changes nothing: the parcel is on its way and the order learns it from ShipmentDispatched', async () => {
+  const { driver, serdes, topics } = await serviceDriver('shipping');
+  try {
+    const orders = driver.createInputTopic(topics.orderEvents, serdes.key, serdes.orderEvent);
+    const out = driver.createOutputTopic(topics.shipmentEvents, serdes.key, serdes.shipmentEvent);
+    await orders.pipeInput('o1', paid('o1'));
+    await driver.advanceWallClockTime(2_500);
+    assert.deepEqual(out.readValuesToList().map((e) => e?.type), ['ShipmentCreated', 'ShipmentDispatched']);
+    await orders.pipeInput('o1', paid('o1', 'OrderCancelRequested'));
+    // An OrderCancelled (before payment, or a replay) never reaches the courier either.
+    await orders.pipeInput('o1', { ...paid('o1', 'OrderCancelled'), status: 'CANCELLED' });
+    await driver.advanceWallClockTime(3_500);
+    assert.deepEqual(out.readValuesToList().map((e) => e?.type), ['ShipmentDelivered']);
   } finally {
     await driver.close();
   }
