@@ -12,7 +12,8 @@ import type { ProcessorContext, ProcessorSupplier } from '../../processors/api/p
 import { withKey, withValue, type StreamRecord } from '../../processors/api/record.ts';
 import type { Serde } from '../../schemas/serdes/serde.ts';
 import type { Change } from '../functions.ts';
-import type { OperatorEnv, TableValueGetter } from '../graph/nodes.ts';
+import type { OperatorEnv } from '../graph/nodes.ts';
+import { tableLookupOperator } from './table-lookup.ts';
 import { Instruction, sameHash, valueHash, type Subscription, type SubscriptionResponse } from '../joins/fk-wrappers.ts';
 import type { ForeignKeyExtractor } from '../joins/value-joiner.ts';
 import { forwardAll } from './forward-all.ts';
@@ -90,27 +91,16 @@ export interface ResponseResolverOptions<K, V, VO, VR> {
  * ```
  */
 export function responseResolverOperator<K, V, VO, VR>(options: ResponseResolverOptions<K, V, VO, VR>, env: OperatorEnv): ProcessorSupplier<K, SubscriptionResponse<VO>, K, VR | null> {
-  const supplier = env.valueGetter?.(options.leftTable);
-  return () => {
-    let context: ProcessorContext<K, VR | null> | undefined;
-    let getter: TableValueGetter | undefined;
-    return {
-      init(ctx) {
-        context = ctx;
-        getter = supplier?.init(ctx as ProcessorContext<unknown, unknown>);
-      },
-      process(record) {
-        if (record.key === null || record.key === undefined || record.value === null || getter === undefined) return undefined;
-        const response = record.value;
-        return then(getter(record.key), (current) => {
-          const value = current === undefined ? null : (current.value as V);
-          const hash = valueHash(value === null ? null : options.valueSerde.serialize(options.topic, value));
-          // An answer to a value the row no longer has: a later subscription will answer.
-          if (!sameHash(hash, response.hash)) return undefined;
-          const result = value === null || (response.value === null && !options.leftJoin) ? null : options.joiner(value, response.value, record.key);
-          return (context as ProcessorContext<K, VR | null>).forward(withValue(record, result));
-        });
-      },
-    };
-  };
+  return tableLookupOperator<K, SubscriptionResponse<VO>, K, VR | null>(env, options.leftTable, (record, getter, out) => {
+    if (record.key === null || record.key === undefined || record.value === null) return undefined;
+    const response = record.value;
+    return then(getter(record.key), (current) => {
+      const value = current === undefined ? null : (current.value as V);
+      const hash = valueHash(value === null ? null : options.valueSerde.serialize(options.topic, value));
+      // An answer to a value the row no longer has: a later subscription will answer.
+      if (!sameHash(hash, response.hash)) return undefined;
+      const result = value === null || (response.value === null && !options.leftJoin) ? null : options.joiner(value, response.value, record.key);
+      return out.forward(withValue(record, result));
+    });
+  });
 }

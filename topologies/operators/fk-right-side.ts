@@ -15,7 +15,8 @@ import { withKey, withValue, type StreamRecord } from '../../processors/api/reco
 import type { KeyValueStore } from '../../state/api/key-value-store.ts';
 import type { Serde } from '../../schemas/serdes/serde.ts';
 import type { Change } from '../functions.ts';
-import type { OperatorEnv, TableValueGetter } from '../graph/nodes.ts';
+import type { OperatorEnv } from '../graph/nodes.ts';
+import { tableLookupOperator } from './table-lookup.ts';
 import { combinedKey, foreignKeyPrefix, Instruction, type Subscription, type SubscriptionResponse } from '../joins/fk-wrappers.ts';
 
 type SubscriptionStore = KeyValueStore<Buffer, Buffer>;
@@ -75,30 +76,18 @@ export function subscriptionReceiveOperator<K, KO>(options: SubscriptionStoreOpt
  * ```
  */
 export function subscriptionJoinOperator<K, KO, VO>(foreignTable: string, env: OperatorEnv): ProcessorSupplier<KO | null, Subscription<K>, K, SubscriptionResponse<VO>> {
-  const supplier = env.valueGetter?.(foreignTable);
-  return () => {
-    let context: ProcessorContext<K, SubscriptionResponse<VO>> | undefined;
-    let getter: TableValueGetter | undefined;
-    return {
-      init(ctx) {
-        context = ctx;
-        getter = supplier?.init(ctx as ProcessorContext<unknown, unknown>);
-      },
-      process(record) {
-        const subscription = record.value;
-        if (subscription === null || getter === undefined || subscription.instruction === Instruction.DELETE_KEY_NO_PROPAGATE) return undefined;
-        const answer = (value: VO | null): StreamRecord<K, SubscriptionResponse<VO>> =>
-          withValue(withKey(record, subscription.primaryKey), { hash: subscription.hash, value });
-        const out = context as ProcessorContext<K, SubscriptionResponse<VO>>;
-        if (record.key === null || record.key === undefined || subscription.instruction === Instruction.DELETE_KEY_AND_PROPAGATE) return out.forward(answer(null));
-        return then(getter(record.key), (entry) => {
-          const value = entry === undefined ? null : (entry.value as VO);
-          if (value === null && subscription.instruction === Instruction.PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE) return undefined;
-          return out.forward(answer(value));
-        });
-      },
-    };
-  };
+  return tableLookupOperator<KO | null, Subscription<K>, K, SubscriptionResponse<VO>>(env, foreignTable, (record, getter, out) => {
+    const subscription = record.value;
+    if (subscription === null || subscription.instruction === Instruction.DELETE_KEY_NO_PROPAGATE) return undefined;
+    const answer = (value: VO | null): StreamRecord<K, SubscriptionResponse<VO>> =>
+      withValue(withKey(record, subscription.primaryKey), { hash: subscription.hash, value });
+    if (record.key === null || record.key === undefined || subscription.instruction === Instruction.DELETE_KEY_AND_PROPAGATE) return out.forward(answer(null));
+    return then(getter(record.key), (entry) => {
+      const value = entry === undefined ? null : (entry.value as VO);
+      if (value === null && subscription.instruction === Instruction.PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE) return undefined;
+      return out.forward(answer(value));
+    });
+  });
 }
 
 /**

@@ -9,10 +9,11 @@
  */
 
 import { then } from '../../common/awaitable.ts';
-import type { ProcessorContext, ProcessorSupplier } from '../../processors/api/processor.ts';
+import type { ProcessorSupplier } from '../../processors/api/processor.ts';
 import { withTimestamp, withValue } from '../../processors/api/record.ts';
 import { change, type Change } from '../functions.ts';
-import type { OperatorEnv, TableValueGetter } from '../graph/nodes.ts';
+import type { OperatorEnv } from '../graph/nodes.ts';
+import { tableLookupOperator } from './table-lookup.ts';
 
 export type TableJoinKind = 'inner' | 'left' | 'outer';
 
@@ -38,31 +39,19 @@ function joins(kind: TableJoinKind, left: unknown, right: unknown): boolean {
  * ```
  */
 export function tableTableJoinOperator<K, VL, VR, VOut>(side: TableJoinSide<K, VL, VR, VOut>, env: OperatorEnv): ProcessorSupplier<K, Change<unknown>, K, Change<VOut>> {
-  const supplier = env.valueGetter?.(side.otherTable);
-  return () => {
-    let context: ProcessorContext<K, Change<VOut>> | undefined;
-    let getter: TableValueGetter | undefined;
-    return {
-      init(ctx) {
-        context = ctx;
-        getter = supplier?.init(ctx as ProcessorContext<unknown, unknown>);
-      },
-      process(record) {
-        if (record.key === null || record.key === undefined || getter === undefined) return undefined;
-        const out = context as ProcessorContext<K, Change<VOut>>;
-        return then(getter(record.key), (other) => {
-          const otherValue = other === undefined ? null : other.value;
-          const result = (value: unknown): VOut | null => {
-            const [left, right] = side.thisIsLeft ? [value, otherValue] : [otherValue, value];
-            return joins(side.kind, left, right) ? side.joiner(left as VL | null, right as VR | null, record.key) : null;
-          };
-          const newResult = result(record.value.newValue);
-          const oldResult = result(record.value.oldValue);
-          if (newResult === null && oldResult === null) return undefined;
-          const timestamp = other === undefined ? record.timestamp : Math.max(record.timestamp, other.timestamp);
-          return out.forward(withTimestamp(withValue(record, change(newResult, oldResult)), timestamp));
-        });
-      },
-    };
-  };
+  return tableLookupOperator<K, Change<unknown>, K, Change<VOut>>(env, side.otherTable, (record, getter, out) => {
+    if (record.key === null || record.key === undefined) return undefined;
+    return then(getter(record.key), (other) => {
+      const otherValue = other === undefined ? null : other.value;
+      const result = (value: unknown): VOut | null => {
+        const [left, right] = side.thisIsLeft ? [value, otherValue] : [otherValue, value];
+        return joins(side.kind, left, right) ? side.joiner(left as VL | null, right as VR | null, record.key) : null;
+      };
+      const newResult = result(record.value.newValue);
+      const oldResult = result(record.value.oldValue);
+      if (newResult === null && oldResult === null) return undefined;
+      const timestamp = other === undefined ? record.timestamp : Math.max(record.timestamp, other.timestamp);
+      return out.forward(withTimestamp(withValue(record, change(newResult, oldResult)), timestamp));
+    });
+  });
 }
