@@ -29,6 +29,7 @@ import type { TopologyPlan } from '../plan/topology-plan.ts';
 import { assignmentTopology, type HostInfo } from '../runtime/assignment/index.ts';
 import { brokerTopicName } from '../runtime/index.ts';
 import type { StateRestoreListener } from '../runtime/restoration/index.ts';
+import { GLOBAL_STATE_FOLDER } from '../runtime/global/global-state.ts';
 import { GlobalStreamThread } from '../runtime/global/global-stream-thread.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
 import { isRebalancing } from '../runtime/thread/thread-state.ts';
@@ -43,7 +44,7 @@ import { streamsMetadata, type StreamsMetadata, type ThreadMetadata } from './st
 import { LocalThreadHandle, WorkerThreadHandle, type ThreadHandle, type ThreadHandleOptions } from './thread-handles.ts';
 import { globalThreadClient, threadSettings } from './thread-settings.ts';
 import { isModuleSpec, loadTopologyModule, normalizeModule, planOf, type TopologySource } from './topology-source.ts';
-import type { TopologyModule } from './worker-messages.ts';
+import type { TopologyModule, WorkerGlobalSettings } from './worker-messages.ts';
 
 export type { ClientState, StateListener } from './client-state.ts';
 
@@ -132,9 +133,6 @@ export class KafkaStreams {
       this.#plan ??= await loadTopologyModule(this.#module as TopologyModule);
       const plan = this.#plan;
       assignmentTopology(plan, applicationId);
-      if (plan.globalStores.length > 0 && config['num.stream.threads'] > 1) {
-        throw new KstError('KST_CONFIG_INVALID', `config "num.stream.threads" is ${config['num.stream.threads']}: a topology with global stores (GlobalKTables) runs one stream thread per process for now, as stream threads on worker threads cannot read the client's global stores`, { key: 'num.stream.threads', value: config['num.stream.threads'] });
-      }
       const admin = new KafkaAdmin(kafkaClientConfig.parse({
         'bootstrap.servers': config['bootstrap.servers'],
         'client.id': `${applicationId}-admin`,
@@ -291,10 +289,11 @@ export class KafkaStreams {
   }
 
   #startThread(index: number): void {
+    const onWorker = this.#config['num.stream.threads'] > 1;
     const options: ThreadHandleOptions = {
       settings: threadSettings(this.#config, this.#processId as string, index, this.#partitionCounts),
       restoreListener: this.#restoreListener,
-      ...(this.#global === undefined ? {} : { globalStores: this.#global.stores }),
+      ...(this.#global === undefined ? {} : onWorker ? { workerGlobal: this.#workerGlobal(index) } : { globalStores: this.#global.stores }),
       events: {
         onStateChange: () => this.#updateState(),
         onAssignment: (_handle, assignment) => {
@@ -303,7 +302,7 @@ export class KafkaStreams {
       },
     };
     let handle: ThreadHandle;
-    if (this.#config['num.stream.threads'] === 1) {
+    if (!onWorker) {
       handle = new LocalThreadHandle(options, this.#plan as TopologyPlan, this.metricsRegistry);
     } else {
       const worker = new WorkerThreadHandle(options, this.#module as TopologyModule);
@@ -314,6 +313,24 @@ export class KafkaStreams {
     this.#threads[index - 1] = handle;
     void handle.done.then((error) => this.#onThreadDone(handle, error));
     handle.start();
+  }
+
+  /**
+   * A thread on a worker cannot read the client's global stores: it keeps a copy in
+   * `global-<index>` beside the client's `global`, read by a client of its own.
+   */
+  #workerGlobal(index: number): WorkerGlobalSettings {
+    const config = this.#config;
+    const client = globalThreadClient(config, this.#processId as string);
+    return {
+      client: { ...client, 'client.id': `${client['client.id']}-${index}` },
+      stateDir: config['state.dir'],
+      folderName: `${GLOBAL_STATE_FOLDER}-${index}`,
+      partitionCounts: this.#partitionCounts,
+      exactlyOnce: config['processing.guarantee'] === 'exactly_once_v2',
+      commitIntervalMs: config['commit.interval.ms'],
+      pollMs: Math.max(10, config['poll.ms']),
+    };
   }
 
   /** RUNNING when every live thread runs; REBALANCING while any joins or restores. */

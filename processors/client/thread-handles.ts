@@ -22,7 +22,7 @@ import type { ThreadStores } from '../runtime/thread/thread-stores.ts';
 import { threadName, type ThreadSettings } from '../runtime/thread/thread-config.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
 import { taskMetadata, type ThreadMetadata } from './streams-metadata.ts';
-import { errorFromData, type FromWorker, type RestoreTargetData, type ToWorker, type TopologyModule, type WorkerData } from './worker-messages.ts';
+import { errorFromData, type FromWorker, type RestoreTargetData, type ToWorker, type TopologyModule, type WorkerData, type WorkerGlobalSettings } from './worker-messages.ts';
 
 export interface ThreadHandleEvents {
   onStateChange(handle: ThreadHandle, state: ThreadState, previous: ThreadState): void;
@@ -35,6 +35,8 @@ export interface ThreadHandleOptions {
   readonly restoreListener: StateRestoreListener | undefined;
   /** The client's global stores; only a thread on the client's own thread can read them. */
   readonly globalStores?: ReadonlyMap<string, StateStore>;
+  /** How a thread on a worker keeps its own copy of the global stores. */
+  readonly workerGlobal?: WorkerGlobalSettings;
 }
 
 export interface ThreadHandle {
@@ -122,7 +124,12 @@ export class WorkerThreadHandle implements ThreadHandle {
     this.#settings = options.settings;
     this.name = threadName(options.settings);
     this.index = options.settings.threadIndex;
-    const workerData: WorkerData = { settings: options.settings, topology, restoreEvents: options.restoreListener !== undefined };
+    const workerData: WorkerData = {
+      settings: options.settings,
+      topology,
+      restoreEvents: options.restoreListener !== undefined,
+      ...(options.workerGlobal === undefined ? {} : { global: options.workerGlobal }),
+    };
     this.#worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData, name: this.name });
     let resolveDone!: (error: Error | undefined) => void;
     this.done = new Promise((resolve) => (resolveDone = resolve));

@@ -12,7 +12,7 @@
  */
 
 import { KstError, type ErrorData } from '../../common/errors.ts';
-import type { TopicPartition } from '../kafka/index.ts';
+import type { KafkaClientConfig, TopicPartition } from '../kafka/index.ts';
 import type { HostInfo } from '../runtime/assignment/index.ts';
 import type { ThreadSettings } from '../runtime/thread/thread-config.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
@@ -28,6 +28,23 @@ export interface WorkerData {
   readonly topology: TopologyModule;
   /** True when the client has a global restore listener: only then are restore events posted. */
   readonly restoreEvents: boolean;
+  /** Set when the topology has global stores: the worker keeps its own copy of them. */
+  readonly global?: WorkerGlobalSettings;
+}
+
+/**
+ * What a worker needs to keep its copy of the global stores: a stream thread on a worker
+ * cannot read the client's (objects do not cross threads), so it restores and follows the
+ * global topics itself, in a folder of its own.
+ */
+export interface WorkerGlobalSettings {
+  readonly client: KafkaClientConfig;
+  readonly stateDir: string;
+  readonly folderName: string;
+  readonly partitionCounts: ReadonlyMap<string, number>;
+  readonly exactlyOnce: boolean;
+  readonly commitIntervalMs: number;
+  readonly pollMs: number;
 }
 
 /** A restore target as it crosses threads (the store object stays in the worker). */

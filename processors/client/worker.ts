@@ -5,6 +5,13 @@
  * typed messages of `worker-messages.ts`; its metrics live in a registry of its own that
  * the client reads on demand.
  *
+ * A topology with global stores gets its own copy of them here: a `GlobalStreamThread`
+ * on this worker restores them (into `<state.dir>/<application.id>/global-<thread>`)
+ * before the stream thread starts, and keeps them current while it runs, as the client's
+ * copy does for its queries. Each copy follows the global topics on its own, as every
+ * instance of the application does; reads of a global table are never synchronized with
+ * the stream anyway.
+ *
  * @example
  * ```ts
  * new Worker(new URL('./worker.ts', import.meta.url), { workerData: { settings, topology, restoreEvents } satisfies WorkerData });
@@ -14,6 +21,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Registry } from 'prom-client';
 import type { RestoreTarget, StateRestoreListener } from '../runtime/restoration/index.ts';
+import { GlobalStreamThread } from '../runtime/global/global-stream-thread.ts';
 import { StreamThread } from '../runtime/thread/stream-thread.ts';
 import { loadTopologyModule } from './topology-source.ts';
 import { errorToData, type FromWorker, type RestoreTargetData, type ToWorker, type WorkerData } from './worker-messages.ts';
@@ -33,21 +41,33 @@ const restoreListener: StateRestoreListener = {
 async function main(): Promise<void> {
   const registry = new Registry();
   let thread: StreamThread | undefined;
+  let global: GlobalStreamThread | undefined;
   let closeRequested = false;
   port.on('message', (message: ToWorker) => {
     if (message.type === 'close') {
       closeRequested = true;
       void thread?.close();
+      if (thread === undefined) void global?.close();
     } else if (message.type === 'metrics') {
       void registry.getMetricsAsJSON().then((metrics) => post({ type: 'metrics', requestId: message.requestId, metrics }));
     }
   });
   try {
     const plan = await loadTopologyModule(data.topology);
+    if (data.global !== undefined && plan.globalStores.length > 0) {
+      global = new GlobalStreamThread({ applicationId: data.settings.applicationId, plan, ...data.global });
+      await global.start();
+      if (closeRequested) {
+        await global.close();
+        post({ type: 'done', error: undefined });
+        return;
+      }
+    }
     thread = new StreamThread({
       settings: data.settings,
       plan,
       metricsRegistry: registry,
+      ...(global === undefined ? {} : { globalStores: global.stores }),
       ...(data.restoreEvents ? { restoreListener } : {}),
       events: {
         onStateChange: (state, previous) => post({ type: 'state', state, previous }),
@@ -56,7 +76,13 @@ async function main(): Promise<void> {
     });
     thread.start();
     if (closeRequested) void thread.close();
-    const error = await thread.done;
+    // The copy of the global stores failing stops the stream thread: its tasks read them.
+    const running = thread;
+    void global?.done.then((error) => {
+      if (error !== undefined) void running.close();
+    });
+    const error = (await thread.done) ?? (global === undefined ? undefined : await global.close());
+    if (global !== undefined && error !== undefined) await global.close();
     post({ type: 'done', error: error === undefined ? undefined : errorToData(error) });
   } catch (error) {
     post({ type: 'done', error: errorToData(error instanceof Error ? error : new Error(String(error))) });

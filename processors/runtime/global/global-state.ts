@@ -40,6 +40,12 @@ export interface GlobalStateOptions {
   readonly applicationId: string;
   readonly plan: TopologyPlan;
   readonly stateDir: string;
+  /**
+   * The folder under `<state.dir>/<application.id>`; `global` by default. The copy a
+   * stream thread on a worker keeps of the global stores has its own (see
+   * `processors/client/worker.ts`).
+   */
+  readonly folderName?: string;
   readonly metricsRegistry?: Registry;
 }
 
@@ -68,7 +74,7 @@ export class GlobalState {
 
   constructor(options: GlobalStateOptions) {
     this.#options = options;
-    this.folder = join(new StateDirectory(options.stateDir, options.applicationId).root, GLOBAL_STATE_FOLDER);
+    this.folder = join(new StateDirectory(options.stateDir, options.applicationId).root, options.folderName ?? GLOBAL_STATE_FOLDER);
     this.#checkpoint = new OffsetCheckpoint(join(this.folder, CHECKPOINT_FILE));
     this.tasks = options.plan.globalStores.map((global, index) => this.#task(global, index));
     for (const task of this.tasks) {

@@ -35,6 +35,8 @@ export interface GlobalStreamThreadOptions {
   readonly applicationId: string;
   readonly plan: TopologyPlan;
   readonly stateDir: string;
+  /** The stores' folder under `<state.dir>/<application.id>`; `global` by default. */
+  readonly folderName?: string;
   readonly client: KafkaClientConfig;
   /** Partition count of each global topic (the client learns them at start). */
   readonly partitionCounts: ReadonlyMap<string, number>;
@@ -76,6 +78,7 @@ export class GlobalStreamThread {
       applicationId: options.applicationId,
       plan: options.plan,
       stateDir: options.stateDir,
+      ...(options.folderName === undefined ? {} : { folderName: options.folderName }),
       ...(options.metricsRegistry === undefined ? {} : { metricsRegistry: options.metricsRegistry }),
     });
     this.#reader = new PartitionReader(options.client, {

@@ -1,7 +1,10 @@
 import '../../support/exit-after-tests.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaStreams } from '../../../processors/client/index.ts';
+import type { KafkaRecord } from '../../../processors/kafka/index.ts';
 import { splitWords } from './fixtures/word-count.ts';
 import { bootstrap, createTopics, expectedCounts, latestCounts, makeLines, produce, readUntil, sameCounts, tempStateDir, text, uniqueName, waitForState } from './helpers.ts';
 
@@ -48,4 +51,66 @@ test('num.stream.threads 2: each stream thread runs on a worker built from the t
     state.remove();
   }
   assert.equal(streams.state, 'NOT_RUNNING');
+});
+
+test('num.stream.threads 2 with a GlobalKTable: each worker keeps its own copy of the global store, restored at start and kept current', { timeout: 180_000 }, async () => {
+  const lines = uniqueName('kst-thr-gj-lines');
+  const prices = uniqueName('kst-thr-gj-prices');
+  const output = uniqueName('kst-thr-gj-out');
+  await createTopics([{ name: lines, partitions: 4 }, { name: prices, partitions: 2 }, { name: output, partitions: 4 }]);
+  process.env['KST_TEST_GJ_LINES'] = lines;
+  process.env['KST_TEST_GJ_PRICES'] = prices;
+  process.env['KST_TEST_GJ_OUTPUT'] = output;
+  const products = Array.from({ length: 20 }, (_, i) => `p${i}`);
+  await produce(products.map((p) => ({ topic: prices, key: text(p), value: text(`v1-${p}`) })));
+  const first = Array.from({ length: 400 }, (_, i) => ({ key: `l${i}`, line: `p${i % 20}:${i}` }));
+  await produce(first.map(({ key, line }) => ({ topic: lines, key: text(key), value: text(line) })));
+  const state = tempStateDir();
+  const applicationId = uniqueName('kst-thr-gj');
+  const streams = new KafkaStreams({ module: new URL('./fixtures/global-join.ts', import.meta.url), exportName: 'buildFromEnv' }, {
+    'application.id': applicationId,
+    'bootstrap.servers': bootstrap(),
+    'num.stream.threads': 2,
+    'commit.interval.ms': 200,
+    'state.dir': state.dir,
+    'session.timeout.ms': 10_000,
+    'heartbeat.interval.ms': 1_000,
+  });
+  const joined = (records: readonly KafkaRecord[]): string[] => records.map((r) => r.value?.toString('utf8') ?? '');
+  try {
+    await streams.start();
+    // Restored before the stream threads started: every line of the first batch joins the v1 prices.
+    const restored = await readUntil(output, (records) => records.length >= first.length, { timeoutMs: 90_000 });
+    assert.deepEqual(joined(restored).sort(), first.map(({ line }) => `${line}=v1-${line.split(':')[0]}`).sort());
+    await waitForState(streams, 'RUNNING');
+    const threads = streams.localThreadsMetadata();
+    assert.ok(threads.length === 2 && threads.every((t) => t.activeTasks.length > 0), `both workers hold tasks: ${JSON.stringify(threads.map((t) => t.activeTasks.length))}`);
+
+    // Kept current: after the prices change, rounds of one line per product (so every
+    // task on both workers reads its copy) until a round joins only v2 prices.
+    await produce(products.map((p) => ({ topic: prices, key: text(p), value: text(`v2-${p}`) })));
+    let sent = first.length;
+    let seen = first.length;
+    let caughtUpAt = -1;
+    for (let round = 0; caughtUpAt < 0; round++) {
+      assert.ok(round < 60, 'the workers\' copies never showed the v2 prices');
+      const batch = products.map((p, i) => ({ key: `l${sent + i}`, line: `${p}:${sent + i}` }));
+      sent += batch.length;
+      await produce(batch.map(({ key, line }) => ({ topic: lines, key: text(key), value: text(line) })));
+      const records = await readUntil(output, (all) => all.length >= sent, { timeoutMs: 30_000 });
+      const values = joined(records.slice(seen));
+      seen = records.length;
+      if (values.every((value) => value.includes('=v2-'))) caughtUpAt = round;
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const last = products.map((p, i) => ({ key: `l${sent + i}`, line: `${p}:${sent + i}` }));
+    await produce(last.map(({ key, line }) => ({ topic: lines, key: text(key), value: text(line) })));
+    const all = await readUntil(output, (records) => records.length >= sent + last.length, { timeoutMs: 30_000 });
+    assert.deepEqual(joined(all.slice(sent)).sort(), last.map(({ line }) => `${line}=v2-${line.split(':')[0]}`).sort(), 'no copy goes back to an old price');
+  } finally {
+    assert.equal(await streams.close({ timeoutMs: 30_000 }), true);
+  }
+  // Three copies: the client's (for queries) and one per worker, each checkpointed at close.
+  for (const folder of ['global', 'global-1', 'global-2']) assert.ok(existsSync(join(state.dir, applicationId, folder, '.checkpoint')), `${folder} checkpointed`);
+  state.remove();
 });
