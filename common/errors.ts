@@ -73,7 +73,6 @@ export const ERROR_CODES = {
   KST_STREAMS_UNKNOWN_STORE: { recovery: 'fix-config', summary: 'An interactive query names a state store the topology does not have.' },
   KST_STREAMS_STORE_TYPE_MISMATCH: { recovery: 'fix-config', summary: 'An interactive query asked for a store as a type it is not (a key-value view of a window store, a timestamped view of a plain store).' },
   KST_STREAMS_STORE_PARTITION_INVALID: { recovery: 'fix-input', summary: 'An interactive query asked for a store partition the store does not have.' },
-  KST_STREAMS_QUERY_UNSUPPORTED: { recovery: 'fix-config', summary: 'The query cannot be served by this client\'s set-up: stores of stream threads on worker threads (`num.stream.threads` > 1) are not queryable from the client\'s thread.' },
   KST_STREAMS_GLOBAL_THREAD_FAILED: { recovery: 'restart', summary: 'The global stream thread, which keeps the global stores (GlobalKTables) up to date, stopped on an error; the client shuts down.' },
   KST_TOPOLOGY_WINDOW_INVALID: { recovery: 'fix-config', summary: 'A window definition is invalid: a size, advance, gap or grace that is negative, zero or not a whole number of milliseconds, an advance larger than the size, or a store retention shorter than the window size plus grace.' },
   KST_SUPPRESS_BUFFER_FULL: { recovery: 'fix-config', summary: 'A suppression buffer configured with `shutDownWhenFull()` reached its bound; give it a larger bound or let it emit early.' },

@@ -43,7 +43,6 @@ const BY_CODE: Partial<Record<ErrorCode, grpc.status>> = {
   KST_STREAMS_STORE_PARTITION_INVALID: grpc.status.INVALID_ARGUMENT,
   KST_STORE_NULL_KEY: grpc.status.INVALID_ARGUMENT,
   KST_SERDE_SERIALIZE: grpc.status.INVALID_ARGUMENT,
-  KST_STREAMS_QUERY_UNSUPPORTED: grpc.status.FAILED_PRECONDITION,
 };
 
 /** Any failure of a query handler as the status to answer with; unknown failures are INTERNAL. */

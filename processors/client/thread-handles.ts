@@ -18,9 +18,9 @@ import type { TopologyPlan } from '../plan/topology-plan.ts';
 import type { StateRestoreListener, RestoreTarget } from '../runtime/restoration/index.ts';
 import type { StateStore } from '../../state/api/state-store.ts';
 import { StreamThread, type ThreadAssignment } from '../runtime/thread/stream-thread.ts';
-import type { ThreadStores } from '../runtime/thread/thread-stores.ts';
 import { threadName, type ThreadSettings } from '../runtime/thread/thread-config.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
+import { RemoteThreadStores, type QueryableThreadStores } from './queries/remote-stores.ts';
 import { taskMetadata, type ThreadMetadata } from './streams-metadata.ts';
 import { errorFromData, type FromWorker, type RestoreTargetData, type ToWorker, type TopologyModule, type WorkerData, type WorkerGlobalSettings } from './worker-messages.ts';
 
@@ -45,8 +45,8 @@ export interface ThreadHandle {
   readonly state: ThreadState;
   /** Resolves when the thread is DEAD: undefined after a clean close, its error otherwise. */
   readonly done: Promise<Error | undefined>;
-  /** The thread's stores for interactive queries; undefined on a worker thread (its stores live there). */
-  readonly stores: ThreadStores | undefined;
+  /** The thread's stores for interactive queries (on a worker thread, proxies that read them there). */
+  readonly stores: QueryableThreadStores;
   start(): void;
   close(): Promise<Error | undefined>;
   metadata(): ThreadMetadata;
@@ -82,7 +82,7 @@ export class LocalThreadHandle implements ThreadHandle {
     return this.#thread.done;
   }
 
-  get stores(): ThreadStores {
+  get stores(): QueryableThreadStores {
     return this.#thread.stores;
   }
 
@@ -117,6 +117,7 @@ export class WorkerThreadHandle implements ThreadHandle {
   #state: ThreadState = 'CREATED';
   #assignment: ThreadAssignment = { activeTasks: new Map(), standbyTasks: new Map(), hosts: [] };
   readonly #metricRequests = new Map<number, (metrics: readonly object[]) => void>();
+  readonly #stores: RemoteThreadStores;
   #nextRequest = 0;
   #exited = false;
 
@@ -131,6 +132,9 @@ export class WorkerThreadHandle implements ThreadHandle {
       ...(options.workerGlobal === undefined ? {} : { global: options.workerGlobal }),
     };
     this.#worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData, name: this.name });
+    this.#stores = new RemoteThreadStores((message) => {
+      if (!this.#exited) this.#worker.postMessage(message);
+    });
     let resolveDone!: (error: Error | undefined) => void;
     this.done = new Promise((resolve) => (resolveDone = resolve));
     let reported: Error | undefined | null = null;
@@ -143,6 +147,7 @@ export class WorkerThreadHandle implements ThreadHandle {
     });
     this.#worker.on('exit', (code) => {
       this.#exited = true;
+      this.#stores.stop();
       for (const resolve of this.#metricRequests.values()) resolve([]);
       this.#metricRequests.clear();
       if (this.#state !== 'DEAD') {
@@ -158,8 +163,8 @@ export class WorkerThreadHandle implements ThreadHandle {
     return this.#state;
   }
 
-  get stores(): undefined {
-    return undefined;
+  get stores(): RemoteThreadStores {
+    return this.#stores;
   }
 
   /** The worker starts its stream thread as soon as it has built the topology. */
@@ -219,6 +224,15 @@ export class WorkerThreadHandle implements ThreadHandle {
       case 'metrics':
         this.#metricRequests.get(message.requestId)?.(message.metrics);
         this.#metricRequests.delete(message.requestId);
+        break;
+      case 'stores':
+        this.#stores.update(message.instances);
+        break;
+      case 'store-answer':
+        this.#stores.answer(message.requestId, message.answer);
+        break;
+      case 'store-lags':
+        this.#stores.answerLags(message.requestId, message.lags, message.error);
         break;
     }
   }

@@ -16,6 +16,8 @@ import type { KafkaClientConfig, TopicPartition } from '../kafka/index.ts';
 import type { HostInfo } from '../runtime/assignment/index.ts';
 import type { ThreadSettings } from '../runtime/thread/thread-config.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
+import type { StorePartitionLag } from '../runtime/thread/thread-stores.ts';
+import type { StoreShape } from './queries/store-instances.ts';
 
 /** How a worker finds the topology: it imports `module` and calls (or reads) `exportName`. */
 export interface TopologyModule {
@@ -56,7 +58,40 @@ export interface RestoreTargetData {
   readonly startOffset: bigint | undefined;
 }
 
-export type ToWorker = { readonly type: 'close' } | { readonly type: 'metrics'; readonly requestId: number };
+/** One local copy of a store on a worker, as the client lists it for queries. */
+export interface StoreInstanceData {
+  readonly storeName: string;
+  readonly taskId: string;
+  readonly partition: number;
+  readonly standby: boolean;
+  readonly shape: StoreShape;
+}
+
+/** A read of a store copy on a worker: a method of its shape (see `STORE_METHODS`) with its arguments. */
+export interface StoreCall {
+  readonly taskId: string;
+  readonly storeName: string;
+  readonly standby: boolean;
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+/**
+ * What a store read answers: a value, or a page of entries with the cursor of the rest
+ * (none when the page is the last); a failure as error data.
+ */
+export type StoreAnswer =
+  | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'page'; readonly entries: readonly unknown[]; readonly cursor: number | undefined }
+  | { readonly kind: 'error'; readonly error: ErrorData | PlainErrorData };
+
+export type ToWorker =
+  | { readonly type: 'close' }
+  | { readonly type: 'metrics'; readonly requestId: number }
+  | { readonly type: 'store-call'; readonly requestId: number; readonly call: StoreCall }
+  | { readonly type: 'store-next'; readonly requestId: number; readonly cursor: number }
+  | { readonly type: 'store-close'; readonly cursor: number }
+  | { readonly type: 'store-lags'; readonly requestId: number };
 
 export type FromWorker =
   | { readonly type: 'state'; readonly state: ThreadState; readonly previous: ThreadState }
@@ -70,6 +105,10 @@ export type FromWorker =
   | { readonly type: 'restore-batch'; readonly target: RestoreTargetData; readonly batchEnd: bigint; readonly count: number }
   | { readonly type: 'restore-end'; readonly target: RestoreTargetData; readonly total: number }
   | { readonly type: 'metrics'; readonly requestId: number; readonly metrics: readonly object[] }
+  /** The worker's store copies a query may read, sent again whenever its thread changes state. */
+  | { readonly type: 'stores'; readonly instances: readonly StoreInstanceData[] }
+  | { readonly type: 'store-answer'; readonly requestId: number; readonly answer: StoreAnswer }
+  | { readonly type: 'store-lags'; readonly requestId: number; readonly lags: readonly StorePartitionLag[] | undefined; readonly error?: ErrorData | PlainErrorData }
   | { readonly type: 'done'; readonly error: ErrorData | PlainErrorData | undefined };
 
 export interface PlainErrorData {

@@ -21,8 +21,10 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Registry } from 'prom-client';
 import type { RestoreTarget, StateRestoreListener } from '../runtime/restoration/index.ts';
+import { KstError } from '../../common/errors.ts';
 import { GlobalStreamThread } from '../runtime/global/global-stream-thread.ts';
 import { StreamThread } from '../runtime/thread/stream-thread.ts';
+import { StoreServer } from './queries/store-server.ts';
 import { loadTopologyModule } from './topology-source.ts';
 import { errorToData, type FromWorker, type RestoreTargetData, type ToWorker, type WorkerData } from './worker-messages.ts';
 
@@ -38,18 +40,48 @@ const restoreListener: StateRestoreListener = {
   onRestoreEnd: (target, total) => post({ type: 'restore-end', target: targetData(target), total }),
 };
 
+/** A read that arrives before the thread exists (or after): the retriable answer. */
+function unavailable(requestId: number): void {
+  const error = new KstError('KST_STREAMS_STORE_UNAVAILABLE', 'the stream thread is not running yet; retry', {});
+  post({ type: 'store-answer', requestId, answer: { kind: 'error', error: error.toData() } });
+}
+
+async function lags(requestId: number, thread: StreamThread | undefined): Promise<void> {
+  try {
+    post({ type: 'store-lags', requestId, lags: thread === undefined ? [] : await thread.stores.lags() });
+  } catch (error) {
+    post({ type: 'store-lags', requestId, lags: undefined, error: errorToData(error instanceof Error ? error : new Error(String(error))) });
+  }
+}
+
 async function main(): Promise<void> {
   const registry = new Registry();
   let thread: StreamThread | undefined;
   let global: GlobalStreamThread | undefined;
+  let queries: StoreServer | undefined;
   let closeRequested = false;
   port.on('message', (message: ToWorker) => {
-    if (message.type === 'close') {
-      closeRequested = true;
-      void thread?.close();
-      if (thread === undefined) void global?.close();
-    } else if (message.type === 'metrics') {
-      void registry.getMetricsAsJSON().then((metrics) => post({ type: 'metrics', requestId: message.requestId, metrics }));
+    switch (message.type) {
+      case 'close':
+        closeRequested = true;
+        void thread?.close();
+        if (thread === undefined) void global?.close();
+        break;
+      case 'metrics':
+        void registry.getMetricsAsJSON().then((metrics) => post({ type: 'metrics', requestId: message.requestId, metrics }));
+        break;
+      case 'store-call':
+        void (queries === undefined ? unavailable(message.requestId) : queries.call(message.requestId, message.call));
+        break;
+      case 'store-next':
+        void (queries === undefined ? unavailable(message.requestId) : queries.next(message.requestId, message.cursor));
+        break;
+      case 'store-close':
+        queries?.close(message.cursor);
+        break;
+      case 'store-lags':
+        void lags(message.requestId, thread);
+        break;
     }
   });
   try {
@@ -63,6 +95,7 @@ async function main(): Promise<void> {
         return;
       }
     }
+    const server = new StoreServer(Object.keys(plan.stores), () => thread?.stores, post);
     thread = new StreamThread({
       settings: data.settings,
       plan,
@@ -70,10 +103,14 @@ async function main(): Promise<void> {
       ...(global === undefined ? {} : { globalStores: global.stores }),
       ...(data.restoreEvents ? { restoreListener } : {}),
       events: {
-        onStateChange: (state, previous) => post({ type: 'state', state, previous }),
+        onStateChange: (state, previous) => {
+          post({ type: 'state', state, previous });
+          server.publish();
+        },
         onAssignment: (assignment) => post({ type: 'assignment', activeTasks: [...assignment.activeTasks], standbyTasks: [...assignment.standbyTasks], hosts: assignment.hosts }),
       },
     });
+    queries = server;
     thread.start();
     if (closeRequested) void thread.close();
     // The copy of the global stores failing stops the stream thread: its tasks read them.
@@ -82,6 +119,7 @@ async function main(): Promise<void> {
       if (error !== undefined) void running.close();
     });
     const error = (await thread.done) ?? (global === undefined ? undefined : await global.close());
+    server.closeAll();
     if (global !== undefined && error !== undefined) await global.close();
     post({ type: 'done', error: error === undefined ? undefined : errorToData(error) });
   } catch (error) {

@@ -53,10 +53,25 @@ const SHAPE_TEST: Readonly<Record<StoreShape, (store: StateStore) => boolean>> =
   session: (s) => typeof (s as Partial<ReadOnlySessionStore<unknown, unknown>>).findSessions === 'function',
 };
 
+/**
+ * The read methods of each shape, and what each answers: one value, or entries (an
+ * async iterable). A store copy on a worker thread is read through exactly these.
+ */
+export const STORE_METHODS: Readonly<Record<StoreShape, Readonly<Record<string, 'value' | 'entries'>>>> = {
+  keyValue: { get: 'value', range: 'entries', all: 'entries', approximateNumEntries: 'value' },
+  window: { fetch: 'value', fetchRange: 'entries', fetchKeyRange: 'entries', fetchAll: 'entries', all: 'entries' },
+  session: { findSessions: 'entries', fetchSession: 'value', fetch: 'entries' },
+};
+
+/** The shape a store can be queried as; undefined for a store of none (a Processor API store of its own kind). */
+export function shapeOf(store: StateStore): StoreShape | undefined {
+  return (Object.keys(SHAPE_TEST) as StoreShape[]).find((s) => SHAPE_TEST[s](store));
+}
+
 /** Throws `KST_STREAMS_STORE_TYPE_MISMATCH` when `store` is not of `shape`. */
 export function requireShape(store: StateStore, shape: StoreShape, storeName: string): void {
   if (SHAPE_TEST[shape](store)) return;
-  const actual = (Object.keys(SHAPE_TEST) as StoreShape[]).find((s) => SHAPE_TEST[s](store)) ?? 'unknown';
+  const actual = shapeOf(store) ?? 'unknown';
   throw new KstError('KST_STREAMS_STORE_TYPE_MISMATCH', `store "${storeName}" is a ${actual} store and cannot be queried as a ${shape} store`, { store: storeName, expected: shape, actual });
 }
 

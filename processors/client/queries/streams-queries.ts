@@ -23,11 +23,12 @@ import { KstError } from '../../../common/errors.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import type { HostInfo } from '../../runtime/assignment/index.ts';
 import type { GlobalStreamThread } from '../../runtime/global/global-stream-thread.ts';
-import type { LocalStoreInstance, ThreadStores } from '../../runtime/thread/thread-stores.ts';
+import type { LocalStoreInstance } from '../../runtime/thread/thread-stores.ts';
 import type { ThreadState } from '../../runtime/thread/thread-state.ts';
 import type { ClientState } from '../client-state.ts';
 import type { StreamsMetadata } from '../streams-metadata.ts';
 import { valueMapper, type QueryableStoreType, type StoreInstances } from './queryable-store-types.ts';
+import type { QueryableThreadStores } from './remote-stores.ts';
 import { storeRouting, type KeySerializer, type StoreRouting } from './store-routing.ts';
 
 /** What `KafkaStreams.store()` takes, as Kafka Streams' `StoreQueryParameters`. */
@@ -68,8 +69,8 @@ export interface QueryContext {
   plan(): TopologyPlan | undefined;
   partitionCounts(): ReadonlyMap<string, number>;
   hosts(): readonly HostInfo[];
-  /** Each stream thread's state and stores; `stores` undefined for one on a worker thread. */
-  threads(): ReadonlyArray<{ readonly state: ThreadState; readonly stores: ThreadStores | undefined }>;
+  /** Each stream thread's state and stores (read on its worker thread for one that runs there). */
+  threads(): ReadonlyArray<{ readonly state: ThreadState; readonly stores: QueryableThreadStores }>;
   global(): GlobalStreamThread | undefined;
   allMetadata(): StreamsMetadata[];
 }
@@ -95,9 +96,6 @@ export class StreamsQueries {
     const partition = parameters.partition;
     if (partition !== undefined && (!Number.isSafeInteger(partition) || partition < 0 || (routing.partitions > 0 && partition >= routing.partitions))) {
       throw new KstError('KST_STREAMS_STORE_PARTITION_INVALID', `store "${storeName}" has no partition ${partition} (it has ${routing.partitions})`, { store: storeName, partition });
-    }
-    if (!routing.global && this.#context.threads().some((t) => t.stores === undefined)) {
-      throw new KstError('KST_STREAMS_QUERY_UNSUPPORTED', `store "${storeName}" lives on worker threads (num.stream.threads > 1), which the client's thread cannot read; run one stream thread per process to query stores`, { store: storeName });
     }
     return type.create(this.#instances(routing, parameters.enableStaleStores === true, partition), mapValue);
   }
@@ -128,7 +126,6 @@ export class StreamsQueries {
     this.#requireActive();
     const out = new Map<string, Map<number, LagInfo>>();
     for (const thread of this.#context.threads()) {
-      if (thread.stores === undefined) continue;
       for (const lag of await thread.stores.lags()) {
         let byPartition = out.get(lag.storeName);
         if (byPartition === undefined) out.set(lag.storeName, (byPartition = new Map()));
@@ -163,7 +160,7 @@ export class StreamsQueries {
       if (routing.global) return this.#globalInstance(storeName, stale);
       const found: LocalStoreInstance[] = [];
       for (const thread of context.threads()) {
-        if (thread.stores === undefined || thread.state === 'DEAD' || thread.state === 'PENDING_SHUTDOWN') continue;
+        if (thread.state === 'DEAD' || thread.state === 'PENDING_SHUTDOWN') continue;
         if (!stale && thread.state !== 'RUNNING') continue;
         for (const instance of thread.stores.instances(storeName, stale)) if (partition === undefined || instance.partition === partition) found.push(instance);
       }

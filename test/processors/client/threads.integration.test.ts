@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KafkaStreams } from '../../../processors/client/index.ts';
+import { KafkaStreams, QueryableStoreTypes } from '../../../processors/client/index.ts';
 import type { KafkaRecord } from '../../../processors/kafka/index.ts';
-import { splitWords } from './fixtures/word-count.ts';
+import { COUNTS_STORE, splitWords } from './fixtures/word-count.ts';
 import { bootstrap, createTopics, expectedCounts, latestCounts, makeLines, produce, readUntil, sameCounts, tempStateDir, text, uniqueName, waitForState } from './helpers.ts';
 
 test('num.stream.threads 2: each stream thread runs on a worker built from the topology module', { timeout: 180_000 }, async () => {
@@ -46,6 +46,15 @@ test('num.stream.threads 2: each stream thread runs on a worker built from the t
     for (const thread of threads) assert.ok(metrics.includes(`thread="${thread.threadName}"`), `metrics of ${thread.threadName}`);
     assert.match(metrics, /kstreams_task_processed_records_total/);
     assert.match(metrics, /kstreams_commit_latency_seconds_count/);
+    // Interactive queries read the stores where they live, on the workers.
+    const counts = streams.store({ storeName: COUNTS_STORE, queryableStoreType: QueryableStoreTypes.keyValueStore<string, number>() });
+    for (const [word, count] of expected) assert.equal(await counts.get(word), count, word);
+    const all = new Map<string, number>();
+    for await (const { key, value } of counts.all()) all.set(key, value);
+    assert.deepEqual(all, expected);
+    assert.equal(await counts.approximateNumEntries(), expected.size);
+    const lags = (await streams.allLocalStorePartitionLags()).get(COUNTS_STORE);
+    assert.deepEqual([...(lags?.keys() ?? [])].sort(), [0, 1, 2, 3], 'a lag for each partition of the counts store, from both workers');
   } finally {
     assert.equal(await streams.close({ timeoutMs: 30_000 }), true);
     state.remove();
