@@ -42,6 +42,9 @@ type GroupEvent = { readonly kind: 'revoke'; readonly lost: boolean; readonly re
 
 function noop(): void {}
 
+/** See the consumer's options: how long a closed consumer's stray timer may hold the process. */
+const STALL_TIMER_MS = 1_000;
+
 const EMPTY_BATCH: RecordBatch = Object.freeze({ records: Object.freeze([]), nextOffsets: Object.freeze([]) });
 
 /**
@@ -101,6 +104,10 @@ export class KafkaConsumer {
       partitionAssigner: () => [],
       autocommit: false,
       isolationLevel: this.#settings.isolationLevel,
+      // The library's heartbeat-stall timer only emits an event we do not use, but a join
+      // that fails because the consumer closed re-arms it, ref'd, for this long (by default
+      // the rebalance timeout: minutes), keeping a closed client's process alive. Short.
+      heartbeatStallTimeout: STALL_TIMER_MS,
     });
     this.#consumer.on('error', (error: unknown) => this.#fail(error));
     this.#coordinator = new GroupCoordinator(this.#consumer, this.groupId, client.retries, client['retry.backoff.ms']);

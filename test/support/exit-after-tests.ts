@@ -4,12 +4,13 @@
  * still holds the event loop. Results are already reported by then; the timer is
  * unref'd, so a file that ends on its own is not affected.
  *
- * What holds it (traced with an async_hooks probe of live timers): @platformatic/kafka
+ * What held it (traced with an async_hooks probe of live timers): @platformatic/kafka
  * 2.12.1's consumer re-arms its heartbeat-stall timer (`#trackHeartbeatStall`, from
  * `#retryJoinGroup`) when a join that was in flight during `close()` fails afterwards; the
- * timer is ref'd and runs for the rebalance timeout plus the stall timeout, then does
- * nothing because the consumer is closed. No socket stays open. It shows in files that
- * close members while their group rebalances. The message lists the live resource kinds.
+ * timer is ref'd and ran for the stall timeout, by default the rebalance timeout. Our
+ * consumer now sets that timeout to 1 s (`processors/kafka/consumer.ts`;
+ * `test/processors/kafka/consumer.integration.test.ts` checks a process ends on its own),
+ * so this net should stay silent; when it speaks, the message lists the live resource kinds.
  */
 import { after } from 'node:test';
 

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -243,4 +245,17 @@ test('a revocation longer than the session timeout keeps the member in the group
     await admin.deleteTopics([topic], { ifExists: true }).catch(() => undefined);
     await admin.close();
   }
+});
+
+test('members closed while their group rebalances leave nothing behind: the process ends on its own', { timeout: 120_000 }, async () => {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/close-during-rebalance.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const exitedAt = Date.now();
+  const closedAt = Number(/closed (\d+)/.exec(output)?.[1]);
+  assert.equal(code, 0, output);
+  assert.ok(Number.isFinite(closedAt), `the child reports its close: ${output}`);
+  // A stray timer would hold it for the 60 s rebalance timeout; the library's stall timer is now 1 s.
+  assert.ok(exitedAt - closedAt < 20_000, `the process ended ${exitedAt - closedAt} ms after both members closed`);
 });
