@@ -89,7 +89,7 @@ export class Worker {
     configs.markLive();
 
     // The REST server listens first: with port 0 the worker id is only known afterwards.
-    const offsets = new OffsetManager(this.#client, this.#admin);
+    const offsets = new OffsetManager(this.#admin);
     const admin = this.#admin;
     // Asked once: a cluster id never changes, and a failed look-up is retried on the next GET /.
     let clusterId: Promise<string> | null = null;

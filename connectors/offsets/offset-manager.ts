@@ -2,12 +2,12 @@
  * Sink connector offsets for `/connectors/{name}/offsets`: they are the committed offsets
  * of the consumer group `connect-<name>`, shown and changed in Connect's shape
  * (`{"partition": {"kafka_topic", "kafka_partition"}, "offset": {"kafka_offset"}}`).
- * Altering joins the (empty, since the connector is STOPPED) group once over the
- * connector's topics and commits, which the adapter's consumer can do with its own
- * generation; resetting deletes the group.
+ * As Connect does for sink connectors: altering sets the group's offsets with the admin
+ * API (the group is empty, since the connector is STOPPED) and removes those given as
+ * null; resetting deletes the group.
  */
 
-import { hasProtocolError, KafkaConsumer, allMembersRangeAssignor, kafkaConsumerConfig, type KafkaAdmin, type KafkaClientConfig, type TopicPartitionOffset } from '../../processors/kafka/index.ts';
+import { hasProtocolError, type KafkaAdmin, type TopicPartition, type TopicPartitionOffset } from '../../processors/kafka/index.ts';
 import { badRequest } from '../rest/rest-error.ts';
 import type { ConnectorSnapshot } from '../storage/config-store.ts';
 
@@ -22,16 +22,14 @@ const RESET = 'The Connect framework-managed offsets for this connector have bee
 /**
  * @example
  * ```ts
- * const offsets = new OffsetManager(client, admin);
+ * const offsets = new OffsetManager(admin);
  * await offsets.get(snapshot); // { offsets: [{ partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 42 } }] }
  * ```
  */
 export class OffsetManager {
-  readonly #client: KafkaClientConfig;
   readonly #admin: KafkaAdmin;
 
-  constructor(client: KafkaClientConfig, admin: KafkaAdmin) {
-    this.#client = client;
+  constructor(admin: KafkaAdmin) {
     this.#admin = admin;
   }
 
@@ -48,10 +46,15 @@ export class OffsetManager {
 
   async alter(snapshot: ConnectorSnapshot, body: unknown): Promise<{ message: string }> {
     const entries = parseEntries(body);
-    if (entries.every((e) => e.offset === null)) return this.reset(snapshot).then(() => ({ message: ALTERED }));
-    if (entries.some((e) => e.offset === null)) throw badRequest('Resetting some partitions (a null offset) while altering others is not supported by this worker; reset all with DELETE /connectors/{name}/offsets, or give offsets for all');
-    const wanted: TopicPartitionOffset[] = entries.map((e) => ({ topic: e.partition.kafka_topic, partition: e.partition.kafka_partition, offset: BigInt((e.offset as { kafka_offset: number }).kafka_offset) }));
-    await this.#commitAsMember(snapshot.name, wanted);
+    const group = `connect-${snapshot.name}`;
+    const altered: TopicPartitionOffset[] = [];
+    const removed: TopicPartition[] = [];
+    for (const { partition, offset } of entries) {
+      if (offset === null) removed.push({ topic: partition.kafka_topic, partition: partition.kafka_partition });
+      else altered.push({ topic: partition.kafka_topic, partition: partition.kafka_partition, offset: BigInt(offset.kafka_offset) });
+    }
+    await this.#admin.alterGroupOffsets(group, altered);
+    await this.#admin.deleteGroupOffsets(group, removed);
     return { message: ALTERED };
   }
 
@@ -60,25 +63,6 @@ export class OffsetManager {
       if (!hasProtocolError(error, 'GROUP_ID_NOT_FOUND')) throw error;
     });
     return { message: RESET };
-  }
-
-  // The group has no members while the connector is STOPPED, so this member gets every
-  // partition of the topics and its commit carries a valid generation.
-  async #commitAsMember(name: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
-    const consumer = new KafkaConsumer(this.#client, kafkaConsumerConfig.parse({ 'group.id': `connect-${name}`, 'session.timeout.ms': 10_000, 'rebalance.timeout.ms': 10_000, 'heartbeat.interval.ms': 1_000, 'fetch.max.wait.ms': 100 }), {
-      assignor: allMembersRangeAssignor(() => Buffer.alloc(0), 'range'),
-    });
-    try {
-      consumer.subscribe([...new Set(offsets.map((o) => o.topic))]);
-      const deadline = Date.now() + 30_000;
-      while ((consumer.assignment()?.partitions.length ?? 0) === 0) {
-        if (Date.now() > deadline) throw badRequest(`could not join the consumer group connect-${name} to alter its offsets`);
-        await consumer.poll();
-      }
-      await consumer.commit(offsets);
-    } finally {
-      await consumer.close();
-    }
   }
 }
 

@@ -8,7 +8,7 @@ import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { toBaseOptions, type KafkaClientConfig } from './config.ts';
 import { KstError } from '../../common/errors.ts';
 import { hasProtocolError, mapped, toKstError } from './errors.ts';
-import type { TopicPartitionOffset } from './types.ts';
+import type { TopicPartition, TopicPartitionOffset } from './types.ts';
 
 /** A topic to create. Omitted counts fall back to the broker's defaults. */
 export interface NewTopic {
@@ -161,6 +161,31 @@ export class KafkaAdmin {
       }
     }
     return out;
+  }
+
+  /**
+   * Sets committed offsets of a group without joining it, as `Admin.alterConsumerGroupOffsets`
+   * does (an OffsetCommit outside any generation): the group must have no active members.
+   */
+  async alterGroupOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    const byTopic = new Map<string, Array<{ partition: number; offset: bigint }>>();
+    for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
+    await mapped('KST_KAFKA_ADMIN', `altering offsets of group "${groupId}" failed`, { groupId }, () =>
+      this.#admin.alterConsumerGroupOffsets({ groupId, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) }));
+  }
+
+  /** Removes committed offsets of a group's partitions (the group must not be consuming them); a missing group has none. */
+  async deleteGroupOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
+    if (partitions.length === 0) return;
+    const byTopic = new Map<string, number[]>();
+    for (const { topic, partition } of partitions) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+    try {
+      await this.#admin.deleteConsumerGroupOffsets({ groupId, topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })) });
+    } catch (error) {
+      if (hasProtocolError(error, 'GROUP_ID_NOT_FOUND')) return;
+      await mapped('KST_KAFKA_ADMIN', `deleting offsets of group "${groupId}" failed`, { groupId }, () => Promise.reject(error));
+    }
   }
 
   /** Deletes consumer groups (they must have no active members). */

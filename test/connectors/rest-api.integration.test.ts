@@ -169,6 +169,10 @@ test('the REST API answers every Connect endpoint with Connect\'s status codes a
         { partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 0 } },
         { partition: { kafka_topic: topic, kafka_partition: 1 }, offset: { kafka_offset: 0 } },
       ] });
+      // One request may move some partitions and reset others (a null offset).
+      const mixed = await call('PATCH', `/connectors/${c1}/offsets`, { offsets: [{ partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 1 } }, { partition: { kafka_topic: topic, kafka_partition: 1 }, offset: null }] });
+      assert.equal(mixed.status, 200, JSON.stringify(mixed.body));
+      assert.deepEqual((await call('GET', `/connectors/${c1}/offsets`)).body, { offsets: [{ partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 1 } }] });
       const reset = await call('DELETE', `/connectors/${c1}/offsets`);
       assert.equal(reset.status, 200);
       assert.match((reset.body as { message: string }).message, /offsets for this connector have been reset successfully/);
