@@ -173,3 +173,28 @@ function drain(queues: Map<string, Batch[]>, maxRequestSize: number): PlannedReq
   }
   return requests;
 }
+
+/**
+ * The requests of a plan grouped for sending: consecutive requests that share no
+ * partition form a wave, which may be sent at once; waves go one after the other. A
+ * partition's later batch is then never in flight beside its earlier one, so its records
+ * land in order whatever the client library does with concurrent sends (it reordered two
+ * such requests once, idempotence on).
+ */
+export function sendWaves(requests: readonly PlannedRequest[]): PlannedRequest[][] {
+  const waves: PlannedRequest[][] = [];
+  let wave: PlannedRequest[] = [];
+  let partitions = new Set<string>();
+  for (const request of requests) {
+    const keys = [...request.bytes.keys()];
+    if (keys.some((key) => partitions.has(key))) {
+      waves.push(wave);
+      wave = [];
+      partitions = new Set();
+    }
+    wave.push(request);
+    for (const key of keys) partitions.add(key);
+  }
+  if (wave.length > 0) waves.push(wave);
+  return waves;
+}

@@ -9,7 +9,7 @@ import { toBaseOptions, type KafkaClientConfig, type KafkaProducerConfig } from 
 import { KstError } from '../../common/errors.ts';
 import { mapped, toKstError, tooLargePartitions } from './errors.ts';
 import { planSend, ResultMerger, type SendOptions } from './planned-send.ts';
-import { ProduceLimits, type PlannedRequest } from './produce-requests.ts';
+import { ProduceLimits, sendWaves, type PlannedRequest } from './produce-requests.ts';
 import { headerSerializers, javaCompatiblePartitioner, toMessages } from './records.ts';
 import type { KafkaHeader, ProduceResult, ProducerRecord } from './types.ts';
 
@@ -81,21 +81,31 @@ export class KafkaProducer {
     while (pending.length > 0) {
       const planned = pending;
       const requests = await mapped('KST_KAFKA_PRODUCE', `producing ${planned.length} records failed`, { count: planned.length }, () => planSend(this.#producer, planned, this.#limits, options));
-      const answers = await Promise.allSettled(requests.map((request) => this.#producer.send({ messages: toMessages(request.records) })));
-      const again: ProducerRecord[] = [];
-      for (let i = 0; i < answers.length; i++) {
-        const answer = answers[i] as PromiseSettledResult<WireProduceResult>;
-        if (answer.status === 'fulfilled') {
-          merger.add(toProduceResult(answer.value));
-          continue;
+      pending = [];
+      const waves = sendWaves(requests);
+      for (let w = 0; w < waves.length; w++) {
+        const wave = waves[w] as PlannedRequest[];
+        const answers = await Promise.allSettled(wave.map((request) => this.#producer.send({ messages: toMessages(request.records) })));
+        const again: ProducerRecord[] = [];
+        for (let i = 0; i < answers.length; i++) {
+          const answer = answers[i] as PromiseSettledResult<WireProduceResult>;
+          if (answer.status === 'fulfilled') {
+            merger.add(toProduceResult(answer.value));
+            continue;
+          }
+          const request = wave[i] as PlannedRequest;
+          const coded = toKstError(answer.reason, 'KST_KAFKA_PRODUCE', `producing ${request.records.length} records failed`, { count: request.records.length });
+          const refused = coded.code === 'KST_KAFKA_RECORD_TOO_LARGE' ? tooLargePartitions(answer.reason) : [];
+          if (refused.length === 0) throw coded;
+          for (const record of this.#refused(request, refused)) again.push(record);
         }
-        const request = requests[i] as PlannedRequest;
-        const coded = toKstError(answer.reason, 'KST_KAFKA_PRODUCE', `producing ${request.records.length} records failed`, { count: request.records.length });
-        const refused = coded.code === 'KST_KAFKA_RECORD_TOO_LARGE' ? tooLargePartitions(answer.reason) : [];
-        if (refused.length === 0) throw coded;
-        for (const record of this.#refused(request, refused)) again.push(record);
+        if (again.length > 0) {
+          // Planned again under the lowered bound, with every wave not sent yet after them:
+          // a partition's refused records still come before its later ones.
+          pending = [...again, ...waves.slice(w + 1).flatMap((later) => later.flatMap((request) => request.records))];
+          break;
+        }
       }
-      pending = again;
     }
     return merger.result;
   }

@@ -124,13 +124,21 @@ export class TransactionalProducer {
       const merger = new ResultMerger();
       this.#touched = true;
       // A request whose partitions are all in the transaction already needs no AddPartitionsToTxn,
-      // so a run of them goes to the library at once and keeps its order; one that adds partitions
-      // is awaited alone first (the library would otherwise let a later request overtake it).
+      // so a run of them goes to the library at once, as long as no two share a partition (see
+      // `sendWaves`); one that adds partitions is awaited alone first (the library would
+      // otherwise let a later request overtake it).
       const added = new Set<string>();
+      const keys = (request: PlannedRequest): string[] => [...request.bytes.keys()];
       for (let i = 0; i < requests.length;) {
         const group = [requests[i] as PlannedRequest];
-        const known = [...group[0]!.bytes.keys()].every((key) => added.has(key));
-        if (known) while (i + group.length < requests.length && [...requests[i + group.length]!.bytes.keys()].every((key) => added.has(key))) group.push(requests[i + group.length] as PlannedRequest);
+        const known = keys(group[0]!).every((key) => added.has(key));
+        const inGroup = new Set(keys(group[0]!));
+        while (known && i + group.length < requests.length) {
+          const next = requests[i + group.length] as PlannedRequest;
+          if (!keys(next).every((key) => added.has(key) && !inGroup.has(key))) break;
+          for (const key of keys(next)) inGroup.add(key);
+          group.push(next);
+        }
         i += group.length;
         const answers = await Promise.allSettled(group.map((request) => transaction.send({ messages: toMessages(request.records) })));
         for (let j = 0; j < answers.length; j++) {

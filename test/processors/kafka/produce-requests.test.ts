@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { murmur2 } from '@platformatic/kafka';
-import { BATCH_OVERHEAD, partitionOf, planRequests, ProduceLimits, recordSizeUpperBound } from '../../../processors/kafka/produce-requests.ts';
+import { BATCH_OVERHEAD, partitionOf, planRequests, ProduceLimits, recordSizeUpperBound, sendWaves } from '../../../processors/kafka/produce-requests.ts';
 import type { ProducerRecord } from '../../../processors/kafka/types.ts';
 
 const record = (topic: string, partition: number | undefined, valueBytes: number, key = 'k'): ProducerRecord =>
@@ -74,4 +74,23 @@ test('what the broker refused lowers the topic\'s bound: a single record exactly
   assert.equal(limits.limitOf('small-topic'), 200_000);
   limits.learn('small-topic', 900_000, 1);
   assert.equal(limits.limitOf('small-topic'), 200_000, 'a bound never rises');
+});
+
+test('send waves: requests that share a partition never go in the same wave; the waves keep each partition\'s order', () => {
+  // Partition 0 needs 4 batches (4 requests); partition 1 rides in the first; 2 in the last.
+  const records = [...Array.from({ length: 10 }, (_, i) => record('out', 0, 1000, `a${i}`)), record('out', 1, 1000), record('out', 2, 10)];
+  const plan = planRequests(records, counts, new ProduceLimits(4096, 1_048_576));
+  const waves = sendWaves(plan.requests);
+  assert.equal(waves.length, 4, 'each of partition 0\'s batches waits for the one before');
+  for (const wave of waves) {
+    const keys = wave.flatMap((request) => [...request.bytes.keys()]);
+    assert.equal(new Set(keys).size, keys.length, 'no partition twice in a wave');
+  }
+  const order = waves.flat().flatMap((r) => r.records.filter((x) => x.partition === 0).map((x) => x.key?.toString()));
+  assert.deepEqual(order, Array.from({ length: 10 }, (_, i) => `a${i}`));
+  // Requests of different partitions go together.
+  const spread = planRequests([record('out', 0, 1000), record('out', 1, 1000)], counts, new ProduceLimits(1500, 1600));
+  assert.equal(spread.requests.length, 2);
+  assert.equal(sendWaves(spread.requests).length, 1);
+  assert.deepEqual(sendWaves([]), []);
 });
