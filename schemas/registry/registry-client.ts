@@ -94,17 +94,26 @@ export class RegistryClient implements AvroSchemaSource {
     const current = await this.getCompatibility(subject);
     const wanted = options.compatibility ?? current ?? this.#defaultCompatibility;
     if (wanted !== current) await this.setCompatibility(subject, wanted);
-    try {
-      // The library re-reads the level and refuses to go on if it differs from `wanted`;
-      // it matches since we just set it, and updateConfig: false keeps it from writing again.
-      const { id } = await this.#lib.register(
-        { type: SchemaType.AVRO, schema: schemaText(schema) },
-        { subject, compatibility: COMPATIBILITY[wanted], updateConfig: false },
-      );
-      if (!this.#types.has(id)) this.#types.set(id, Promise.resolve(type));
-      return id;
-    } catch (error) {
-      throw toRegistryError(error, 'register schema', { subject });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The library re-reads the level and refuses to go on if it differs from `wanted`;
+        // it matches since we just set it, and updateConfig: false keeps it from writing again.
+        const { id } = await this.#lib.register(
+          { type: SchemaType.AVRO, schema: schemaText(schema) },
+          { subject, compatibility: COMPATIBILITY[wanted], updateConfig: false },
+        );
+        if (!this.#types.has(id)) this.#types.set(id, Promise.resolve(type));
+        return id;
+      } catch (error) {
+        // Clients racing to create the subject's rule: the registry has briefly answered the
+        // global level (NONE) for a subject whose level was just set. Set it again and retry.
+        if (attempt < 5 && error instanceof Error && error.name === 'ConfluentSchemaRegistryCompatibilityError') {
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          await this.setCompatibility(subject, wanted);
+          continue;
+        }
+        throw toRegistryError(error, 'register schema', { subject });
+      }
     }
   }
 
