@@ -239,8 +239,11 @@ export class KafkaConsumer {
     const revoking = new Promise<void>((resolve, reject) => {
       // A caller that stops polling must not block the group forever: after the rebalance
       // timeout the join goes ahead, and the late revocation reports the partitions lost.
-      const timer = setTimeout(resolve, this.#config['rebalance.timeout.ms']);
       const stopHeartbeats = memberId === '' ? noop : this.#heartbeatWhileRevoking(memberId);
+      const timer = setTimeout(() => {
+        stopHeartbeats();
+        resolve();
+      }, this.#config['rebalance.timeout.ms']).unref();
       const release = (error?: Error): void => {
         clearTimeout(timer);
         stopHeartbeats();
@@ -268,7 +271,8 @@ export class KafkaConsumer {
     const beat = (): void => {
       this.#coordinator.call('Heartbeat', this.groupId, generationId, memberId, this.#groupInstanceId).catch(noop);
     };
-    const interval = setInterval(beat, this.#config['heartbeat.interval.ms']);
+    // Never what keeps a process alive: it only matters while the member is in use.
+    const interval = setInterval(beat, this.#config['heartbeat.interval.ms']).unref();
     return () => clearInterval(interval);
   }
 
