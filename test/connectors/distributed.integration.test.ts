@@ -11,10 +11,13 @@ test('two workers share a connector\'s tasks; stopping one moves its tasks to th
   const kafka = broker();
   const cluster = clusterNames('kst-connect-dist');
   const workers: Worker[] = [];
+  // The workers' logs, printed if the test fails (a task that never runs says why there).
+  const logs: string[] = [];
+  const sink = (label: string) => (line: string): void => void logs.push(`[${label}] ${line}`);
   try {
-    const a = await startWorker(cluster);
+    const a = await startWorker(cluster, {}, sink('a'));
     workers.push(a);
-    const b = await startWorker(cluster);
+    const b = await startWorker(cluster, {}, sink('b'));
     workers.push(b);
     const topic = await kafka.topic(4);
     const name = unique('shared');
@@ -50,7 +53,7 @@ test('two workers share a connector\'s tasks; stopping one moves its tasks to th
     await until('the next 40 records delivered by the remaining worker', () => delivered().size === 80, 60_000);
 
     // A worker that joins later reads configs and statuses from the topics and takes a share.
-    const c = await startWorker(cluster);
+    const c = await startWorker(cluster, {}, sink('c'));
     workers.push(c);
     assert.deepEqual((await http(c.url, 'GET', '/connectors')).body, [name]);
     await until('the new worker runs tasks', async () => ((await status(c)).tasks ?? []).filter((t) => t.state === 'RUNNING' && t.worker_id === c.workerId).length === 2, 60_000, 200);
@@ -58,6 +61,10 @@ test('two workers share a connector\'s tasks; stopping one moves its tasks to th
     await until('records after the third worker joined are delivered', () => delivered().size === 100, 60_000);
     assert.equal((await http(c.url, 'DELETE', `/connectors/${name}`)).status, 204);
     await until('every worker forgets the deleted connector', async () => (await http(a.url, 'GET', `/connectors/${name}`)).status === 404);
+  } catch (error) {
+    console.log(`the workers' last log lines:\n${logs.slice(-150).join('\n')}`);
+    for (const worker of workers) console.log(`status seen by ${worker.url}: ${JSON.stringify((await http(worker.url, 'GET', '/connectors?expand=status').catch(() => undefined))?.body)}`);
+    throw error;
   } finally {
     for (const worker of workers) await worker.stop();
     await dropCluster(kafka.admin, cluster);
