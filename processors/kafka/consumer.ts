@@ -321,6 +321,8 @@ export class KafkaConsumer {
 
   /** Committed offsets first (stable ones under read_committed, KIP-447), else `auto.offset.reset`; then the partitions' ends. */
   async #initPositions(states: readonly PartitionState[], skipCommitted = false): Promise<void> {
+    // A member assigned no partition (a Connect worker without the config partition) asks nothing.
+    if (states.length === 0) return;
     await this.#initOffsets(states, skipCommitted);
     await this.#seedEndOffsets(states.filter((state) => state.endOffset === undefined));
   }
