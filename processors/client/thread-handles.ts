@@ -231,9 +231,6 @@ export class WorkerThreadHandle implements ThreadHandle {
       case 'store-answer':
         this.#stores.answer(message.requestId, message.answer);
         break;
-      case 'store-lags':
-        this.#stores.answerLags(message.requestId, message.lags, message.error);
-        break;
     }
   }
 }

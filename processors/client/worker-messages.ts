@@ -16,7 +16,6 @@ import type { KafkaClientConfig, TopicPartition } from '../kafka/index.ts';
 import type { HostInfo } from '../runtime/assignment/index.ts';
 import type { ThreadSettings } from '../runtime/thread/thread-config.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
-import type { StorePartitionLag } from '../runtime/thread/thread-stores.ts';
 import type { StoreShape } from './queries/store-instances.ts';
 
 /** How a worker finds the topology: it imports `module` and calls (or reads) `exportName`. */
@@ -107,8 +106,8 @@ export type FromWorker =
   | { readonly type: 'metrics'; readonly requestId: number; readonly metrics: readonly object[] }
   /** The worker's store copies a query may read, sent again whenever its thread changes state. */
   | { readonly type: 'stores'; readonly instances: readonly StoreInstanceData[] }
+  /** The answer to a `store-call`, `store-next` or `store-lags` (a value: the thread's `StorePartitionLag[]`). */
   | { readonly type: 'store-answer'; readonly requestId: number; readonly answer: StoreAnswer }
-  | { readonly type: 'store-lags'; readonly requestId: number; readonly lags: readonly StorePartitionLag[] | undefined; readonly error?: ErrorData | PlainErrorData }
   | { readonly type: 'done'; readonly error: ErrorData | PlainErrorData | undefined };
 
 export interface PlainErrorData {

@@ -48,9 +48,9 @@ function unavailable(requestId: number): void {
 
 async function lags(requestId: number, thread: StreamThread | undefined): Promise<void> {
   try {
-    post({ type: 'store-lags', requestId, lags: thread === undefined ? [] : await thread.stores.lags() });
+    post({ type: 'store-answer', requestId, answer: { kind: 'value', value: thread === undefined ? [] : await thread.stores.lags() } });
   } catch (error) {
-    post({ type: 'store-lags', requestId, lags: undefined, error: errorToData(error instanceof Error ? error : new Error(String(error))) });
+    post({ type: 'store-answer', requestId, answer: { kind: 'error', error: errorToData(error instanceof Error ? error : new Error(String(error))) } });
   }
 }
 

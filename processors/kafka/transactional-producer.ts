@@ -16,7 +16,7 @@ import type { KafkaClientConfig, KafkaProducerConfig } from './config.ts';
 import { mapped, toKstError, tooLargePartitions } from './errors.ts';
 import { GroupCoordinator, offsetCommitTopics } from './group-coordinator.ts';
 import { planSend, ResultMerger, type SendOptions } from './planned-send.ts';
-import type { PlannedRequest, ProduceLimits } from './produce-requests.ts';
+import { sendWaves, type PlannedRequest, type ProduceLimits } from './produce-requests.ts';
 import { createWireProducer, DEFAULT_PRODUCER_CONFIG, produceLimits, toProduceResult, type WireProducer } from './producer.ts';
 import { toMessages } from './records.ts';
 import type { ConsumerGroupMetadata, ProduceResult, ProducerRecord, TopicPartitionOffset } from './types.ts';
@@ -123,23 +123,18 @@ export class TransactionalProducer {
       const requests = await planSend(this.#producer, records, this.#limits, options);
       const merger = new ResultMerger();
       this.#touched = true;
-      // A request whose partitions are all in the transaction already needs no AddPartitionsToTxn,
-      // so a run of them goes to the library at once, as long as no two share a partition (see
-      // `sendWaves`); one that adds partitions is awaited alone first (the library would
-      // otherwise let a later request overtake it).
+      // Waves as the plain producer sends them (no two requests of a wave share a partition).
+      // Within a wave, a request that adds partitions to the transaction (AddPartitionsToTxn)
+      // is awaited alone first; the requests whose partitions are all in it already go at once.
       const added = new Set<string>();
-      const keys = (request: PlannedRequest): string[] => [...request.bytes.keys()];
-      for (let i = 0; i < requests.length;) {
-        const group = [requests[i] as PlannedRequest];
-        const known = keys(group[0]!).every((key) => added.has(key));
-        const inGroup = new Set(keys(group[0]!));
-        while (known && i + group.length < requests.length) {
-          const next = requests[i + group.length] as PlannedRequest;
-          if (!keys(next).every((key) => added.has(key) && !inGroup.has(key))) break;
-          for (const key of keys(next)) inGroup.add(key);
-          group.push(next);
-        }
-        i += group.length;
+      const known = (request: PlannedRequest): boolean => [...request.bytes.keys()].every((key) => added.has(key));
+      const groups = sendWaves(requests).flatMap((wave) => {
+        const adding = wave.filter((request) => !known(request));
+        const rest = wave.filter(known);
+        for (const request of adding) for (const key of request.bytes.keys()) added.add(key);
+        return [...adding.map((request) => [request]), ...(rest.length > 0 ? [rest] : [])];
+      });
+      for (const group of groups) {
         const answers = await Promise.allSettled(group.map((request) => transaction.send({ messages: toMessages(request.records) })));
         for (let j = 0; j < answers.length; j++) {
           const answer = answers[j] as PromiseSettledResult<Awaited<ReturnType<Transaction['send']>>>;
@@ -154,7 +149,6 @@ export class TransactionalProducer {
           }
           throw answer.reason;
         }
-        for (const request of group) for (const key of request.bytes.keys()) added.add(key);
       }
       return merger.result;
     });

@@ -19,10 +19,10 @@
  * ```
  */
 
-import { KstError, type ErrorData } from '../../../common/errors.ts';
+import { KstError } from '../../../common/errors.ts';
 import type { StateStore } from '../../../state/api/state-store.ts';
 import type { LocalStoreInstance, StorePartitionLag } from '../../runtime/thread/thread-stores.ts';
-import { errorFromData, type PlainErrorData, type StoreAnswer, type StoreCall, type StoreInstanceData, type ToWorker } from '../worker-messages.ts';
+import { errorFromData, type StoreAnswer, type StoreCall, type StoreInstanceData, type ToWorker } from '../worker-messages.ts';
 import { STORE_METHODS } from './store-instances.ts';
 
 /** What the client reads of any stream thread's stores, local or on a worker. */
@@ -32,7 +32,6 @@ export interface QueryableThreadStores {
 }
 
 type Pending = { readonly resolve: (answer: StoreAnswer) => void };
-type PendingLags = { readonly resolve: (lags: readonly StorePartitionLag[]) => void; readonly reject: (error: Error) => void };
 
 const gone = (): KstError => new KstError('KST_STREAMS_STORE_UNAVAILABLE', 'the stream thread holding this store stopped while it was read; retry', {});
 
@@ -48,7 +47,6 @@ function entryFromClone(entry: unknown): unknown {
 export class RemoteThreadStores implements QueryableThreadStores {
   readonly #send: (message: ToWorker) => void;
   readonly #pending = new Map<number, Pending>();
-  readonly #pendingLags = new Map<number, PendingLags>();
   readonly #proxies = new Map<string, LocalStoreInstance>();
   #listed: readonly StoreInstanceData[] = [];
   #nextRequest = 0;
@@ -68,34 +66,22 @@ export class RemoteThreadStores implements QueryableThreadStores {
     this.#pending.delete(requestId);
   }
 
-  answerLags(requestId: number, lags: readonly StorePartitionLag[] | undefined, error: ErrorData | PlainErrorData | undefined): void {
-    const pending = this.#pendingLags.get(requestId);
-    this.#pendingLags.delete(requestId);
-    if (error !== undefined || lags === undefined) pending?.reject(error === undefined ? gone() : errorFromData(error));
-    else pending?.resolve(lags);
-  }
-
   /** The worker is gone: nothing is listed any more, and every pending read fails (retriable). */
   stop(): void {
     this.#stopped = true;
     this.#listed = [];
     for (const pending of this.#pending.values()) pending.resolve({ kind: 'error', error: gone().toData() });
     this.#pending.clear();
-    for (const pending of this.#pendingLags.values()) pending.reject(gone());
-    this.#pendingLags.clear();
   }
 
   instances(storeName: string, includeStandbys: boolean): LocalStoreInstance[] {
     return this.#listed.filter((i) => i.storeName === storeName && (includeStandbys || !i.standby)).map((i) => this.#proxy(i));
   }
 
-  lags(): Promise<StorePartitionLag[]> {
-    if (this.#stopped) return Promise.resolve([]);
-    const requestId = this.#nextRequest++;
-    return new Promise<readonly StorePartitionLag[]>((resolve, reject) => {
-      this.#pendingLags.set(requestId, { resolve, reject });
-      this.#send({ type: 'store-lags', requestId });
-    }).then((lags) => [...lags]);
+  /** The worker's store lags; none once it has stopped. */
+  async lags(): Promise<StorePartitionLag[]> {
+    if (this.#stopped) return [];
+    return valueOf(await this.#request((requestId) => ({ type: 'store-lags', requestId }))) as StorePartitionLag[];
   }
 
   #proxy(data: StoreInstanceData): LocalStoreInstance {
