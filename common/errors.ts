@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   KST_STACK_DOWNLOAD_FAILED: { recovery: 'retry', summary: 'Downloading a server distribution from Maven Central failed.' },
   KST_STACK_START_FAILED: { recovery: 'restart', summary: 'A local server exited or did not become healthy in time; its log names the cause.' },
   KST_KAFKA_CONNECTION: { recovery: 'retry', summary: 'The Kafka client could not reach the brokers.' },
+  KST_KAFKA_AUTHENTICATION: { recovery: 'fix-config', summary: 'The brokers refused the client\'s SASL credentials or mechanism (sasl.mechanism, sasl.jaas.config or sasl.username/sasl.password, sasl.oauthbearer.*); retrying cannot help.' },
+  KST_KAFKA_TLS: { recovery: 'fix-config', summary: 'The TLS handshake with a broker failed: its certificate is not signed by a trusted CA (ssl.ca.location), does not name the host (ssl.endpoint.identification.algorithm), or the listener does not speak TLS (security.protocol).' },
   KST_KAFKA_ADMIN: { recovery: 'retry', summary: 'An admin operation (create, describe or delete topics) failed.' },
   KST_KAFKA_PRODUCE: { recovery: 'retry', summary: 'Producing records failed.' },
   KST_KAFKA_TRANSACTION: { recovery: 'restart', summary: 'A transaction could not be begun, committed or aborted; the producer must be recreated and state rolled back to the last commit.' },

@@ -24,7 +24,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KstError } from '../../common/errors.ts';
-import { KafkaAdmin, kafkaClientConfig } from '../kafka/index.ts';
+import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../kafka/index.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import { assignmentTopology, type HostInfo } from '../runtime/assignment/index.ts';
 import { brokerTopicName } from '../runtime/index.ts';
@@ -134,6 +134,7 @@ export class KafkaStreams {
       const plan = this.#plan;
       assignmentTopology(plan, applicationId);
       const admin = new KafkaAdmin(kafkaClientConfig.parse({
+        ...securitySettingsOf(config),
         'bootstrap.servers': config['bootstrap.servers'],
         'client.id': `${applicationId}-admin`,
         'request.timeout.ms': config['request.timeout.ms'],

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, integer, list, oneOf, string, type ConfigOf, type Field } from '../../common/config.ts';
 import { KstError } from '../../common/errors.ts';
+import { securityFields, toSecurityOptions } from '../kafka/security-config.ts';
 
 export const PROCESSING_GUARANTEES = ['at_least_once', 'exactly_once_v2'] as const;
 export type ProcessingGuarantee = (typeof PROCESSING_GUARANTEES)[number];
@@ -79,6 +80,7 @@ export const streamsConfig = defineConfig({
   'producer.batch.size': integer({ default: 16_384, min: 1, doc: 'The producer\'s batch.size: bytes of one partition\'s batch in a produce request; a send goes out as several requests when it holds more.' }),
   'producer.max.request.size': integer({ default: 1_048_576, min: 1_024, doc: 'The producer\'s max.request.size: bytes of one produce request, and the largest output record; a larger one goes to production.exception.handler. Keep it at or below the topics\' max.message.bytes.' }),
   'producer.batch.records': integer({ default: 5_000, min: 1, doc: 'Buffered output records that trigger a send before the commit (every send is still one batched request).' }),
+  ...securityFields,
 });
 
 export type StreamsConfig = ConfigOf<typeof streamsConfig.fields>;
@@ -102,5 +104,7 @@ export function parseStreamsConfig(input: Readonly<Record<string, unknown>>): St
   if (config['heartbeat.interval.ms'] >= config['session.timeout.ms']) {
     throw new KstError('KST_CONFIG_INVALID', `config "heartbeat.interval.ms" must be lower than session.timeout.ms (${config['session.timeout.ms']})`, { key: 'heartbeat.interval.ms', value: config['heartbeat.interval.ms'] });
   }
+  // TLS and SASL settings that belong together (credentials, readable PEM files) fail here, not at the first connection.
+  toSecurityOptions(config);
   return config;
 }

@@ -10,7 +10,7 @@
  * ```
  */
 
-import { kafkaClientConfig, type KafkaClientConfig } from '../kafka/index.ts';
+import { kafkaClientConfig, securitySettingsOf, type KafkaClientConfig } from '../kafka/index.ts';
 import type { ThreadSettings } from '../runtime/thread/thread-config.ts';
 import type { StreamsConfig } from './streams-config.ts';
 
@@ -26,6 +26,7 @@ export function threadSettings(config: StreamsConfig, processId: string, index: 
     threadIndex: index,
     threadCount: threads,
     bootstrapServers: config['bootstrap.servers'],
+    security: securitySettingsOf(config),
     clientIdPrefix: clientIdPrefix(config, processId),
     exactlyOnce: config['processing.guarantee'] === 'exactly_once_v2',
     commitIntervalMs: config['commit.interval.ms'],
@@ -59,6 +60,7 @@ export function threadSettings(config: StreamsConfig, processId: string, index: 
 /** The global stream thread's Kafka client, named as Kafka Streams names the thread (`…-GlobalStreamThread`). */
 export function globalThreadClient(config: StreamsConfig, processId: string): KafkaClientConfig {
   return kafkaClientConfig.parse({
+    ...securitySettingsOf(config),
     'bootstrap.servers': config['bootstrap.servers'],
     'client.id': `${clientIdPrefix(config, processId)}-GlobalStreamThread`,
     'request.timeout.ms': config['request.timeout.ms'],

@@ -14,6 +14,8 @@
 
 import { boolean, defineConfig, integer, list, oneOf, string, type ConfigOf } from '../../common/config.ts';
 import type { BaseOptions } from '@platformatic/kafka';
+import { securityFailure } from './errors.ts';
+import { securityFields, toSecurityOptions } from './security-config.ts';
 import { ISOLATION_LEVELS, OFFSET_RESET_POLICIES } from './types.ts';
 
 export const kafkaClientConfig = defineConfig({
@@ -24,6 +26,7 @@ export const kafkaClientConfig = defineConfig({
   retries: integer({ default: 5, min: 0, doc: 'How often a retriable request is retried before the error surfaces.' }),
   'retry.backoff.ms': integer({ default: 250, min: 0, doc: 'Pause between two retries.' }),
   'metadata.max.age.ms': integer({ default: 30_000, min: 100, doc: 'How long cluster metadata (leaders, partition counts) is cached before a refresh.' }),
+  ...securityFields,
 });
 export type KafkaClientConfig = ConfigOf<typeof kafkaClientConfig.fields>;
 
@@ -57,9 +60,17 @@ export function toBaseOptions(config: KafkaClientConfig, clientIdSuffix?: string
     timeout: config['request.timeout.ms'],
     connectTimeout: config['connect.timeout.ms'],
     retries: config.retries,
-    retryDelay: config['retry.backoff.ms'],
+    retryDelay: (client: object, _operationId: string, _attempt, _retries, error) => {
+      // Refused credentials or an untrusted certificate do not heal by retrying, but the
+      // library retries them (it does not look into a network error's cause). Closing the
+      // client ends the pending retry at once with every error so far, so the caller gets
+      // KST_KAFKA_AUTHENTICATION / KST_KAFKA_TLS in one attempt, not after every retry.
+      if (securityFailure(error) !== undefined) queueMicrotask(() => void (client as { close(): Promise<void> }).close().catch(() => undefined));
+      return config['retry.backoff.ms'];
+    },
     metadataMaxAge: config['metadata.max.age.ms'],
     autocreateTopics: false,
+    ...toSecurityOptions(config),
   };
 }
 

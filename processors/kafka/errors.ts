@@ -18,6 +18,33 @@ export const TOO_LARGE_IDS: ReadonlySet<string> = new Set(['MESSAGE_TOO_LARGE', 
 
 const NETWORK_CODES: ReadonlySet<string> = new Set(['PLT_KFK_NETWORK', 'PLT_KFK_TIMEOUT']);
 
+/** Protocol errors and library codes of refused SASL credentials or mechanisms. */
+const AUTHENTICATION_IDS: ReadonlySet<string> = new Set(['SASL_AUTHENTICATION_FAILED', 'UNSUPPORTED_SASL_MECHANISM', 'ILLEGAL_SASL_STATE', 'PLT_KFK_AUTHENTICATION']);
+
+/** Node's codes of a TLS handshake that failed on the broker's certificate or protocol. */
+const TLS_CODES: ReadonlySet<string> = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+]);
+
+/** The first security failure in an error tree: refused credentials, or a failed TLS handshake. */
+export function securityFailure(error: unknown): { code: 'KST_KAFKA_AUTHENTICATION' | 'KST_KAFKA_TLS'; reason: string } | undefined {
+  let found: { code: 'KST_KAFKA_AUTHENTICATION' | 'KST_KAFKA_TLS'; reason: string } | undefined;
+  visit(error, new Set(), (e) => {
+    if (found !== undefined) return;
+    const id = typeof e.apiId === 'string' ? e.apiId : typeof e.code === 'string' ? e.code : '';
+    if (AUTHENTICATION_IDS.has(id)) found = { code: 'KST_KAFKA_AUTHENTICATION', reason: id };
+    else if (TLS_CODES.has(id)) found = { code: 'KST_KAFKA_TLS', reason: `${id}${typeof e.message === 'string' ? ` (${e.message})` : ''}` };
+  });
+  return found;
+}
+
+const SECURITY_ADVICE = {
+  KST_KAFKA_AUTHENTICATION: 'the brokers refused the SASL credentials: check sasl.mechanism and sasl.jaas.config (or sasl.username / sasl.password, sasl.oauthbearer.*) against the listener',
+  KST_KAFKA_TLS: 'the TLS handshake failed: check security.protocol against the listener, ssl.ca.location (the CA that signs the brokers\' certificates) and ssl.endpoint.identification.algorithm',
+} as const;
+
 interface ErrorLike {
   readonly message?: unknown;
   readonly path?: unknown;
@@ -106,6 +133,10 @@ export function toKstError(error: unknown, code: ErrorCode, message: string, det
   }
   if (protocolErrors.some((id) => REBALANCE_IDS.has(id))) {
     return new KstError('KST_KAFKA_REBALANCE', `${message}: group membership lost (${protocolErrors.join(', ')})`, full, { cause: error });
+  }
+  const security = securityFailure(error);
+  if (security !== undefined) {
+    return new KstError(security.code, `${message}: ${SECURITY_ADVICE[security.code]} (${security.reason})`, full, { cause: error });
   }
   if (protocolErrors.some((id) => TOO_LARGE_IDS.has(id))) {
     return new KstError('KST_KAFKA_RECORD_TOO_LARGE', `${message}: the broker refused a batch as too large (${protocolErrors.join(', ')})`, full, { cause: error });

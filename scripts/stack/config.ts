@@ -15,6 +15,7 @@ export const stackConfigSchema = defineConfig({
   host: string({ default: '127.0.0.1', doc: 'Address every server binds to.' }),
   'kafka.version': string({ default: '4.1.2', doc: 'Apache Kafka version (Maven Central `org.apache.kafka:kafka_2.13`).' }),
   'kafka.port': port({ default: 9092, doc: 'Kafka broker listener.' }),
+  'kafka.sasl.port': port({ default: 9094, doc: 'Kafka SASL_SSL listener (SCRAM-SHA-512/256, TLS with the stack\'s own CA), for clients tested against a secured cluster.' }),
   'kafka.controller.port': port({ default: 9093, doc: 'Kafka KRaft controller listener.' }),
   'kafka.heap.mb': integer({ default: 768, min: 256, doc: 'Kafka JVM heap (-Xmx), in MiB.' }),
   'registry.version': string({ default: '3.3.3', doc: 'Apicurio Registry version (Maven Central `io.apicurio:apicurio-registry-app`).' }),

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { KstError } from '../../common/errors.ts';
 import type { StackConfig } from './config.ts';
 import { kafkaAnswers } from './health.ts';
+import { ensureTlsMaterial, saslSslProperties, scramFormatArgs, scramUser, type KafkaTlsMaterial } from './kafka-security.ts';
 import { findJava } from './java.ts';
 import { copyArtifact, copyDependencies, installOnce, pomFor } from './maven.ts';
-import { runToLog } from './processes.ts';
+import { logFile, runToLog } from './processes.ts';
 import type { ServiceDefinition } from './service.ts';
 
 export function kafkaLibDir(config: StackConfig): string {
@@ -42,20 +43,25 @@ async function download(config: StackConfig): Promise<void> {
   });
 }
 
-/** The broker's server.properties, as in STACK.md; ports and folders from the config. */
-export function serverProperties(config: StackConfig, dataDir: string): string {
+/**
+ * The broker's server.properties, as in STACK.md; ports and folders from the config. Besides
+ * PLAINTEXT, a SASL_SSL listener (SCRAM) serves clients tested against a secured cluster.
+ */
+export function serverProperties(config: StackConfig, dataDir: string, tls: KafkaTlsMaterial): string {
   const host = config.host;
   const broker = config['kafka.port'];
+  const sasl = config['kafka.sasl.port'];
   const controller = config['kafka.controller.port'];
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${host}:${controller}`,
-    `listeners=PLAINTEXT://${host}:${broker},CONTROLLER://${host}:${controller}`,
-    `advertised.listeners=PLAINTEXT://${host}:${broker}`,
+    `listeners=PLAINTEXT://${host}:${broker},SASL_SSL://${host}:${sasl},CONTROLLER://${host}:${controller}`,
+    `advertised.listeners=PLAINTEXT://${host}:${broker},SASL_SSL://${host}:${sasl}`,
     'inter.broker.listener.name=PLAINTEXT',
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL',
+    ...saslSslProperties(tls),
     `log.dirs=${dataDir}`,
     'num.partitions=1',
     'offsets.topic.replication.factor=1',
@@ -98,10 +104,13 @@ function readOrCreateClusterId(file: string): string {
   return id;
 }
 
+/** Written once the stack's SCRAM user exists on the broker (added at format, or after start for older data). */
+const SCRAM_MARKER = 'scram-user.added';
+
 export const kafka: ServiceDefinition = {
   name: 'kafka',
   mainPort: (config) => config['kafka.port'],
-  ports: () => ['kafka.port', 'kafka.controller.port'],
+  ports: () => ['kafka.port', 'kafka.sasl.port', 'kafka.controller.port'],
 
   async prepare({ config, dir, log, progress }) {
     const jdk = findJava({ service: 'kafka', min: 17, configured: config['kafka.java.home'], envName: 'STACK_KAFKA_JAVA_HOME' });
@@ -114,14 +123,18 @@ export const kafka: ServiceDefinition = {
     mkdirSync(dataDir, { recursive: true });
     const properties = join(dir, 'server.properties');
     const log4j = join(dir, 'log4j2.xml');
-    writeFileSync(properties, serverProperties(config, dataDir));
+    progress('TLS material and SCRAM user…');
+    const tls = ensureTlsMaterial(dir, config.host);
+    const user = scramUser(dir);
+    writeFileSync(properties, serverProperties(config, dataDir, tls));
     writeFileSync(log4j, LOG4J2_XML);
     const jvm = [`-Xms256m`, `-Xmx${config['kafka.heap.mb']}m`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${log4j}`];
     const classpath = `${lib}/*`;
     if (!existsSync(join(dataDir, 'meta.properties'))) {
       progress('formatting storage…');
       const id = readOrCreateClusterId(join(dir, 'cluster.id'));
-      await runToLog('kafka', { command: jdk.java, args: [...jvm.slice(1), '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', properties, '--ignore-formatted'], env: process.env, cwd: dir }, log);
+      await runToLog('kafka', { command: jdk.java, args: [...jvm.slice(1), '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', properties, '--ignore-formatted', ...scramFormatArgs(user)], env: process.env, cwd: dir }, log);
+      writeFileSync(join(dir, SCRAM_MARKER), `${new Date().toISOString()}\n`);
     }
     return {
       command: jdk.java,
@@ -134,4 +147,21 @@ export const kafka: ServiceDefinition = {
   },
 
   probe: (config) => () => kafkaAnswers(`${config.host}:${config['kafka.port']}`),
+
+  // A broker formatted before the SASL listener existed has no SCRAM user: add it once.
+  async afterHealthy(config) {
+    const dir = join(config.home, 'kafka');
+    const marker = join(dir, SCRAM_MARKER);
+    if (existsSync(marker)) return;
+    const user = scramUser(dir);
+    const jdk = findJava({ service: 'kafka', min: 17, configured: config['kafka.java.home'], envName: 'STACK_KAFKA_JAVA_HOME' });
+    const scram = `SCRAM-SHA-512=[password=${user.password}],SCRAM-SHA-256=[password=${user.password}]`;
+    await runToLog('kafka', {
+      command: jdk.java,
+      args: ['-Xmx256m', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`, '-cp', `${kafkaLibDir(config)}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', `${config.host}:${config['kafka.port']}`, '--alter', '--add-config', scram, '--entity-type', 'users', '--entity-name', user.username],
+      env: process.env,
+      cwd: dir,
+    }, logFile(config.home, 'kafka'));
+    writeFileSync(marker, `${new Date().toISOString()}\n`);
+  },
 };

@@ -10,7 +10,7 @@
  * ```
  */
 
-import { kafkaClientConfig, kafkaConsumerConfig, kafkaProducerConfig, type KafkaClientConfig, type KafkaConsumerConfig, type KafkaProducerConfig } from '../../kafka/index.ts';
+import { kafkaClientConfig, kafkaConsumerConfig, kafkaProducerConfig, type KafkaClientConfig, type KafkaConsumerConfig, type KafkaProducerConfig, type SecuritySettings } from '../../kafka/index.ts';
 
 export interface ThreadSettings {
   readonly applicationId: string;
@@ -19,6 +19,8 @@ export interface ThreadSettings {
   readonly threadIndex: number;
   readonly threadCount: number;
   readonly bootstrapServers: readonly string[];
+  /** TLS and SASL settings of every Kafka client of the thread (plain strings: they cross to worker threads). */
+  readonly security: Partial<SecuritySettings>;
   /** Prefix of the client ids of this thread's Kafka clients. */
   readonly clientIdPrefix: string;
   readonly exactlyOnce: boolean;
@@ -62,6 +64,7 @@ export function threadName(settings: Pick<ThreadSettings, 'clientIdPrefix' | 'th
 /** Kafka client settings of one of the thread's clients. */
 export function clientSettings(settings: ThreadSettings): KafkaClientConfig {
   return kafkaClientConfig.parse({
+    ...settings.security,
     'bootstrap.servers': settings.bootstrapServers,
     'client.id': threadName(settings),
     'request.timeout.ms': settings.requestTimeoutMs,

@@ -3,11 +3,16 @@ import assert from 'node:assert/strict';
 import { loadStackConfig } from '../../../scripts/stack/config.ts';
 import { clusterId, log4jVersion, serverProperties } from '../../../scripts/stack/kafka.ts';
 
+const tls = { ca: '/tls/ca.pem', brokerKeyStore: '/tls/broker-store.pem', clientCertificate: '/tls/client.pem', clientKey: '/tls/client-key.pem' };
+
 test('server.properties carries the configured host, ports and data folder', () => {
-  const config = loadStackConfig({ STACK_KAFKA_PORT: '29092', STACK_KAFKA_CONTROLLER_PORT: '29093' });
-  const lines = serverProperties(config, '/data/kafka').split('\n');
-  assert.ok(lines.includes('listeners=PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093'));
-  assert.ok(lines.includes('advertised.listeners=PLAINTEXT://127.0.0.1:29092'));
+  const config = loadStackConfig({ STACK_KAFKA_PORT: '29092', STACK_KAFKA_CONTROLLER_PORT: '29093', STACK_KAFKA_SASL_PORT: '29094' });
+  const lines = serverProperties(config, '/data/kafka', tls).split('\n');
+  assert.ok(lines.includes('listeners=PLAINTEXT://127.0.0.1:29092,SASL_SSL://127.0.0.1:29094,CONTROLLER://127.0.0.1:29093'));
+  assert.ok(lines.includes('advertised.listeners=PLAINTEXT://127.0.0.1:29092,SASL_SSL://127.0.0.1:29094'));
+  assert.ok(lines.includes('listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL'));
+  assert.ok(lines.includes('listener.name.sasl_ssl.ssl.keystore.location=/tls/broker-store.pem'));
+  assert.ok(lines.includes('sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256'));
   assert.ok(lines.includes('controller.quorum.voters=1@127.0.0.1:29093'));
   assert.ok(lines.includes('log.dirs=/data/kafka'));
   assert.ok(lines.includes('num.partitions=1'));
