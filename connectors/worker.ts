@@ -6,7 +6,7 @@
  */
 
 import type { FastifyInstance } from 'fastify';
-import { KafkaAdmin, KafkaProducer, kafkaClientConfig, type KafkaClientConfig } from '../processors/kafka/index.ts';
+import { KafkaAdmin, KafkaProducer, kafkaClientConfig, securitySettingsOf, type KafkaClientConfig } from '../processors/kafka/index.ts';
 import { WorkReconciler } from './cluster/work-reconciler.ts';
 import { WorkerGroup } from './cluster/worker-group.ts';
 import { workerConfig, type WorkerConfig } from './config/worker-config.ts';
@@ -59,7 +59,7 @@ export class Worker {
     this.config = workerConfig.parse(config);
     this.#options = options;
     this.loggers = new LoggerRegistry(this.config['log.level'] as Level, options.logSink);
-    this.#client = kafkaClientConfig.parse({ 'bootstrap.servers': this.config['bootstrap.servers'], 'client.id': this.config['client.id'], retries: 10, 'retry.backoff.ms': 200 });
+    this.#client = kafkaClientConfig.parse({ ...securitySettingsOf(this.config), 'bootstrap.servers': this.config['bootstrap.servers'], 'client.id': this.config['client.id'], retries: 10, 'retry.backoff.ms': 200 });
   }
 
   /** `http://host:port` of the REST API, once started. */

@@ -13,6 +13,7 @@
 
 import { defineConfig, integer, list, string, type ConfigOf, type Field } from '../common/config.ts';
 import { KstError } from '../common/errors.ts';
+import { prefixedSecurityFields } from '../processors/kafka/index.ts';
 
 const ENDPOINTS = /^[^\s:,]+:\d{1,5}$/;
 
@@ -34,6 +35,8 @@ export const gatewayConfig = defineConfig({
   'http.port': integer({ default: 8080, min: 0, max: 65535, doc: 'Port of the HTTP API; 0 picks a free one.' }),
   'http.body.limit.bytes': integer({ default: 65_536, min: 1_024, doc: 'Largest request body accepted.' }),
   'kafka.bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Brokers the commands are produced to.' }),
+  // TLS and SASL of the command producer: GATEWAY_KAFKA_SECURITY_PROTOCOL, GATEWAY_KAFKA_SASL_JAAS_CONFIG, …
+  ...prefixedSecurityFields('kafka.'),
   'registry.url': string({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: /^https?:\/\//, doc: 'Confluent-compatible schema registry the command schemas are registered in.' }),
   'topic.prefix': string({ default: '', pattern: /^[A-Za-z0-9._-]+$/, doc: 'Prepended to every command topic (orders.commands → <prefix>orders.commands); for tests and shared clusters.' }),
   'jwt.secret': string({ pattern: /^.{16,}$/, doc: 'HS256 secret bearer tokens are verified with; at least 16 characters.' }),

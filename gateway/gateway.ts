@@ -19,6 +19,7 @@ import type { Accepted, QueryReader } from './http/context.ts';
 import { IdempotencyCache } from './http/idempotency-cache.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
+import { unprefixedSecuritySettings } from '../processors/kafka/index.ts';
 import { buildHttpApi } from './http/server.ts';
 import { QueryClient } from './queries/query-client.ts';
 
@@ -42,6 +43,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
   const optional = (value: string): string | undefined => (value === '' ? undefined : value);
   const commands = parts.commands ?? await CommandPublisher.create({
     bootstrapServers: config['kafka.bootstrap.servers'],
+    security: unprefixedSecuritySettings(config, 'kafka.'),
     registryUrl: config['registry.url'],
     topicPrefix: config['topic.prefix'],
   });

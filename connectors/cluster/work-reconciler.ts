@@ -11,6 +11,7 @@ import type { KafkaAdmin, KafkaClientConfig, KafkaProducer } from '../../process
 import type { SinkConnectorPlugin } from '../api/sink.ts';
 import type { LoggerRegistry } from '../logging/loggers.ts';
 import { findSinkPlugin } from '../plugins/plugin-registry.ts';
+import { taskClientSettings } from '../config/client-overrides.ts';
 import { Lifecycle, type ConnectState, type TargetState } from '../runtime/lifecycle.ts';
 import { SinkTaskRunner } from '../runtime/sink-task-runner.ts';
 import type { ConfigStore, ConnectorSnapshot, RestartRequest } from '../storage/config-store.ts';
@@ -162,14 +163,15 @@ export class WorkReconciler {
     const plugin = findSinkPlugin(snapshot.config['connector.class'] ?? '');
     if (plugin === undefined) return;
     const entry: { restarting: boolean } = { restarting: false };
+    const clients = taskClientSettings(this.#o.client, snapshot.config, this.#o.taskConsumer);
     const runner = new SinkTaskRunner({
       connector: snapshot.name,
       taskId: id,
       connectorConfig: snapshot.config,
       taskConfig: snapshot.tasks[id] ?? {},
       plugin,
-      client: this.#o.client,
-      ...(this.#o.taskConsumer === undefined ? {} : { consumer: this.#o.taskConsumer }),
+      client: clients.client,
+      consumer: clients.consumer,
       admin: this.#o.admin,
       producer: this.#o.producer,
       logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSinkTask.${snapshot.name}`),

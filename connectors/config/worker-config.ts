@@ -5,6 +5,7 @@
  */
 
 import { defineConfig, integer, list, string, type ConfigOf } from '../../common/config.ts';
+import { securityFields } from '../../processors/kafka/index.ts';
 
 export const workerConfig = defineConfig({
   'bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Kafka brokers the worker and its tasks connect to.' }),
@@ -26,6 +27,8 @@ export const workerConfig = defineConfig({
   'rebalance.timeout.ms': integer({ default: 60_000, min: 1_000, doc: 'How long the cluster group waits for workers to rejoin in a rebalance.' }),
   'client.id': string({ default: 'connect', pattern: /^[A-Za-z0-9._-]+$/, doc: 'Client id prefix of the worker\'s Kafka clients.' }),
   'log.level': string({ default: 'INFO', pattern: /^(OFF|FATAL|ERROR|WARN|INFO|DEBUG|TRACE)$/, doc: 'Root log level (changeable at runtime through /admin/loggers).' }),
+  // TLS and SASL of the worker's clients and, unless a connector overrides them (consumer.override.*), its tasks'.
+  ...securityFields,
 });
 
 export type WorkerConfig = ConfigOf<typeof workerConfig.fields>;

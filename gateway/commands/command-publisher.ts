@@ -14,7 +14,7 @@
  */
 
 import { isKstError, KstError } from '../../common/errors.ts';
-import { KafkaProducer, kafkaClientConfig } from '../../processors/kafka/index.ts';
+import { KafkaProducer, kafkaClientConfig, type SecuritySettings } from '../../processors/kafka/index.ts';
 import { ecommerceSchema, type EcommerceSchemaName } from '../../schemas/ecommerce/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
 import { AvroSerde } from '../../schemas/serdes/avro.ts';
@@ -44,6 +44,8 @@ export interface CommandSink {
 
 export interface CommandPublisherOptions {
   readonly bootstrapServers: readonly string[];
+  /** TLS and SASL settings of the producer (Kafka's names). */
+  readonly security?: Partial<SecuritySettings>;
   readonly registryUrl: string;
   readonly topicPrefix: string;
   readonly clientId?: string;
@@ -66,7 +68,7 @@ export class CommandPublisher implements CommandSink {
     const kinds = Object.keys(KINDS) as CommandKind[];
     const topics = Object.fromEntries(kinds.map((kind) => [kind, `${options.topicPrefix}${KINDS[kind].topic}`])) as Record<CommandKind, string>;
     const serdes = await Promise.all(kinds.map((kind) => AvroSerde.create<Record<string, unknown>>(registry, { topic: topics[kind], schema: ecommerceSchema(KINDS[kind].schema) })));
-    const producer = new KafkaProducer(kafkaClientConfig.parse({ 'bootstrap.servers': [...options.bootstrapServers], 'client.id': options.clientId ?? 'kst-gateway' }));
+    const producer = new KafkaProducer(kafkaClientConfig.parse({ ...options.security, 'bootstrap.servers': [...options.bootstrapServers], 'client.id': options.clientId ?? 'kst-gateway' }));
     return new CommandPublisher(producer, Object.freeze(topics), Object.freeze(Object.fromEntries(kinds.map((kind, i) => [kind, serdes[i]]))) as Record<CommandKind, AvroSerde<Record<string, unknown>>>);
   }
 

@@ -24,7 +24,7 @@ export {
   type KafkaConsumerConfig,
   type KafkaProducerConfig,
 } from './config.ts';
-export { SECURITY_KEYS, securityFields, securitySettingsOf, toSecurityOptions, type SecuritySettings } from './security-config.ts';
+export { SECURITY_KEYS, prefixedSecurityFields, securityFields, securitySettingsOf, toSecurityOptions, unprefixedSecuritySettings, type SecuritySettings } from './security-config.ts';
 export { KafkaConsumer, type KafkaConsumerOptions, type RebalanceListener } from './consumer.ts';
 export { hasProtocolError, toKstError } from './errors.ts';
 export { tooLargeError, type SendOptions } from './planned-send.ts';

@@ -62,6 +62,21 @@ export function securitySettingsOf(config: Readonly<Record<string, unknown>>): P
   return out as Partial<SecuritySettings>;
 }
 
+/**
+ * The security fields under a prefix, for configs that hold settings of several clients
+ * (the gateway's `kafka.security.protocol`, read from `GATEWAY_KAFKA_SECURITY_PROTOCOL`).
+ */
+export function prefixedSecurityFields<P extends string>(prefix: P): { readonly [K in keyof typeof securityFields as `${P}${K}`]: (typeof securityFields)[K] } {
+  return Object.fromEntries(SECURITY_KEYS.map((key) => [`${prefix}${key}`, securityFields[key]])) as never;
+}
+
+/** The security settings of a config that holds them under a prefix, without it. */
+export function unprefixedSecuritySettings(config: Readonly<Record<string, unknown>>, prefix: string): Partial<SecuritySettings> {
+  const out: Record<string, unknown> = {};
+  for (const key of SECURITY_KEYS) if (config[`${prefix}${key}`] !== undefined) out[key] = config[`${prefix}${key}`];
+  return out as Partial<SecuritySettings>;
+}
+
 function invalid(key: string, message: string): never {
   throw new KstError('KST_CONFIG_INVALID', `config "${key}" ${message}`, { key });
 }

@@ -18,7 +18,7 @@
 
 import { join } from 'node:path';
 import { KafkaStreams } from '../../processors/client/index.ts';
-import { KafkaAdmin, kafkaClientConfig } from '../../processors/kafka/index.ts';
+import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../../processors/kafka/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
 import type { Topology } from '../index.ts';
 import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
@@ -66,7 +66,7 @@ export function serviceTopology(name: ServiceName, config: EcommerceServiceConfi
 
 /** Creates the platform topics that do not exist yet, all with `topic.partitions` partitions. */
 export async function ensurePlatformTopics(config: EcommerceServiceConfig): Promise<void> {
-  const admin = new KafkaAdmin(kafkaClientConfig.parse({ 'bootstrap.servers': config['bootstrap.servers'], 'client.id': 'ecommerce-topics' }));
+  const admin = new KafkaAdmin(kafkaClientConfig.parse({ ...securitySettingsOf(config), 'bootstrap.servers': config['bootstrap.servers'], 'client.id': 'ecommerce-topics' }));
   try {
     const topics = Object.values(prefixedTopics(config['topic.prefix']));
     await admin.createTopics(topics.map((name) => ({ name, partitions: config['topic.partitions'] })), { ifNotExists: true });
@@ -97,6 +97,7 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
     : inlineFraudScorer(scoreSettings);
   const applicationId = applicationIdOf(name, config);
   const streams = new KafkaStreams(serviceTopology(name, config, serdes, scorer), {
+    ...securitySettingsOf(config),
     'application.id': applicationId,
     'bootstrap.servers': config['bootstrap.servers'],
     'processing.guarantee': config['processing.guarantee'],
