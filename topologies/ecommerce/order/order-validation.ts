@@ -13,8 +13,12 @@
 
 import type { CreateOrder } from '../contracts/commands.ts';
 
-/** Bounds that keep one order from occupying a task (or the stock) unreasonably. */
-export const ORDER_LIMITS = Object.freeze({ maxItems: 100, maxQuantity: 10_000, maxUnitPriceCents: 100_000_000 });
+/**
+ * Bounds that keep one order from occupying a task (or the stock) unreasonably. A quoted
+ * unit price may be as high as any catalog price the gateway accepts: a quote is compared,
+ * never charged.
+ */
+export const ORDER_LIMITS = Object.freeze({ maxItems: 100, maxQuantity: 10_000, maxUnitPriceCents: 1_000_000_000_000 });
 
 function isCount(value: unknown, min: number, max: number): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max;
