@@ -149,8 +149,9 @@ export async function runSagaBench(settings: PlatformBenchSettings, dirs: RunDir
     const order = (tag: string): readonly [string, CreateOrder] => {
       const i = sequence++;
       const orderId = `${tag}-${i}`;
-      const items = [{ productId: products[i % products.length] as string, quantity: 1, unitPriceCents: 100 }];
-      if (i % 2 === 0) items.push({ productId: products[(i * 7 + 3) % products.length] as string, quantity: 2, unitPriceCents: 150 });
+      // No unit prices: the catalog's are charged (a quoted price that differs would reject the order).
+      const items = [{ productId: products[i % products.length] as string, quantity: 1 }];
+      if (i % 2 === 0) items.push({ productId: products[(i * 7 + 3) % products.length] as string, quantity: 2 });
       // Two items must name two products; with one product the second is dropped.
       const distinct = items.filter((item, j) => items.findIndex((other) => other.productId === item.productId) === j);
       return [orderId, { type: 'CreateOrder', commandId: `${orderId}-create`, issuedAtMs: Date.now(), orderId, customerId: customers[i % customers.length] as string, items: distinct }];

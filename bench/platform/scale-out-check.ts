@@ -39,7 +39,7 @@ try {
   await sleep(3_000);
   const ids = Array.from({ length: 30 }, (_, i) => `o-${i}`);
   await kafka.send(kafka.topics.orderCommands, kafka.serdes.orderCommand, ids.map((orderId): readonly [string, CreateOrder] => [orderId, {
-    type: 'CreateOrder', commandId: `${orderId}-c`, issuedAtMs: Date.now(), orderId, customerId: 'c-1', items: [{ productId: 'p-1', quantity: 1, unitPriceCents: 100 }],
+    type: 'CreateOrder', commandId: `${orderId}-c`, issuedAtMs: Date.now(), orderId, customerId: 'c-1', items: [{ productId: 'p-1', quantity: 1 }],
   }]));
   for (let i = 0; i < 30 && created.size < ids.length; i++) await sleep(1_000);
   missing = ids.length - created.size;

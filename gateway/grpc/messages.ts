@@ -1,7 +1,8 @@
 /**
  * Translation between the views the services keep (`contracts/views.ts`) and the query
  * messages of `queries.proto`. Protobuf has no absent string, so an absent `reason` travels
- * as '' and comes back as absent; everything else maps field for field.
+ * as '' and comes back as absent; an item's unit price is a proto3 `optional` (absent until
+ * inventory priced the item); everything else maps field for field.
  *
  * @example
  * ```ts
@@ -14,7 +15,13 @@ import type { OrderItem } from '../../topologies/ecommerce/contracts/commands.ts
 import type { CustomerView, OrderStatus, OrderTransition, OrderView, ProductView } from '../../topologies/ecommerce/contracts/views.ts';
 import type { CustomerMessage, OrderItemMessage, OrderMessage, OrderTransitionMessage, ProductMessage } from './proto.ts';
 
-const itemMessage = (item: OrderItem): OrderItemMessage => ({ productId: item.productId, quantity: item.quantity, unitPriceCents: item.unitPriceCents });
+const itemMessage = (item: OrderItem): OrderItemMessage => ({
+  productId: item.productId, quantity: item.quantity, ...(item.unitPriceCents === undefined ? {} : { unitPriceCents: item.unitPriceCents }),
+});
+
+const itemView = (item: OrderItemMessage): OrderItem => ({
+  productId: item.productId, quantity: item.quantity, ...(item.unitPriceCents === undefined || item.unitPriceCents === null ? {} : { unitPriceCents: item.unitPriceCents }),
+});
 
 export function transitionMessage(transition: OrderTransition): OrderTransitionMessage {
   return { status: transition.status, atMs: transition.atMs, reason: transition.reason ?? '' };
@@ -43,7 +50,7 @@ export function orderView(message: OrderMessage): OrderView {
     orderId: message.orderId,
     customerId: message.customerId,
     status: message.status as OrderStatus,
-    items: message.items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPriceCents: item.unitPriceCents })),
+    items: message.items.map(itemView),
     totalCents: message.totalCents,
     createdAtMs: message.createdAtMs,
     updatedAtMs: message.updatedAtMs,

@@ -2,7 +2,8 @@
  * The query services of `schemas/proto/ecommerce/queries.proto`, loaded once at run time
  * with `@grpc/proto-loader` (no generated code to keep in step). Options make messages
  * read as the views of `contracts/views.ts`: camelCase fields, int64 as numbers (cents and
- * epoch milliseconds stay far below 2^53), enums as their names, defaults filled in.
+ * epoch milliseconds stay far below 2^53), enums as their names, defaults filled in, and
+ * no synthetic oneof property for proto3 `optional` fields (such a field is present or absent).
  *
  * @example
  * ```ts
@@ -32,7 +33,7 @@ let loaded: QueryServices | undefined;
 
 export function queryServices(): QueryServices {
   if (loaded !== undefined) return loaded;
-  const definition = protoLoader.loadSync(QUERIES_PROTO, { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
+  const definition = protoLoader.loadSync(QUERIES_PROTO, { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: false });
   const root = grpc.loadPackageDefinition(definition) as unknown as { kstreams: { ecommerce: { v1: Record<string, grpc.ServiceClientConstructor> } } };
   const pkg = root.kstreams.ecommerce.v1;
   const service = (name: string): grpc.ServiceClientConstructor => {
@@ -53,7 +54,8 @@ export function queryServices(): QueryServices {
 export interface OrderItemMessage {
   productId: string;
   quantity: number;
-  unitPriceCents: number;
+  /** proto3 `optional`: absent until inventory reserved the item (at its catalog price). */
+  unitPriceCents?: number;
 }
 
 export interface OrderTransitionMessage {

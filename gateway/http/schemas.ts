@@ -27,10 +27,15 @@ export const writeHeaders = {
   properties: { 'idempotency-key': { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' } },
 } as const;
 
+/**
+ * `unitPriceCents` is optional: the catalog owns prices. When given, it is the price the
+ * customer saw, and the order is REJECTED (`PRICE_CHANGED`) if the catalog's differs when
+ * the stock is reserved; when absent, the catalog price is charged.
+ */
 const orderItem = {
   type: 'object',
   additionalProperties: false,
-  required: ['productId', 'quantity', 'unitPriceCents'],
+  required: ['productId', 'quantity'],
   properties: {
     productId: id,
     quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 },
@@ -52,7 +57,7 @@ export const createOrderBody = {
 
 export interface CreateOrderBody {
   readonly customerId?: string;
-  readonly items: ReadonlyArray<{ productId: string; quantity: number; unitPriceCents: number }>;
+  readonly items: ReadonlyArray<{ productId: string; quantity: number; unitPriceCents?: number }>;
   readonly deadlineMs?: number;
 }
 

@@ -28,6 +28,9 @@ import type { OrderItem } from '../../topologies/ecommerce/contracts/commands.ts
 import type { OrderStatus } from '../../topologies/ecommerce/contracts/views.ts';
 import { seededRandom } from '../../common/seeded-random.ts';
 
+/** An order line with the price the customer saw in the catalog (the order is refused if the catalog's differs at reservation). */
+export type QuotedItem = OrderItem & { readonly unitPriceCents: number };
+
 export const ORDER_KINDS = ['in-stock', 'out-of-stock', 'partly-in-stock', 'too-expensive', 'cancelled'] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
@@ -63,7 +66,7 @@ export interface PlannedOrder {
   readonly index: number;
   readonly kind: OrderKind;
   readonly customerId: string;
-  readonly items: readonly OrderItem[];
+  readonly items: readonly QuotedItem[];
   /** Sent as Idempotency-Key, so a retried POST places the order once. */
   readonly idempotencyKey: string;
   /** When to place it, from the start of the order phase. */
@@ -133,11 +136,11 @@ export function planWorkload(options: WorkloadOptions): Workload {
   const demand = new Map<string, number>();
   const spend = new Map<string, number>();
   const nextOf = { rich: 0, poor: 0 };
-  const item = (product: { productId: string; priceCents: number }, quantity: number): OrderItem => {
+  const item = (product: { productId: string; priceCents: number }, quantity: number): QuotedItem => {
     demand.set(product.productId, (demand.get(product.productId) ?? 0) + quantity);
     return { productId: product.productId, quantity, unitPriceCents: product.priceCents };
   };
-  const inStockItems = (count: number): OrderItem[] => {
+  const inStockItems = (count: number): QuotedItem[] => {
     const chosen = new Set<(typeof inStock)[number]>();
     while (chosen.size < Math.min(count, inStock.length)) chosen.add(pick(random, inStock));
     return [...chosen].map((product) => item(product, 1 + Math.floor(random() * 3)));
@@ -150,7 +153,7 @@ export function planWorkload(options: WorkloadOptions): Workload {
     if ((kind === 'out-of-stock' || kind === 'partly-in-stock') && soldOut.length === 0) kind = 'in-stock';
     // Round robin inside each pool spreads orders evenly, which keeps customers under the fraud velocity rule as long as possible.
     const customerId = kind === 'too-expensive' ? (poorIds[nextOf.poor++ % poorIds.length] as string) : (richIds[nextOf.rich++ % richIds.length] as string);
-    let items: OrderItem[];
+    let items: QuotedItem[];
     switch (kind) {
       case 'out-of-stock': items = [item(pick(random, soldOut), 1)]; break;
       case 'partly-in-stock': items = [...inStockItems(1), item(pick(random, soldOut), 1)]; break;

@@ -1,8 +1,9 @@
 /**
  * The serdes of the platform's topics: Avro in the Confluent wire format, registered under
  * `<topic>-value` (TopicNameStrategy) with the schemas of `schemas/ecommerce/`, and
- * translated between the TypeScript shapes (optional fields absent, nested records plain
- * objects) and the flat Avro records (every field present, `null` when unset). Keys are
+ * translated between the TypeScript shapes (optional fields absent, also in nested records
+ * such as order items, which are plain objects) and the Avro records (every field present,
+ * `null` when unset). Keys are
  * strings. Stores keep JSON: they never leave the service.
  *
  * @example
@@ -36,16 +37,42 @@ export interface EcommerceSerdes {
   readonly notification: PreparableSerde<Notification>;
 }
 
-/** Fields whose Avro type is a union with `null`: absent on the TypeScript side. */
-function nullableFields(schema: AvroSchema): string[] {
-  const fields = (schema as { fields?: readonly { name: string; type: unknown }[] }).fields ?? [];
-  return fields.filter((field) => Array.isArray(field.type) && field.type.includes('null')).map((field) => field.name);
+type AvroField = { readonly name: string; readonly type: unknown };
+
+function fieldsOf(schema: unknown): readonly AvroField[] {
+  return (schema as { fields?: readonly AvroField[] }).fields ?? [];
 }
 
-/** avsc decodes nested records as instances of generated classes; the services want plain data. */
+/** Fields whose Avro type is a union with `null`: absent on the TypeScript side. */
+function nullableFields(schema: unknown): string[] {
+  return fieldsOf(schema).filter((field) => Array.isArray(field.type) && field.type.includes('null')).map((field) => field.name);
+}
+
+/** Array-of-record fields with nullable fields of their own (order items), by field name. */
+function nestedNullableFields(schema: AvroSchema): Map<string, string[]> {
+  const nested = new Map<string, string[]>();
+  for (const field of fieldsOf(schema)) {
+    const type = field.type as { type?: unknown; items?: unknown };
+    if (type.type !== 'array' || typeof type.items !== 'object' || type.items === null) continue;
+    const nullable = nullableFields(type.items);
+    if (nullable.length > 0) nested.set(field.name, nullable);
+  }
+  return nested;
+}
+
+/** avsc decodes nested records as instances of generated classes; the services want plain data, nulls absent. */
 function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((element: unknown) => (typeof element === 'object' && element !== null ? { ...element } : element));
+  if (Array.isArray(value)) return value.map((element: unknown) => (typeof element === 'object' && element !== null ? fromAvroRecord({ ...element }) : element));
   return value;
+}
+
+function toAvro(value: object, nullable: readonly string[], nested: ReadonlyMap<string, readonly string[]>): Record<string, unknown> {
+  const record = toAvroRecord(value, nullable);
+  for (const [field, fieldNullable] of nested) {
+    const elements = record[field];
+    if (Array.isArray(elements)) record[field] = elements.map((element: unknown) => (typeof element === 'object' && element !== null ? toAvroRecord(element, fieldNullable) : element));
+  }
+  return record;
 }
 
 /**
@@ -60,8 +87,9 @@ export async function flatAvroSerde<T extends object>(registry: AvroSchemaSource
   const schema = ecommerceSchema(schemaName);
   const avro = await AvroSerde.create<Record<string, unknown>>(registry, { topic, schema });
   const nullable = nullableFields(schema);
+  const nested = nestedNullableFields(schema);
   return {
-    serialize: (target, value) => avro.serialize(target, value === null ? null : toAvroRecord(value, nullable)),
+    serialize: (target, value) => avro.serialize(target, value === null ? null : toAvro(value, nullable, nested)),
     deserialize: (source, bytes) => {
       const record = avro.deserialize(source, bytes);
       if (record === null) return null;

@@ -3,12 +3,15 @@
  * `GET /orders/:id`. A customer orders for itself (its token's subject) and sees and
  * cancels only its own orders; an admin names the customer and reaches every order.
  * Writes answer 202 with the order id and `Location: /orders/<id>`; the order's progress
- * is then read with GET, or followed with `GET /orders/:id/events`.
+ * is then read with GET, or followed with `GET /orders/:id/events`. Prices are the
+ * catalog's: an item's `unitPriceCents` is optional, and when given it must be the
+ * catalog's at reservation or the order is REJECTED (`PRICE_CHANGED`); GET shows the
+ * reserved prices and total.
  *
  * @example
  * ```ts
  * registerOrderRoutes(app, context);
- * // POST /orders {"items":[{"productId":"p-1","quantity":2,"unitPriceCents":450}]}
+ * // POST /orders {"items":[{"productId":"p-1","quantity":2,"unitPriceCents":450},{"productId":"p-2","quantity":1}]}
  * // → 202 {"orderId":"…","commandId":"…"}, Location: /orders/…
  * ```
  */
@@ -42,7 +45,8 @@ export function registerOrderRoutes(app: FastifyInstance, context: GatewayContex
         issuedAtMs: context.now(),
         orderId,
         customerId,
-        items: body.items.map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, unitPriceCents })),
+        // The price, when sent, is only what the customer saw: the order charges the catalog's (see contracts/commands.ts).
+        items: body.items.map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, ...(unitPriceCents === undefined ? {} : { unitPriceCents }) })),
         ...(body.deadlineMs === undefined ? {} : { deadlineMs: body.deadlineMs }),
       };
       await context.commands.publish('order', orderId, command);

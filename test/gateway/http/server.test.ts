@@ -64,7 +64,7 @@ test('request schemas: malformed JSON, missing fields, wrong types, unknown fiel
     ['POST', '/orders', '{"items": [', /not valid JSON/],
     ['POST', '/orders', {}, /required property 'items'/],
     ['POST', '/orders', { items: [] }, /must NOT have fewer than 1 items/],
-    ['POST', '/orders', { items: [{ productId: 'p-1', quantity: 2 }] }, /unitPriceCents/],
+    ['POST', '/orders', { items: [{ productId: 'p-1', unitPriceCents: 450 }] }, /required property 'quantity'/],
     ['POST', '/orders', { items: [{ ...item, quantity: '2' }] }, /quantity must be integer/],
     ['POST', '/orders', { items: [{ ...item, quantity: 1.5 }] }, /quantity must be integer/],
     ['POST', '/orders', { items: [{ ...item, quantity: 0 }] }, /quantity must be >= 1/],
@@ -169,4 +169,14 @@ test('config: validated once, invalid values name the key and its variable', () 
   assert.deepEqual(config['order.query.endpoints'], ['127.0.0.1:50051', '127.0.0.1:50052']);
   assert.equal(config['topic.prefix'], 't1.');
   assert.equal(config['http.port'], 8080);
+});
+
+test('POST /orders: a unit price is optional; when sent it goes on as the quote the catalog price is checked against, never as a price', async () => {
+  const { sent, call } = gateway();
+  const response = await call('POST', '/orders', alice, { items: [{ productId: 'p-1', quantity: 2 }, item] });
+  assert.equal(response.status, 202);
+  assert.equal(sent.length, 1);
+  const command = sent[0]?.command as unknown as { items: unknown[] };
+  assert.deepEqual(command.items, [{ productId: 'p-1', quantity: 2 }, { productId: 'p-1', quantity: 2, unitPriceCents: 450 }]);
+  assert.ok(!('unitPriceCents' in (command.items[0] as object)), 'an absent price stays absent (not undefined, not 0)');
 });

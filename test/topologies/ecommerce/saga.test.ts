@@ -59,8 +59,8 @@ test('in stock and paid: PENDING → RESERVED → PAID → SHIPPED → COMPLETED
   await withBus({}, async (bus) => {
     await bus.createCustomer('alice', 10_000);
     await bus.upsertProduct('p1', 10);
-    await bus.upsertProduct('p2', 5);
-    await bus.createOrder('o1', 'alice', [item('p1', 2), item('p2', 1, 300)]);
+    await bus.upsertProduct('p2', 5, 300);
+    await bus.createOrder('o1', 'alice', [item('p1', 2), { productId: 'p2', quantity: 1 }]);
     assert.equal((await bus.order('o1'))?.status, 'PAID');
     await bus.advance(2_500);
     assert.equal((await bus.order('o1'))?.status, 'SHIPPED');
@@ -68,6 +68,8 @@ test('in stock and paid: PENDING → RESERVED → PAID → SHIPPED → COMPLETED
     assert.deepEqual(await statuses(bus, 'o1'), ['PENDING', 'RESERVED', 'PAID', 'SHIPPED', 'COMPLETED']);
     assert.deepEqual(await bus.product('p1'), { productId: 'p1', name: 'p1', priceCents: 100, available: 8, reserved: 0, sold: 2, updatedAtMs: 0 });
     assert.equal((await bus.customer('alice'))?.balanceCents, 10_000 - 500);
+    assert.deepEqual((await bus.order('o1'))?.items, [{ productId: 'p1', quantity: 2, unitPriceCents: 100 }, { productId: 'p2', quantity: 1, unitPriceCents: 300 }]);
+    assert.equal((await bus.order('o1'))?.totalCents, 500);
     assert.deepEqual(await bus.store<string[]>('order', 'customer-orders').get('alice'), ['o1']);
     assert.deepEqual((await bus.store<Notification[]>('notification', 'customer-notifications').get('alice'))?.map((n) => n.status), ['PENDING', 'RESERVED', 'PAID', 'SHIPPED', 'COMPLETED']);
   });
@@ -90,6 +92,35 @@ test('out of stock → REJECTED; partly in stock → REJECTED with the reserved 
     const released = bus.events(bus.topics.inventoryEvents, bus.serdes.inventoryEvent).filter((e) => e.type === 'ItemReleased');
     assert.deepEqual(released.map((e) => `${e.orderId}/${e.productId}/${e.quantity}`), ['o-part/p1/3']);
     assert.equal((await bus.customer('bob'))?.balanceCents, 10_000);
+  });
+});
+
+test('prices are the catalog\'s: a quote below (or above) it → REJECTED PRICE_CHANGED with the stock released and nothing charged; no quote → the catalog price charged', async () => {
+  await withBus({ maxAmountCents: 100_000_000 }, async (bus) => {
+    await bus.createCustomer('mallory', 1_000_000);
+    await bus.upsertProduct('lux-1', 3, 500_000);
+    await bus.upsertProduct('pen', 10, 100);
+    await bus.createOrder('cheap', 'mallory', [item('pen', 2), item('lux-1', 1, 1)]);
+    await bus.createOrder('dear', 'mallory', [item('lux-1', 1, 500_001)]);
+    for (const id of ['cheap', 'dear']) {
+      assert.deepEqual(await statuses(bus, id), ['PENDING', 'REJECTED'], id);
+      assert.match((await bus.order(id))?.reason ?? '', /^PRICE_CHANGED: lux-1 costs 500000 cents/, id);
+    }
+    const lux = await bus.product('lux-1');
+    const pen = await bus.product('pen');
+    assert.deepEqual([lux?.available, lux?.reserved, lux?.sold, pen?.available, pen?.reserved], [3, 0, 0, 10, 0], 'every reserved item released');
+    const released = bus.events(bus.topics.inventoryEvents, bus.serdes.inventoryEvent).filter((e) => e.type === 'ItemReleased').map((e) => `${e.orderId}/${e.productId}`);
+    assert.deepEqual(released.sort(), ['cheap/lux-1', 'cheap/pen', 'dear/lux-1']);
+    assert.deepEqual(bus.events(bus.topics.paymentEvents, bus.serdes.paymentEvent), [], 'payment never saw a charge');
+    assert.equal((await bus.customer('mallory'))?.balanceCents, 1_000_000);
+
+    await bus.createOrder('catalog', 'mallory', [{ productId: 'lux-1', quantity: 1 }, item('pen', 2)]);
+    assert.equal((await bus.order('catalog'))?.status, 'PAID');
+    const charged = bus.events(bus.topics.paymentEvents, bus.serdes.paymentEvent).filter((p) => p.type === 'PaymentCaptured');
+    assert.deepEqual(charged.map((p) => [p.orderId, p.amountCents]), [['catalog', 500_200]], 'payment charges the reserved total');
+    assert.equal((await bus.customer('mallory'))?.balanceCents, 1_000_000 - 500_200);
+    const view = await bus.order('catalog');
+    assert.deepEqual([view?.totalCents, view?.items.map((i) => i.unitPriceCents)], [500_200, [500_000, 100]]);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Translation between the TypeScript shape of a flat command or event (optional fields
- * absent) and its Avro record (every field present, `null` when unset). Shallow on
- * purpose: nested records (order items) never hold optional fields.
+ * absent) and its Avro record (every field present, `null` when unset). One level deep:
+ * the serdes apply it again to the elements of nested record arrays (order items, whose
+ * `unitPriceCents` is optional).
  *
  * @example
  * ```ts

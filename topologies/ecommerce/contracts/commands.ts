@@ -11,7 +11,32 @@ export interface OrderItem {
   readonly productId: string;
   /** At least 1. */
   readonly quantity: number;
-  readonly unitPriceCents: number;
+  /**
+   * In a `CreateOrder`: the unit price the customer saw, optional. The catalog owns prices:
+   * when given and not the product's `priceCents` at reservation, the order is REJECTED
+   * (`PRICE_CHANGED`); when absent, the catalog price is charged. In order views and
+   * events: the catalog unit price inventory reserved the item at, absent until then.
+   */
+  readonly unitPriceCents?: number;
+}
+
+/**
+ * Sum of quantity × unit price, or undefined when an item has no price (inventory has not
+ * reserved it yet) or the sum is not a safe integer.
+ *
+ * @example
+ * ```ts
+ * pricedTotal([{ productId: 'p', quantity: 2, unitPriceCents: 450 }]); // 900
+ * pricedTotal([{ productId: 'p', quantity: 2 }]);                      // undefined
+ * ```
+ */
+export function pricedTotal(items: readonly OrderItem[]): number | undefined {
+  let total = 0;
+  for (const item of items) {
+    if (item.unitPriceCents === undefined) return undefined;
+    total += item.quantity * item.unitPriceCents;
+  }
+  return Number.isSafeInteger(total) ? total : undefined;
 }
 
 interface CommandBase {

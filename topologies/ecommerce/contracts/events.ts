@@ -48,7 +48,9 @@ export interface OrderEvent {
   readonly status: OrderStatus;
   /** The status before a transition; absent for `OrderCreated` and rejected commands. */
   readonly fromStatus?: OrderStatus;
+  /** The order's items; each priced (catalog unit price) once inventory reserved it. */
   readonly items: readonly OrderItem[];
+  /** The reserved total: 0 until every item is reserved (`OrderReserved` and after). */
   readonly totalCents: number;
   readonly atMs: number;
   readonly reason?: string;
@@ -97,6 +99,11 @@ export interface InventoryEvent {
   readonly atMs: number;
   readonly reason?: string;
   readonly commandId?: string;
+  /**
+   * `ItemReserved`: the product's catalog unit price the stock was reserved at, which the
+   * order charges. Absent on events written before inventory answered prices.
+   */
+  readonly unitPriceCents?: number;
   readonly name?: string;
   readonly priceCents?: number;
   readonly available?: number;

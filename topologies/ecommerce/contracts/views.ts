@@ -30,7 +30,9 @@ export interface OrderView {
   readonly orderId: string;
   readonly customerId: string;
   readonly status: OrderStatus;
+  /** Each item's `unitPriceCents` is the catalog price inventory reserved it at; absent until then. */
   readonly items: readonly OrderItem[];
+  /** Sum of quantity × reserved unit price: 0 until every item is reserved (RESERVED and after). */
   readonly totalCents: number;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;

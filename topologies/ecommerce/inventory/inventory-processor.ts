@@ -7,7 +7,8 @@
  * a reservation takes only what is available.
  *
  * Item answers are keyed by orderId (the order saga reads them); product changes by
- * productId (the products read model).
+ * productId (the products read model). `ItemReserved` carries the product's catalog price
+ * at that moment: the order charges it (the catalog owns prices, never the customer).
  *
  * @example
  * ```ts
@@ -43,6 +44,8 @@ export type InventoryInput =
 interface Reservation {
   readonly status: 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
   readonly quantity: number;
+  /** The catalog unit price at reservation (absent on reservations kept before prices were). */
+  readonly unitPriceCents?: number;
 }
 
 /** Command ids remembered per product to drop a retried restock. */
@@ -96,10 +99,11 @@ class InventoryProcessor {
     const key = `${request.productId}|${request.orderId}`;
     const reservation = await this.#reservations.get(key);
     const product = await this.#products.get(request.productId);
-    const answer = (type: InventoryEventType, quantity: number, reason?: string): Promise<void> | void => {
+    const answer = (type: InventoryEventType, quantity: number, reason?: string, unitPriceCents?: number): Promise<void> | void => {
       const event: InventoryEvent = {
         type, eventId: `${request.orderId}:${request.productId}:${type}`, productId: request.productId, orderId: request.orderId, quantity, atMs: nowMs,
         ...(reason === undefined ? {} : { reason }),
+        ...(unitPriceCents === undefined ? {} : { unitPriceCents }),
       };
       return this.#context.forward(streamRecord(request.orderId, event, timestamp));
     };
@@ -110,14 +114,15 @@ class InventoryProcessor {
         await answer('ItemRejected', request.quantity, product === undefined ? 'unknown product' : 'out of stock');
         return;
       }
-      this.#reservations.put(key, { status: 'RESERVED', quantity: request.quantity });
+      this.#reservations.put(key, { status: 'RESERVED', quantity: request.quantity, unitPriceCents: product.priceCents });
       await this.#saveProduct({ ...product, available: product.available - request.quantity, reserved: product.reserved + request.quantity, updatedAtMs: nowMs }, `reserve:${request.orderId}`, timestamp);
-      await answer('ItemReserved', request.quantity);
+      // The catalog owns the price: the order charges what the stock was reserved at, whatever the customer sent.
+      await answer('ItemReserved', request.quantity, undefined, product.priceCents);
       return;
     }
     if (request.action === 'commit') {
       if (reservation?.status !== 'RESERVED' || product === undefined) return;
-      this.#reservations.put(key, { status: 'COMMITTED', quantity: reservation.quantity });
+      this.#reservations.put(key, { ...reservation, status: 'COMMITTED' });
       await this.#saveProduct({ ...product, reserved: product.reserved - reservation.quantity, sold: product.sold + reservation.quantity, updatedAtMs: nowMs }, `commit:${request.orderId}`, timestamp);
       await answer('ItemCommitted', reservation.quantity);
       return;
@@ -129,7 +134,7 @@ class InventoryProcessor {
       return;
     }
     if ((reservation.status !== 'RESERVED' && reservation.status !== 'COMMITTED') || product === undefined) return;
-    this.#reservations.put(key, { status: 'RELEASED', quantity: reservation.quantity });
+    this.#reservations.put(key, { ...reservation, status: 'RELEASED' });
     const fromReserved = reservation.status === 'RESERVED' ? reservation.quantity : 0;
     const fromSold = reservation.status === 'COMMITTED' ? reservation.quantity : 0;
     await this.#saveProduct({

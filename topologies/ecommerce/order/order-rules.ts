@@ -7,6 +7,12 @@
  * Idempotency is by state: an answer is applied only in the status that waits for it, a
  * command only once per commandId, so a replay or a duplicate finds nothing to do.
  *
+ * Prices are the catalog's: each `ItemReserved` says the unit price inventory reserved the
+ * product at, the order's items take it, and the total (what payment charges) is their sum.
+ * A unit price in the `CreateOrder` is only what the customer saw: when it differs from the
+ * catalog's, the order is REJECTED with `PRICE_CHANGED` (and inventory releases what it
+ * reserved), so a customer never pays a price it did not see, nor less than the catalog's.
+ *
  * @example
  * ```ts
  * const decision = decide(undefined, undefined, { kind: 'command', command: createOrder }, { nowMs: 0, defaultDeadlineMs: 30_000 });
@@ -14,7 +20,7 @@
  * ```
  */
 
-import type { CancelOrder, CreateOrder, OrderCommand, OrderItem } from '../contracts/commands.ts';
+import { pricedTotal, type CancelOrder, type CreateOrder, type OrderCommand, type OrderItem } from '../contracts/commands.ts';
 import { OrderEventTypeOf, type InventoryEvent, type OrderEvent, type PaymentEvent, type ShipmentEvent } from '../contracts/events.ts';
 import { FinalOrderStatuses, type OrderStatus, type OrderView } from '../contracts/views.ts';
 import { validateCreateOrder } from './order-validation.ts';
@@ -33,6 +39,10 @@ export interface SagaState {
   /** The distinct products inventory must answer for. */
   readonly products: readonly string[];
   readonly reserved: readonly string[];
+  /** The catalog unit price inventory reserved each product at. */
+  readonly prices?: Readonly<Record<string, number>>;
+  /** The distinct unit prices the customer quoted per product; a product without a quote is absent. */
+  readonly quotes?: Readonly<Record<string, readonly number[]>>;
   /** How long each step may take. */
   readonly stepMs: number;
   /** When the current step fails; absent when no step is awaited. */
@@ -55,12 +65,30 @@ export interface RuleSettings {
 /** Statuses that wait for an answer within a deadline: inventory, then payment. */
 const AWAITING: ReadonlySet<OrderStatus> = new Set(['PENDING', 'RESERVED']);
 
-export function totalOf(items: readonly OrderItem[]): number {
-  return items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
-}
+/** Reason prefixes of an order refused over its price (the rest names the product). */
+export const PRICE_CHANGED = 'PRICE_CHANGED';
+export const PRICE_UNKNOWN = 'PRICE_UNKNOWN';
 
 export function distinctProducts(items: readonly OrderItem[]): string[] {
   return [...new Set(items.map((item) => item.productId))];
+}
+
+/** The items with the reserved prices; an item inventory has not priced yet has none (a customer's quote is never shown as a price). */
+export function pricedItems(items: readonly OrderItem[], prices: Readonly<Record<string, number>>): OrderItem[] {
+  return items.map(({ unitPriceCents: _quoted, ...item }) => {
+    const price = prices[item.productId];
+    return price === undefined ? item : { ...item, unitPriceCents: price };
+  });
+}
+
+function quotesOf(items: readonly OrderItem[]): Record<string, number[]> {
+  const quotes: Record<string, number[]> = {};
+  for (const item of items) {
+    if (item.unitPriceCents === undefined) continue;
+    const known = quotes[item.productId] ?? [];
+    if (!known.includes(item.unitPriceCents)) quotes[item.productId] = [...known, item.unitPriceCents];
+  }
+  return quotes;
 }
 
 function eventOf(view: OrderView, fromStatus: OrderStatus | undefined, commandId?: string): OrderEvent {
@@ -114,8 +142,8 @@ function create(command: CreateOrder, settings: RuleSettings): Decision {
     orderId: command.orderId,
     customerId: command.customerId,
     status: problem === undefined ? 'PENDING' : 'REJECTED',
-    items,
-    totalCents: problem === undefined ? totalOf(items) : 0,
+    items: pricedItems(items, {}),
+    totalCents: 0,
     createdAtMs: settings.nowMs,
     updatedAtMs: settings.nowMs,
     ...(problem === undefined ? {} : { reason: problem }),
@@ -126,6 +154,8 @@ function create(command: CreateOrder, settings: RuleSettings): Decision {
     commandIds: [command.commandId],
     products: problem === undefined ? distinctProducts(items) : [],
     reserved: [],
+    prices: {},
+    quotes: problem === undefined ? quotesOf(items) : {},
     stepMs,
     ...(problem === undefined ? { deadlineAtMs: settings.nowMs + stepMs } : {}),
   };
@@ -182,9 +212,22 @@ function onInventory(view: OrderView, saga: SagaState, event: InventoryEvent, se
   if (view.status !== 'PENDING' || !saga.products.includes(event.productId)) return unchanged;
   if (event.type === 'ItemRejected') return moveTo(view, saga, 'REJECTED', settings, `${event.reason ?? 'not available'}: ${event.productId}`);
   if (event.type !== 'ItemReserved' || saga.reserved.includes(event.productId)) return unchanged;
-  const next: SagaState = { ...saga, reserved: [...saga.reserved, event.productId] };
-  if (next.reserved.length < next.products.length) return { view, saga: next, events: [] };
-  return moveTo(view, next, 'RESERVED', settings);
+  const productId = event.productId;
+  const price = event.unitPriceCents;
+  // An answer from an inventory that does not say prices: charging anything would be a guess.
+  if (price === undefined) return moveTo(view, saga, 'REJECTED', settings, `${PRICE_UNKNOWN}: inventory reserved ${productId} without a price`);
+  const prices = { ...saga.prices, [productId]: price };
+  const next: SagaState = { ...saga, reserved: [...saga.reserved, productId], prices };
+  const priced: OrderView = { ...view, items: pricedItems(view.items, prices) };
+  const quoted = (saga.quotes?.[productId] ?? []).find((quote) => quote !== price);
+  if (quoted !== undefined) return moveTo(priced, next, 'REJECTED', settings, `${PRICE_CHANGED}: ${productId} costs ${price} cents, the order said ${quoted}`);
+  if (next.reserved.length < next.products.length) return { view: priced, saga: next, events: [] };
+  // Reserved products that saga state kept no price for (reserved before prices were answered).
+  const unpriced = next.products.find((product) => prices[product] === undefined);
+  if (unpriced !== undefined) return moveTo(priced, next, 'REJECTED', settings, `${PRICE_UNKNOWN}: no reserved price for ${unpriced}`);
+  const totalCents = pricedTotal(priced.items);
+  if (totalCents === undefined) return moveTo(priced, next, 'REJECTED', settings, 'the order total is too large');
+  return moveTo({ ...priced, totalCents }, next, 'RESERVED', settings);
 }
 
 function onPayment(view: OrderView, saga: SagaState, event: PaymentEvent, settings: RuleSettings): Decision {

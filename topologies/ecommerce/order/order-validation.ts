@@ -2,7 +2,8 @@
  * Checks of a `CreateOrder` beyond what its Avro schema already guarantees (types and
  * presence): the values must make sense. A refused order becomes REJECTED with the reason,
  * which the customer sees; a command whose bytes do not decode never gets here (it is
- * dead-lettered by the deserialization handler).
+ * dead-lettered by the deserialization handler). A unit price is optional: it is only what
+ * the customer saw, compared with the catalog's at reservation (see `order-rules.ts`).
  *
  * @example
  * ```ts
@@ -12,8 +13,12 @@
 
 import type { CreateOrder } from '../contracts/commands.ts';
 
-/** Bounds that keep one order from occupying a task (or the stock) unreasonably. */
-export const ORDER_LIMITS = Object.freeze({ maxItems: 100, maxQuantity: 10_000, maxUnitPriceCents: 100_000_000 });
+/**
+ * Bounds that keep one order from occupying a task (or the stock) unreasonably. A quoted
+ * unit price may be as high as any catalog price the gateway accepts: a quote is compared,
+ * never charged.
+ */
+export const ORDER_LIMITS = Object.freeze({ maxItems: 100, maxQuantity: 10_000, maxUnitPriceCents: 1_000_000_000_000 });
 
 function isCount(value: unknown, min: number, max: number): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max;
@@ -28,7 +33,7 @@ export function validateCreateOrder(command: CreateOrder): string | undefined {
   for (const [index, item] of command.items.entries()) {
     if (typeof item.productId !== 'string' || item.productId.trim() === '') return `item ${index}: productId is empty`;
     if (!isCount(item.quantity, 1, ORDER_LIMITS.maxQuantity)) return `item ${index}: quantity must be a whole number from 1 to ${ORDER_LIMITS.maxQuantity}`;
-    if (!isCount(item.unitPriceCents, 0, ORDER_LIMITS.maxUnitPriceCents)) return `item ${index}: unitPriceCents must be a whole number from 0 to ${ORDER_LIMITS.maxUnitPriceCents}`;
+    if (item.unitPriceCents !== undefined && !isCount(item.unitPriceCents, 0, ORDER_LIMITS.maxUnitPriceCents)) return `item ${index}: unitPriceCents must be a whole number from 0 to ${ORDER_LIMITS.maxUnitPriceCents}`;
   }
   if (command.deadlineMs !== undefined && !isCount(command.deadlineMs, 1, 86_400_000)) return 'deadlineMs must be a whole number of milliseconds from 1 to 86400000';
   return undefined;

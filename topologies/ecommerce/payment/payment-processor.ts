@@ -3,9 +3,12 @@
  * service's events to the balances (`customers`), charges orders when they are reserved
  * and refunds them when they fail or are cancelled afterwards.
  *
- * A charge is refused, in this order, for: too many orders of the customer within the
- * velocity window (`fraud: velocity`), a fraud score at the threshold (`fraud: score`), an
- * unknown customer, or an insufficient balance. Each order has one payment record whose
+ * The amount charged is the order's reserved total: the sum of the catalog prices inventory
+ * reserved its items at (never a price the customer sent). A charge is refused, in this
+ * order, for: an order whose items are not all priced or whose total is not their sum
+ * (`order not priced by the catalog`), too many orders of the customer within the velocity
+ * window (`fraud: velocity`), a fraud score at the threshold (`fraud: score`), an unknown
+ * customer, or an insufficient balance. Each order has one payment record whose
  * status only moves forward (CAPTURED → REFUNDED, or DECLINED / CLOSED), and customer
  * events carry a per-customer sequence, so replays and duplicates change nothing.
  *
@@ -15,6 +18,7 @@
  * ```
  */
 
+import { pricedTotal } from '../contracts/commands.ts';
 import type { ProcessorContext, ProcessorSupplier } from '../../../processors/api/processor.ts';
 import { streamRecord, type StreamRecord } from '../../../processors/api/record.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
@@ -91,7 +95,8 @@ class PaymentProcessor {
     const customer = await this.#customers.get(order.customerId);
     const recent = ((await this.#velocity.get(order.customerId)) ?? []).filter((atMs) => atMs > order.atMs - this.#settings.velocityWindowMs);
     this.#velocity.put(order.customerId, [...recent, order.atMs]);
-    const reason = recent.length >= this.#settings.velocityMaxOrders ? `fraud: velocity, more than ${this.#settings.velocityMaxOrders} orders in ${this.#settings.velocityWindowMs} ms`
+    const reason = pricedTotal(order.items) !== order.totalCents || order.items.length === 0 ? 'order not priced by the catalog'
+      : recent.length >= this.#settings.velocityMaxOrders ? `fraud: velocity, more than ${this.#settings.velocityMaxOrders} orders in ${this.#settings.velocityWindowMs} ms`
       : fraudScore >= FRAUD_THRESHOLD ? `fraud: score ${fraudScore}`
       : customer === undefined ? 'unknown customer'
       : customer.balanceCents < order.totalCents ? 'insufficient balance'

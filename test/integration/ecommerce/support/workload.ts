@@ -93,16 +93,19 @@ export function buildWorkload(settings: WorkloadSettings): Workload {
     if (!products.has(productId)) products.set(productId, { priceCents, demand: 0, extra });
     return productId;
   };
+  // Every other line quotes the catalog price the customer saw; the others leave pricing to the catalog.
+  let lines = 0;
   const line = (productId: string, quantity: number): OrderItem => {
     const p = products.get(productId);
     if (p !== undefined) p.demand += quantity;
-    return { productId, quantity, unitPriceCents: p?.priceCents ?? 100 };
+    return lines++ % 2 === 0 ? { productId, quantity, unitPriceCents: p?.priceCents ?? 100 } : { productId, quantity };
   };
+  const catalogPrice = (item: OrderItem): number => products.get(item.productId)?.priceCents ?? item.unitPriceCents ?? 100;
   const orders: PlannedOrder[] = [];
   const spend = new Map<string, number>();
   let next = 0;
   const order = (scenario: Scenario, customerId: string, items: OrderItem[], expected: OrderStatus, reason?: RegExp, deadlineMs?: number): void => {
-    const totalCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
+    const totalCents = items.reduce((sum, item) => sum + item.quantity * catalogPrice(item), 0);
     spend.set(customerId, (spend.get(customerId) ?? 0) + totalCents);
     orders.push({ orderId: `o-${pad(next++)}`, customerId, scenario, items, totalCents, expected, ...(reason === undefined ? {} : { reason }), ...(deadlineMs === undefined ? {} : { deadlineMs }) });
   };

@@ -23,13 +23,32 @@ test('reserves per product (repeated lines added up), refuses what is missing, r
     assert.deepEqual(out.readValuesToList().map((e) => [e?.type, e?.reason]), [['ProductUpdated', undefined], ['ProductRejected', 'a new product needs a name']]);
     await orders.pipeInput('o1', order('OrderCreated', 'PENDING'));
     const answers = out.readKeyValuesToList().filter((r) => r.value?.type.startsWith('Item'));
-    assert.deepEqual(answers.map((r) => [r.key, r.value?.type, r.value?.productId, r.value?.quantity]), [['o1', 'ItemReserved', 'p1', 3], ['o1', 'ItemRejected', 'p2', 1]]);
+    assert.deepEqual(answers.map((r) => [r.key, r.value?.type, r.value?.productId, r.value?.quantity, r.value?.unitPriceCents]), [['o1', 'ItemReserved', 'p1', 3, 100], ['o1', 'ItemRejected', 'p2', 1, undefined]], 'a reservation answers the catalog price, not the order\'s');
     const products = driver.getKeyValueStore<string, ProductView>('products');
     assert.deepEqual([(await products.get('p1'))?.available, (await products.get('p1'))?.reserved], [2, 3]);
     await orders.pipeInput('o1', order('OrderRejected', 'REJECTED', 'PENDING'));
     await orders.pipeInput('o1', order('OrderRejected', 'REJECTED', 'PENDING'));
     assert.deepEqual(out.readValuesToList().filter((e) => e?.type === 'ItemReleased').map((e) => e?.quantity), [3]);
     assert.deepEqual([(await products.get('p1'))?.available, (await products.get('p1'))?.reserved, (await products.get('p1'))?.sold], [5, 0, 0]);
+  } finally {
+    await driver.close();
+  }
+});
+
+test('a reservation answers the price of the moment: a reprice applies to later reservations, not to one already held', async () => {
+  const { driver, serdes, topics } = await serviceDriver('inventory');
+  try {
+    const commands = driver.createInputTopic(topics.inventoryCommands, serdes.key, serdes.inventoryCommand);
+    const orders = driver.createInputTopic(topics.orderEvents, serdes.key, serdes.orderEvent);
+    const out = driver.createOutputTopic(topics.inventoryEvents, serdes.key, serdes.inventoryEvent);
+    const created = (orderId: string): OrderEvent => ({ ...order('OrderCreated', 'PENDING'), eventId: `${orderId}:PENDING`, orderId, items: [{ productId: 'p1', quantity: 1 }] });
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u1', productId: 'p1', issuedAtMs: 0, name: 'Lux', priceCents: 500_000, restockQuantity: 5 });
+    await orders.pipeInput('o1', created('o1'));
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u2', productId: 'p1', issuedAtMs: 0, priceCents: 450_000, restockQuantity: 0 });
+    await orders.pipeInput('o2', created('o2'));
+    await orders.pipeInput('o1', created('o1'));
+    const reservations = out.readValuesToList().filter((e) => e?.type === 'ItemReserved');
+    assert.deepEqual(reservations.map((e) => [e?.orderId, e?.unitPriceCents]), [['o1', 500_000], ['o2', 450_000]]);
   } finally {
     await driver.close();
   }

@@ -1,0 +1,36 @@
+/**
+ * The real registry (the stack's Apicurio, Confluent API) agrees that each changed
+ * e-commerce schema is BACKWARD compatible with its previous version, so services of
+ * this version register over subjects an earlier platform created. The check has teeth:
+ * a new required field without a default is refused by the same registry.
+ */
+import '../../support/exit-after-tests.ts';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { isKstError } from '../../../common/errors.ts';
+import { ecommerceSchema, type EcommerceSchemaName } from '../../../schemas/ecommerce/index.ts';
+import { RegistryClient } from '../../../schemas/registry/registry-client.ts';
+import type { AvroSchema } from '../../../schemas/registry/schema-source.ts';
+import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
+import { uniqueName } from '../../support/names.ts';
+
+const previous = (name: EcommerceSchemaName): AvroSchema => JSON.parse(readFileSync(new URL(`./previous/${name}.avsc`, import.meta.url), 'utf8')) as AvroSchema;
+
+test('the registry accepts each changed schema over its previous version under BACKWARD', { timeout: 60_000 }, async () => {
+  const registry = new RegistryClient({ url: endpoints(loadStackConfig()).registryUrl, clientId: 'schema-evolution-test' });
+  for (const name of ['order-command', 'order-event', 'inventory-event'] as const) {
+    const subject = `${uniqueName(`kst-evolution-${name}`)}-value`;
+    const first = await registry.register(subject, previous(name), { compatibility: 'BACKWARD' });
+    const check = await registry.checkCompatibility(subject, ecommerceSchema(name));
+    assert.equal(check.compatible, true, `${name}: ${check.messages.join('; ')}`);
+    const second = await registry.register(subject, ecommerceSchema(name));
+    assert.notEqual(second, first, `${name} is a new version`);
+  }
+  const subject = `${uniqueName('kst-evolution-refused')}-value`;
+  await registry.register(subject, previous('inventory-event'), { compatibility: 'BACKWARD' });
+  const withRequired = previous('inventory-event') as { fields: object[] };
+  const refused = { ...withRequired, fields: [...withRequired.fields, { name: 'unitPriceCents', type: 'long' }] } as AvroSchema;
+  assert.equal((await registry.checkCompatibility(subject, refused)).compatible, false);
+  await assert.rejects(registry.register(subject, refused), (error) => isKstError(error) && /incompatible/i.test(`${error.code} ${error.message}`));
+});
