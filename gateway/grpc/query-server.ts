@@ -117,7 +117,7 @@ export class QueryServer {
   }
 
   /** A server configured from {@link queryServerConfig}. */
-  static fromConfig(config: QueryServerConfig, keySerializers?: QueryServerOptions['keySerializers']): Promise<QueryServer> {
+  static async fromConfig(config: QueryServerConfig, keySerializers?: QueryServerOptions['keySerializers']): Promise<QueryServer> {
     const env = (key: keyof QueryServerConfig & string): string => queryServerConfig.envName(key, 'QUERY');
     const verify = verifierFromSettings({
       secret: config['auth.jwt.secret'],
