@@ -1,8 +1,9 @@
 /**
  * The gateway's settings: one schema, validated once at start (`gatewayConfig.fromEnv`
- * reads `GATEWAY_HTTP_PORT`, `GATEWAY_JWT_SECRET`, ...); a bad or missing value stops the
- * gateway with `KST_CONFIG_INVALID` naming the key and its variable. `document()` renders
- * the table for the README.
+ * reads `GATEWAY_HTTP_PORT`, `GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL`, ...); a bad or missing
+ * value stops the gateway with `KST_CONFIG_INVALID` naming the key and its variable. Rules
+ * across keys (some key material is set; the development secret only on loopback) are
+ * checked when the gateway starts (`gateway.ts`). `document()` renders the table for the README.
  *
  * @example
  * ```ts
@@ -14,6 +15,7 @@
 import { defineConfig, integer, list, string, type ConfigOf, type Field } from '../common/config.ts';
 import { KstError } from '../common/errors.ts';
 import { prefixedSecurityFields } from '../processors/kafka/index.ts';
+import { MIN_SECRET_BYTES, secretField } from './auth/settings.ts';
 
 const ENDPOINTS = /^[^\s:,]+:\d{1,5}$/;
 
@@ -39,10 +41,16 @@ export const gatewayConfig = defineConfig({
   ...prefixedSecurityFields('kafka.'),
   'registry.url': string({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: /^https?:\/\//, doc: 'Confluent-compatible schema registry the command schemas are registered in.' }),
   'topic.prefix': string({ default: '', pattern: /^[A-Za-z0-9._-]+$/, doc: 'Prepended to every command topic (orders.commands → <prefix>orders.commands); for tests and shared clusters.' }),
-  'jwt.secret': string({ pattern: /^.{16,}$/, doc: 'HS256 secret bearer tokens are verified with; at least 16 characters.' }),
+  'jwt.secret': secretField(`HS256 secret bearer tokens are verified (and the gateway's service token signed) with; at least ${MIN_SECRET_BYTES} bytes. The public development secret is accepted only while http.host is loopback.`),
+  'jwks.url': string({ default: '', doc: 'JWKS URL of an OpenID Connect provider (its jwks_uri): asymmetric tokens (RS256, ES256, EdDSA, ...) are verified against its keys.' }),
+  'jwks.file': string({ default: '', doc: 'A JWKS file of public keys to verify asymmetric tokens with (instead of jwks.url).' }),
   'jwt.issuer': string({ default: '', doc: 'When set, tokens must carry this iss.' }),
   'jwt.audience': string({ default: '', doc: 'When set, tokens must carry this aud.' }),
+  'jwt.max.lifetime.s': integer({ default: 3_600, min: 60, max: 2_592_000, doc: 'Longest token lifetime accepted: exp − iat (exp − now without iat); tokens without exp are refused.' }),
   'jwt.clock.skew.ms': integer({ default: 30_000, min: 0, doc: 'Clock difference tolerated on exp and nbf.' }),
+  'max.deposit.cents': integer({ default: 10_000_000, min: 1, max: 1_000_000_000_000, doc: 'Largest amount one POST /customers/:id/deposits may credit (admins only).' }),
+  'sse.max.per.caller': integer({ default: 10, min: 1, doc: 'Event streams (GET /orders/:id/events) one caller may have open at once; more answer 429.' }),
+  'sse.max.total': integer({ default: 1_000, min: 1, doc: 'Event streams open at once across all callers; more answer 429.' }),
   'rate.limit.burst': integer({ default: 100, min: 1, doc: 'Requests a caller may make at once (the token bucket\'s size).' }),
   'rate.limit.per.second': integer({ default: 50, min: 1, doc: 'Tokens a caller\'s bucket regains per second.' }),
   'rate.limit.max.callers': integer({ default: 100_000, min: 1, doc: 'Buckets kept; the least recently seen caller is forgotten beyond it.' }),
@@ -52,7 +60,7 @@ export const gatewayConfig = defineConfig({
   'order.query.endpoints': endpoints('gRPC query servers of the order service (any instance answers any key).', '127.0.0.1:50051'),
   'inventory.query.endpoints': endpoints('gRPC query servers of the inventory service.', '127.0.0.1:50052'),
   'customer.query.endpoints': endpoints('gRPC query servers of the service that keeps the customers store (payment, which owns the balances).', '127.0.0.1:50053'),
-  'query.token': string({ default: '', doc: 'Bearer token sent to the query servers (their auth.token).' }),
+  'query.token': string({ default: '', doc: 'Bearer token (role service) sent to the query servers; empty: the gateway signs short-lived service tokens with jwt.secret itself.' }),
   'query.deadline.ms': integer({ default: 3_000, min: 100, doc: 'Deadline of one query call.' }),
   'query.retries': integer({ default: 6, min: 0, doc: 'Retries of a query answered UNAVAILABLE (rebalance, restoring, instance down), each on the next endpoint.' }),
   'query.backoff.ms': integer({ default: 100, min: 1, doc: 'First pause between query retries; doubles each time, up to 2 s.' }),

@@ -3,6 +3,12 @@
  * producer), the query client of the services' gRPC servers, the HTTP API, listening.
  * `close()` stops taking requests, then closes the producer and the query channels.
  *
+ * Before anything connects, the token settings are checked: some key material must be set
+ * (`GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL` or `GATEWAY_JWKS_FILE`), and the public
+ * development secret is refused unless the gateway listens on loopback only. The gateway
+ * calls the query servers as the platform's `service` identity: `GATEWAY_QUERY_TOKEN`, or
+ * short-lived tokens it signs with the secret.
+ *
  * @example
  * ```ts
  * const gateway = await startGateway(gatewayConfig.fromEnv(process.env, 'GATEWAY'));
@@ -12,9 +18,12 @@
  */
 
 import type { FastifyInstance } from 'fastify';
-import { verifyJwt } from './auth/jwt.ts';
+import { KstError } from '../common/errors.ts';
+import { ServiceTokens } from './auth/service-token.ts';
+import { verifierFromSettings } from './auth/settings.ts';
 import { CommandPublisher, type CommandSink } from './commands/command-publisher.ts';
-import type { GatewayConfig } from './config.ts';
+import { gatewayConfig, type GatewayConfig } from './config.ts';
+import { StreamSlots } from './limits/stream-slots.ts';
 import type { Accepted, QueryReader } from './http/context.ts';
 import { IdempotencyCache } from './http/idempotency-cache.ts';
 import { GatewayMetrics } from './http/metrics.ts';
@@ -39,8 +48,33 @@ export interface GatewayParts {
   readonly logger?: boolean | { level: string };
 }
 
+/** Lifetime of the service tokens the gateway signs for itself, at most the configured maximum. */
+const SERVICE_TOKEN_LIFETIME_S = 300;
+
+const envName = (key: keyof GatewayConfig & string): string => gatewayConfig.envName(key, 'GATEWAY');
+
 export async function startGateway(config: GatewayConfig, parts: GatewayParts = {}): Promise<Gateway> {
-  const optional = (value: string): string | undefined => (value === '' ? undefined : value);
+  const verify = verifierFromSettings({
+    secret: config['jwt.secret'],
+    jwksUrl: config['jwks.url'],
+    jwksFile: config['jwks.file'],
+    issuer: config['jwt.issuer'],
+    audience: config['jwt.audience'],
+    maxLifetimeS: config['jwt.max.lifetime.s'],
+    clockSkewMs: config['jwt.clock.skew.ms'],
+  }, { secret: envName('jwt.secret'), jwksUrl: envName('jwks.url'), jwksFile: envName('jwks.file'), host: envName('http.host') }, config['http.host'], ['customer', 'admin', 'service']);
+  if (verify === undefined) {
+    throw new KstError('KST_CONFIG_INVALID', `the gateway verifies bearer tokens: set ${envName('jwt.secret')} (HS256, at least 32 bytes), ${envName('jwks.url')} or ${envName('jwks.file')}`, { key: envName('jwt.secret') });
+  }
+  const serviceToken = config['query.token'] !== '' ? config['query.token']
+    : config['jwt.secret'] === '' ? undefined
+      : new ServiceTokens({
+        secret: config['jwt.secret'],
+        subject: 'gateway',
+        lifetimeS: Math.min(SERVICE_TOKEN_LIFETIME_S, config['jwt.max.lifetime.s']),
+        issuer: config['jwt.issuer'],
+        audience: config['jwt.audience'],
+      });
   const commands = parts.commands ?? await CommandPublisher.create({
     bootstrapServers: config['kafka.bootstrap.servers'],
     security: unprefixedSecuritySettings(config, 'kafka.'),
@@ -49,18 +83,10 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
   });
   const queries = parts.queries ?? new QueryClient({
     endpoints: { order: config['order.query.endpoints'], inventory: config['inventory.query.endpoints'], customer: config['customer.query.endpoints'] },
-    ...(config['query.token'] === '' ? {} : { token: config['query.token'] }),
+    ...(serviceToken === undefined ? {} : { token: typeof serviceToken === 'string' ? serviceToken : () => serviceToken.current() }),
     deadlineMs: config['query.deadline.ms'],
     retries: config['query.retries'],
     backoffMs: config['query.backoff.ms'],
-  });
-  const issuer = optional(config['jwt.issuer']);
-  const audience = optional(config['jwt.audience']);
-  const verify = (token: string) => verifyJwt(token, {
-    secret: config['jwt.secret'],
-    clockSkewMs: config['jwt.clock.skew.ms'],
-    ...(issuer === undefined ? {} : { issuer }),
-    ...(audience === undefined ? {} : { audience }),
   });
   const app = buildHttpApi({
     commands,
@@ -74,6 +100,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     verify,
     limiter: new RateLimiter({ burst: config['rate.limit.burst'], perSecond: config['rate.limit.per.second'], maxCallers: config['rate.limit.max.callers'] }),
     bodyLimit: config['http.body.limit.bytes'],
+    maxDepositCents: config['max.deposit.cents'],
+    streamSlots: new StreamSlots({ perCaller: config['sse.max.per.caller'], total: config['sse.max.total'] }),
     ...(parts.logger === undefined ? {} : { logger: parts.logger }),
   });
   try {

@@ -14,7 +14,8 @@
 
 export { gatewayConfig, type GatewayConfig } from './config.ts';
 export { startGateway, type Gateway, type GatewayParts } from './gateway.ts';
-export { signJwt, verifyJwt, Roles, type JwtClaims, type Principal, type Role } from './auth/jwt.ts';
+export { createTokenVerifier, signToken, Roles, type Principal, type Role, type TokenClaims, type TokenVerifier } from './auth/jwt.ts';
+export { DEV_JWT_SECRET, isLoopbackHost } from './auth/settings.ts';
 export { CommandPublisher, type CommandKind, type CommandSink } from './commands/command-publisher.ts';
 export { QueryServer, queryServerConfig, type QueryServerConfig, type QueryServerOptions } from './grpc/query-server.ts';
 export { QueryClient, type OrderEvent, type QueryClientOptions } from './queries/query-client.ts';

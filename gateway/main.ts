@@ -1,19 +1,28 @@
 /**
  * Entry point of the gateway process: `node gateway/main.ts`. Settings come from
- * `GATEWAY_*` variables (see `config.ts`; `GATEWAY_JWT_SECRET` is required). Prints
+ * `GATEWAY_*` variables (see `config.ts`; `GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL` or
+ * `GATEWAY_JWKS_FILE` is required, and the development secret only on loopback). Prints
  * `gateway listening on http://…` once it serves, and stops cleanly on SIGINT/SIGTERM.
  *
  * @example
  * ```sh
- * GATEWAY_JWT_SECRET=change-me-please-16 GATEWAY_ORDER_QUERY_ENDPOINTS=127.0.0.1:50051 node gateway/main.ts
+ * GATEWAY_JWT_SECRET="$(openssl rand -base64 32)" GATEWAY_ORDER_QUERY_ENDPOINTS=127.0.0.1:50051 node gateway/main.ts
  * ```
  */
 
+import { isKstError } from '../common/errors.ts';
 import { gatewayConfig } from './config.ts';
-import { startGateway } from './gateway.ts';
+import { startGateway, type Gateway } from './gateway.ts';
 
-const config = gatewayConfig.fromEnv(process.env, 'GATEWAY');
-const gateway = await startGateway(config, { logger: { level: process.env['GATEWAY_LOG_LEVEL'] ?? 'info' } });
+let gateway: Gateway;
+try {
+  gateway = await startGateway(gatewayConfig.fromEnv(process.env, 'GATEWAY'), { logger: { level: process.env['GATEWAY_LOG_LEVEL'] ?? 'info' } });
+} catch (error) {
+  // A configuration the gateway refuses: say which variable, exit 78 (EX_CONFIG) without a stack.
+  if (!isKstError(error, 'KST_CONFIG_INVALID')) throw error;
+  process.stderr.write(`gateway: ${error.message}\n`);
+  process.exit(78);
+}
 console.log(`gateway listening on ${gateway.url}`);
 
 let stopping = false;

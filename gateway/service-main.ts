@@ -17,14 +17,14 @@ import { runServiceProcess, serviceSettings } from '../topologies/ecommerce/serv
 import { QueryServer, queryServerConfig } from './grpc/query-server.ts';
 
 const { name, settings } = serviceSettings(process.argv[2], 'node gateway/service-main.ts');
-let queryConfig;
+let server: QueryServer;
 try {
-  queryConfig = queryServerConfig.fromEnv(process.env, 'QUERY');
+  server = await QueryServer.fromConfig(queryServerConfig.fromEnv(process.env, 'QUERY'));
 } catch (error) {
-  process.stderr.write(`${isKstError(error) ? error.message : String(error)}\n`);
+  if (!isKstError(error, 'KST_CONFIG_INVALID')) throw error;
+  process.stderr.write(`${error.message}\n`);
   process.exit(78);
 }
-const server = await QueryServer.fromConfig(queryConfig);
 await runServiceProcess(name, settings, {
   overrides: { 'application.server': server.endpoint },
   beforeStart: (service) => server.serve(service.streams),

@@ -14,7 +14,7 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signJwt } from '../../gateway/auth/jwt.ts';
+import { signToken } from '../../gateway/auth/jwt.ts';
 import type { UpsertProduct } from '../../topologies/ecommerce/contracts/commands.ts';
 import { ensurePlatformTopics } from '../../topologies/ecommerce/run-service.ts';
 import { ecommerceServiceConfig } from '../../topologies/ecommerce/service-config.ts';
@@ -49,7 +49,8 @@ export async function startGatewayChild(settings: PlatformBenchSettings, prefix:
   return { child, url: child.match?.[1] as string };
 }
 
-export const bearer = (sub: string, role: 'customer' | 'admin'): string => `Bearer ${signJwt({ sub, role, exp: Math.floor(Date.now() / 1000) + 4 * 3600 }, BENCH_JWT_SECRET)}`;
+/** A bearer header valid for an hour, the gateway's default maximum token lifetime. */
+export const bearer = async (sub: string, role: 'customer' | 'admin'): Promise<string> => `Bearer ${await signToken({ sub, role, lifetimeS: 3_600 }, BENCH_JWT_SECRET)}`;
 
 export async function runGatewayBench(settings: PlatformBenchSettings, dirs: RunDirs, say: (line: string) => void): Promise<LoadResult[]> {
   const prefix = `bench-gw-${dirs.runId}.`;
@@ -76,7 +77,7 @@ export async function runGatewayBench(settings: PlatformBenchSettings, dirs: Run
     say(`gateway case: ${products.length} products seeded; starting the gateway`);
     const gateway = await startGatewayChild(settings, prefix, { GATEWAY_INVENTORY_QUERY_ENDPOINTS: endpoint }, dirs.logDir);
     children.push(gateway.child);
-    const admin = bearer('bench-admin', 'admin');
+    const admin = await bearer('bench-admin', 'admin');
     // The last product visible means the inventory instance restored and processed them all (one partition order does not hold across partitions, so check every one).
     for (const productId of products) {
       for (let tries = 0; ; tries++) {
@@ -88,7 +89,7 @@ export async function runGatewayBench(settings: PlatformBenchSettings, dirs: Run
       }
     }
 
-    const tokens = Array.from({ length: CUSTOMERS }, (_, i) => bearer(`bench-c-${i}`, 'customer'));
+    const tokens = await Promise.all(Array.from({ length: CUSTOMERS }, (_, i) => bearer(`bench-c-${i}`, 'customer')));
     const durationMs = settings['gateway.seconds'] * 1000;
     const connections = settings['gateway.connections'];
     say(`gateway case: POST /orders, ${connections} connections, ${settings['gateway.seconds']} s`);

@@ -181,7 +181,7 @@ export async function runSagaBench(settings: PlatformBenchSettings, dirs: RunDir
     const targetRate = Math.max(1, Math.floor((throughput.ordersPerSecond * settings['latency.percent']) / 100));
     const started = await startGatewayChild(settings, prefix, {}, dirs.logDir, 'saga-gateway');
     gateway = started.child;
-    const tokens = customers.map((customerId) => bearer(customerId, 'customer'));
+    const tokens = await Promise.all(customers.map((customerId) => bearer(customerId, 'customer')));
     say(`saga case: POST /orders through the gateway at ${targetRate}/s for ${settings['latency.seconds']} s`);
     const posted = new Map<string, number>();
     const run = await openLoop({

@@ -1,26 +1,34 @@
 /**
- * HS256 JSON Web Tokens (RFC 7519), verified with `node:crypto` only. The gateway needs one
- * algorithm and a handful of claims, which is less code than a dependency's configuration;
- * what matters is done strictly:
+ * Bearer JSON Web Tokens, verified with `jose`. Tokens come from any OpenID Connect
+ * provider (asymmetric: RS*, PS*, ES*, EdDSA, checked against the provider's JWKS, by URL
+ * or from a file) or from the platform itself (HS256 with a shared secret of at least 32
+ * bytes, see `settings.ts`). What is checked:
  *
- * - the header must say `alg: HS256`: `none` and every other algorithm are refused, so a
- *   token cannot choose how it is checked;
- * - the signature is compared in constant time;
- * - `exp` is required, `nbf` honoured, both with a small clock skew; `iss`/`aud` checked
- *   when configured;
- * - `sub` must be a non-empty string and `role` one of {@link Roles}.
+ * - the algorithm must be one the configured key material can verify: `none`, and HS256
+ *   without a secret, never pass, so a token cannot choose how it is checked;
+ * - `exp` is required and `nbf` honoured (with a small clock skew); the lifetime,
+ *   `exp − iat` (or `exp − now` without `iat`), must not exceed `maxLifetimeS`, so a
+ *   stolen long-lived token is useless;
+ * - `iss`/`aud` when configured;
+ * - `sub` must be a non-empty string and `role` one of the accepted {@link Roles}.
+ *
+ * A JWKS that cannot be fetched is `KST_GATEWAY_AUTH_UNAVAILABLE` (retriable), every
+ * other failure `KST_GATEWAY_AUTH_FAILED` naming what is wrong.
  *
  * @example
  * ```ts
- * const token = signJwt({ sub: 'c-1', role: 'customer', exp: nowSeconds + 3600 }, secret);
- * const principal = verifyJwt(token, { secret }); // { subject: 'c-1', role: 'customer' }
+ * const verify = createTokenVerifier({ jwksUrl: 'https://idp.example/.well-known/jwks.json', issuer: 'https://idp.example/', maxLifetimeS: 3600 });
+ * const principal = await verify(token); // { subject: 'c-1', role: 'customer' }
+ * const mine = await signToken({ sub: 'c-1', role: 'customer' }, secret);
  * ```
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { SignJWT, createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
 import { KstError } from '../../common/errors.ts';
 
-export const Roles = ['customer', 'admin'] as const;
+/** `customer`: its own data; `admin`: everything; `service`: the platform's own callers (the gateway) at the query servers. */
+export const Roles = ['customer', 'admin', 'service'] as const;
 export type Role = (typeof Roles)[number];
 
 /** Who is calling: for a customer, `subject` is its customerId. */
@@ -29,83 +37,122 @@ export interface Principal {
   readonly role: Role;
 }
 
-export interface JwtClaims {
-  readonly sub: string;
-  readonly role: Role;
-  /** Expiry, seconds since the epoch. */
-  readonly exp: number;
-  readonly iat?: number;
-  readonly nbf?: number;
-  readonly iss?: string;
-  readonly aud?: string | readonly string[];
+/** Asymmetric algorithms accepted from a JWKS. */
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+
+export interface KeyMaterial {
+  /** HS256 secret. */
+  readonly secret?: string;
+  /** JWKS URL of an OpenID Connect provider (its `jwks_uri`). */
+  readonly jwksUrl?: string;
+  /** A JWKS, e.g. read from a file. */
+  readonly jwks?: JSONWebKeySet;
 }
 
-export interface VerifyOptions {
-  readonly secret: string;
+export interface VerifierOptions extends KeyMaterial {
   readonly issuer?: string;
   readonly audience?: string;
+  /** Longest accepted lifetime, seconds. */
+  readonly maxLifetimeS: number;
   /** Tolerated clock difference, ms. Default 30 000. */
   readonly clockSkewMs?: number;
+  /** Roles accepted; default all of {@link Roles}. */
+  readonly roles?: readonly Role[];
   /** Now, ms since the epoch (tests). */
-  readonly nowMs?: number;
+  readonly now?: () => number;
 }
 
-const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+export type TokenVerifier = (token: string) => Promise<Principal>;
 
 function fail(reason: string): never {
   throw new KstError('KST_GATEWAY_AUTH_FAILED', `invalid bearer token: ${reason}`, { reason });
 }
 
-const sign = (input: string, secret: string): Buffer => createHmac('sha256', secret).update(input).digest();
-
-/** Signs claims with HS256; for tests, the demo and tools that mint tokens. */
-export function signJwt(claims: JwtClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${HEADER}.${payload}.${sign(`${HEADER}.${payload}`, secret).toString('base64url')}`;
+/** jose's failure as the reason a caller can act on. */
+function reasonOf(error: unknown, hasJwksUrl: boolean): never {
+  if (error instanceof KstError) throw error;
+  if (error instanceof errors.JWTExpired) fail('expired');
+  if (error instanceof errors.JWTClaimValidationFailed) fail(error.claim === 'nbf' ? 'not valid yet (nbf)' : `claim ${error.claim}: ${error.reason === 'missing' ? 'missing' : error.message}`);
+  if (error instanceof errors.JWSSignatureVerificationFailed) fail('bad signature');
+  if (error instanceof errors.JOSEAlgNotAllowed) fail('its algorithm is not accepted by the configured keys');
+  if (error instanceof errors.JWKSNoMatchingKey) fail('no key of the key set matches it');
+  if (error instanceof errors.JWKSMultipleMatchingKeys) fail('several keys of the key set match it');
+  if (error instanceof errors.JWKSTimeout || (hasJwksUrl && !(error instanceof errors.JOSEError))) {
+    throw new KstError('KST_GATEWAY_AUTH_UNAVAILABLE', `the key set could not be fetched: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+  }
+  if (error instanceof errors.JOSEError) fail(error.message);
+  throw error;
 }
 
-function decodeJson(part: string, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    fail(`the ${what} is not base64url JSON`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`the ${what} is not a JSON object`);
-  return value as Record<string, unknown>;
+export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  const secret = options.secret === undefined || options.secret === '' ? undefined : new TextEncoder().encode(options.secret);
+  const jwksUrl = options.jwksUrl === undefined || options.jwksUrl === '' ? undefined : options.jwksUrl;
+  const keySet = jwksUrl !== undefined ? createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 })
+    : options.jwks !== undefined ? createLocalJWKSet(options.jwks) : undefined;
+  if (secret === undefined && keySet === undefined) throw new KstError('KST_CONFIG_INVALID', 'a token verifier needs a secret, a JWKS URL or a JWKS', { key: 'jwt.secret' });
+  const algorithms = [...(secret === undefined ? [] : ['HS256']), ...(keySet === undefined ? [] : ASYMMETRIC_ALGORITHMS)];
+  // Algorithms are checked before this runs, so HS256 only reaches here with a secret and the rest with a key set.
+  const getKey = (header: JWSHeaderParameters, token: FlattenedJWSInput): Uint8Array | Promise<CryptoKey> => (header.alg === 'HS256' ? secret as Uint8Array : (keySet as NonNullable<typeof keySet>)(header, token));
+  const roles: readonly string[] = options.roles ?? Roles;
+  const skewS = (options.clockSkewMs ?? 30_000) / 1000;
+  const now = options.now ?? Date.now;
+
+  return async (token) => {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, getKey, {
+        algorithms,
+        clockTolerance: skewS,
+        currentDate: new Date(now()),
+        requiredClaims: ['exp'],
+        ...(options.issuer === undefined || options.issuer === '' ? {} : { issuer: options.issuer }),
+        ...(options.audience === undefined || options.audience === '' ? {} : { audience: options.audience }),
+      }));
+    } catch (error) {
+      reasonOf(error, jwksUrl !== undefined);
+    }
+    const exp = payload.exp as number;
+    const issuedAt = typeof payload.iat === 'number' ? payload.iat : now() / 1000;
+    if (exp - issuedAt > options.maxLifetimeS + skewS) fail(`its lifetime of ${Math.round(exp - issuedAt)} s exceeds the maximum of ${options.maxLifetimeS} s`);
+    const sub = payload.sub;
+    if (typeof sub !== 'string' || sub === '') fail('no sub claim');
+    const role = payload['role'];
+    if (typeof role !== 'string' || !roles.includes(role)) fail(`role must be one of ${roles.join(', ')}`);
+    return { subject: sub, role: role as Role };
+  };
 }
 
-/** Checks signature and claims; throws `KST_GATEWAY_AUTH_FAILED` naming what is wrong. */
-export function verifyJwt(token: string, options: VerifyOptions): Principal {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((part) => part.length > 0 && BASE64URL.test(part))) fail('not three base64url parts');
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJson(headerPart, 'header');
-  if (header['alg'] !== 'HS256') fail(`algorithm ${JSON.stringify(header['alg'])} is not accepted (HS256 only)`);
-  const expected = sign(`${headerPart}.${payloadPart}`, options.secret);
-  const given = Buffer.from(signaturePart, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) fail('bad signature');
+export interface TokenClaims {
+  readonly sub: string;
+  readonly role: Role;
+  /** Seconds from `iat` to `exp`; default 600. `null`: no exp at all (tests of the refusal). */
+  readonly lifetimeS?: number | null;
+  /** `iat`, seconds since the epoch; default now. `null`: no iat. */
+  readonly issuedAtS?: number | null;
+  readonly iss?: string;
+  readonly aud?: string | string[];
+  readonly nbf?: number;
+}
 
-  const claims = decodeJson(payloadPart, 'payload');
-  const now = options.nowMs ?? Date.now();
-  const skew = options.clockSkewMs ?? 30_000;
-  const exp = claims['exp'];
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) fail('no exp claim');
-  if (exp * 1000 + skew <= now) fail('expired');
-  const nbf = claims['nbf'];
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf * 1000 - skew > now)) fail('not valid yet (nbf)');
-  if (options.issuer !== undefined && claims['iss'] !== options.issuer) fail('wrong issuer');
-  if (options.audience !== undefined) {
-    const aud = claims['aud'];
-    const audiences = Array.isArray(aud) ? aud : [aud];
-    if (!audiences.includes(options.audience)) fail('wrong audience');
-  }
-  const sub = claims['sub'];
-  if (typeof sub !== 'string' || sub === '') fail('no sub claim');
-  const role = claims['role'];
-  if (typeof role !== 'string' || !(Roles as readonly string[]).includes(role)) fail(`role must be one of ${Roles.join(', ')}`);
-  return { subject: sub, role: role as Role };
+/** An asymmetric signing key (tests, tools); a string is an HS256 secret. */
+export interface PrivateSigningKey {
+  readonly privateKey: CryptoKey | KeyObject;
+  readonly alg: string;
+  readonly kid?: string;
+}
+
+/** Signs claims: HS256 with a secret, or with a private key; for tests, the demo, the launcher and tools. */
+export async function signToken(claims: TokenClaims, key: string | PrivateSigningKey): Promise<string> {
+  const issuedAtS = claims.issuedAtS === undefined ? Math.floor(Date.now() / 1000) : claims.issuedAtS;
+  const lifetimeS = claims.lifetimeS === undefined ? 600 : claims.lifetimeS;
+  const header = typeof key === 'string' ? { alg: 'HS256', typ: 'JWT' } : { alg: key.alg, typ: 'JWT', ...(key.kid === undefined ? {} : { kid: key.kid }) };
+  const jwt = new SignJWT({ role: claims.role }).setProtectedHeader(header).setSubject(claims.sub);
+  if (issuedAtS !== null) jwt.setIssuedAt(issuedAtS);
+  if (lifetimeS !== null) jwt.setExpirationTime((issuedAtS ?? Math.floor(Date.now() / 1000)) + lifetimeS);
+  if (claims.iss !== undefined) jwt.setIssuer(claims.iss);
+  if (claims.aud !== undefined) jwt.setAudience(claims.aud);
+  if (claims.nbf !== undefined) jwt.setNotBefore(claims.nbf);
+  return jwt.sign(typeof key === 'string' ? new TextEncoder().encode(key) : key.privateKey);
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */

@@ -7,7 +7,9 @@
  * rebalance never bounce a call between them.
  *
  * Endpoints are `application.server` values, which for a query server are its gRPC
- * host:port, so the host table names gRPC endpoints directly.
+ * host:port, so the host table names gRPC endpoints directly. A call is forwarded only to
+ * an endpoint that a member of this application advertises, never to an address taken
+ * from the request, and carries only the caller's token (see `forwardedMetadata`).
  *
  * @example
  * ```ts
@@ -67,7 +69,13 @@ export class QueryRouting {
     if (isForwarded(metadata)) return { local: true };
     const meta = this.streams().queryMetadataForKey(store, key, this.keySerializer(store));
     const endpoint = `${meta.activeHost.host}:${meta.activeHost.port}`;
-    return endpoint === this.self || meta.partition === -1 ? { local: true } : { local: false, endpoint };
+    return endpoint === this.self || meta.partition === -1 ? { local: true } : { local: false, endpoint: this.member(endpoint) };
+  }
+
+  /** `endpoint`, when a member of this application advertises it; UNAVAILABLE otherwise (the group moved). */
+  member(endpoint: string): string {
+    if (this.streams().metadataForAllStreamsClients().some((m) => m.endpoint === endpoint)) return endpoint;
+    throw statusError(grpc.status.UNAVAILABLE, `${endpoint} is not a member of this application (any more)`);
   }
 
   /** This instance's copy of `key`, or undefined; throws the retriable store error when the copy is not here now. */
@@ -92,7 +100,7 @@ export function isForwarded(metadata: grpc.Metadata): boolean {
   return metadata.get(FORWARDED_HEADER).length > 0;
 }
 
-/** The caller's metadata (its token) plus the forwarded mark. */
+/** The caller's token and the forwarded mark, nothing else: a peer sees the caller's identity, never more. */
 export function forwardedMetadata(metadata: grpc.Metadata): grpc.Metadata {
   const out = new grpc.Metadata();
   const authorization = metadata.get('authorization')[0];

@@ -8,10 +8,15 @@
  * Every instance serves all four query services; a call for a key another instance owns is
  * forwarded there (see `query-routing.ts`).
  *
+ * Calls are authenticated with the gateway's key material (`QUERY_AUTH_JWT_SECRET`,
+ * `QUERY_AUTH_JWKS_URL` or `QUERY_AUTH_JWKS_FILE`) and authorized by the gateway's rules
+ * (`call-auth.ts`). A server without key material accepts every call, so it may only
+ * listen on loopback; elsewhere it refuses to start naming `QUERY_AUTH_JWT_SECRET`.
+ *
  * @example
  * ```ts
  * const config = queryServerConfig.fromEnv(process.env, 'QUERY');
- * const server = await QueryServer.listen({ host: config['grpc.host'], port: config['grpc.port'], token: config['auth.token'] });
+ * const server = await QueryServer.fromConfig(config); // or QueryServer.listen({ host, port, verify })
  * const streams = new KafkaStreams(topology, { ...streamsConfig, 'application.server': server.endpoint });
  * server.serve(streams);
  * await streams.start();
@@ -23,6 +28,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { defineConfig, integer, string, type ConfigOf } from '../../common/config.ts';
 import type { KafkaStreams, KeySerializer } from '../../processors/client/index.ts';
+import { KstError } from '../../common/errors.ts';
+import type { TokenVerifier } from '../auth/jwt.ts';
+import { isLoopbackHost, MIN_SECRET_BYTES, secretField, verifierFromSettings } from '../auth/settings.ts';
+import { StreamSlots } from '../limits/stream-slots.ts';
 import { callAuthenticator } from './call-auth.ts';
 import { PeerClients } from './peer-clients.ts';
 import { queryServices } from './proto.ts';
@@ -36,8 +45,15 @@ export const queryServerConfig = defineConfig({
   'grpc.host': string({ default: '127.0.0.1', doc: 'Interface the query server binds to; also the host of application.server.' }),
   'grpc.advertised.host': string({ default: '', doc: 'Host other instances reach this one by, in its application.server (a container or DNS name when grpc.host is 0.0.0.0); empty: grpc.host.' }),
   'grpc.port': integer({ default: 50051, min: 0, max: 65535, doc: 'Port of the query server; 0 picks a free one.' }),
-  'auth.token': string({ default: '', doc: 'Shared bearer token callers must send; empty accepts every call (unless auth.jwt.secret is set).' }),
-  'auth.jwt.secret': string({ default: '', doc: 'Also accept the platform\'s HS256 JWTs signed with this secret.' }),
+  'auth.jwt.secret': secretField(`HS256 secret callers' tokens are verified with (the gateway's GATEWAY_JWT_SECRET); at least ${MIN_SECRET_BYTES} bytes. With no key material at all, every call is accepted, on a loopback grpc.host only.`),
+  'auth.jwks.url': string({ default: '', doc: 'JWKS URL of the identity provider (the gateway\'s GATEWAY_JWKS_URL).' }),
+  'auth.jwks.file': string({ default: '', doc: 'A JWKS file of public keys (the gateway\'s GATEWAY_JWKS_FILE).' }),
+  'auth.jwt.issuer': string({ default: '', doc: 'When set, tokens must carry this iss.' }),
+  'auth.jwt.audience': string({ default: '', doc: 'When set, tokens must carry this aud.' }),
+  'auth.jwt.max.lifetime.s': integer({ default: 3_600, min: 60, max: 2_592_000, doc: 'Longest token lifetime accepted (exp − iat); tokens without exp are refused.' }),
+  'auth.jwt.clock.skew.ms': integer({ default: 30_000, min: 0, doc: 'Clock difference tolerated on exp and nbf.' }),
+  'watch.max.per.caller': integer({ default: 10, min: 1, doc: 'WatchOrder streams one caller may have open here (the service identity is exempt: it carries every gateway client\'s stream); more answer RESOURCE_EXHAUSTED.' }),
+  'watch.max.total': integer({ default: 2_000, min: 1, doc: 'WatchOrder streams open here at once across all callers; more answer RESOURCE_EXHAUSTED.' }),
   'forward.deadline.ms': integer({ default: 5_000, min: 100, doc: 'Deadline of a call forwarded to the owner of a key.' }),
   'watch.poll.ms': integer({ default: 100, min: 10, doc: 'How often a watched order is read from its store.' }),
   'watch.unavailable.patience.ms': integer({ default: 30_000, min: 0, doc: 'How long a watch keeps looking for its order\'s owner (rebalance) before ending with UNAVAILABLE.' }),
@@ -50,8 +66,10 @@ export interface QueryServerOptions {
   readonly advertisedHost?: string;
   /** 0 (default) picks a free port; `endpoint` tells which. */
   readonly port?: number;
-  readonly token?: string;
-  readonly jwtSecret?: string;
+  /** Verifies callers' tokens; without it every call is accepted, and `host` must be loopback. */
+  readonly verify?: TokenVerifier;
+  readonly watchMaxPerCaller?: number;
+  readonly watchMaxTotal?: number;
   readonly forwardDeadlineMs?: number;
   readonly watchPollMs?: number;
   readonly watchUnavailablePatienceMs?: number;
@@ -77,6 +95,9 @@ export class QueryServer {
 
   static async listen(options: QueryServerOptions = {}): Promise<QueryServer> {
     const host = options.host ?? '127.0.0.1';
+    if (options.verify === undefined && !isLoopbackHost(host)) {
+      throw new KstError('KST_CONFIG_INVALID', `QUERY_AUTH_JWT_SECRET (or QUERY_AUTH_JWKS_URL, QUERY_AUTH_JWKS_FILE) must be set: a query server without authentication accepts every call, so it listens on loopback only, not on ${JSON.stringify(host)}`, { key: 'QUERY_AUTH_JWT_SECRET' });
+    }
     const server = new grpc.Server();
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error === null ? resolve(bound) : reject(error)));
@@ -84,10 +105,11 @@ export class QueryServer {
     const endpoint = `${options.advertisedHost ?? host}:${port}`;
     const peers = new PeerClients({ deadlineMs: options.forwardDeadlineMs ?? 5_000 });
     const routing = new QueryRouting({ self: endpoint, peers, ...(options.keySerializers === undefined ? {} : { keySerializers: options.keySerializers }) });
-    const authenticate = callAuthenticator({ ...(options.token === undefined ? {} : { token: options.token }), ...(options.jwtSecret === undefined ? {} : { jwtSecret: options.jwtSecret }) });
+    const authenticate = callAuthenticator(options.verify === undefined ? {} : { verify: options.verify });
+    const watchSlots = new StreamSlots({ perCaller: options.watchMaxPerCaller ?? 10, total: options.watchMaxTotal ?? 2_000, unlimited: (caller) => caller.startsWith('service:') });
     const services = queryServices();
     const watch = { pollMs: options.watchPollMs ?? 100, unavailablePatienceMs: options.watchUnavailablePatienceMs ?? 30_000 };
-    server.addService(services.OrderQueries.service, orderQueries({ routing, authenticate, watch }));
+    server.addService(services.OrderQueries.service, orderQueries({ routing, authenticate, watch, watchSlots }));
     server.addService(services.StockQueries.service, stockQueries({ routing, authenticate }));
     server.addService(services.CustomerQueries.service, customerQueries({ routing, authenticate }));
     server.addService(services.StoreQueries.service, storeQueries({ routing, authenticate }));
@@ -95,13 +117,24 @@ export class QueryServer {
   }
 
   /** A server configured from {@link queryServerConfig}. */
-  static fromConfig(config: QueryServerConfig, keySerializers?: QueryServerOptions['keySerializers']): Promise<QueryServer> {
+  static async fromConfig(config: QueryServerConfig, keySerializers?: QueryServerOptions['keySerializers']): Promise<QueryServer> {
+    const env = (key: keyof QueryServerConfig & string): string => queryServerConfig.envName(key, 'QUERY');
+    const verify = verifierFromSettings({
+      secret: config['auth.jwt.secret'],
+      jwksUrl: config['auth.jwks.url'],
+      jwksFile: config['auth.jwks.file'],
+      issuer: config['auth.jwt.issuer'],
+      audience: config['auth.jwt.audience'],
+      maxLifetimeS: config['auth.jwt.max.lifetime.s'],
+      clockSkewMs: config['auth.jwt.clock.skew.ms'],
+    }, { secret: env('auth.jwt.secret'), jwksUrl: env('auth.jwks.url'), jwksFile: env('auth.jwks.file'), host: env('grpc.host') }, config['grpc.host'], ['customer', 'admin', 'service']);
     return QueryServer.listen({
       host: config['grpc.host'],
       ...(config['grpc.advertised.host'] === '' ? {} : { advertisedHost: config['grpc.advertised.host'] }),
       port: config['grpc.port'],
-      token: config['auth.token'],
-      jwtSecret: config['auth.jwt.secret'],
+      ...(verify === undefined ? {} : { verify }),
+      watchMaxPerCaller: config['watch.max.per.caller'],
+      watchMaxTotal: config['watch.max.total'],
       forwardDeadlineMs: config['forward.deadline.ms'],
       watchPollMs: config['watch.poll.ms'],
       watchUnavailablePatienceMs: config['watch.unavailable.patience.ms'],

@@ -43,6 +43,10 @@ const BY_CODE: Partial<Record<ErrorCode, grpc.status>> = {
   KST_STREAMS_STORE_PARTITION_INVALID: grpc.status.INVALID_ARGUMENT,
   KST_STORE_NULL_KEY: grpc.status.INVALID_ARGUMENT,
   KST_SERDE_SERIALIZE: grpc.status.INVALID_ARGUMENT,
+  KST_GATEWAY_AUTH_FAILED: grpc.status.UNAUTHENTICATED,
+  KST_GATEWAY_AUTH_UNAVAILABLE: grpc.status.UNAVAILABLE,
+  KST_GATEWAY_FORBIDDEN: grpc.status.PERMISSION_DENIED,
+  KST_GATEWAY_STREAM_LIMIT: grpc.status.RESOURCE_EXHAUSTED,
 };
 
 /** Any failure of a query handler as the status to answer with; unknown failures are INTERNAL. */

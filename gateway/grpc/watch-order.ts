@@ -10,9 +10,13 @@
  * next index, for up to `unavailablePatienceMs` without progress. A forwarded watch never
  * re-routes itself; it ends with UNAVAILABLE and lets the instance that forwarded it move on.
  *
+ * A customer watches only its own orders: the owner checks the order it reads against the
+ * caller (PERMISSION_DENIED, final); a forwarded leg carries the caller's token, so the
+ * peer checks the same.
+ *
  * @example
  * ```ts
- * WatchOrder(call) { void watchOrder(call, routing, method, { pollMs: 100, unavailablePatienceMs: 30_000 }); }
+ * WatchOrder(call) { void watchOrder(call, routing, method, { pollMs: 100, unavailablePatienceMs: 30_000 }, principal); }
  * ```
  */
 
@@ -22,6 +26,8 @@ import { Stores } from '../../topologies/ecommerce/contracts/stores.ts';
 import { FinalOrderStatuses, type OrderView } from '../../topologies/ecommerce/contracts/views.ts';
 import { orderMessage, transitionMessage } from './messages.ts';
 import type { Method } from './peer-clients.ts';
+import type { Principal } from '../auth/jwt.ts';
+import { requireCustomerKey } from './call-auth.ts';
 import type { OrderEventMessage, WatchOrderRequestMessage } from './proto.ts';
 import { forwardedMetadata, isForwarded, type QueryRouting } from './query-routing.ts';
 import { statusError, toServiceError, type StatusError } from './status.ts';
@@ -38,7 +44,7 @@ type WatchCall = grpc.ServerWritableStream<WatchOrderRequestMessage, OrderEventM
 /** What one leg (local polling or a forwarded stream) ended with. */
 type Leg = { readonly done: true } | { readonly done: false; readonly error: StatusError };
 
-export async function watchOrder(call: WatchCall, routing: QueryRouting, method: Method, options: WatchOptions): Promise<void> {
+export async function watchOrder(call: WatchCall, routing: QueryRouting, method: Method, options: WatchOptions, principal: Principal): Promise<void> {
   const { orderId } = call.request;
   const creationDeadline = Date.now() + call.request.awaitCreationMs;
   const abort = new AbortController();
@@ -58,7 +64,7 @@ export async function watchOrder(call: WatchCall, routing: QueryRouting, method:
     try {
       const route = routing.route(Stores.orders, orderId, call.metadata);
       leg = route.local
-        ? await pollLocal(routing, orderId, () => next, send, creationDeadline, options.pollMs, abort.signal)
+        ? await pollLocal(routing, principal, orderId, () => next, send, creationDeadline, options.pollMs, abort.signal)
         : await followRemote(routing, route.endpoint, method, call, () => next, send, creationDeadline, abort.signal);
     } catch (error) {
       leg = { done: false, error: toServiceError(error) };
@@ -86,12 +92,13 @@ function events(view: OrderView, from: number): OrderEventMessage[] {
   }));
 }
 
-async function pollLocal(routing: QueryRouting, orderId: string, next: () => number, send: (e: OrderEventMessage) => void, creationDeadline: number, pollMs: number, signal: AbortSignal): Promise<Leg> {
+async function pollLocal(routing: QueryRouting, principal: Principal, orderId: string, next: () => number, send: (e: OrderEventMessage) => void, creationDeadline: number, pollMs: number, signal: AbortSignal): Promise<Leg> {
   while (!signal.aborted) {
     const view = await routing.readLocal<OrderView>(Stores.orders, orderId);
     if (view === undefined) {
       if (Date.now() >= creationDeadline) return { done: false, error: statusError(grpc.status.NOT_FOUND, `no order ${orderId}`) };
     } else {
+      requireCustomerKey(principal, view.customerId, `order ${orderId}`);
       for (const event of events(view, next())) {
         send(event);
         if (event.final) return { done: true };

@@ -4,7 +4,8 @@
  * Retry-After (callers are token subjects; requests without a valid token are counted per
  * client address, so guessing tokens is rate limited too). Route handlers then check the
  * role: a customer acts on its own data only (its `sub` is its customerId), an admin on
- * everything; a wrong customer, or a customer doing an admin's work, is a 403.
+ * everything; a wrong customer, or a customer doing an admin's work, is a 403. A `service`
+ * token (the platform's identity at the query servers) is refused here with 403.
  *
  * None of this touches Kafka: a rejected request never reaches a handler that produces.
  *
@@ -22,8 +23,8 @@ import { bearerToken, type Principal } from '../auth/jwt.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 export interface AccessOptions {
-  /** Verifies a bearer token (throws `KST_GATEWAY_AUTH_FAILED`). */
-  readonly verify: (token: string) => Principal;
+  /** Verifies a bearer token (rejects with `KST_GATEWAY_AUTH_FAILED`). */
+  readonly verify: (token: string) => Principal | Promise<Principal>;
   readonly limiter: RateLimiter;
   /** Paths answered without a token and without rate limiting. */
   readonly publicPaths: ReadonlySet<string>;
@@ -60,13 +61,14 @@ export function accessHook(options: AccessOptions): (request: FastifyRequest, re
     let principal: Principal;
     try {
       if (token === undefined) throw new KstError('KST_GATEWAY_AUTH_FAILED', header === undefined ? 'an "Authorization: Bearer <token>" header is required' : 'the Authorization header is not "Bearer <token>"', {});
-      principal = options.verify(token);
+      principal = await options.verify(token);
     } catch (error) {
       limit(`address:${request.ip}`);
       options.onRejected?.('unauthenticated');
       throw error;
     }
     limit(callerKey(principal));
+    if (principal.role === 'service') throw new KstError('KST_GATEWAY_FORBIDDEN', 'a service token is for the query servers; the HTTP API takes customer and admin tokens', { subject: principal.subject });
     principals.set(request, principal);
   };
 }

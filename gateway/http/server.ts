@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * const app = buildHttpApi(context, { verify: (t) => verifyJwt(t, { secret }), limiter, bodyLimit: 65_536 });
+ * const app = buildHttpApi(context, { verify: createTokenVerifier({ secret, maxLifetimeS: 3600 }), limiter, bodyLimit: 65_536 });
  * await app.listen({ host: '127.0.0.1', port: 8080 });
  * ```
  */
@@ -17,16 +17,21 @@ import { accessHook } from './access.ts';
 import type { GatewayContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { registerCustomerRoutes } from './routes/customers.ts';
+import { StreamSlots } from '../limits/stream-slots.ts';
+import { DEFAULT_MAX_DEPOSIT_CENTS, registerCustomerRoutes } from './routes/customers.ts';
 import { registerOrderEventRoutes } from './routes/order-events.ts';
 import { registerOrderRoutes } from './routes/orders.ts';
 import { PUBLIC_PATHS, registerOpsRoutes } from './routes/ops.ts';
 import { registerProductRoutes } from './routes/products.ts';
 
 export interface HttpApiOptions {
-  readonly verify: (token: string) => Principal;
+  readonly verify: (token: string) => Principal | Promise<Principal>;
   readonly limiter: RateLimiter;
   readonly bodyLimit: number;
+  /** Largest amount one deposit may credit. Default {@link DEFAULT_MAX_DEPOSIT_CENTS}. */
+  readonly maxDepositCents?: number;
+  /** Caps on open event streams. Default 10 per caller, 1 000 in total. */
+  readonly streamSlots?: StreamSlots;
   /** fastify's logger (pino options or false). Default: warnings and errors. */
   readonly logger?: boolean | { level: string };
 }
@@ -51,8 +56,8 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
   });
   registerOpsRoutes(app, context);
   registerOrderRoutes(app, context);
-  registerOrderEventRoutes(app, context);
-  registerCustomerRoutes(app, context);
+  registerOrderEventRoutes(app, context, options.streamSlots ?? new StreamSlots({ perCaller: 10, total: 1_000 }));
+  registerCustomerRoutes(app, context, { maxDepositCents: options.maxDepositCents ?? DEFAULT_MAX_DEPOSIT_CENTS });
   registerProductRoutes(app, context);
   return app;
 }

@@ -27,8 +27,8 @@ export type QueryService = 'order' | 'inventory' | 'customer';
 
 export interface QueryClientOptions {
   readonly endpoints: Readonly<Record<QueryService, readonly string[]>>;
-  /** Sent as `authorization: Bearer <token>` when set. */
-  readonly token?: string;
+  /** Sent as `authorization: Bearer <token>` when set: a fixed token, or a function giving the current one (short-lived service tokens). */
+  readonly token?: string | (() => Promise<string>);
   readonly deadlineMs: number;
   readonly retries: number;
   readonly backoffMs: number;
@@ -101,9 +101,10 @@ export class QueryClient {
     let creationDeadline = Date.now() + parameters.awaitCreationMs;
     for (let failures = 0; !parameters.signal.aborted;) {
       const endpoint = this.#endpoint('order');
+      const metadata = await this.#metadata();
       const request = { orderId, fromIndex: next, awaitCreationMs: Math.max(0, creationDeadline - Date.now()) };
       const outcome = await new Promise<'final' | { code: grpc.status; details: string }>((resolve) => {
-        const stream = this.#peers.serverStream<object, OrderEventMessage>(endpoint, watch, request, this.#metadata());
+        const stream = this.#peers.serverStream<object, OrderEventMessage>(endpoint, watch, request, metadata);
         const onAbort = (): void => stream.cancel();
         parameters.signal.addEventListener('abort', onAbort, { once: true });
         let final = false;
@@ -136,7 +137,7 @@ export class QueryClient {
     for (let attempt = 0; ; attempt++) {
       const endpoint = this.#endpoint(service);
       try {
-        return await this.#peers.unary<object, Res>(endpoint, target, request, this.#metadata());
+        return await this.#peers.unary<object, Res>(endpoint, target, request, await this.#metadata());
       } catch (error) {
         const status = error as { code: grpc.status; details: string };
         if (!isRetriableStatus(status.code) || attempt >= this.#options.retries) throw toKstError(status, what);
@@ -155,9 +156,11 @@ export class QueryClient {
     return Math.min(2_000, this.#options.backoffMs * 2 ** attempt);
   }
 
-  #metadata(): grpc.Metadata {
+  async #metadata(): Promise<grpc.Metadata> {
     const metadata = new grpc.Metadata();
-    if (this.#options.token !== undefined && this.#options.token !== '') metadata.set('authorization', `Bearer ${this.#options.token}`);
+    const option = this.#options.token;
+    const token = typeof option === 'function' ? await option() : option;
+    if (token !== undefined && token !== '') metadata.set('authorization', `Bearer ${token}`);
     return metadata;
   }
 }

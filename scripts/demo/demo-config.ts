@@ -15,12 +15,14 @@
 
 import { defineConfig, integer, oneOf, string, type ConfigOf, type Field } from '../../common/config.ts';
 import { KstError } from '../../common/errors.ts';
+import { DEV_JWT_SECRET } from '../../gateway/auth/settings.ts';
 
 /**
  * The development JWT secret shared by the platform launcher (which starts the gateway
- * with it) and the demo (which signs its tokens with it). Never use it in production.
+ * with it) and the demo (which signs its tokens with it). Public: the gateway accepts it
+ * on loopback only.
  */
-export const DEV_JWT_SECRET = 'kstreams-dev-secret-change-me';
+export { DEV_JWT_SECRET };
 
 export const DEMO_ENV_PREFIX = 'DEMO';
 

@@ -20,7 +20,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { KstError } from '../../common/errors.ts';
-import { signJwt, type Role } from '../../gateway/auth/jwt.ts';
+import { signToken, type Role } from '../../gateway/auth/jwt.ts';
 
 export interface Caller {
   readonly subject: string;
@@ -52,7 +52,7 @@ export interface DemoGatewayClientOptions {
   readonly requestTimeoutMs: number;
 }
 
-const TOKEN_LIFETIME_S = 4 * 3600;
+const TOKEN_LIFETIME_S = 600;
 const MAX_ATTEMPTS = 8;
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
 
@@ -70,7 +70,7 @@ export class DemoGatewayClient {
   retries = 0;
   readonly #pool: Pool;
   readonly #options: DemoGatewayClientOptions;
-  readonly #tokens = new Map<string, string>();
+  readonly #tokens = new Map<string, { readonly token: Promise<string>; readonly renewAtMs: number }>();
 
   constructor(options: DemoGatewayClientOptions) {
     this.#options = options;
@@ -92,7 +92,7 @@ export class DemoGatewayClient {
   }
 
   async send(method: 'GET' | 'POST' | 'PUT', path: string, options: SendOptions): Promise<Answer> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#token(options.as)}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${await this.#token(options.as)}` };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     const body = options.body === undefined ? null : JSON.stringify(options.body);
@@ -133,14 +133,16 @@ export class DemoGatewayClient {
     return this.#pool.close();
   }
 
-  #token(caller: Caller): string {
+  /** A token per caller, signed again when half its lifetime has passed (the gateway bounds lifetimes). */
+  #token(caller: Caller): Promise<string> {
     const key = `${caller.role}:${caller.subject}`;
-    let token = this.#tokens.get(key);
-    if (token === undefined) {
-      token = signJwt({ sub: caller.subject, role: caller.role, exp: Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_S }, this.#options.secret);
-      this.#tokens.set(key, token);
+    const now = Date.now();
+    let entry = this.#tokens.get(key);
+    if (entry === undefined || now >= entry.renewAtMs) {
+      entry = { token: signToken({ sub: caller.subject, role: caller.role, lifetimeS: TOKEN_LIFETIME_S }, this.#options.secret), renewAtMs: now + (TOKEN_LIFETIME_S * 1000) / 2 };
+      this.#tokens.set(key, entry);
     }
-    return token;
+    return entry.token;
   }
 
   #unreachable(error: unknown): KstError {

@@ -1,7 +1,8 @@
 /**
- * The demo's first phase, through the gateway only: every customer creates itself and
- * deposits (with its own token, as a shop's sign-up would), the admin creates and restocks
- * every product, then the demo waits until the services show all of it (GET /customers/:id
+ * The demo's first phase, through the gateway only: every customer creates itself (with
+ * its own token, as a shop's sign-up would), the admin credits its deposit (deposits are
+ * admin-only: a customer cannot credit its own balance) and creates and restocks every
+ * product, then the demo waits until the services show all of it (GET /customers/:id
  * and GET /products/:id), so the first order does not race its customer's deposit.
  *
  * @example
@@ -48,7 +49,7 @@ export async function runSetup(client: DemoGatewayClient, workload: Workload, pr
     const as = customer(planned.customerId);
     await client.send('POST', '/customers', { as, body: { name: planned.name, email: planned.email }, idempotencyKey: `${runId}-create-${planned.customerId}`, accept: [202] });
     step();
-    await client.send('POST', `/customers/${encodeURIComponent(planned.customerId)}/deposits`, { as, body: { amountCents: planned.depositCents }, idempotencyKey: `${runId}-deposit-${planned.customerId}`, accept: [202] });
+    await client.send('POST', `/customers/${encodeURIComponent(planned.customerId)}/deposits`, { as: ADMIN, body: { amountCents: planned.depositCents }, idempotencyKey: `${runId}-deposit-${planned.customerId}`, accept: [202] });
     step();
   });
   await forEachLimited(workload.products, options.concurrency, async (planned) => {

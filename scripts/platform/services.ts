@@ -28,6 +28,11 @@ import { ecommerceServiceConfig } from '../../topologies/ecommerce/service-confi
 import { parsePlatformConfig, serviceEnvironment, type PlatformConfig } from './platform-config.ts';
 import { ServiceProcess } from './service-process.ts';
 
+export interface PlatformOptions {
+  /** More variables for every process, e.g. the query servers' `QUERY_AUTH_*` key material. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 export class Platform {
   readonly config: PlatformConfig;
   readonly processes: readonly ServiceProcess[];
@@ -42,9 +47,9 @@ export class Platform {
    * creates the platform topics (all with the same partition count) and registers the
    * schemas first, so that processes starting side by side do not race to do it.
    */
-  static plan(launcher: Readonly<Record<string, unknown>>, settings: Readonly<Record<string, unknown>> = {}): Platform {
+  static plan(launcher: Readonly<Record<string, unknown>>, settings: Readonly<Record<string, unknown>> = {}, options: PlatformOptions = {}): Platform {
     const config = parsePlatformConfig(launcher);
-    const env = serviceEnvironment(settings);
+    const env = { ...serviceEnvironment(settings), ...options.env };
     mkdirSync(config['log.dir'], { recursive: true });
     const processes: ServiceProcess[] = [];
     config.services.forEach((service, position) => {
@@ -65,8 +70,8 @@ export class Platform {
   }
 
   /** `plan`, create the topics, start every process and wait until each is RUNNING. */
-  static async start(launcher: Readonly<Record<string, unknown>>, settings: Readonly<Record<string, unknown>> = {}): Promise<Platform> {
-    const platform = Platform.plan(launcher, settings);
+  static async start(launcher: Readonly<Record<string, unknown>>, settings: Readonly<Record<string, unknown>> = {}, options: PlatformOptions = {}): Promise<Platform> {
+    const platform = Platform.plan(launcher, settings, options);
     const serviceConfig = ecommerceServiceConfig.parse(settings);
     await ensurePlatformTopics(serviceConfig);
     await registerPlatformSchemas(serviceConfig);

@@ -7,7 +7,9 @@
  * Settings: `PLATFORM_*` (the launcher: instances, ports, state and log folders),
  * `ECOMMERCE_*` (the services), `GATEWAY_*` and `CONNECT_*`, all validated by their own
  * schemas; this file only fills in what the stack decides (brokers, registry) and the
- * development JWT secret when none is set.
+ * token key material (`auth-env.ts`): the gateway's, also given to every query server so
+ * they authenticate calls, or the development JWT secret, with a loud warning, when none
+ * is set.
  *
  * @example
  * ```ts
@@ -18,7 +20,6 @@
  */
 
 import { join } from 'node:path';
-import { DEV_JWT_SECRET } from '../demo/demo-config.ts';
 import { Platform } from '../platform/services.ts';
 import { platformConfig } from '../platform/platform-config.ts';
 import { StoreHosts } from '../../topologies/ecommerce/contracts/stores.ts';
@@ -26,6 +27,7 @@ import type { ServiceName } from '../../topologies/ecommerce/contracts/stores.ts
 import { ecommerceServiceConfig, ENV_PREFIX } from '../../topologies/ecommerce/service-config.ts';
 import { ManagedProcess } from './managed-process.ts';
 import { applyReadModels, readModels } from './read-models.ts';
+import { platformAuth } from './auth-env.ts';
 
 export interface StackEndpoints {
   readonly kafkaBootstrap: string;
@@ -52,7 +54,9 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
     if (value !== undefined && key !== 'state.dir' && key !== 'application.server') settings[key] = value;
   }
   const prefix = ecommerceServiceConfig.parse(settings)['topic.prefix'];
-  const services = await Platform.start(launcher, settings);
+  const auth = platformAuth(env);
+  for (const line of auth.warnings) console.warn(line);
+  const services = await Platform.start(launcher, settings, { env: auth.query });
   const logDir = launcher['log.dir'];
   const started: ManagedProcess[] = [];
   const stopAll = async (): Promise<void> => {
@@ -76,7 +80,7 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
       name: 'gateway',
       entry: 'gateway/main.ts',
       env: {
-        GATEWAY_JWT_SECRET: env['GATEWAY_JWT_SECRET'] ?? DEV_JWT_SECRET,
+        ...auth.gateway,
         GATEWAY_KAFKA_BOOTSTRAP_SERVERS: stack.kafkaBootstrap,
         GATEWAY_REGISTRY_URL: stack.registryUrl,
         GATEWAY_TOPIC_PREFIX: prefix,

@@ -8,6 +8,10 @@
  * Keys are partitioned as the store's serializer says (string keys by default; see
  * `QueryRoutingOptions.keySerializers`), so `key_json` must parse to a value of that type.
  *
+ * Any store by name is more than a customer may see (other customers' balances and
+ * notifications), so both methods are for admins and the platform's service identity
+ * only: a customer token gets PERMISSION_DENIED.
+ *
  * @example
  * ```ts
  * server.addService(queryServices().StoreQueries.service, storeQueries({ routing, authenticate }));
@@ -17,7 +21,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { QueryableStoreTypes } from '../../../processors/client/index.ts';
-import type { CallAuthenticator } from '../call-auth.ts';
+import { requireOperator, type CallAuthenticator } from '../call-auth.ts';
 import { queryServices, type StoreEntryMessage, type StoreRangeRequestMessage } from '../proto.ts';
 import { answer, forwardedMetadata, isForwarded, type QueryRouting } from '../query-routing.ts';
 import { statusError } from '../status.ts';
@@ -68,7 +72,7 @@ export function storeQueries(options: StoreQueriesOptions): grpc.UntypedServiceI
   return {
     Get(call: grpc.ServerUnaryCall<{ store: string; keyJson: string }, { valueJson: string }>, callback: grpc.sendUnaryData<{ valueJson: string }>) {
       answer(callback, async () => {
-        authenticate(call.metadata);
+        requireOperator(await authenticate(call.metadata), 'read stores by name');
         const store = requireStore(call.request.store);
         const key = parseJson(call.request.keyJson, 'key_json');
         if (key === null) throw statusError(grpc.status.INVALID_ARGUMENT, 'key_json is required');
@@ -82,7 +86,7 @@ export function storeQueries(options: StoreQueriesOptions): grpc.UntypedServiceI
 
     Range(call: grpc.ServerUnaryCall<StoreRangeRequestMessage, Entries>, callback: grpc.sendUnaryData<Entries>) {
       answer(callback, async () => {
-        authenticate(call.metadata);
+        requireOperator(await authenticate(call.metadata), 'range over stores');
         const request = call.request;
         requireStore(request.store);
         const from = request.fromJson === '' ? undefined : parseJson(request.fromJson, 'from_json');
@@ -90,6 +94,7 @@ export function storeQueries(options: StoreQueriesOptions): grpc.UntypedServiceI
         const limit = request.limit === 0 ? DEFAULT_LIMIT : Math.min(request.limit, MAX_LIMIT);
         if (isForwarded(call.metadata)) return { entries: await localRange(request, from, to, limit), truncated: false };
         const streams = routing.streams();
+        // Only endpoints the members of this application advertise: never an address from the request.
         const hosts = streams.streamsMetadataForStore(request.store).filter((m) => m.topicPartitions.length > 0).map((m) => m.endpoint);
         if (hosts.length === 0) throw statusError(grpc.status.UNAVAILABLE, `no instance hosts store ${request.store} yet`);
         const parts = await Promise.all(hosts.map(async (endpoint) => {

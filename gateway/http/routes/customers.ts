@@ -1,20 +1,22 @@
 /**
  * Customers: `POST /customers` (CreateCustomer), `POST /customers/:id/deposits` (Deposit),
  * `GET /customers/:id` and `GET /customers/:id/orders`. A customer token reaches only its
- * own customer (subject = customerId): it may create itself, deposit to itself and list
- * its orders. An admin reaches every customer and may choose the id of a new one (one is
- * made otherwise).
+ * own customer (subject = customerId): it may create itself, read itself and list its
+ * orders. Deposits credit a balance, so only an admin makes them (a customer gets 403,
+ * even for itself), each at most `maxDepositCents`. An admin reaches every customer and
+ * may choose the id of a new one (one is made otherwise).
  *
  * @example
  * ```ts
- * registerCustomerRoutes(app, context);
- * // POST /customers/c-1/deposits {"amountCents":5000} → 202 {"customerId":"c-1","commandId":"…"}
+ * registerCustomerRoutes(app, context, { maxDepositCents: 10_000_000 });
+ * // POST /customers/c-1/deposits {"amountCents":5000} (admin) → 202 {"customerId":"c-1","commandId":"…"}
  * ```
  */
 
 import type { FastifyInstance } from 'fastify';
 import type { CreateCustomer, Deposit } from '../../../topologies/ecommerce/contracts/commands.ts';
-import { principalOf, requireCustomerAccess } from '../access.ts';
+import { KstError } from '../../../common/errors.ts';
+import { principalOf, requireAdmin, requireCustomerAccess } from '../access.ts';
 import { acceptWrite, type GatewayContext } from '../context.ts';
 import { createCustomerBody, depositBody, idParams, writeHeaders, type CreateCustomerBody, type DepositBody } from '../schemas.ts';
 
@@ -22,7 +24,14 @@ type IdParams = { id: string };
 
 const location = (customerId: string): string => `/customers/${encodeURIComponent(customerId)}`;
 
-export function registerCustomerRoutes(app: FastifyInstance, context: GatewayContext): void {
+/** The default of `GATEWAY_MAX_DEPOSIT_CENTS`: 100 000.00. */
+export const DEFAULT_MAX_DEPOSIT_CENTS = 10_000_000;
+
+export interface CustomerRouteOptions {
+  readonly maxDepositCents: number;
+}
+
+export function registerCustomerRoutes(app: FastifyInstance, context: GatewayContext, options: CustomerRouteOptions = { maxDepositCents: DEFAULT_MAX_DEPOSIT_CENTS }): void {
   app.post<{ Body: CreateCustomerBody }>('/customers', { schema: { body: createCustomerBody, headers: writeHeaders } }, async (request, reply) => {
     const principal = principalOf(request);
     const { name, email } = request.body;
@@ -39,7 +48,10 @@ export function registerCustomerRoutes(app: FastifyInstance, context: GatewayCon
 
   app.post<{ Params: IdParams; Body: DepositBody }>('/customers/:id/deposits', { schema: { params: idParams('id'), body: depositBody, headers: writeHeaders } }, async (request, reply) => {
     const customerId = request.params.id;
-    requireCustomerAccess(principalOf(request), customerId);
+    requireAdmin(principalOf(request), 'deposit to a balance');
+    if (request.body.amountCents > options.maxDepositCents) {
+      throw new KstError('KST_GATEWAY_REQUEST_INVALID', `body/amountCents must be at most ${options.maxDepositCents} (the gateway's GATEWAY_MAX_DEPOSIT_CENTS); split a larger deposit`, { amountCents: request.body.amountCents });
+    }
     return acceptWrite(context, request, reply, async (ids) => {
       const command: Deposit = { type: 'Deposit', commandId: ids.derive('command'), issuedAtMs: context.now(), customerId, amountCents: request.body.amountCents };
       await context.commands.publish('customer', customerId, command);

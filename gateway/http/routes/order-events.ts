@@ -9,10 +9,11 @@
  *
  * The order is read once before the stream opens, waiting up to `sseAwaitCreationMs` for
  * an order just submitted, so a missing order is a plain 404 and another customer's a 403.
+ * Streams are capped per caller and in total (`StreamSlots`): over a cap, 429.
  *
  * @example
  * ```ts
- * registerOrderEventRoutes(app, context);
+ * registerOrderEventRoutes(app, context, new StreamSlots({ perCaller: 10, total: 1_000 }));
  * // curl -N -H 'authorization: Bearer …' http://127.0.0.1:8080/orders/o-1/events
  * ```
  */
@@ -22,7 +23,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isKstError } from '../../../common/errors.ts';
 import type { OrderView } from '../../../topologies/ecommerce/contracts/views.ts';
 import type { OrderEvent } from '../../queries/query-client.ts';
-import { principalOf, requireCustomerAccess } from '../access.ts';
+import type { StreamSlots } from '../../limits/stream-slots.ts';
+import { callerKey, principalOf, requireCustomerAccess } from '../access.ts';
 import type { GatewayContext } from '../context.ts';
 import { idParams } from '../schemas.ts';
 
@@ -46,12 +48,13 @@ function frame(event: OrderEvent): string {
   return `event: transition\nid: ${index}\ndata: ${JSON.stringify({ index, ...transition, final, order })}\n\n`;
 }
 
-export function registerOrderEventRoutes(app: FastifyInstance, context: GatewayContext): void {
+export function registerOrderEventRoutes(app: FastifyInstance, context: GatewayContext, slots: StreamSlots): void {
   app.get<{ Params: IdParams }>('/orders/:id/events', { schema: { params: idParams('id') } }, async (request, reply) => {
     const principal = principalOf(request);
     const orderId = request.params.id;
     const order = await awaitOrder(context, orderId, context.sseAwaitCreationMs);
     requireCustomerAccess(principal, order.customerId);
+    const release = slots.acquire(callerKey(principal));
     const lastEventId = Number(request.headers['last-event-id']);
     const fromIndex = Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? lastEventId + 1 : 0;
 
@@ -70,6 +73,7 @@ export function registerOrderEventRoutes(app: FastifyInstance, context: GatewayC
       if (!abort.signal.aborted) raw.write(`event: error\ndata: ${JSON.stringify(data)}\n\n`);
     } finally {
       clearInterval(heartbeat);
+      release();
       raw.end();
     }
   });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
+import { signToken } from '../../../gateway/auth/jwt.ts';
 import { PeerClients, type Method } from '../../../gateway/grpc/peer-clients.ts';
 import { queryServices, type OrderEventMessage, type OrderMessage } from '../../../gateway/grpc/proto.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
@@ -13,7 +14,8 @@ import { orderRecord, orderView, ordersTopology, startInstance, type AppInstance
 
 const PARTITIONS = 4;
 const ORDERS = 24;
-const TOKEN = 'query-test-token';
+const SECRET = 'query-server-test-secret-0123456789';
+const TOKEN = await signToken({ sub: 'ops', role: 'admin', lifetimeS: 3_600 }, SECRET);
 const LIFECYCLE: readonly OrderStatus[] = ['PENDING', 'RESERVED', 'PAID', 'SHIPPED', 'COMPLETED'];
 
 const services = queryServices();
@@ -76,7 +78,7 @@ test('gRPC queries: every instance answers every key, NOT_FOUND/INVALID_ARGUMENT
     peers.close();
   });
   const start = async (): Promise<AppInstance> => {
-    const instance = await startInstance(ordersTopology(input), applicationId, { token: TOKEN });
+    const instance = await startInstance(ordersTopology(input), applicationId, { secret: SECRET });
     instances.push(instance);
     return instance;
   };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KstError, isKstError } from '../../../common/errors.ts';
-import { signJwt, verifyJwt, type Role } from '../../../gateway/auth/jwt.ts';
+import { createTokenVerifier, signToken, type Role } from '../../../gateway/auth/jwt.ts';
 import type { CommandKind, CommandSink } from '../../../gateway/commands/command-publisher.ts';
 import { gatewayConfig } from '../../../gateway/config.ts';
 import type { Accepted, QueryReader } from '../../../gateway/http/context.ts';
@@ -11,11 +11,11 @@ import { RateLimiter } from '../../../gateway/http/rate-limiter.ts';
 import { buildHttpApi } from '../../../gateway/http/server.ts';
 import type { OrderView } from '../../../topologies/ecommerce/contracts/views.ts';
 
-const secret = 'unit-test-secret-0123456789';
-const token = (sub: string, role: Role): string => `Bearer ${signJwt({ sub, role, exp: Math.floor(Date.now() / 1000) + 600 }, secret)}`;
-const alice = token('alice', 'customer');
-const bob = token('bob', 'customer');
-const admin = token('ops', 'admin');
+const secret = 'unit-test-secret-0123456789-abcdefgh';
+const token = async (sub: string, role: Role): Promise<string> => `Bearer ${await signToken({ sub, role }, secret)}`;
+const alice = await token('alice', 'customer');
+const bob = await token('bob', 'customer');
+const admin = await token('ops', 'admin');
 
 const order: OrderView = { orderId: 'o-1', customerId: 'alice', status: 'PENDING', items: [{ productId: 'p', quantity: 1, unitPriceCents: 5 }], totalCents: 5, createdAtMs: 1, updatedAtMs: 1, history: [{ status: 'PENDING', atMs: 1 }] };
 
@@ -43,7 +43,7 @@ function gateway(options: { burst?: number } = {}) {
     sseHeartbeatMs: 1_000,
     sseAwaitCreationMs: 0,
     now: () => 42,
-  }, { verify: (t) => verifyJwt(t, { secret }), limiter: new RateLimiter({ burst: options.burst ?? 1000, perSecond: 1 }), bodyLimit: 65_536, logger: false });
+  }, { verify: createTokenVerifier({ secret, maxLifetimeS: 3_600 }), limiter: new RateLimiter({ burst: options.burst ?? 1000, perSecond: 1 }), bodyLimit: 65_536, logger: false });
   const call = async (method: 'GET' | 'POST' | 'PUT', url: string, authorization: string | undefined, body?: string | object, headers: Record<string, string> = {}) => {
     const response = await app.inject({
       method,
@@ -96,7 +96,7 @@ test('auth: no or bad token 401, another customer or a customer restocking 403, 
   const { app, sent, call } = gateway();
   // A wrong signature: its first character changed (the last one carries only 4 bits, and
   // another letter there can decode to the same bytes).
-  const [header, payload, signature = ''] = token('alice', 'customer').split('.');
+  const [header, payload, signature = ''] = (await token('alice', 'customer')).split('.');
   const tampered = `${header}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
   for (const authorization of [undefined, 'Bearer nonsense', 'Basic YTpi', tampered]) {
     const response = await call('POST', '/orders', authorization, { items: [item] });
@@ -162,7 +162,9 @@ test('rate limiting: past its bucket a caller gets 429 with Retry-After, others 
 });
 
 test('config: validated once, invalid values name the key and its variable', () => {
-  assert.throws(() => gatewayConfig.fromEnv({}, 'GATEWAY'), (e: unknown) => isKstError(e, 'KST_CONFIG_INVALID') && /jwt\.secret.*GATEWAY_JWT_SECRET/.test(e.message));
+  assert.throws(() => gatewayConfig.fromEnv({ GATEWAY_JWT_SECRET: 'sixteen-bytes-16' }, 'GATEWAY'), (e: unknown) => isKstError(e, 'KST_CONFIG_INVALID') && /jwt\.secret.*at least 32 bytes.*GATEWAY_JWT_SECRET/s.test(e.message));
+  assert.throws(() => gatewayConfig.fromEnv({ GATEWAY_JWT_SECRET: secret, GATEWAY_JWT_MAX_LIFETIME_S: '0' }, 'GATEWAY'), (e: unknown) => isKstError(e, 'KST_CONFIG_INVALID') && /GATEWAY_JWT_MAX_LIFETIME_S/.test(e.message));
+  assert.throws(() => gatewayConfig.fromEnv({ GATEWAY_JWT_SECRET: secret, GATEWAY_MAX_DEPOSIT_CENTS: '-5' }, 'GATEWAY'), (e: unknown) => isKstError(e, 'KST_CONFIG_INVALID') && /GATEWAY_MAX_DEPOSIT_CENTS/.test(e.message));
   assert.throws(() => gatewayConfig.fromEnv({ GATEWAY_JWT_SECRET: secret, GATEWAY_ORDER_QUERY_ENDPOINTS: 'localhost' }, 'GATEWAY'), (e: unknown) => isKstError(e, 'KST_CONFIG_INVALID') && /order\.query\.endpoints/.test(e.message));
   assert.throws(() => gatewayConfig.fromEnv({ GATEWAY_JWT_SECRET: secret, GATEWAY_HTTP_PORT: 'eighty' }, 'GATEWAY'), (e: unknown) => isKstError(e, 'KST_CONFIG_INVALID') && /GATEWAY_HTTP_PORT/.test(e.message));
   const config = gatewayConfig.fromEnv({ GATEWAY_JWT_SECRET: secret, GATEWAY_ORDER_QUERY_ENDPOINTS: '127.0.0.1:50051,127.0.0.1:50052', GATEWAY_TOPIC_PREFIX: 't1.' }, 'GATEWAY');

@@ -1,8 +1,9 @@
 /**
  * A small streams application for the gateway's query tests, standing in for the order
  * service: it materialises `orders` (orderId → OrderView) from a test topic of order views
- * and, optionally, `customer-orders` (customerId → orderIds) from it, each instance beside
- * its own gRPC query server whose endpoint is its `application.server`.
+ * and, optionally, `customer-orders` (customerId → orderIds) from it and `customers`
+ * (customerId → CustomerView) from a second topic, each instance beside its own gRPC query
+ * server whose endpoint is its `application.server`.
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,13 +14,15 @@ import { QueryServer } from '../../../gateway/grpc/query-server.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
 import { Consumed, Grouped, Materialized, StreamsBuilder, keyValue, type Topology } from '../../../topologies/index.ts';
 import { Stores } from '../../../topologies/ecommerce/contracts/stores.ts';
-import type { OrderStatus, OrderView } from '../../../topologies/ecommerce/contracts/views.ts';
+import type { CustomerView, OrderStatus, OrderView } from '../../../topologies/ecommerce/contracts/views.ts';
+import { createTokenVerifier } from '../../../gateway/auth/jwt.ts';
 import { bootstrap } from '../../processors/client/helpers.ts';
 
 const S = Serdes.String();
 
-export function ordersTopology(input: string, options: { readonly customerOrders?: boolean } = {}): Topology {
+export function ordersTopology(input: string, options: { readonly customerOrders?: boolean; readonly customersTopic?: string } = {}): Topology {
   const builder = new StreamsBuilder();
+  if (options.customersTopic !== undefined) builder.table(options.customersTopic, Consumed.with(S, Serdes.JSON<CustomerView>()), Materialized.as<string, CustomerView>(Stores.customers));
   const orders = builder.table(input, Consumed.with(S, Serdes.JSON<OrderView>()), Materialized.as<string, OrderView>(Stores.orders));
   if (options.customerOrders === true) {
     orders
@@ -52,6 +55,8 @@ export function orderView(orderId: string, customerId: string, statuses: readonl
 
 export const orderRecord = (topic: string, view: OrderView) => ({ topic, key: Buffer.from(view.orderId), value: Buffer.from(JSON.stringify(view)) });
 
+export const customerRecord = (topic: string, view: CustomerView) => ({ topic, key: Buffer.from(view.customerId), value: Buffer.from(JSON.stringify(view)) });
+
 export interface AppInstance {
   readonly streams: KafkaStreams;
   readonly server: QueryServer;
@@ -59,9 +64,19 @@ export interface AppInstance {
 }
 
 /** One instance: its query server bound first (port 0), then the streams client naming it. */
-export async function startInstance(topology: Topology, applicationId: string, options: { readonly token?: string } = {}): Promise<AppInstance> {
+export interface InstanceOptions {
+  /** HS256 secret the query server verifies callers' tokens with; none: every call is accepted. */
+  readonly secret?: string;
+  readonly watchMaxPerCaller?: number;
+}
+
+export async function startInstance(topology: Topology, applicationId: string, options: InstanceOptions = {}): Promise<AppInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'kst-gateway-test-'));
-  const server = await QueryServer.listen({ watchPollMs: 50, ...(options.token === undefined ? {} : { token: options.token }) });
+  const server = await QueryServer.listen({
+    watchPollMs: 50,
+    ...(options.secret === undefined ? {} : { verify: createTokenVerifier({ secret: options.secret, maxLifetimeS: 3_600 }) }),
+    ...(options.watchMaxPerCaller === undefined ? {} : { watchMaxPerCaller: options.watchMaxPerCaller }),
+  });
   const streams = new KafkaStreams(topology, {
     'application.id': applicationId,
     'bootstrap.servers': bootstrap(),

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signJwt, type Role } from '../../../gateway/auth/jwt.ts';
+import { signToken, type Role } from '../../../gateway/auth/jwt.ts';
 import { gatewayConfig } from '../../../gateway/config.ts';
 import { startGateway } from '../../../gateway/gateway.ts';
 import { Platform } from '../../../scripts/platform/services.ts';
@@ -24,9 +24,9 @@ import { FinalOrderStatuses, type CustomerView, type OrderView, type ProductView
 import { uniqueName } from '../../support/names.ts';
 
 const secret = 'pricing-integration-secret-0123456789';
-const bearer = (sub: string, role: Role): string => `Bearer ${signJwt({ sub, role, exp: Math.floor(Date.now() / 1000) + 900 }, secret)}`;
-const admin = bearer('ops', 'admin');
-const mallory = bearer('mallory', 'customer');
+const bearer = async (sub: string, role: Role): Promise<string> => `Bearer ${await signToken({ sub, role, lifetimeS: 900 }, secret)}`;
+const admin = await bearer('ops', 'admin');
+const mallory = await bearer('mallory', 'customer');
 const LUX_CENTS = 500_000;
 const DEPOSIT_CENTS = 1_000_000;
 const STOCK = 3;

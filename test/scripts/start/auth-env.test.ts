@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEV_JWT_SECRET } from '../../../gateway/auth/settings.ts';
+import { platformAuth } from '../../../scripts/start/auth-env.ts';
+
+test('with no key set, npm start uses the development secret for the gateway and every query server, and warns loudly', () => {
+  const auth = platformAuth({});
+  assert.equal(auth.usesDevSecret, true);
+  assert.equal(auth.gateway['GATEWAY_JWT_SECRET'], DEV_JWT_SECRET);
+  assert.equal(auth.query['QUERY_AUTH_JWT_SECRET'], DEV_JWT_SECRET, 'the query servers authenticate too');
+  const text = auth.warnings.join('\n');
+  assert.match(text, /WARNING: .*PUBLIC development JWT secret/);
+  assert.match(text, /GATEWAY_JWT_SECRET/);
+});
+
+test('the gateway\'s key material and checks go to the query servers as QUERY_AUTH_*; no warning with a real secret', () => {
+  const secret = 'a-real-secret-of-at-least-32-bytes!!';
+  const auth = platformAuth({ GATEWAY_JWT_SECRET: secret, GATEWAY_JWT_ISSUER: 'kst', GATEWAY_JWT_MAX_LIFETIME_S: '600' });
+  assert.equal(auth.usesDevSecret, false);
+  assert.deepEqual(auth.warnings, []);
+  assert.deepEqual(auth.query, { QUERY_AUTH_JWT_SECRET: secret, QUERY_AUTH_JWT_ISSUER: 'kst', QUERY_AUTH_JWT_MAX_LIFETIME_S: '600' });
+  assert.deepEqual(platformAuth({ GATEWAY_JWT_SECRET: secret, QUERY_AUTH_JWT_SECRET: 'own' }).query, { QUERY_AUTH_JWT_SECRET: 'own' }, 'an explicit QUERY_AUTH_* wins');
+});
+
+test('an identity provider\'s JWKS replaces the development secret; without a secret the gateway needs a service token', () => {
+  const auth = platformAuth({ GATEWAY_JWKS_URL: 'https://idp.example/jwks' });
+  assert.equal(auth.usesDevSecret, false);
+  assert.equal(auth.gateway['GATEWAY_JWT_SECRET'], undefined);
+  assert.equal(auth.query['QUERY_AUTH_JWKS_URL'], 'https://idp.example/jwks');
+  assert.match(auth.warnings.join('\n'), /GATEWAY_QUERY_TOKEN/);
+  assert.deepEqual(platformAuth({ GATEWAY_JWKS_URL: 'https://idp.example/jwks', GATEWAY_QUERY_TOKEN: 't' }).warnings, []);
+});
