@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   KST_SERDE_SERIALIZE: { recovery: 'fix-input', summary: 'A value could not be serialized with its serde.' },
   KST_SERDE_DESERIALIZE: { recovery: 'fix-input', summary: 'Bytes could not be deserialized with the serde (corrupt, wrong format or unknown schema).' },
   KST_SCHEMA_REGISTRY: { recovery: 'retry', summary: 'The schema registry could not be reached or answered with an error.' },
+  KST_SCHEMA_REGISTRY_AUTH: { recovery: 'fix-config', summary: 'The schema registry answered 401 or 403: its credentials (basic.auth.user.info, bearer.auth.token) are missing, wrong or lack the right.' },
   KST_SCHEMA_INCOMPATIBLE: { recovery: 'fix-input', summary: 'The registry rejected a schema as incompatible with the subject\'s compatibility level.' },
   KST_SCHEMA_INVALID: { recovery: 'fix-config', summary: 'A schema given to a serde or the registry client does not parse (not valid Avro).' },
   KST_SCHEMA_NOT_FOUND: { recovery: 'fix-input', summary: 'The registry has no schema with the requested id, or no version under the requested subject.' },

@@ -15,6 +15,7 @@
 import { defineConfig, integer, list, string, type ConfigOf, type Field } from '../common/config.ts';
 import { KstError } from '../common/errors.ts';
 import { prefixedSecurityFields } from '../processors/kafka/index.ts';
+import { registryAuthFields } from '../schemas/registry/registry-auth.ts';
 import { MIN_SECRET_BYTES, secretField } from './auth/settings.ts';
 
 const ENDPOINTS = /^[^\s:,]+:\d{1,5}$/;
@@ -39,6 +40,8 @@ export const gatewayConfig = defineConfig({
   'kafka.bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Brokers the commands are produced to.' }),
   // TLS and SASL of the command producer: GATEWAY_KAFKA_SECURITY_PROTOCOL, GATEWAY_KAFKA_SASL_JAAS_CONFIG, …
   ...prefixedSecurityFields('kafka.'),
+  // Credentials and CA of a secured schema registry: GATEWAY_REGISTRY_BASIC_AUTH_USER_INFO, …
+  ...registryAuthFields('registry.'),
   'registry.url': string({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: /^https?:\/\//, doc: 'Confluent-compatible schema registry the command schemas are registered in.' }),
   'topic.prefix': string({ default: '', pattern: /^[A-Za-z0-9._-]+$/, doc: 'Prepended to every command topic (orders.commands → <prefix>orders.commands); for tests and shared clusters.' }),
   'jwt.secret': secretField(`HS256 secret bearer tokens are verified (and the gateway's service token signed) with; at least ${MIN_SECRET_BYTES} bytes. The public development secret is accepted only while http.host is loopback.`),

@@ -29,6 +29,7 @@ import { IdempotencyCache } from './http/idempotency-cache.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
 import { unprefixedSecuritySettings } from '../processors/kafka/index.ts';
+import { registryAuthOf } from '../schemas/registry/registry-auth.ts';
 import { buildHttpApi } from './http/server.ts';
 import { QueryClient } from './queries/query-client.ts';
 
@@ -79,6 +80,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     bootstrapServers: config['kafka.bootstrap.servers'],
     security: unprefixedSecuritySettings(config, 'kafka.'),
     registryUrl: config['registry.url'],
+    registryAuth: registryAuthOf(config, 'registry.'),
     topicPrefix: config['topic.prefix'],
   });
   const queries = parts.queries ?? new QueryClient({

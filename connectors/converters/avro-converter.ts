@@ -10,6 +10,7 @@
 import type { Type } from 'avsc';
 import { isKstError, KstError } from '../../common/errors.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
+import { registryAuthOf } from '../../schemas/registry/registry-auth.ts';
 import type { AvroSchemaSource } from '../../schemas/registry/schema-source.ts';
 import { peekSchemaId, unframe } from '../../schemas/serdes/confluent-wire.ts';
 import type { ConnectField, ConnectSchema } from '../api/connect-record.ts';
@@ -122,7 +123,12 @@ export class AvroConverter implements Converter {
     if (this.#source !== undefined) return;
     const url = config['schema.registry.url'];
     if (url === undefined || url.trim() === '') throw new KstError('KST_CONFIG_INVALID', 'Missing required configuration "schema.registry.url" which has no default value.', { key: 'schema.registry.url' });
-    this.#source = new RegistryClient({ url: url.split(',')[0]?.trim() as string });
+    // As Confluent's converter: basic.auth.user.info (credentials source USER_INFO), bearer.auth.token, and a PEM CA.
+    const source = config['basic.auth.credentials.source'];
+    if (source !== undefined && source !== 'USER_INFO') throw new KstError('KST_CONFIG_INVALID', `"basic.auth.credentials.source" ${source} is not supported; use USER_INFO with basic.auth.user.info`, { key: 'basic.auth.credentials.source' });
+    const auth = registryAuthOf(config, '');
+    const ca = config['schema.registry.ssl.ca.location'];
+    this.#source = new RegistryClient({ url: url.split(',')[0]?.trim() as string, auth: { ...auth, ...(ca === undefined || ca === '' ? {} : { caFile: ca }) } });
   }
 
   async prepare(_topic: string, batch: ReadonlyArray<Buffer | null>): Promise<void> {

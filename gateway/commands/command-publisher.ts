@@ -17,6 +17,7 @@ import { isKstError, KstError } from '../../common/errors.ts';
 import { KafkaProducer, kafkaClientConfig, type SecuritySettings } from '../../processors/kafka/index.ts';
 import { ecommerceSchema, type EcommerceSchemaName } from '../../schemas/ecommerce/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
+import type { RegistryAuth } from '../../schemas/registry/registry-auth.ts';
 import { AvroSerde } from '../../schemas/serdes/avro.ts';
 import { toAvroRecord } from '../../topologies/ecommerce/contracts/avro-records.ts';
 import type { CustomerCommand, InventoryCommand, OrderCommand } from '../../topologies/ecommerce/contracts/commands.ts';
@@ -47,6 +48,8 @@ export interface CommandPublisherOptions {
   /** TLS and SASL settings of the producer (Kafka's names). */
   readonly security?: Partial<SecuritySettings>;
   readonly registryUrl: string;
+  /** Credentials and CA of a secured registry. */
+  readonly registryAuth?: RegistryAuth;
   readonly topicPrefix: string;
   readonly clientId?: string;
 }
@@ -64,7 +67,7 @@ export class CommandPublisher implements CommandSink {
   }
 
   static async create(options: CommandPublisherOptions): Promise<CommandPublisher> {
-    const registry = new RegistryClient({ url: options.registryUrl, clientId: options.clientId ?? 'kst-gateway' });
+    const registry = new RegistryClient({ url: options.registryUrl, clientId: options.clientId ?? 'kst-gateway', ...(options.registryAuth === undefined ? {} : { auth: options.registryAuth }) });
     const kinds = Object.keys(KINDS) as CommandKind[];
     const topics = Object.fromEntries(kinds.map((kind) => [kind, `${options.topicPrefix}${KINDS[kind].topic}`])) as Record<CommandKind, string>;
     const serdes = await Promise.all(kinds.map((kind) => AvroSerde.create<Record<string, unknown>>(registry, { topic: topics[kind], schema: ecommerceSchema(KINDS[kind].schema) })));

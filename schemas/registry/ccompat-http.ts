@@ -4,7 +4,9 @@
  * against it. Plain `fetch`, JSON in and out, one timeout per call.
  */
 
+import { fetch } from 'undici';
 import { KstError } from '../../common/errors.ts';
+import type { RegistryConnection } from './registry-auth.ts';
 import type { RegistryFailure } from './registry-errors.ts';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -23,13 +25,14 @@ export interface CcompatResponse {
  * const { status, body } = await ccompatRequest(url, 'GET', `/config/${encodeURIComponent(subject)}`, undefined, 10_000);
  * ```
  */
-export async function ccompatRequest(baseUrl: string, method: 'GET' | 'PUT' | 'POST', path: string, body: unknown, timeoutMs: number): Promise<CcompatResponse> {
+export async function ccompatRequest(baseUrl: string, method: 'GET' | 'PUT' | 'POST', path: string, body: unknown, timeoutMs: number, connection?: RegistryConnection): Promise<CcompatResponse> {
   const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
-  let response: Response;
+  let response: Awaited<ReturnType<typeof fetch>>;
   try {
     response = await fetch(url, {
       method,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
+      headers: { accept: 'application/json', ...connection?.headers, ...(body === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
+      ...(connection?.dispatcher === undefined ? {} : { dispatcher: connection.dispatcher }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(timeoutMs),
     });

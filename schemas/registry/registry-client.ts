@@ -22,6 +22,7 @@ import avro from 'avsc';
 import type { ForSchemaOptions, Type } from 'avsc';
 import { KstError } from '../../common/errors.ts';
 import { ccompatRequest, failureOf } from './ccompat-http.ts';
+import { registryConnection, type RegistryAuth, type RegistryConnection } from './registry-auth.ts';
 import { toRegistryError } from './registry-errors.ts';
 import { asAvscSchema, type AvroSchema, type AvroSchemaSource } from './schema-source.ts';
 import { isCompatibilityLevel, type CompatibilityLevel } from './subject.ts';
@@ -30,6 +31,8 @@ export interface RegistryClientOptions {
   /** Base URL of the Confluent API, e.g. `http://127.0.0.1:8081/apis/ccompat/v7`. */
   readonly url: string;
   readonly clientId?: string;
+  /** Credentials and trusted CA of a secured registry; none by default. */
+  readonly auth?: RegistryAuth;
   /** Per-request timeout of the compatibility calls, in ms. Default 10 000. */
   readonly timeoutMs?: number;
   /** Retries of registration and look-ups on 5xx answers. Default 3. */
@@ -57,6 +60,7 @@ export interface CompatibilityResult {
 export class RegistryClient implements AvroSchemaSource {
   readonly url: string;
   readonly #lib: SchemaRegistry;
+  readonly #connection: RegistryConnection;
   readonly #timeoutMs: number;
   readonly #defaultCompatibility: CompatibilityLevel;
   readonly #avroOptions: Partial<ForSchemaOptions>;
@@ -68,8 +72,18 @@ export class RegistryClient implements AvroSchemaSource {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#defaultCompatibility = options.defaultCompatibility ?? 'BACKWARD';
     this.#avroOptions = options.avro ?? {};
+    const connection = registryConnection(options.auth);
+    this.#connection = connection;
+    const bearer = options.auth?.bearerToken;
     this.#lib = new SchemaRegistry(
-      { host: this.url, ...(options.clientId === undefined ? {} : { clientId: options.clientId }), retry: { retries: options.retries ?? 3 } },
+      {
+        host: this.url,
+        ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
+        retry: { retries: options.retries ?? 3 },
+        ...(connection.basic === undefined ? {} : { auth: { ...connection.basic } }),
+        ...(connection.httpsAgent === undefined ? {} : { agent: connection.httpsAgent }),
+        ...(bearer === undefined ? {} : { middlewares: [() => ({ request: (request: { enhance(change: { headers: Record<string, string> }): unknown }) => request.enhance({ headers: { Authorization: `Bearer ${bearer}` } }) })] }),
+      } as ConstructorParameters<typeof SchemaRegistry>[0],
       { [SchemaType.AVRO]: this.#avroOptions },
     );
   }
@@ -178,7 +192,7 @@ export class RegistryClient implements AvroSchemaSource {
 
   /** The subject's compatibility level, or `undefined` when the registry has none for it. */
   async getCompatibility(subject: string): Promise<CompatibilityLevel | undefined> {
-    const response = await ccompatRequest(this.url, 'GET', `/config/${encodeURIComponent(subject)}`, undefined, this.#timeoutMs);
+    const response = await ccompatRequest(this.url, 'GET', `/config/${encodeURIComponent(subject)}`, undefined, this.#timeoutMs, this.#connection);
     if (response.status === 404) return undefined;
     if (response.status !== 200) throw toRegistryError(failureOf(response), 'get compatibility', { subject });
     const body = response.body as { compatibilityLevel?: unknown; compatibility?: unknown } | undefined;
@@ -199,7 +213,7 @@ export class RegistryClient implements AvroSchemaSource {
    * ```
    */
   async setCompatibility(subject: string, level: CompatibilityLevel): Promise<void> {
-    const put = () => ccompatRequest(this.url, 'PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level }, this.#timeoutMs);
+    const put = () => ccompatRequest(this.url, 'PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level }, this.#timeoutMs, this.#connection);
     let response = await put();
     // Apicurio creates the subject's rule on the first PUT; a client racing another for the
     // same subject gets 409 "rule already exists". The rule exists now: a second PUT updates it.
@@ -214,7 +228,7 @@ export class RegistryClient implements AvroSchemaSource {
   async checkCompatibility(subject: string, schema: AvroSchema): Promise<CompatibilityResult> {
     parseSchema(schema, this.#avroOptions, subject);
     const path = `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`;
-    const response = await ccompatRequest(this.url, 'POST', path, { schema: schemaText(schema) }, this.#timeoutMs);
+    const response = await ccompatRequest(this.url, 'POST', path, { schema: schemaText(schema) }, this.#timeoutMs, this.#connection);
     if (response.status === 404) return { compatible: true, messages: [] };
     if (response.status !== 200) throw toRegistryError(failureOf(response), 'check compatibility', { subject });
     const body = response.body as { is_compatible?: unknown; messages?: unknown };

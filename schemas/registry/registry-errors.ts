@@ -37,6 +37,9 @@ export function toRegistryError(error: unknown, operation: string, details: Reco
       return new KstError('KST_SCHEMA_INCOMPATIBLE', `registry rejected the schema${where}: ${failure.message}`, all, options);
     case 422:
       return new KstError('KST_SCHEMA_INVALID', `registry refused the request${where} as invalid: ${failure.message}`, all, options);
+    case 401:
+    case 403:
+      return new KstError('KST_SCHEMA_REGISTRY_AUTH', `${operation}${where}: the registry refused the credentials (HTTP ${failure.status}); check basic.auth.user.info or bearer.auth.token: ${failure.message}`, all, options);
     case 404:
       return new KstError('KST_SCHEMA_NOT_FOUND', `${operation}${where}: ${failure.message}`, all, options);
     default:

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { KafkaStreams } from '../../processors/client/index.ts';
 import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../../processors/kafka/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
+import { registryAuthOf } from '../../schemas/registry/registry-auth.ts';
 import type { Topology } from '../index.ts';
 import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
 import { prefixedTopics, type TopicNames } from './contracts/topics.ts';
@@ -82,7 +83,7 @@ export async function ensurePlatformTopics(config: EcommerceServiceConfig): Prom
  * 409 "A rule named 'COMPATIBILITY' already exists"; the registry client now retries it).
  */
 export async function registerPlatformSchemas(config: EcommerceServiceConfig): Promise<void> {
-  await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: 'ecommerce-schemas' }), prefixedTopics(config['topic.prefix']));
+  await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: 'ecommerce-schemas', auth: registryAuthOf(config, 'schema.registry.') }), prefixedTopics(config['topic.prefix']));
 }
 
 /** Everything but `start()`: topics, schemas, topology, client. */
@@ -90,7 +91,7 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
   const config = ecommerceServiceConfig.parse(input);
   const topics = prefixedTopics(config['topic.prefix']);
   await ensurePlatformTopics(config);
-  const serdes = await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name] }), topics);
+  const serdes = await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name], auth: registryAuthOf(config, 'schema.registry.') }), topics);
   const scoreSettings = { iterations: config['fraud.score.iterations'], maxAmountCents: config['fraud.max.amount.cents'] };
   const scorer = name === 'payment' && config['fraud.pool.threads'] > 0
     ? pooledFraudScorer(scoreSettings, { threads: config['fraud.pool.threads'] })

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, integer, list, oneOf, string, type ConfigOf } from '../../common/config.ts';
 import { securityFields } from '../../processors/kafka/index.ts';
+import { registryAuthFields } from '../../schemas/registry/registry-auth.ts';
 
 export const ENV_PREFIX = 'ECOMMERCE';
 
@@ -41,6 +42,8 @@ const fields = {
   'fraud.velocity.window.ms': integer({ default: 60_000, min: 1, doc: 'The sliding window of the per-customer velocity rule.' }),
   'fraud.velocity.max.orders': integer({ default: 5, min: 1, doc: 'Orders a customer may place within the window; the next is refused.' }),
   'fraud.batch.size': integer({ default: 64, min: 1, doc: 'Orders scored together at most.' }),
+  // Credentials and CA of a secured schema registry (ECOMMERCE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO, …).
+  ...registryAuthFields('schema.registry.'),
   // TLS and SASL of the service's Kafka clients (ECOMMERCE_SECURITY_PROTOCOL, ECOMMERCE_SASL_JAAS_CONFIG, …).
   ...securityFields,
 };
