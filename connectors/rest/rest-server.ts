@@ -6,6 +6,7 @@
 
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Herder } from '../herder.ts';
+import { basicAuthHook, type BasicAuth } from './basic-auth.ts';
 import type { LoggerRegistry } from '../logging/loggers.ts';
 import { ConnectRestError } from './rest-error.ts';
 import { connectorRoutes } from './routes/connector-routes.ts';
@@ -19,6 +20,8 @@ export interface RestContext {
   readonly herder: Herder;
   readonly loggers: LoggerRegistry;
   readonly info: WorkerInfo;
+  /** When set, every route but `GET /` needs basic auth. */
+  readonly auth?: BasicAuth;
 }
 
 /**
@@ -32,6 +35,7 @@ export interface RestContext {
  */
 export function buildRestServer(context: RestContext): FastifyInstance {
   const app = Fastify({ logger: false, forceCloseConnections: true });
+  if (context.auth !== undefined) app.addHook('onRequest', basicAuthHook(context.auth));
   app.setErrorHandler((error: FastifyError | ConnectRestError, _request, reply) => {
     if (error instanceof ConnectRestError) return reply.code(error.status).send({ error_code: error.status, message: error.restMessage });
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
