@@ -26,8 +26,12 @@ import type { ConfigProvider, ProviderAnswer } from './providers/config-provider
 
 type ProviderResult = ProviderAnswer | Error;
 
-/** Connect's `ConfigTransformer.DEFAULT_PATTERN`: `${provider:[path:]key}`. */
-const REFERENCE = /\$\{(.*?):((.*?):)?(.*?)\}/g;
+/**
+ * Connect's `ConfigTransformer.DEFAULT_PATTERN`, `${provider:[path:]key}`, except that no
+ * part spans a `}`: Connect's pattern reads `${env:A}/${env:B}` as one reference with the
+ * path `A}/${env`.
+ */
+const REFERENCE = /\$\{([^}]*?):(([^}]*?):)?([^}]*?)\}/g;
 
 export interface ConfigReference {
   readonly text: string;
