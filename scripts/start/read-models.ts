@@ -20,7 +20,7 @@
  *
  * @example
  * ```ts
- * const worker = spawnWorker({ ...readModelWorkerEnv(postgresUrl, secretsDir) });
+ * const worker = new ManagedProcess({ name: 'connect', entry: 'connectors/worker-main.ts', env: readModelWorkerEnv(postgresUrl, secretsDir), logFile, ready });
  * await applyReadModels('http://127.0.0.1:8083', readModels({ prefix: '', postgresUrl, opensearchUrl, registryUrl }));
  * ```
  */
