@@ -5,6 +5,7 @@
  */
 
 import type { SinkConnectorPlugin } from './api/sink.ts';
+import { ConfigTransformer } from './config/config-transformer.ts';
 import { invalidConfigMessage, validateConnectorConfig, type ConfigInfos } from './config/validate.ts';
 import { findSinkPlugin, sinkPlugins } from './plugins/plugin-registry.ts';
 import type { TargetState } from './runtime/lifecycle.ts';
@@ -52,12 +53,15 @@ export class Herder {
   readonly #configs: ConfigStore;
   readonly #statuses: StatusStore;
   readonly #offsets: OffsetManager;
+  readonly #transformer: ConfigTransformer;
   #reconciler: WorkReconciler | null = null;
 
-  constructor(configs: ConfigStore, statuses: StatusStore, offsets: OffsetManager) {
+  /** `transformer` resolves config provider references for validation (leniently, as Connect does). */
+  constructor(configs: ConfigStore, statuses: StatusStore, offsets: OffsetManager, transformer: ConfigTransformer = new ConfigTransformer()) {
     this.#configs = configs;
     this.#statuses = statuses;
     this.#offsets = offsets;
+    this.#transformer = transformer;
   }
 
   /** The REST server listens before the worker knows its id (port 0), so the reconciler comes later. */
@@ -89,7 +93,7 @@ export class Herder {
   async createConnector(name: string, config: Record<string, string>, initialState: InitialState = 'RUNNING'): Promise<ConnectorInfo> {
     this.#checkReady();
     if (this.#configs.snapshot(name) !== undefined) throw alreadyExists(`Connector ${name} already exists`);
-    this.#validateOrThrow(config);
+    await this.#validateOrThrow(config);
     await this.#configs.putConnectorConfig(name, config, TARGET_OF[initialState]);
     await this.#configs.readToEnd();
     return this.connectorInfo(name);
@@ -99,7 +103,7 @@ export class Herder {
   async putConnectorConfig(name: string, config: Record<string, string>): Promise<{ created: boolean; info: ConnectorInfo }> {
     this.#checkReady();
     const created = this.#configs.snapshot(name) === undefined;
-    this.#validateOrThrow(config);
+    await this.#validateOrThrow(config);
     await this.#configs.putConnectorConfig(name, config, created ? 'STARTED' : undefined);
     await this.#configs.readToEnd();
     return { created, info: this.connectorInfo(name) };
@@ -199,8 +203,10 @@ export class Herder {
     return this.#offsets.reset(this.#stoppedSnapshot(name));
   }
 
-  validate(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin): ConfigInfos {
-    return validateConnectorConfig(config, plugin);
+  /** Validates the config with its references resolved; the answer shows the references, never what they resolve to. */
+  async validate(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin): Promise<ConfigInfos> {
+    const resolved = await this.#transformer.transform(config, { strict: false });
+    return validateConnectorConfig(resolved.config, plugin, { raw: config, redact: (text) => this.#transformer.redact(text) });
   }
 
   #stoppedSnapshot(name: string): ConnectorSnapshot {
@@ -212,14 +218,14 @@ export class Herder {
     return snapshot;
   }
 
-  #validateOrThrow(config: Readonly<Record<string, string>>): void {
+  async #validateOrThrow(config: Readonly<Record<string, string>>): Promise<void> {
     const className = config['connector.class'];
     if (className === undefined || className.trim() === '') throw badRequest(`Connector config ${javaMap(config)} contains no connector type`);
     const plugin = findSinkPlugin(className);
     if (plugin === undefined) {
       throw badRequest(`Failed to find any class that implements Connector and which name matches ${className}, available connectors are: ${sinkPlugins().map((p) => `PluginDesc{klass=class ${p.className}, name='${p.className}', version='${p.version}', type=sink}`).join(', ')}`);
     }
-    const infos = validateConnectorConfig(config, plugin);
+    const infos = await this.validate(config, plugin);
     if (infos.error_count > 0) throw badRequest(invalidConfigMessage(infos));
   }
 

@@ -1,7 +1,8 @@
 /**
  * Starts a Connect worker from the environment, so the platform can run it:
  * `CONNECT_BOOTSTRAP_SERVERS`, `CONNECT_GROUP_ID`, `CONNECT_REST_PORT`... (every key of
- * `config/worker-config.ts`, upper-cased with `.` as `_`). With no bootstrap given it
+ * `config/worker-config.ts`, upper-cased with `.` as `_`, and the config providers'
+ * `CONNECT_CONFIG_PROVIDERS_<NAME>_CLASS` / `_PARAM_<PARAM>`). With no bootstrap given it
  * uses the local stack's Kafka. Invalid settings fail at start, naming the variable.
  *
  * @example
@@ -11,25 +12,18 @@
  */
 
 import { isKstError } from '../common/errors.ts';
-import { workerConfig } from './config/worker-config.ts';
+import { workerSettingsFromEnv } from './config/worker-config.ts';
 import { Worker } from './worker.ts';
 
 async function main(): Promise<void> {
+  let worker: Worker;
   try {
-    // Validated here so that an error names the variable; the Worker validates again.
-    workerConfig.fromEnv(process.env, 'CONNECT');
+    // Read here so that an error names the variable; the Worker validates the settings again.
+    worker = new Worker(workerSettingsFromEnv(process.env, 'CONNECT'));
   } catch (error) {
     console.error(isKstError(error) ? error.message : error);
     process.exit(2);
   }
-  // The Worker gets only what was set: a parsed config would hand it defaults such as an
-  // empty rest.advertised.host.name, which its own validation (rightly) refuses as input.
-  const set: Record<string, string> = {};
-  for (const key of Object.keys(workerConfig.fields) as Array<keyof typeof workerConfig.fields>) {
-    const value = process.env[workerConfig.envName(key, 'CONNECT')];
-    if (value !== undefined && value !== '') set[key] = value;
-  }
-  const worker = new Worker(set);
   await worker.start();
   console.log(`connect worker listening on ${worker.url}`);
   const shutdown = (): void => {

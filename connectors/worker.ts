@@ -10,7 +10,10 @@ import { KafkaAdmin, KafkaProducer, kafkaClientConfig, securitySettingsOf, type 
 import { WorkReconciler } from './cluster/work-reconciler.ts';
 import { WorkerGroup } from './cluster/worker-group.ts';
 import { workerConfig, type WorkerConfig } from './config/worker-config.ts';
+import { configTransformerFrom, isProviderKey } from './config/config-providers.ts';
+import type { ConfigTransformer } from './config/config-transformer.ts';
 import { Herder } from './herder.ts';
+import { BasicAuth } from './rest/basic-auth.ts';
 import { LoggerRegistry, type Level } from './logging/loggers.ts';
 import { OffsetManager } from './offsets/offset-manager.ts';
 import { buildRestServer } from './rest/rest-server.ts';
@@ -43,6 +46,9 @@ export interface WorkerOptions {
 export class Worker {
   readonly config: WorkerConfig;
   readonly loggers: LoggerRegistry;
+  /** Resolves `${provider:[path:]key}` references in connector configs (`config.providers`). */
+  readonly transformer: ConfigTransformer;
+  readonly #auth: BasicAuth | undefined;
   readonly #options: WorkerOptions;
   readonly #client: KafkaClientConfig;
   #admin: KafkaAdmin | null = null;
@@ -54,9 +60,15 @@ export class Worker {
   #url = '';
   #workerId = '';
 
-  /** Validates the config (throws `KST_CONFIG_INVALID` naming the key). */
+  /** Validates the config, builds the config providers and reads the REST credentials (throws `KST_CONFIG_INVALID` naming the key). */
   constructor(config: Readonly<Record<string, unknown>>, options: WorkerOptions = {}) {
-    this.config = workerConfig.parse(config);
+    const own: Record<string, unknown> = {};
+    const providers: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(config)) (isProviderKey(key) ? providers : own)[key] = value;
+    this.config = workerConfig.parse(own);
+    this.transformer = configTransformerFrom(this.config['config.providers'], providers);
+    const usersFile = this.config['rest.basic.auth.users.file'];
+    this.#auth = usersFile === '' ? undefined : BasicAuth.fromFile(usersFile);
     this.#options = options;
     this.loggers = new LoggerRegistry(this.config['log.level'] as Level, options.logSink);
     this.#client = kafkaClientConfig.parse({ ...securitySettingsOf(this.config), 'bootstrap.servers': this.config['bootstrap.servers'], 'client.id': this.config['client.id'], retries: 10, 'retry.backoff.ms': 200 });
@@ -97,8 +109,8 @@ export class Worker {
       clusterId = null;
       throw error;
     })));
-    const herder = new Herder(configs, statuses, offsets);
-    this.#rest = buildRestServer({ herder, loggers: this.loggers, info: { version: CONNECT_API_VERSION, commit: COMMIT, kafkaClusterId } });
+    const herder = new Herder(configs, statuses, offsets, this.transformer);
+    this.#rest = buildRestServer({ herder, loggers: this.loggers, info: { version: CONNECT_API_VERSION, commit: COMMIT, kafkaClusterId }, ...(this.#auth === undefined ? {} : { auth: this.#auth }) });
     const address = await this.#rest.listen({ host: c['rest.host.name'], port: c['rest.port'] });
     const port = Number(new URL(address).port);
     const host = c['rest.advertised.host.name'] === '' ? c['rest.host.name'] : c['rest.advertised.host.name'];
@@ -108,6 +120,7 @@ export class Worker {
     const reconciler = new WorkReconciler({
       workerId: this.#workerId, configs, statuses, client: this.#client, admin: this.#admin, producer: this.#producer, loggers: this.loggers,
       offsetFlushIntervalMs: c['offset.flush.interval.ms'],
+      transformer: this.transformer,
       ...(this.#options.taskConsumer === undefined ? {} : { taskConsumer: this.#options.taskConsumer }),
     });
     herder.attach(reconciler);

@@ -9,9 +9,9 @@
 
 import type { KafkaAdmin, KafkaClientConfig, KafkaProducer } from '../../processors/kafka/index.ts';
 import type { SinkConnectorPlugin } from '../api/sink.ts';
+import { reverseTransform, type ConfigTransformer } from '../config/config-transformer.ts';
 import type { LoggerRegistry } from '../logging/loggers.ts';
 import { findSinkPlugin } from '../plugins/plugin-registry.ts';
-import { taskClientSettings } from '../config/client-overrides.ts';
 import { Lifecycle, type ConnectState, type TargetState } from '../runtime/lifecycle.ts';
 import { SinkTaskRunner } from '../runtime/sink-task-runner.ts';
 import type { ConfigStore, ConnectorSnapshot, RestartRequest } from '../storage/config-store.ts';
@@ -29,6 +29,8 @@ export interface ReconcilerOptions {
   readonly loggers: LoggerRegistry;
   readonly offsetFlushIntervalMs: number;
   readonly taskConsumer?: Readonly<Record<string, unknown>>;
+  /** Resolves config provider references when a connector or task starts; none: configs run as stored. */
+  readonly transformer?: ConfigTransformer;
 }
 
 interface RunningConnector { readonly lifecycle: Lifecycle; readonly configJson: string; target: TargetState }
@@ -142,7 +144,9 @@ export class WorkReconciler {
     try {
       const plugin = findSinkPlugin(snapshot.config['connector.class'] ?? '');
       if (plugin === undefined) throw new Error(`Failed to find any class that implements Connector and which name matches ${snapshot.config['connector.class']}`);
-      const tasks = snapshot.target === 'STOPPED' ? [] : taskConfigsOf(plugin, snapshot.config);
+      // Resolved for the connector, references again in the task configs it writes (Connect's reverse transform).
+      const resolved = this.#o.transformer === undefined ? snapshot.config : (await this.#o.transformer.transform(snapshot.config)).config;
+      const tasks = snapshot.target === 'STOPPED' ? [] : reverseTransform(snapshot.config, taskConfigsOf(plugin, resolved));
       if (JSON_OF(tasks) !== JSON_OF(snapshot.tasks)) await this.#o.configs.putTaskConfigs(snapshot.name, tasks);
       lifecycle.transition(snapshot.target === 'STARTED' ? 'RUNNING' : snapshot.target);
     } catch (error) {
@@ -163,15 +167,14 @@ export class WorkReconciler {
     const plugin = findSinkPlugin(snapshot.config['connector.class'] ?? '');
     if (plugin === undefined) return;
     const entry: { restarting: boolean } = { restarting: false };
-    const clients = taskClientSettings(this.#o.client, snapshot.config, this.#o.taskConsumer);
     const runner = new SinkTaskRunner({
       connector: snapshot.name,
       taskId: id,
       connectorConfig: snapshot.config,
       taskConfig: snapshot.tasks[id] ?? {},
       plugin,
-      client: clients.client,
-      consumer: clients.consumer,
+      client: this.#o.client,
+      ...(this.#o.taskConsumer === undefined ? {} : { consumer: this.#o.taskConsumer }),
       admin: this.#o.admin,
       producer: this.#o.producer,
       logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSinkTask.${snapshot.name}`),
@@ -180,6 +183,7 @@ export class WorkReconciler {
       // A task stopped to be restarted stays RESTARTING until its successor runs.
       onState: (state, trace) => void (state === 'UNASSIGNED' && entry.restarting ? undefined : this.#putStatus(snapshot.name, id, state, trace, state === 'UNASSIGNED')),
       onTopic: (topic) => void this.#o.statuses.putTopic(snapshot.name, topic, id).catch(() => undefined),
+      ...(this.#o.transformer === undefined ? {} : { resolve: resolverOf(this.#o.transformer) }),
     });
     this.#tasks.set(key, Object.assign(entry, { runner, configJson: JSON_OF([snapshot.config, snapshot.tasks[id]]) }));
     runner.start();
@@ -212,7 +216,7 @@ export class WorkReconciler {
   }
 
   async #putStatus(name: string, task: number | undefined, state: ConnectState, trace: string | null, safe = false): Promise<void> {
-    const status = { state, trace, worker_id: this.#o.workerId, generation: this.#view?.generation ?? 0 };
+    const status = { state, trace: this.#o.transformer?.redact(trace) ?? trace, worker_id: this.#o.workerId, generation: this.#view?.generation ?? 0 };
     try {
       if (task === undefined) await this.#o.statuses.putConnector(name, status, safe);
       else await this.#o.statuses.putTask(name, task, status, safe);
@@ -221,6 +225,8 @@ export class WorkReconciler {
     }
   }
 }
+
+const resolverOf = (transformer: ConfigTransformer) => async (config: Readonly<Record<string, string>>): Promise<Record<string, string>> => (await transformer.transform(config)).config;
 
 function splitTask(key: string): [string, number] {
   const cut = key.lastIndexOf('-');

@@ -7,6 +7,7 @@
 
 import type { ConfigDefinitionKey } from '../api/config-def.ts';
 import type { SinkConnectorPlugin } from '../api/sink.ts';
+import { hasReferences } from './config-transformer.ts';
 import { CONNECTOR_CONFIG_DEF, enrichedKeys } from './connector-config-def.ts';
 
 /** Connect's `ConfigKeyInfo` JSON. */
@@ -68,13 +69,27 @@ function typeError(key: ConfigDefinitionKey, value: string): string | undefined 
   }
 }
 
-function checkKey(key: ConfigDefinitionKey, config: Readonly<Record<string, string>>): ConfigValueInfo {
+/**
+ * How a config with provider references is shown: checks run on the resolved values, but
+ * a key whose raw value holds a reference shows the reference, and every other message
+ * goes through `redact`, so no resolved value reaches a REST answer.
+ */
+export interface ValidationView {
+  readonly raw: Readonly<Record<string, string>>;
+  readonly redact: (text: string) => string;
+}
+
+const PLAIN: ValidationView = { raw: {}, redact: (text) => text };
+
+function checkKey(key: ConfigDefinitionKey, config: Readonly<Record<string, string>>, view: ValidationView): ConfigValueInfo {
   const given = config[key.name];
   const raw = given ?? key.defaultValue;
+  const referenced = view.raw[key.name];
+  const shown = hasReferences(referenced) ? referenced as string : raw;
   const errors: string[] = [];
   if (raw === undefined) errors.push(`Missing required configuration "${key.name}" which has no default value.`);
   else if (raw !== null) {
-    const invalid = (message: string): void => void errors.push(`Invalid value ${raw} for configuration ${key.name}: ${message}`);
+    const invalid = (message: string): void => void errors.push(view.redact(`Invalid value ${shown} for configuration ${key.name}: ${message}`));
     const typeProblem = typeError(key, raw);
     if (typeProblem !== undefined && !(raw === '' && given === undefined)) invalid(typeProblem);
     else {
@@ -88,7 +103,7 @@ function checkKey(key: ConfigDefinitionKey, config: Readonly<Record<string, stri
   }
   return {
     name: key.name,
-    value: raw === undefined ? null : key.type === 'PASSWORD' && raw !== null ? '[hidden]' : raw,
+    value: raw === undefined ? null : key.type === 'PASSWORD' && raw !== null ? '[hidden]' : shown ?? null,
     recommended_values: key.recommendedValues ?? [],
     errors,
     visible: true,
@@ -133,20 +148,21 @@ function sinkErrors(config: Readonly<Record<string, string>>): Record<string, st
  * if (infos.error_count > 0) throw badRequest(invalidConfigMessage(infos));
  * ```
  */
-export function validateConnectorConfig(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin): ConfigInfos {
+export function validateConnectorConfig(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin, view: ValidationView = PLAIN): ConfigInfos {
   const keys = [...CONNECTOR_CONFIG_DEF, ...enrichedKeys(config), ...plugin.configDef];
   const seen = new Set<string>();
   const configs: Array<{ definition: ConfigKeyInfo; value: ConfigValueInfo }> = [];
   for (const key of keys) {
     if (seen.has(key.name)) continue;
     seen.add(key.name);
-    configs.push({ definition: keyInfo(key), value: checkKey(key, config) });
+    configs.push({ definition: keyInfo(key), value: checkKey(key, config, view) });
   }
   const extra: Readonly<Record<string, readonly string[]>> = { ...mergeErrors(sinkErrors(config), plugin.validate?.(config) ?? {}) };
-  for (const [name, messages] of Object.entries(extra)) {
+  for (const [name, unredacted] of Object.entries(extra)) {
+    const messages = unredacted.map(view.redact);
     const entry = configs.find((c) => c.value.name === name);
     if (entry !== undefined) entry.value.errors.push(...messages.filter((m) => !entry.value.errors.includes(m)));
-    else configs.push({ definition: keyInfo({ name, type: 'STRING', defaultValue: null, importance: 'LOW', documentation: '' }), value: { name, value: config[name] ?? null, recommended_values: [], errors: [...messages], visible: true } });
+    else configs.push({ definition: keyInfo({ name, type: 'STRING', defaultValue: null, importance: 'LOW', documentation: '' }), value: { name, value: hasReferences(view.raw[name]) ? view.raw[name] as string : config[name] === undefined ? null : view.redact(config[name]), recommended_values: [], errors: [...messages], visible: true } });
   }
   const groups = [...new Set(keys.map((k) => k.group).filter((g): g is string => g !== undefined))];
   return { name: plugin.className, error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), groups, configs };

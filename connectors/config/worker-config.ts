@@ -6,6 +6,7 @@
 
 import { defineConfig, integer, list, string, type ConfigOf } from '../../common/config.ts';
 import { securityFields } from '../../processors/kafka/index.ts';
+import { providerSettingsFromEnv } from './config-providers.ts';
 
 export const workerConfig = defineConfig({
   'bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Kafka brokers the worker and its tasks connect to.' }),
@@ -29,6 +30,24 @@ export const workerConfig = defineConfig({
   'log.level': string({ default: 'INFO', pattern: /^(OFF|FATAL|ERROR|WARN|INFO|DEBUG|TRACE)$/, doc: 'Root log level (changeable at runtime through /admin/loggers).' }),
   // TLS and SASL of the worker's clients and, unless a connector overrides them (consumer.override.*), its tasks'.
   ...securityFields,
+  'config.providers': list({ default: [], doc: 'Names of the config providers connector configs may reference as ${name:[path:]key}; each needs config.providers.<name>.class (FileConfigProvider, DirectoryConfigProvider, EnvVarConfigProvider) and takes config.providers.<name>.param.* (allowed.paths, allowlist.pattern).' }),
+  'rest.basic.auth.users.file': string({ default: '', doc: 'A properties file of user=password lines (Connect\'s PropertyFileLoginModule format): when set, every REST route but GET / needs HTTP basic auth with one of them. Empty: no auth.' }),
 });
 
 export type WorkerConfig = ConfigOf<typeof workerConfig.fields>;
+
+/**
+ * The settings the environment gives (`CONNECT_*`), as the Worker takes them: only what is
+ * set (a parsed config would hand it defaults), plus the `config.providers.<name>.*` keys
+ * of the providers `CONNECT_CONFIG_PROVIDERS` names. Invalid values throw naming the
+ * variable.
+ */
+export function workerSettingsFromEnv(env: Readonly<Record<string, string | undefined>>, prefix = 'CONNECT'): Record<string, string> {
+  const parsed = workerConfig.fromEnv(env, prefix);
+  const set: Record<string, string> = {};
+  for (const key of Object.keys(workerConfig.fields) as Array<keyof typeof workerConfig.fields>) {
+    const value = env[workerConfig.envName(key, prefix)];
+    if (value !== undefined && value !== '') set[key] = value;
+  }
+  return { ...set, ...providerSettingsFromEnv(env, parsed['config.providers'], prefix) };
+}

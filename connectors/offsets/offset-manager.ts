@@ -8,7 +8,7 @@
  */
 
 import { hasProtocolError, type KafkaAdmin, type TopicPartition, type TopicPartitionOffset } from '../../processors/kafka/index.ts';
-import { badRequest } from '../rest/rest-error.ts';
+import { badRequest, rebalancing } from '../rest/rest-error.ts';
 import type { ConnectorSnapshot } from '../storage/config-store.ts';
 
 interface OffsetEntry {
@@ -53,17 +53,32 @@ export class OffsetManager {
       if (offset === null) removed.push({ topic: partition.kafka_topic, partition: partition.kafka_partition });
       else altered.push({ topic: partition.kafka_topic, partition: partition.kafka_partition, offset: BigInt(offset.kafka_offset) });
     }
-    await this.#admin.alterGroupOffsets(group, altered);
-    await this.#admin.deleteGroupOffsets(group, removed);
+    await this.#admin.alterGroupOffsets(group, altered).catch(refusal(snapshot.name, 'altered'));
+    await this.#admin.deleteGroupOffsets(group, removed).catch(refusal(snapshot.name, 'altered'));
     return { message: ALTERED };
   }
 
   async reset(snapshot: ConnectorSnapshot): Promise<{ message: string }> {
     await this.#admin.deleteGroups([`connect-${snapshot.name}`]).catch((error: unknown) => {
-      if (!hasProtocolError(error, 'GROUP_ID_NOT_FOUND')) throw error;
+      if (!hasProtocolError(error, 'GROUP_ID_NOT_FOUND')) refusal(snapshot.name, 'reset')(error);
     });
     return { message: RESET };
   }
+}
+
+/**
+ * What the brokers refuse is the request's fault or a passing state, not the worker's:
+ * tasks of a just-stopped connector may still be leaving its group (409, retry), or the
+ * request names a partition that does not exist (400).
+ */
+function refusal(name: string, what: string) {
+  return (error: unknown): never => {
+    if (['NON_EMPTY_GROUP', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION'].some((id) => hasProtocolError(error, id))) {
+      throw rebalancing(`The offsets of connector ${name} cannot be ${what} while members of its consumer group connect-${name} are still leaving it; retry in a moment`);
+    }
+    if (hasProtocolError(error, 'UNKNOWN_TOPIC_OR_PARTITION')) throw badRequest(`The offsets of connector ${name} cannot be ${what}: a partition given does not exist`);
+    throw error;
+  };
 }
 
 function parseEntries(body: unknown): OffsetEntry[] {

@@ -4,10 +4,12 @@
  * paths and malformed JSON, so curl scripts, kcctl and UIs written for Kafka Connect work.
  */
 
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Herder } from '../herder.ts';
+import { basicAuthHook, type BasicAuth } from './basic-auth.ts';
 import type { LoggerRegistry } from '../logging/loggers.ts';
 import { ConnectRestError } from './rest-error.ts';
+import { isKstError } from '../../common/errors.ts';
 import { connectorRoutes } from './routes/connector-routes.ts';
 import { lifecycleRoutes } from './routes/lifecycle-routes.ts';
 import { loggerRoutes } from './routes/logger-routes.ts';
@@ -19,6 +21,8 @@ export interface RestContext {
   readonly herder: Herder;
   readonly loggers: LoggerRegistry;
   readonly info: WorkerInfo;
+  /** When set, every route but `GET /` needs basic auth. */
+  readonly auth?: BasicAuth;
 }
 
 /**
@@ -31,10 +35,23 @@ export interface RestContext {
  * ```
  */
 export function buildRestServer(context: RestContext): FastifyInstance {
-  const app = Fastify({ logger: false, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    // Errors the router raises before any route runs (a malformed percent-encoding, a bad
+    // content type header) get Connect's error body too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as unknown as FastifyReply).code(status).send({ error_code: status, message: error.message });
+    },
+  });
+  if (context.auth !== undefined) app.addHook('onRequest', basicAuthHook(context.auth));
   app.setErrorHandler((error: FastifyError | ConnectRestError, _request, reply) => {
     if (error instanceof ConnectRestError) return reply.code(error.status).send({ error_code: error.status, message: error.restMessage });
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // A passing condition of the servers behind the worker (Kafka unreachable, a request timing out): 503, retry later.
+    if (isKstError(error) && error.canRetry) return reply.code(503).send({ error_code: 503, message: error.message });
+    const code = (error as FastifyError).statusCode;
+    const status = typeof code === 'number' && code >= 400 && code < 500 ? code : 500;
     if (status === 500) context.loggers.get('io.kstreams.connect.runtime.rest.RestServer').error(`request failed: ${error.stack ?? error.message}`);
     return reply.code(status).send({ error_code: status, message: error.message });
   });

@@ -20,6 +20,7 @@ import { ErrorHandler, errorHandlingConfig, isRetriable } from './error-handler.
 import { Lifecycle, type ConnectState, type TargetState } from './lifecycle.ts';
 import { convertAndTransform, originKey, prepareBatch, type PipelineParts } from './record-pipeline.ts';
 import { buildTransformChain, closeChain } from './transform-chain.ts';
+import { taskClientSettings } from '../config/client-overrides.ts';
 
 export interface SinkTaskRunnerOptions {
   readonly connector: string;
@@ -40,6 +41,8 @@ export interface SinkTaskRunnerOptions {
   readonly onState: (state: ConnectState, trace: string | null) => void;
   /** The first record seen from a topic (Connect's active-topic tracking). */
   readonly onTopic?: (topic: string) => void;
+  /** Resolves config provider references in both configs when the task starts; a failure fails the task. */
+  readonly resolve?: (config: Readonly<Record<string, string>>) => Promise<Record<string, string>>;
 }
 
 const partitionName = (p: TopicPartition): string => `${p.topic}-${p.partition}`;
@@ -71,11 +74,13 @@ export class SinkTaskRunner {
   #loop: Promise<void> | null = null;
   #origins = new Map<string, KafkaRecord>();
   #errors: ErrorHandler | null = null;
+  #connectorConfig: Readonly<Record<string, string>>;
 
   constructor(options: SinkTaskRunnerOptions) {
     this.#options = options;
     this.id = `${options.connector}-${options.taskId}`;
     this.#target = options.target;
+    this.#connectorConfig = options.connectorConfig;
     this.lifecycle = new Lifecycle(this.id, options.onState);
   }
 
@@ -100,27 +105,30 @@ export class SinkTaskRunner {
   async #run(): Promise<void> {
     const o = this.#options;
     try {
-      const errors = errorHandlingConfig(o.connectorConfig);
-      const dlqTopic = (o.connectorConfig['errors.deadletterqueue.topic.name'] ?? '').trim();
+      const connectorConfig = o.resolve === undefined ? o.connectorConfig : await o.resolve(o.connectorConfig);
+      const taskConfig = o.resolve === undefined ? o.taskConfig : await o.resolve(o.taskConfig);
+      this.#connectorConfig = connectorConfig;
+      const errors = errorHandlingConfig(connectorConfig);
+      const dlqTopic = (connectorConfig['errors.deadletterqueue.topic.name'] ?? '').trim();
       const dlq = dlqTopic === '' ? undefined : new DeadLetterQueue(o.producer, o.admin, {
         topic: dlqTopic,
-        replicationFactor: Number(o.connectorConfig['errors.deadletterqueue.topic.replication.factor'] ?? '3'),
-        contextHeaders: (o.connectorConfig['errors.deadletterqueue.context.headers.enable'] ?? 'false').toLowerCase() === 'true',
+        replicationFactor: Number(connectorConfig['errors.deadletterqueue.topic.replication.factor'] ?? '3'),
+        contextHeaders: (connectorConfig['errors.deadletterqueue.context.headers.enable'] ?? 'false').toLowerCase() === 'true',
         connectorName: o.connector,
         taskId: o.taskId,
       });
       this.#errors = new ErrorHandler(errors, o.logger, dlq, () => this.#stopping);
       const parts: PipelineParts = {
-        keyConverter: await createConverter(o.connectorConfig, 'key.converter', true),
-        keyConverterClass: o.connectorConfig['key.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
-        valueConverter: await createConverter(o.connectorConfig, 'value.converter', false),
-        valueConverterClass: o.connectorConfig['value.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
-        chain: buildTransformChain(o.connectorConfig),
+        keyConverter: await createConverter(connectorConfig, 'key.converter', true),
+        keyConverterClass: connectorConfig['key.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
+        valueConverter: await createConverter(connectorConfig, 'value.converter', false),
+        valueConverterClass: connectorConfig['value.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
+        chain: buildTransformChain(connectorConfig),
         errors: this.#errors,
       };
       this.#task = o.plugin.createTask();
-      await this.#task.start(o.taskConfig, this.#context());
-      const consumer = this.#createConsumer();
+      await this.#task.start(taskConfig, this.#context());
+      const consumer = this.#createConsumer(connectorConfig);
       this.#consumer = consumer;
       consumer.subscribe(await this.#topicsToRead());
       this.lifecycle.transition(this.#target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
@@ -201,8 +209,10 @@ export class SinkTaskRunner {
     for (const o of pending) this.#committed.set(partitionName(o), o);
   }
 
-  #createConsumer(): KafkaConsumer {
+  /** The task's consumer: the worker's client and consumer settings with the connector's consumer.override.* (resolved) on top. */
+  #createConsumer(connectorConfig: Readonly<Record<string, string>>): KafkaConsumer {
     const o = this.#options;
+    const settings = taskClientSettings(o.client, connectorConfig, o.consumer);
     const config = kafkaConsumerConfig.parse({
       'group.id': `connect-${o.connector}`,
       'auto.offset.reset': 'earliest',
@@ -210,9 +220,9 @@ export class SinkTaskRunner {
       'rebalance.timeout.ms': 20_000,
       'heartbeat.interval.ms': 1_000,
       'fetch.max.wait.ms': 200,
-      ...o.consumer,
+      ...settings.consumer,
     });
-    return new KafkaConsumer(o.client, config, {
+    return new KafkaConsumer(settings.client, config, {
       assignor: allMembersRangeAssignor(() => Buffer.from(this.id), 'range'),
       listener: {
         onPartitionsAssigned: async (assignment) => {
@@ -231,9 +241,9 @@ export class SinkTaskRunner {
   }
 
   async #topicsToRead(): Promise<string[]> {
-    const listed = (this.#options.connectorConfig['topics'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const listed = (this.#connectorConfig['topics'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
     if (listed.length > 0) return listed;
-    const pattern = new RegExp(`^(?:${this.#options.connectorConfig['topics.regex'] ?? ''})$`);
+    const pattern = new RegExp(`^(?:${this.#connectorConfig['topics.regex'] ?? ''})$`);
     return (await this.#options.admin.listTopics()).filter((t) => pattern.test(t)).sort();
   }
 

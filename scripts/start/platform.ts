@@ -19,15 +19,18 @@
  * ```
  */
 
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseProperties } from '../../connectors/config/properties-file.ts';
+import { loadStackConfig } from '../stack/config.ts';
 import { Platform } from '../platform/services.ts';
 import { platformConfig } from '../platform/platform-config.ts';
 import { StoreHosts } from '../../topologies/ecommerce/contracts/stores.ts';
 import type { ServiceName } from '../../topologies/ecommerce/contracts/stores.ts';
 import { ecommerceServiceConfig, ENV_PREFIX } from '../../topologies/ecommerce/service-config.ts';
 import { ManagedProcess } from './managed-process.ts';
-import { applyReadModels, readModels } from './read-models.ts';
 import { platformAuth } from './auth-env.ts';
+import { applyReadModels, readModelWorkerEnv, readModels } from './read-models.ts';
 
 export interface StackEndpoints {
   readonly kafkaBootstrap: string;
@@ -44,6 +47,14 @@ export interface RunningPlatform {
 
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
+
+/** When the worker's REST API needs basic auth (CONNECT_REST_BASIC_AUTH_USERS_FILE), the first user of its file. */
+function restAuthorization(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env['CONNECT_REST_BASIC_AUTH_USERS_FILE'];
+  if (file === undefined || file === '') return undefined;
+  const first = [...parseProperties(readFileSync(file, 'utf8'))][0];
+  return first === undefined ? undefined : `Basic ${Buffer.from(`${first[0]}:${first[1]}`).toString('base64')}`;
+}
 
 export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEnv = process.env): Promise<RunningPlatform> {
   const launcher = platformConfig.fromEnv(env, 'PLATFORM');
@@ -64,16 +75,19 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
     await services.stop();
   };
   try {
+    // Secrets for the connectors' ${file:…} / ${dir:…} references live under the stack's data folder.
+    const secretsDir = join(loadStackConfig(env).home, 'secrets');
+    mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
     const worker = new ManagedProcess({
       name: 'connect',
       entry: 'connectors/worker-main.ts',
-      env: { CONNECT_BOOTSTRAP_SERVERS: stack.kafkaBootstrap },
+      env: { CONNECT_BOOTSTRAP_SERVERS: stack.kafkaBootstrap, ...readModelWorkerEnv(stack.postgresUrl, secretsDir) },
       logFile: join(logDir, 'connect.log'),
       ready: /^connect worker listening on (\S+)/,
     });
     started.push(worker);
     const connectUrl = await worker.start(READY_TIMEOUT_MS);
-    await applyReadModels(connectUrl, readModels({ prefix, postgresUrl: stack.postgresUrl, opensearchUrl: stack.opensearchUrl, registryUrl: stack.registryUrl }));
+    await applyReadModels(connectUrl, readModels({ prefix, postgresUrl: stack.postgresUrl, opensearchUrl: stack.opensearchUrl, registryUrl: stack.registryUrl }), undefined, restAuthorization(env));
 
     const hosts = (service: ServiceName): string => services.processes.filter((p) => p.service === service).map((p) => p.endpoint).join(',');
     const gateway = new ManagedProcess({

@@ -13,8 +13,14 @@
  * `PUT /connectors/{name}/config` creates or updates, so starting the platform again is
  * harmless.
  *
+ * No password is in a connector config: the PostgreSQL sinks name theirs as
+ * `${env:PLATFORM_PG_PASSWORD}`, which the worker resolves when their tasks start through
+ * its env config provider (`readModelWorkerEnv` gives the worker that provider and the
+ * variable); the config topic and the REST API keep the reference.
+ *
  * @example
  * ```ts
+ * const worker = new ManagedProcess({ name: 'connect', entry: 'connectors/worker-main.ts', env: readModelWorkerEnv(postgresUrl, secretsDir), logFile, ready });
  * await applyReadModels('http://127.0.0.1:8083', readModels({ prefix: '', postgresUrl, opensearchUrl, registryUrl }));
  * ```
  */
@@ -25,13 +31,45 @@ import { prefixedTopics } from '../../topologies/ecommerce/contracts/topics.ts';
 export interface ReadModelSettings {
   /** The platform's topic prefix (`ECOMMERCE_TOPIC_PREFIX`). */
   readonly prefix: string;
-  /** postgres://user:password@host:port/database */
+  /** postgres://user:password@host:port/database; the password stays out of the connector configs. */
   readonly postgresUrl: string;
   readonly opensearchUrl: string;
   readonly registryUrl: string;
 }
 
 export type ConnectorConfig = Readonly<Record<string, string>>;
+
+/** The variable the worker's env provider reads the PostgreSQL password from. */
+export const PG_PASSWORD_VARIABLE = 'PLATFORM_PG_PASSWORD';
+export const PG_PASSWORD_REFERENCE = `\${env:${PG_PASSWORD_VARIABLE}}`;
+
+/**
+ * The worker's environment for the read models: config providers env (reading only
+ * PLATFORM_PG_PASSWORD), file and dir (reading only under `secretsDir`, which must exist),
+ * and the password itself.
+ */
+export function readModelWorkerEnv(postgresUrl: string, secretsDir: string): Record<string, string> {
+  return {
+    CONNECT_CONFIG_PROVIDERS: 'env,file,dir',
+    CONNECT_CONFIG_PROVIDERS_ENV_CLASS: 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
+    CONNECT_CONFIG_PROVIDERS_ENV_PARAM_ALLOWLIST_PATTERN: `^${PG_PASSWORD_VARIABLE}$`,
+    CONNECT_CONFIG_PROVIDERS_FILE_CLASS: 'org.apache.kafka.common.config.provider.FileConfigProvider',
+    CONNECT_CONFIG_PROVIDERS_FILE_PARAM_ALLOWED_PATHS: secretsDir,
+    CONNECT_CONFIG_PROVIDERS_DIR_CLASS: 'org.apache.kafka.common.config.provider.DirectoryConfigProvider',
+    CONNECT_CONFIG_PROVIDERS_DIR_PARAM_ALLOWED_PATHS: secretsDir,
+    [PG_PASSWORD_VARIABLE]: decodeURIComponent(new URL(postgresUrl).password),
+  };
+}
+
+/** The sink's connection keys: the URL without credentials, the user, and the password as a reference. */
+function postgresConnection(postgresUrl: string): Record<string, string> {
+  const url = new URL(postgresUrl);
+  return {
+    'connection.url': `jdbc:postgresql://${url.host}${url.pathname}`,
+    'connection.user': decodeURIComponent(url.username),
+    'connection.password': PG_PASSWORD_REFERENCE,
+  };
+}
 
 /** A store's changelog topic, as Kafka Streams names it: `<application id>-<store>-changelog`. */
 function changelog(prefix: string, applicationId: string, store: string): string {
@@ -57,7 +95,7 @@ export function readModels(settings: ReadModelSettings): Record<string, Connecto
       'connector.class': 'io.kstreams.connect.jdbc.PostgresSinkConnector',
       'tasks.max': '2',
       topics: changelog(prefix, ApplicationIds.order, Stores.orders),
-      'connection.url': settings.postgresUrl,
+      ...postgresConnection(settings.postgresUrl),
       'insert.mode': 'upsert',
       'pk.mode': 'record_key',
       'pk.fields': 'order_id',
@@ -73,7 +111,7 @@ export function readModels(settings: ReadModelSettings): Record<string, Connecto
       'connector.class': 'io.kstreams.connect.jdbc.PostgresSinkConnector',
       'tasks.max': '2',
       topics: prefixedTopics(prefix).paymentEvents,
-      'connection.url': settings.postgresUrl,
+      ...postgresConnection(settings.postgresUrl),
       'insert.mode': 'insert',
       'pk.mode': 'kafka',
       'auto.create': 'true',
@@ -105,15 +143,16 @@ export function readModels(settings: ReadModelSettings): Record<string, Connecto
 /**
  * Creates or updates each connector; throws with the worker's message when one is
  * refused. A worker answers 409 while it joins its group or rebalances (as Connect does):
- * that is retried for up to `timeoutMs`.
+ * that is retried for up to `timeoutMs`. `authorization` is sent when the worker's REST
+ * API needs basic auth.
  */
-export async function applyReadModels(connectUrl: string, connectors: Record<string, ConnectorConfig>, timeoutMs = 60_000): Promise<void> {
+export async function applyReadModels(connectUrl: string, connectors: Record<string, ConnectorConfig>, timeoutMs = 60_000, authorization?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const [name, config] of Object.entries(connectors)) {
     for (;;) {
       const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/config`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
         body: JSON.stringify(config),
       });
       if (response.ok) break;

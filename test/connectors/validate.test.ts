@@ -62,3 +62,13 @@ test('a known transform contributes its own keys under transforms.<alias>.', () 
   assert.equal(infos.error_count, 0, JSON.stringify(infos.configs.filter((c) => c.value.errors.length > 0)));
   assert.ok(infos.configs.some((c) => c.definition.name === 'transforms.route.regex' && c.definition.group === 'Transforms: route'));
 });
+
+test('a config with provider references is checked resolved but shown with its references, and other messages are redacted', () => {
+  const raw = { ...base, 'tasks.max': '${env:TASKS}', 'memory.sink.id': '${file:/s.properties:id}' };
+  const resolved = { ...base, 'tasks.max': '0', 'memory.sink.id': 'resolved-sink-id' };
+  const infos = validateConnectorConfig(resolved, memorySinkPlugin, { raw, redact: (text) => text.replaceAll('resolved-sink-id', '[hidden]') });
+  assert.deepEqual(errorsOf(infos, 'tasks.max'), ['Invalid value ${env:TASKS} for configuration tasks.max: Value must be at least 1'], 'checked resolved (0 < 1), shown as the reference');
+  const shown = infos.configs.find((c) => c.value.name === 'memory.sink.id')?.value.value;
+  assert.equal(shown, '${file:/s.properties:id}');
+  assert.equal(JSON.stringify(infos).includes('resolved-sink-id'), false);
+});

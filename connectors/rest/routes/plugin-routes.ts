@@ -45,7 +45,7 @@ export function pluginRoutes(context: RestContext): FastifyPluginAsync {
       const plugin = findSinkPlugin(included ?? name);
       if (plugin === undefined) throw badRequest(`Failed to find any class that implements Connector and which name matches ${included ?? name}`);
       config['connector.class'] ??= plugin.className;
-      return context.herder.validate(config, plugin);
+      return await context.herder.validate(config, plugin);
     });
   };
 }
