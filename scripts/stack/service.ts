@@ -28,6 +28,8 @@ export interface PrepareContext {
 
 export interface ServiceDefinition {
   readonly name: ServiceName;
+  /** Servers that must be healthy before this one starts (and stop after it). */
+  readonly dependsOn?: readonly ServiceName[];
   /** The port clients use, shown in progress and status. */
   mainPort(config: StackConfig): number;
   /** Every port the server binds, checked before start. */
