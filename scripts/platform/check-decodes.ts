@@ -7,6 +7,7 @@
  *
  *   node scripts/platform/check-decodes.ts [topic ...]   # default: the platform's topics
  *
+ * The default topics carry `ECOMMERCE_TOPIC_PREFIX`, as the services that wrote them do.
  * Addresses come from the `STACK_*` settings (`scripts/stack/config.ts`); exit code 1
  * when a record does not decode, and the report names topic, partition, offset and id.
  */
@@ -16,7 +17,7 @@ import { KafkaAdmin, PartitionReader, kafkaClientConfig } from '../../processors
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
 import { AvroSerde } from '../../schemas/serdes/avro.ts';
 import { peekSchemaId } from '../../schemas/serdes/confluent-wire.ts';
-import { Topics } from '../../topologies/ecommerce/contracts/topics.ts';
+import { prefixedTopics } from '../../topologies/ecommerce/contracts/topics.ts';
 
 export interface DecodeFailure {
   readonly topic: string;
@@ -69,6 +70,7 @@ export async function checkDecodes(options: CheckOptions): Promise<TopicReport[]
       const ids = new Set<number>();
       const failures: DecodeFailure[] = [];
       for (const end of ends) {
+        if (end.offset === 0n) continue;
         const partition = { topic, partition: end.partition };
         reader.assign([{ ...partition, offset: 'earliest' }]);
         for (;;) {
@@ -105,7 +107,7 @@ export async function checkDecodes(options: CheckOptions): Promise<TopicReport[]
 async function main(argv: readonly string[]): Promise<number> {
   const { endpoints, loadStackConfig } = await import('../stack/config.ts');
   const stack = endpoints(loadStackConfig());
-  const wanted = argv.length > 0 ? argv : Object.values(Topics);
+  const wanted = argv.length > 0 ? argv : Object.values(prefixedTopics(process.env['ECOMMERCE_TOPIC_PREFIX'] ?? ''));
   const admin = new KafkaAdmin(kafkaClientConfig.parse({ 'bootstrap.servers': [stack.kafkaBootstrap], 'client.id': 'kst-check-decodes' }));
   const existing = new Set(await admin.listTopics().finally(() => admin.close()));
   const topics = wanted.filter((topic) => existing.has(topic));
