@@ -14,7 +14,7 @@
 import '../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isKstError } from '../../../common/errors.ts';
 import { KafkaStreams, QueryableStoreTypes, type StreamsConfigInput } from '../../../processors/client/index.ts';
@@ -53,53 +53,70 @@ interface App {
   readonly stateDir: string;
   readonly taskDir: string;
   readonly changelog: string;
-  /** Starts the app, waits until it serves `expected` from its store, returns it running. */
+  /** Starts the app, waits until it serves `expected` from its store (nothing to wait for when empty), returns it running. */
   run(expected: Readonly<Record<string, string>>): Promise<KafkaStreams>;
+  /** Another instance of the same application, with a state folder of its own. */
+  instance(extra?: Partial<StreamsConfigInput>): App;
 }
 
-async function setUp(t: { after: (fn: () => Promise<void> | void) => void }, prefix: string): Promise<App> {
+async function setUp(t: { after: (fn: () => Promise<void> | void) => void }, prefix: string, extra: Partial<StreamsConfigInput> = {}): Promise<App> {
   const input = uniqueName(`${prefix}-in`);
   const applicationId = uniqueName(prefix);
   await createTopics([{ name: input, partitions: 1 }]);
-  const state = tempStateDir();
   const running = new Set<KafkaStreams>();
+  const folders: Array<{ remove: () => void }> = [];
   t.after(async () => {
     await Promise.all([...running].map((streams) => streams.close({ timeoutMs: 30_000 })));
-    state.remove();
+    for (const folder of folders) folder.remove();
   });
   await produce([{ topic: input, key: text('a'), value: text('1') }, { topic: input, key: text('b'), value: text('2') }]);
-  const config: StreamsConfigInput = {
-    'application.id': applicationId,
-    'bootstrap.servers': bootstrap(),
-    'state.dir': state.dir,
-    'processing.guarantee': 'at_least_once',
-    'auto.offset.reset': 'earliest',
-    'commit.interval.ms': 100,
-    'session.timeout.ms': 10_000,
-    'heartbeat.interval.ms': 500,
-  };
-  return {
-    applicationId,
-    stateDir: state.dir,
-    taskDir: join(state.dir, applicationId, '0_0'),
-    changelog: `${applicationId}-${STORE}-changelog`,
-    async run(expected) {
-      const streams = new KafkaStreams(latestValues(input), config);
-      running.add(streams);
-      await streams.start();
-      await waitForState(streams, 'RUNNING');
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const served = await contents(streams).catch((error: unknown) => {
-          if (isKstError(error, 'KST_STREAMS_STORE_UNAVAILABLE')) return undefined;
-          throw error;
+  const instance = (more: Partial<StreamsConfigInput> = {}): App => {
+    const state = tempStateDir();
+    folders.push(state);
+    const config: StreamsConfigInput = {
+      'application.id': applicationId,
+      'bootstrap.servers': bootstrap(),
+      'state.dir': state.dir,
+      'processing.guarantee': 'at_least_once',
+      'auto.offset.reset': 'earliest',
+      'commit.interval.ms': 100,
+      'session.timeout.ms': 10_000,
+      'heartbeat.interval.ms': 500,
+      ...extra,
+      ...more,
+    };
+    return {
+      applicationId,
+      stateDir: state.dir,
+      taskDir: join(state.dir, applicationId, '0_0'),
+      changelog: `${applicationId}-${STORE}-changelog`,
+      instance,
+      async run(expected) {
+        const streams = new KafkaStreams(latestValues(input), config);
+        running.add(streams);
+        await streams.start();
+        await waitForState(streams, 'RUNNING');
+        if (Object.keys(expected).length === 0) return streams;
+        await until(`the store serves ${JSON.stringify(expected)}`, async () => {
+          const served = await contents(streams).catch((error: unknown) => {
+            if (isKstError(error, 'KST_STREAMS_STORE_UNAVAILABLE')) return undefined;
+            throw error;
+          });
+          return served !== undefined && Object.keys(expected).every((key) => served[key] === expected[key]);
         });
-        if (served !== undefined && Object.keys(expected).every((key) => served[key] === expected[key])) return streams;
-        if (Date.now() > deadline) throw new Error(`the store never served ${JSON.stringify(expected)}; last: ${JSON.stringify(served)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
+        return streams;
+      },
+    };
   };
+  return instance();
+}
+
+async function until(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function contents(streams: KafkaStreams): Promise<Record<string, string>> {
@@ -190,4 +207,29 @@ test('a task whose checkpoint is past its changelog\'s end is wiped and restored
   await stop(restarted);
   const [after] = await checkpoint.read();
   assert.ok(after !== undefined && after.offset <= 2n, `the new checkpoint is inside the changelog (${after?.offset})`);
+});
+
+test('a standby whose checkpoint is past its changelog\'s end is wiped; once promoted it serves only what the changelog holds', { timeout: 240_000 }, async (t) => {
+  const active = await setUp(t, 'kst-sc-standby', { 'num.standby.replicas': 1 });
+  const standby = active.instance();
+  const a = await active.run({ a: '1', b: '2' });
+  let b = await standby.run({});
+  const standbyOf = (streams: KafkaStreams): string[] => streams.localThreadsMetadata().flatMap((thread) => thread.standbyTasks.map((task) => task.taskId));
+  await until('the second instance keeps a standby of 0_0 with a checkpoint', () => standbyOf(b).includes('0_0') && existsSync(join(standby.taskDir, CHECKPOINT_FILE)));
+  await stop(b);
+  const checkpoint = new OffsetCheckpoint(join(standby.taskDir, CHECKPOINT_FILE));
+  assert.deepEqual((await checkpoint.read()).map((entry) => [entry.topic, entry.offset]), [[standby.changelog, 2n]], 'the standby checkpointed the changelog\'s end');
+  await writeLocalOnly(standby, 'ghost', 'local only');
+  await checkpoint.write([{ topic: standby.changelog, partition: 0, offset: 1_000_000n }]);
+
+  b = await standby.run({});
+  await until('the standby was wiped', async () => (await wipes(b, 'task-corrupted')) === 1);
+  assert.deepEqual(standbyOf(b), ['0_0'], 'it is the standby that was wiped, not an active task');
+  await stop(a);
+  await until('the promoted standby serves the changelog\'s keys', async () => {
+    const served = await contents(b).catch(() => undefined);
+    return served?.['a'] === '1' && served['b'] === '2';
+  });
+  assert.deepEqual(await contents(b), { a: '1', b: '2' }, 'the local-only key is not served');
+  await stop(b);
 });
