@@ -5,6 +5,10 @@
  * every record written before with the registry's schema for its id. Before the registry
  * kept its schemas in Kafka, `up` gave an empty registry: ids 404'd, or re-registration
  * handed out other ids. It restarts servers, hence `serial`.
+ *
+ * The same acceptance for the real platform: after `npm run stack -- down` and `up`,
+ * `node scripts/platform/check-decodes.ts` (with the platform's ECOMMERCE_TOPIC_PREFIX)
+ * reads every record of every platform topic and exits 1 naming any that does not decode.
  */
 
 import { test } from 'node:test';
