@@ -1,6 +1,6 @@
 /**
  * Schemas survive a restart of the stack: with its own Kafka and registry (own STACK_HOME,
- * own ports; the download cache is shared), it registers schemas, writes Avro records with
+ * own free ports; the download cache is shared), it registers schemas, writes Avro records with
  * the project's serdes, stops the whole stack (`down`), starts it again (`up`) and decodes
  * every record written before with the registry's schema for its id. Before the registry
  * kept its schemas in Kafka, `up` gave an empty registry: ids 404'd, or re-registration
@@ -14,6 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaAdmin, KafkaProducer, kafkaClientConfig } from '../../../processors/kafka/index.ts';
@@ -25,7 +26,18 @@ import { isAlive } from '../../../scripts/stack/processes.ts';
 import { isPortFree } from '../../../scripts/stack/ports.ts';
 import { down, up } from '../../../scripts/stack/stack.ts';
 
-const PORTS = { STACK_KAFKA_PORT: 39092, STACK_KAFKA_CONTROLLER_PORT: 39093, STACK_REGISTRY_PORT: 38081, STACK_REGISTRY_MANAGEMENT_PORT: 39001 };
+const PORT_KEYS = ['STACK_KAFKA_PORT', 'STACK_KAFKA_CONTROLLER_PORT', 'STACK_REGISTRY_PORT', 'STACK_REGISTRY_MANAGEMENT_PORT'] as const;
+
+/** Ports free right now, so that other people's own stacks on fixed ports do not collide with this one. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((resolve) => {
+    const server = createServer();
+    server.listen({ host: '127.0.0.1', port: 0 }, () => resolve(server));
+  })));
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
 
 const orderV1 = { type: 'record', name: 'Order', namespace: 'kst.restart', fields: [{ name: 'id', type: 'string' }, { name: 'total', type: 'long' }] } as const;
 const orderV2 = { ...orderV1, fields: [...orderV1.fields, { name: 'currency', type: 'string', default: 'EUR' }] };
@@ -33,13 +45,14 @@ const customer = { type: 'record', name: 'Customer', namespace: 'kst.restart', f
 
 test('after down and up of its own stack, every Avro record written before decodes with the schema of its id', { timeout: 600_000 }, async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'kstack-registry-restart-'));
-  const config = loadStackConfig({ ...process.env, STACK_HOME: home, ...Object.fromEntries(Object.entries(PORTS).map(([key, port]) => [key, String(port)])) });
+  const ports = await freePorts(PORT_KEYS.length);
+  const config = loadStackConfig({ ...process.env, STACK_HOME: home, ...Object.fromEntries(PORT_KEYS.map((key, i) => [key, String(ports[i])])) });
   const { kafkaBootstrap, registryUrl } = endpoints(config);
   t.after(async () => {
     await down(config).catch((error: unknown) => t.diagnostic(`down failed: ${String(error)}`));
     rmSync(home, { recursive: true, force: true });
   });
-  for (const port of Object.values(PORTS)) assert.equal(await isPortFree(config.host, port), true, `port ${port} must be free for this test`);
+  for (const port of ports) assert.equal(await isPortFree(config.host, port), true, `port ${port} must be free for this test`);
 
   // `up registry` alone brings the broker up first: the registry keeps its schemas there.
   const first = await up(config, ['registry'], (line) => t.diagnostic(line));
