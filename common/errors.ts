@@ -62,6 +62,7 @@ export const ERROR_CODES = {
   KST_STORE_NULL_KEY: { recovery: 'fix-input', summary: 'A null or undefined key was given to a state store, which cannot hold one.' },
   KST_STORE_IO: { recovery: 'restart', summary: 'A storage engine (RocksDB, LevelDB) failed to open, read or write; the task must be restarted, its state restored if the failure persists.' },
   KST_STORE_CHECKPOINT_CORRUPT: { recovery: 'restart', summary: 'A task\'s `.checkpoint` file cannot be read; wipe the task\'s state folder and restore it from the changelog.' },
+  KST_TASK_CORRUPTED: { recovery: 'restart', summary: 'A task\'s checkpoint names a changelog offset outside the log (past its end: the changelog was deleted or recreated; before its start: retention passed it), so its stores may hold state the changelog no longer has; the task\'s state folder is wiped and restored from the changelog.' },
   KST_TOPOLOGY_BUILDER_SEALED: { recovery: 'fix-config', summary: 'A DSL operator was called on a builder, stream or table after `StreamsBuilder.build()`; build the topology once, at the end.' },
   KST_TOPOLOGY_UNKNOWN_STORE: { recovery: 'fix-config', summary: 'A processor names a state store that was not added with `StreamsBuilder.addStateStore`.' },
   KST_TOPOLOGY_NAME_CONFLICT: { recovery: 'fix-config', summary: 'Two nodes, two stores or two sources of one topic share a name in one topology.' },

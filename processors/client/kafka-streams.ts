@@ -37,6 +37,7 @@ import { ClientStateMachine, type ClientState, type StateListener } from './clie
 import { globalTopicCounts, prepareTopics } from './internal-topics.ts';
 import { StreamsRegistry } from './metrics.ts';
 import { loadProcessId } from './process-id.ts';
+import { checkStateCluster } from './state-cluster.ts';
 import type { KeySerializer } from './queries/store-routing.ts';
 import { StreamsQueries, type KeyQueryMetadata, type LagInfo, type StoreQueryParameters } from './queries/streams-queries.ts';
 import { parseStreamsConfig, type StreamsConfig, type StreamsConfigInput } from './streams-config.ts';
@@ -148,6 +149,7 @@ export class KafkaStreams {
           deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
         });
         if (plan.globalStores.length > 0) this.#partitionCounts = new Map([...this.#partitionCounts, ...(await globalTopicCounts(admin, plan, applicationId))]);
+        await checkStateCluster(admin, { stateDir: config['state.dir'], applicationId, registry: this.metricsRegistry });
       } finally {
         await admin.close().catch(() => undefined);
       }

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { defineConfig, integer, list, string, type ConfigOf } from '../../common/config.ts';
 import { KstError } from '../../common/errors.ts';
 import { ApplicationIds, type ServiceName } from '../../topologies/ecommerce/contracts/stores.ts';
-import { ecommerceServiceConfig, ENV_PREFIX, type EcommerceServiceConfig } from '../../topologies/ecommerce/service-config.ts';
+import { DEFAULT_STATE_DIR, ecommerceServiceConfig, ENV_PREFIX, type EcommerceServiceConfig } from '../../topologies/ecommerce/service-config.ts';
 
 export const SERVICE_NAMES = Object.keys(ApplicationIds) as ServiceName[];
 
@@ -27,7 +27,7 @@ const fields = {
   services: list({ default: SERVICE_NAMES, doc: `Which services to run: any of ${SERVICE_NAMES.join(', ')}.` }),
   'query.host': string({ default: '127.0.0.1', pattern: /^[^\s:]+$/, doc: 'Host every process advertises as its application.server.' }),
   'query.base.port': integer({ default: 50051, min: 0, max: 65_535, doc: 'Port of the first process\'s query endpoint; the others count up from it, one port per process. 0: every process binds a free port and reports it (tests).' }),
-  'state.dir': string({ default: join(tmpdir(), 'kstreams-platform'), doc: 'Root of the processes\' state: <state.dir>/<service>-<n>, kept across restarts of that process.' }),
+  'state.dir': string({ default: DEFAULT_STATE_DIR, doc: 'Root of the processes\' state: <state.dir>/<service>-<n>, kept across restarts of that process; by default .stack/state of this checkout.' }),
   'log.dir': string({ default: join(tmpdir(), 'kstreams-platform-logs'), doc: 'Each process\'s stdout and stderr are appended to <log.dir>/<service>-<n>.log.' }),
   'ready.timeout.ms': integer({ default: 180_000, min: 1_000, doc: 'How long a process may take to report RUNNING.' }),
   'stop.timeout.ms': integer({ default: 30_000, min: 100, doc: 'How long a process may take to close after SIGTERM before it gets SIGKILL.' }),

@@ -28,6 +28,8 @@ export interface PrepareContext {
 
 export interface ServiceDefinition {
   readonly name: ServiceName;
+  /** Servers that must be healthy before this one starts (and stop after it). */
+  readonly dependsOn?: readonly ServiceName[];
   /** The port clients use, shown in progress and status. */
   mainPort(config: StackConfig): number;
   /** Every port the server binds, checked before start. */
@@ -35,6 +37,8 @@ export interface ServiceDefinition {
   /** Checks prerequisites, downloads and unpacks what is missing, writes config; returns how to launch. */
   prepare(context: PrepareContext): Promise<LaunchSpec>;
   probe(config: StackConfig): Probe;
+  /** Checks what the server needs on this machine (a JDK), before any server of an `up` starts. */
+  checkPrerequisites?(config: StackConfig): void;
   /** Runs once the server is healthy (creating the platform's database). */
   afterHealthy?(config: StackConfig): Promise<void>;
 }

@@ -1,7 +1,8 @@
 /**
  * The local stack's programmatic API: `up`, `down` and `status` over the four servers.
- * `up` starts what is not running (concurrently), reuses what is, and waits for health;
- * `down` stops only processes this stack started, proven through /proc; `status` reports.
+ * `up` starts what is not running (concurrently, a server after those it depends on, which
+ * it brings up as well), reuses what is, and waits for health; `down` stops only processes
+ * this stack started, proven through /proc, dependents first; `status` reports.
  * The CLI (`cli.ts`) and the test runner's global setup both call these.
  *
  * @example
@@ -17,6 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KstError } from '../../common/errors.ts';
 import type { StackConfig } from './config.ts';
+import { stopWaves, withDependencies } from './dependencies.ts';
 import { waitHealthy } from './health.ts';
 import { kafka } from './kafka.ts';
 import { opensearch } from './opensearch.ts';
@@ -29,6 +31,7 @@ import { SERVICE_NAMES, isServiceName, type ServiceDefinition, type ServiceName 
 export { SERVICE_NAMES, type ServiceName } from './service.ts';
 
 const DEFINITIONS: Readonly<Record<ServiceName, ServiceDefinition>> = { kafka, registry, opensearch, postgres };
+const dependsOn = (name: ServiceName): readonly ServiceName[] => DEFINITIONS[name].dependsOn ?? [];
 
 export type Progress = (line: string) => void;
 
@@ -109,16 +112,34 @@ async function startOne(config: StackConfig, definition: ServiceDefinition, prog
 }
 
 /**
- * Starts the requested services (all by default) concurrently, reusing those already
+ * Starts the requested services (all by default) and those they depend on, concurrently
+ * except that a service waits for its dependencies to be healthy, reusing those already
  * running, and resolves once every one is healthy. If any fails, the error lists every
  * failure; the services that did come up keep running (their results are in
  * `error.details.results`) so a caller can `down` them.
  */
 export async function up(config: StackConfig, services?: readonly string[], progress: Progress = () => undefined): Promise<UpResult[]> {
-  const names = selected(services);
+  const names = withDependencies(selected(services), dependsOn);
   assertDistinctPorts(config);
   prepareHome(config);
-  const settled = await Promise.allSettled(names.map((name) => startOne(config, DEFINITIONS[name], progress)));
+  // A missing prerequisite fails before anything starts (not after the servers it depends on).
+  for (const name of names) DEFINITIONS[name].checkPrerequisites?.(config);
+  // Independent servers start concurrently; a dependent waits until what it needs is healthy.
+  const starts = new Map<ServiceName, Promise<UpResult>>();
+  const start = (name: ServiceName): Promise<UpResult> => {
+    let started = starts.get(name);
+    if (started === undefined) {
+      started = (async () => {
+        const needed = await Promise.allSettled(dependsOn(name).map(start));
+        const failed = dependsOn(name).filter((_, index) => needed[index]?.status === 'rejected');
+        if (failed.length > 0) throw new KstError('KST_STACK_START_FAILED', `${name} not started: it needs ${failed.join(', ')}, which did not start`, { service: name, needs: failed });
+        return startOne(config, DEFINITIONS[name], progress);
+      })();
+      starts.set(name, started);
+    }
+    return started;
+  };
+  const settled = await Promise.allSettled(names.map(start));
   const results = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failures = settled.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
   if (failures.length === 1 && failures[0] instanceof KstError) {
@@ -143,14 +164,19 @@ async function stopOne(config: StackConfig, definition: ServiceDefinition): Prom
 /** Stops the requested services (all by default) that this stack started; waits until their processes are gone. */
 export async function down(config: StackConfig, services?: readonly string[], progress: Progress = () => undefined): Promise<DownResult[]> {
   const names = selected(services);
-  return Promise.all(
-    names.map(async (name) => {
-      const began = Date.now();
-      const result = await stopOne(config, DEFINITIONS[name]);
-      progress(result.pid === undefined ? `${name}: not running` : `${name}: stopped (pid ${result.pid}) in ${seconds(began)}`);
-      return result;
-    }),
-  );
+  const results = new Map<ServiceName, DownResult>();
+  // A dependent stops before what it needs: the registry is not left without its broker.
+  for (const wave of stopWaves(names, dependsOn)) {
+    await Promise.all(
+      wave.map(async (name) => {
+        const began = Date.now();
+        const result = await stopOne(config, DEFINITIONS[name]);
+        progress(result.pid === undefined ? `${name}: not running` : `${name}: stopped (pid ${result.pid}) in ${seconds(began)}`);
+        results.set(name, result);
+      }),
+    );
+  }
+  return names.map((name) => results.get(name) as DownResult);
 }
 
 /** Which services run (started by this stack, per their PID files) and whether they answer. */

@@ -11,18 +11,25 @@
  * ```
  */
 
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, integer, list, oneOf, string, type ConfigOf } from '../../common/config.ts';
 import { securityFields } from '../../processors/kafka/index.ts';
 import { registryAuthFields } from '../../schemas/registry/registry-auth.ts';
 
 export const ENV_PREFIX = 'ECOMMERCE';
 
+/**
+ * `.stack/state` of this checkout, next to the local stack's data: state belongs with the
+ * cluster it was restored from, and a folder in the system temp folder was shared by every
+ * checkout on the machine (each folder also records its cluster and is wiped when opened
+ * against another).
+ */
+export const DEFAULT_STATE_DIR = fileURLToPath(new URL('../../.stack/state', import.meta.url));
+
 const fields = {
   'bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Kafka brokers, host:port, comma-separated.' }),
   'schema.registry.url': string({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: /^https?:\/\/\S+$/, doc: 'Base URL of the Confluent-compatible schema registry API.' }),
-  'state.dir': string({ default: join(tmpdir(), 'kstreams-ecommerce'), doc: 'Root folder of the services\' local state.' }),
+  'state.dir': string({ default: DEFAULT_STATE_DIR, doc: 'Root folder of the services\' local state (<state.dir>/<service>); by default under the local stack\'s data folder of this checkout, never a folder other checkouts share.' }),
   'application.server': string({ default: '', pattern: /^([^\s:]+:\d{1,5})?$/, doc: 'host:port where this instance answers interactive queries (its gRPC query server); empty for none.' }),
   'processing.guarantee': oneOf(['at_least_once', 'exactly_once_v2'] as const, { default: 'exactly_once_v2', doc: 'Exactly-once keeps the saga\'s state, outputs and offsets in one transaction.' }),
   'commit.interval.ms': integer({ default: 100, min: 0, doc: 'How often each service commits.' }),

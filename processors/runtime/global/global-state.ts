@@ -99,13 +99,8 @@ export class GlobalState {
    * offset to start each persistent store's partitions from (others start from the beginning).
    */
   async open(): Promise<readonly CheckpointOffset[]> {
-    let offsets: CheckpointOffset[] = [];
-    try {
-      offsets = await this.#checkpoint.read();
-    } catch (error) {
-      if (!isKstError(error, 'KST_STORE_CHECKPOINT_CORRUPT')) throw error;
-    }
-    if (offsets.length === 0) await rm(this.folder, { recursive: true, force: true, maxRetries: 3 });
+    const offsets = await this.readCheckpoint();
+    if (offsets.length === 0) await this.wipe();
     await mkdir(this.folder, { recursive: true });
     const opened: GlobalStoreTask[] = [];
     try {
@@ -120,6 +115,21 @@ export class GlobalState {
     }
     const persistent = new Set(this.tasks.filter((t) => t.store.persistent).map((t) => t.topic));
     return offsets.filter((o) => persistent.has(o.topic));
+  }
+
+  /** The checkpointed positions; empty when there is none, or one that does not parse. */
+  async readCheckpoint(): Promise<CheckpointOffset[]> {
+    try {
+      return await this.#checkpoint.read();
+    } catch (error) {
+      if (!isKstError(error, 'KST_STORE_CHECKPOINT_CORRUPT')) throw error;
+      return [];
+    }
+  }
+
+  /** Deletes the stores' folder (before `open`): they start from nothing. */
+  async wipe(): Promise<void> {
+    await rm(this.folder, { recursive: true, force: true, maxRetries: 3 });
   }
 
   /** True when the topic's store keeps its data on disk, so its positions are checkpointed. */

@@ -26,7 +26,7 @@ import { KstError } from '../../../common/errors.ts';
 import { PartitionReader, type KafkaClientConfig, type TopicPartition } from '../../kafka/index.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import type { StateStore } from '../../../state/api/state-store.ts';
-import type { RestoreTarget, StateRestoreListener } from '../restoration/index.ts';
+import { checkpointOutsideLog, reportStateWipe, type RestoreTarget, type StateRestoreListener } from '../restoration/index.ts';
 import { GLOBAL_STATE_FOLDER, GlobalState } from './global-state.ts';
 
 export type GlobalThreadState = 'CREATED' | 'RESTORING' | 'RUNNING' | 'PENDING_SHUTDOWN' | 'DEAD';
@@ -147,12 +147,27 @@ export class GlobalStreamThread {
   }
 
   /** End offsets of the global partitions (as this thread reads them). */
+  /**
+   * A checkpoint outside a global topic's log (recreated, or passed by retention) means
+   * the stores may hold what the topic no longer has: they are wiped before they open and
+   * restored from the beginning, as a corrupted task's are.
+   */
+  async #wipeIfOutsideLog(partitions: readonly TopicPartition[], ends: ReadonlyArray<{ offset: bigint }>, beginnings: ReadonlyArray<{ offset: bigint }>): Promise<void> {
+    const reasons = (await this.#state.readCheckpoint()).flatMap((entry) => {
+      const index = partitions.findIndex((tp) => tp.topic === entry.topic && tp.partition === entry.partition);
+      const reason = index < 0 ? undefined : checkpointOutsideLog(entry.offset, (beginnings[index] as { offset: bigint }).offset, (ends[index] as { offset: bigint }).offset);
+      return reason === undefined ? [] : [`${entry.topic}-${entry.partition}: ${reason}`];
+    });
+    if (reasons.length === 0) return;
+    await this.#state.wipe();
+    reportStateWipe({ registry: this.#options.metricsRegistry, applicationId: this.#options.applicationId, reason: 'task-corrupted', message: `global stores of ${this.#options.applicationId}: ${reasons.join('; ')}: wiped, restoring from the beginning`, log: this.#log });
+  }
+
   endOffsets(): Promise<Array<TopicPartition & { offset: bigint }>> {
     return this.#reader.endOffsets(this.#partitions);
   }
 
   async #restore(): Promise<void> {
-    const checkpointed = await this.#state.open();
     const partitions: TopicPartition[] = [];
     for (const topic of this.#state.topics) {
       const count = this.#options.partitionCounts.get(topic);
@@ -161,6 +176,8 @@ export class GlobalStreamThread {
     }
     this.#partitions = partitions;
     const [ends, beginnings] = await Promise.all([this.#reader.endOffsets(partitions), this.#reader.beginningOffsets(partitions)]);
+    await this.#wipeIfOutsideLog(partitions, ends, beginnings);
+    const checkpointed = await this.#state.open();
     const listener = this.#options.restoreListener;
     const progress = partitions.map((tp, i) => {
       const end = (ends[i] as { offset: bigint }).offset;

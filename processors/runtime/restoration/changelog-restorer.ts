@@ -7,9 +7,13 @@
  * offset. Transaction markers occupy offsets but carry no record, so "done" is judged by
  * the position, never by the last record seen.
  *
- * A checkpoint outside the log (above its end: the topic was recreated; below its start:
- * retention removed it) restarts that target from the log's beginning, and says so
- * through the listener and the log.
+ * A checkpoint outside the log (above its end: the changelog was deleted and recreated;
+ * below its start: retention removed it) means the store may hold state the changelog no
+ * longer has: restoring on top of it would keep keys the changelog never had. As Kafka
+ * Streams' `TaskCorruptedException`, `restore` then throws `KST_TASK_CORRUPTED` naming the
+ * tasks, before applying anything; their owner wipes their state and restores them from
+ * the beginning. A position that leaves the log while restoring (retention) restarts that
+ * target from the beginning and says so through the listener and the log.
  */
 
 import { KstError } from '../../../common/errors.ts';
@@ -35,6 +39,13 @@ interface Progress {
 }
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+/** Why a checkpointed offset cannot be restored from, or undefined when it lies in [beginning, end]. */
+export function checkpointOutsideLog(checkpoint: bigint, beginning: bigint, end: bigint): string | undefined {
+  if (checkpoint > end) return `the checkpoint ${checkpoint} is past the log's end ${end} (the changelog was deleted or recreated)`;
+  if (checkpoint < beginning) return `the checkpoint ${checkpoint} is before the log's start ${beginning} (retention)`;
+  return undefined;
+}
 
 /**
  * @example
@@ -84,18 +95,22 @@ export class ChangelogRestorer {
     signal?.throwIfAborted();
     const partitions: TopicPartition[] = targets.map((t) => ({ topic: t.topic, partition: t.partition }));
     const [ends, beginnings] = await Promise.all([this.#reader.endOffsets(partitions), this.#reader.beginningOffsets(partitions)]);
+    const corrupted = targets.flatMap((target, i) => {
+      const reason = target.startOffset === undefined ? undefined : checkpointOutsideLog(target.startOffset, (beginnings[i] as { offset: bigint }).offset, (ends[i] as { offset: bigint }).offset);
+      return reason === undefined ? [] : [{ taskId: target.taskId, store: target.storeName, topic: target.topic, partition: target.partition, reason }];
+    });
+    if (corrupted.length > 0) {
+      const taskIds = [...new Set(corrupted.map((entry) => entry.taskId))];
+      const what = corrupted.map((entry) => `store "${entry.store}" of task ${entry.taskId}, changelog ${entry.topic}-${entry.partition}: ${entry.reason}`).join('; ');
+      throw new KstError('KST_TASK_CORRUPTED', `task${taskIds.length > 1 ? 's' : ''} ${taskIds.join(', ')} corrupted: ${what}`, { taskIds, changelogs: corrupted });
+    }
 
     this.#active = new Map();
     try {
       const assignments: Array<TopicPartition & { offset: bigint }> = [];
       targets.forEach((target, i) => {
         const end = (ends[i] as { offset: bigint }).offset;
-        const beginning = (beginnings[i] as { offset: bigint }).offset;
-        let start = target.startOffset ?? beginning;
-        if (start > end || start < beginning) {
-          this.#reset(target, start, beginning, start > end ? `the checkpoint is past the log's end ${end} (was the topic recreated?)` : `the checkpoint is before the log's start ${beginning} (retention)`);
-          start = beginning;
-        }
+        const start = target.startOffset ?? (beginnings[i] as { offset: bigint }).offset;
         if (start >= end) {
           results.set(target, { checkpointOffset: start, restored: 0 });
           return;

@@ -9,5 +9,6 @@
  * ```
  */
 
-export { ChangelogRestorer, type ChangelogRestorerOptions } from './changelog-restorer.ts';
+export { ChangelogRestorer, checkpointOutsideLog, type ChangelogRestorerOptions } from './changelog-restorer.ts';
+export { reportStateWipe, type StateWipe, type StateWipeReason } from './state-wipes.ts';
 export type { RestoreResult, RestoreTarget, StateRestoreListener } from './restore-listener.ts';

@@ -36,10 +36,9 @@ export interface StateRestoreListener {
   onBatchRestored?(target: RestoreTarget, batchEndOffset: bigint, numRestored: number): void;
   onRestoreEnd?(target: RestoreTarget, totalRestored: number): void;
   /**
-   * The checkpointed offset was not in the log (a recreated topic, or retention deleted
-   * it), so restoration restarts from the log's beginning `to`. The store keeps what it
-   * held; a caller that must not mix old state in wipes the store on this call's first
-   * report, before any batch is applied (this is called before `onRestoreStart`).
+   * The position left the log while restoring (retention deleted what was still to be
+   * read), so restoration restarts from the log's beginning `to`. A checkpoint outside
+   * the log is not reported here: `restore` throws `KST_TASK_CORRUPTED` for it.
    */
   onRestoreReset?(target: RestoreTarget, from: bigint, to: bigint, reason: string): void;
 }

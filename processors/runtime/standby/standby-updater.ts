@@ -24,6 +24,7 @@ import { PartitionReader, type KafkaClientConfig, type KafkaRecord, type TopicPa
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import { parseTaskId } from '../assignment/index.ts';
 import type { TaskId } from '../../api/processor.ts';
+import { checkpointOutsideLog, reportStateWipe } from '../restoration/index.ts';
 import { StandbyTask, type StandbyChangelog } from './standby-task.ts';
 
 export interface StandbyUpdaterOptions {
@@ -92,24 +93,12 @@ export class StandbyUpdater {
     }
     for (const id of standbyTasks.keys()) {
       if (this.#tasks.has(id)) continue;
-      const task = await StandbyTask.open({
-        id,
-        plan: this.#options.plan,
-        applicationId: this.#options.applicationId,
-        stateDirectory: this.#options.stateDirectory,
-        ...(this.#options.metricsRegistry === undefined ? {} : { metricsRegistry: this.#options.metricsRegistry }),
-      });
+      const task = await this.#open(id);
       this.#tasks.set(id, task);
       this.offsetSums.set(id, task.offsetSum);
       if (task.changelogs.length === 0) continue;
-      this.#reader ??= new PartitionReader(this.#options.client, {
-        isolation: this.#options.exactlyOnce ? 'read_committed' : 'read_uncommitted',
-        maxWaitMs: this.#options.pollMs ?? 100,
-        offsetReset: 'earliest',
-        onOffsetReset: (tp, from, to) => this.#log(`kstreams: standby changelog ${tp.topic}-${tp.partition} offset ${from} is not in the log; following it from ${to}`),
-      });
       for (const changelog of task.changelogs) this.#changelogs.set(key(changelog.topic, changelog.partition), { task, changelog });
-      this.#reader.assign(task.changelogs.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.position ?? 'earliest' })));
+      this.#readerOrNew().assign(task.changelogs.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.position ?? 'earliest' })));
     }
     if (first !== null) throw first;
   }
@@ -146,8 +135,55 @@ export class StandbyUpdater {
   /** End offsets of the followed changelog partitions (as the standbys read them). */
   async endOffsets(partitions: readonly TopicPartition[]): Promise<Array<TopicPartition & { offset: bigint }>> {
     if (partitions.length === 0) return [];
-    this.#reader ??= new PartitionReader(this.#options.client, { isolation: this.#options.exactlyOnce ? 'read_committed' : 'read_uncommitted' });
-    return this.#reader.endOffsets(partitions);
+    return this.#readerOrNew().endOffsets(partitions);
+  }
+
+  #readerOrNew(): PartitionReader {
+    this.#reader ??= new PartitionReader(this.#options.client, {
+      isolation: this.#options.exactlyOnce ? 'read_committed' : 'read_uncommitted',
+      maxWaitMs: this.#options.pollMs ?? 100,
+      offsetReset: 'earliest',
+      onOffsetReset: (tp, from, to) => this.#log(`kstreams: standby changelog ${tp.topic}-${tp.partition} offset ${from} is not in the log; following it from ${to}`),
+    });
+    return this.#reader;
+  }
+
+  /**
+   * Opens a standby. One whose checkpoint lies outside its changelog (recreated, or passed
+   * by retention) is closed, wiped and opened again from nothing, as an active task is:
+   * following the changelog from its start over the old stores would keep keys the
+   * changelog no longer has, and a promotion would then serve them.
+   */
+  async #open(id: string): Promise<StandbyTask> {
+    const options = this.#options;
+    const open = (): Promise<StandbyTask> => StandbyTask.open({
+      id,
+      plan: options.plan,
+      applicationId: options.applicationId,
+      stateDirectory: options.stateDirectory,
+      ...(options.metricsRegistry === undefined ? {} : { metricsRegistry: options.metricsRegistry }),
+    });
+    const task = await open();
+    const checkpointed = task.changelogs.filter((c) => c.position !== undefined);
+    if (checkpointed.length === 0) return task;
+    const partitions = checkpointed.map(({ topic, partition }) => ({ topic, partition }));
+    let reasons: string[];
+    try {
+      const reader = this.#readerOrNew();
+      const [ends, beginnings] = await Promise.all([reader.endOffsets(partitions), reader.beginningOffsets(partitions)]);
+      reasons = checkpointed.flatMap((c, i) => {
+        const reason = checkpointOutsideLog(c.position as bigint, (beginnings[i] as { offset: bigint }).offset, (ends[i] as { offset: bigint }).offset);
+        return reason === undefined ? [] : [`changelog ${c.topic}-${c.partition}: ${reason}`];
+      });
+    } catch (error) {
+      await task.close({ checkpoint: false }).catch(() => undefined);
+      throw error;
+    }
+    if (reasons.length === 0) return task;
+    await task.close({ checkpoint: false });
+    await options.stateDirectory.wipeTask(id);
+    reportStateWipe({ registry: options.metricsRegistry, applicationId: options.applicationId, reason: 'task-corrupted', message: `standby task ${id} corrupted: ${reasons.join('; ')}: wiped, following its changelogs from the beginning`, log: this.#log });
+    return open();
   }
 
   /** Checkpoints and closes every standby, and the reader. */

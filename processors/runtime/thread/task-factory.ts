@@ -9,6 +9,9 @@
  *   leaves none and the next start restores from scratch (the stores may hold writes of
  *   an aborted transaction); it is written again only by a clean close.
  * - Under at_least_once it is written after every commit.
+ * - A checkpoint outside its changelog (`KST_TASK_CORRUPTED` from the restorer: the
+ *   changelog was recreated, or retention passed it) wipes the task's folder, once, and
+ *   the task is created again, restoring from the changelogs' beginning.
  *
  * @example
  * ```ts
@@ -28,7 +31,7 @@ import { isRestorableStore } from '../../../state/api/restorable.ts';
 import type { ChangelogWriter, RecordCacheBudget, StateStore, StateStoreContext } from '../../../state/api/state-store.ts';
 import type { StateDirectory } from '../../../state/state-directory.ts';
 import { parseTaskId } from '../assignment/index.ts';
-import type { RestoreResult, RestoreTarget } from '../restoration/index.ts';
+import { reportStateWipe, type RestoreResult, type RestoreTarget } from '../restoration/index.ts';
 import type { DeadLetterCallback, DeserializationExceptionHandler, ProcessingExceptionHandler } from '../exception-handlers.ts';
 import { StreamTask } from '../stream-task.ts';
 import type { KafkaRecordCollector } from './kafka-record-collector.ts';
@@ -81,6 +84,17 @@ export class TaskFactory {
 
   /** Builds the task, opens and restores its stores, starts its processors. */
   async create(id: string, partitions: readonly TopicPartition[], cache: RecordCacheBudget): Promise<ManagedTask> {
+    try {
+      return await this.#create(id, partitions, cache);
+    } catch (error) {
+      if (!isKstError(error, 'KST_TASK_CORRUPTED')) throw error;
+      await this.#options.stateDirectory.wipeTask(id);
+      reportStateWipe({ registry: this.#options.metricsRegistry, applicationId: this.#options.applicationId, reason: 'task-corrupted', message: `${error.message}: wiped task ${id}'s state, restoring it from the changelogs` });
+      return this.#create(id, partitions, cache);
+    }
+  }
+
+  async #create(id: string, partitions: readonly TopicPartition[], cache: RecordCacheBudget): Promise<ManagedTask> {
     const options = this.#options;
     const taskId = parseTaskId(id);
     const directory = options.stateDirectory;

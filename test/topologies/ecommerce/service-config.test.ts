@@ -1,6 +1,8 @@
 /** The services' configuration: defaults, and invalid values named by key and variable. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { ecommerceServiceConfig, ENV_PREFIX } from '../../../topologies/ecommerce/service-config.ts';
 import { applicationIdOf } from '../../../topologies/ecommerce/run-service.ts';
 
@@ -10,4 +12,10 @@ test('defaults to exactly-once; a prefix goes before application ids; a bad valu
   assert.equal(applicationIdOf('order', config), 'run1-ecommerce-order');
   assert.throws(() => ecommerceServiceConfig.fromEnv({ ECOMMERCE_APPLICATION_SERVER: 'nope' }, ENV_PREFIX), /application\.server.*ECOMMERCE_APPLICATION_SERVER/);
   assert.throws(() => ecommerceServiceConfig.parse({ 'fraud.pool.threads': -1 }), (error: Error & { code?: string }) => error.code === 'KST_CONFIG_INVALID' && /fraud\.pool\.threads/.test(error.message));
+});
+
+test('local state defaults to .stack/state of this checkout, not a folder every checkout shares', () => {
+  const stateDir = ecommerceServiceConfig.parse({})['state.dir'];
+  assert.equal(stateDir, fileURLToPath(new URL('../../../.stack/state', import.meta.url)));
+  assert.equal(stateDir.startsWith(tmpdir()), false);
 });

@@ -17,7 +17,9 @@ import { KafkaStreams, QueryableStoreTypes } from '../../../../processors/client
 import type { SinkNodePlan, SourceNodePlan, TopologyPlan } from '../../../../processors/plan/topology-plan.ts';
 import { Serdes } from '../../../../schemas/serdes/serdes.ts';
 import type { KeyValueStore } from '../../../../state/api/key-value-store.ts';
+import { CHECKPOINT_FILE, OffsetCheckpoint } from '../../../../state/checkpoint.ts';
 import { Stores } from '../../../../state/stores.ts';
+import { testContext } from '../../../state/support.ts';
 import type { StateRestoreListener } from '../../../../processors/runtime/restoration/index.ts';
 import { bootstrap, createTopics, produce, readUntil, tempStateDir, text, uniqueName, waitForState } from '../../client/helpers.ts';
 
@@ -135,5 +137,42 @@ test('global store: restored from all partitions before RUNNING, updated while r
   await waitForState(second, 'RUNNING');
   const reopened = second.store({ storeName: PRICES_STORE, queryableStoreType: QueryableStoreTypes.keyValueStore<string, string>() });
   assert.deepEqual([await reopened.get('p7'), await reopened.get('p8'), await reopened.get('new')], ['999', '888', '1']);
+  assert.equal(await second.close({ timeoutMs: 30_000 }), true);
+});
+
+test('global store: a checkpoint past its topic\'s end wipes the store before it opens; a key only the local folder held is not served', { timeout: 120_000 }, async (t) => {
+  const prices = uniqueName('kst-gt-prices');
+  const orders = uniqueName('kst-gt-orders');
+  const out = uniqueName('kst-gt-out');
+  await createTopics([{ name: prices, partitions: 1 }, { name: orders, partitions: 1 }, { name: out, partitions: 1 }]);
+  const state = tempStateDir();
+  t.after(() => state.remove());
+  const applicationId = uniqueName('kst-gt');
+  const config = { 'application.id': applicationId, 'bootstrap.servers': bootstrap(), 'state.dir': state.dir, 'commit.interval.ms': 200, 'session.timeout.ms': 10_000, 'heartbeat.interval.ms': 500 } as const;
+  await produce([{ topic: prices, key: text('p1'), value: text('1') }, { topic: prices, key: text('p2'), value: text('2') }]);
+  const first = new KafkaStreams(plan(prices, orders, out), config);
+  await first.start();
+  assert.equal(await first.close({ timeoutMs: 30_000 }), true);
+
+  const folder = join(state.dir, applicationId, 'global');
+  const checkpoint = new OffsetCheckpoint(join(folder, CHECKPOINT_FILE));
+  assert.deepEqual(await checkpoint.read(), [{ topic: prices, partition: 0, offset: 2n }], 'a close checkpoints the global store');
+  const local = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICES_STORE), S, S).withLoggingDisabled().withCachingDisabled().build();
+  await local.init(testContext(folder, { applicationId, taskId: 'global', partition: 0 }));
+  await local.put('ghost', 'local only');
+  assert.equal(await local.get('ghost'), 'local only', 'the local-only key landed in the store');
+  await local.flush();
+  await local.close();
+  await checkpoint.write([{ topic: prices, partition: 0, offset: 1_000_000n }]);
+
+  const second = new KafkaStreams(plan(prices, orders, out), config);
+  await second.start();
+  await waitForState(second, 'RUNNING');
+  const view = second.store({ storeName: PRICES_STORE, queryableStoreType: QueryableStoreTypes.keyValueStore<string, string>() });
+  const served: Record<string, string> = {};
+  for await (const { key, value } of view.all()) served[key] = value;
+  assert.deepEqual(served, { p1: '1', p2: '2' }, 'only what the topic holds');
+  const metric = (await second.metricsRegistry.getMetricsAsJSON()).find((entry) => entry.name === 'kstreams_state_wiped_total');
+  assert.deepEqual(metric?.values.map((value) => [value.labels['reason'], value.value]), [['task-corrupted', 1]]);
   assert.equal(await second.close({ timeoutMs: 30_000 }), true);
 });

@@ -1,6 +1,7 @@
 import '../../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isKstError } from '../../../../common/errors.ts';
 import { KafkaAdmin, KafkaProducer, TransactionalProducer, type ProducerRecord } from '../../../../processors/kafka/index.ts';
 import { ChangelogRestorer, type RestoreTarget, type StateRestoreListener } from '../../../../processors/runtime/restoration/index.ts';
 import { Serdes } from '../../../../schemas/serdes/serdes.ts';
@@ -76,18 +77,32 @@ test('restores a plain changelog from the beginning and from a checkpoint, into 
     assert.deepEqual((await restorer.restore([upToDate])).get(upToDate), { checkpointOffset: 501n, restored: 0 });
     assert.equal(calls.length, 0);
 
-    // Two partitions in one loop, and a checkpoint past the end (topic recreated) restarts from the beginning.
+    // A checkpoint past the end (changelog recreated): the task is corrupted, nothing is applied.
     const other = await openStore(Stores.inMemoryKeyValueStore('counts'), dir.path, 0);
     const fresh = await openStore(Stores.inMemoryKeyValueStore('counts'), dir.path, 1);
-    const both: RestoreTarget[] = [
+    const corrupted: RestoreTarget[] = [
       { taskId: '0_0', storeName: 'counts', store: other.store, topic, partition: 0, startOffset: 9_999n },
+      { ...target, store: fresh.store },
+    ];
+    await assert.rejects(restorer.restore(corrupted), (error) => {
+      assert.ok(isKstError(error, 'KST_TASK_CORRUPTED'));
+      assert.deepEqual(error.details['taskIds'], ['0_0']);
+      assert.match(error.message, /checkpoint 9999 is past the log's end 1/);
+      return true;
+    });
+    assert.deepEqual(await contents(other.store), {});
+    assert.deepEqual(await contents(fresh.store), {});
+    assert.equal(calls.length, 0);
+
+    // Two partitions in one loop.
+    const both: RestoreTarget[] = [
+      { taskId: '0_0', storeName: 'counts', store: other.store, topic, partition: 0, startOffset: undefined },
       { ...target, store: fresh.store },
     ];
     const together = await restorer.restore(both);
     assert.deepEqual(together.get(both[0] as RestoreTarget), { checkpointOffset: 1n, restored: 1 });
     assert.deepEqual(together.get(both[1] as RestoreTarget), { checkpointOffset: 501n, restored: 501 });
     assert.deepEqual(await contents(other.store), { other: 'partition' });
-    assert.ok(calls.includes('reset 9999->0'));
     for (const s of [memory, rocks, other, fresh]) await s.store.close();
   } finally {
     await restorer.close();
