@@ -19,7 +19,7 @@ import { RateLimiter } from '../../../gateway/http/rate-limiter.ts';
 import { buildHttpApi } from '../../../gateway/http/server.ts';
 import type { CustomerView, OrderView, ProductView } from '../../../topologies/ecommerce/contracts/views.ts';
 import { checkAnswer, fuzzParameters, type Answer, type Produced } from '../support/fuzz-checks.ts';
-import { fuzzRequests, routeModels, withHeader, withPlausibleBody, type Caller, type FuzzRequest, type KnownIds } from '../support/fuzz-requests.ts';
+import { fuzzRequests, nearlyValidWrites, routeModels, withHeader, withPlausibleBody, type Caller, type FuzzRequest, type KnownIds } from '../support/fuzz-requests.ts';
 import { bearer, forgedTokens, verifier } from '../support/tokens.ts';
 
 const secret = 'fuzz-unit-secret-0123456789';
@@ -151,7 +151,7 @@ test('fuzzed requests to every route: no 5xx but 503, JSON 4xx with a message, n
       assert.equal(copy.headers['idempotent-replayed'], 'true', 'the same request with the same key is a replay');
       assert.equal(copy.body, original.body, 'a replay answers the first answer');
     }
-  }), fuzzParameters(700));
+  }), fuzzParameters(1000));
 
   // The generators reach every route and both sides of its checks.
   const statuses = (key: string) => [...(seen.get(key) ?? [])].sort();
@@ -161,6 +161,21 @@ test('fuzzed requests to every route: no 5xx but 503, JSON 4xx with a message, n
     for (const status of wanted) assert.ok(statuses(key).includes(status), `${key} answered ${status} at least once (saw ${statuses(key).join(', ')})`);
   }
   for (const status of [401, 403, 404, 413, 415, 422, 503]) assert.ok(statuses('any').includes(status), `some request answered ${status} (saw ${statuses('any').join(', ')})`);
+});
+
+test('writes wrong in one place only (a bound, a type, a field): refused with nothing produced, or accepted with a well-formed command', async () => {
+  const { state, send } = fuzzApp();
+  const requests = nearlyValidWrites({ tokens: await callerTokens(), forged: {}, ids, bodyLimit });
+  const statuses = new Set<number>();
+  await fc.assert(fc.asyncProperty(requests, async (request) => {
+    state.idempotency = new IdempotencyCache<Accepted>({ maxEntries: 100, ttlMs: 60_000 });
+    state.failing = false;
+    const before = state.produced.length;
+    const answer = await send(request);
+    checkAnswer(request, answer, state.produced.slice(before));
+    statuses.add(answer.status);
+  }), fuzzParameters(800));
+  assert.ok(statuses.has(400) && statuses.has(202), `both refused and accepted (saw ${[...statuses].join(', ')})`);
 });
 
 test('the same write with the same Idempotency-Key sent at once from many clients produces one command', async () => {

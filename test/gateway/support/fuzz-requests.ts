@@ -18,7 +18,7 @@
 import fc from 'fast-check';
 import type { Role } from '../../../gateway/auth/jwt.ts';
 import type { CommandKind } from '../../../gateway/commands/command-publisher.ts';
-import { mutated, oddValue, toJsonText } from './fuzz-values.ts';
+import { mutated, nearlyValid, oddValue, toJsonText } from './fuzz-values.ts';
 
 export type Caller = 'alice' | 'bob' | 'ops';
 export const CALLERS: Readonly<Record<Caller, { readonly subject: string; readonly role: Role }>> = {
@@ -73,7 +73,7 @@ export function routeModels(ids: KnownIds): readonly RouteModel[] {
   // Mostly priced: whether a client may (or must) send unitPriceCents is the pricing rules' call.
   const priced = fc.record({ productId: plausibleId(ids.products), quantity: fc.integer({ min: 1, max: 5 }), unitPriceCents: fc.integer({ min: 1, max: 10_000 }) });
   const item = fc.oneof({ weight: 4, arbitrary: priced }, { weight: 1, arbitrary: priced.map(({ productId, quantity }) => ({ productId, quantity })) });
-  const shortText = fc.string({ minLength: 1, maxLength: 30, unit: 'grapheme' });
+  const shortText = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ minLength: 1, maxLength: 30, unit: 'grapheme' }));
   return [
     { method: 'GET', url: '/health', public: true },
     { method: 'GET', url: '/metrics', public: true },
@@ -160,7 +160,8 @@ const otherHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
     weight: 3,
     arbitrary: fc.dictionary(
       fc.constantFrom('last-event-id', 'x-forwarded-for', 'accept', 'accept-encoding', 'content-encoding', 'x-request-id', 'x-customer-id', 'x-role', 'origin', 'cookie'),
-      fc.oneof(fc.constantFrom('-1', '1e9', '99999999999999999999', 'gzip', 'deflate', 'admin', '*/*', 'NaN'), headerText(40)),
+      // 20 000 characters: past node's 16 KiB header limit over HTTP (431).
+      fc.oneof(fc.constantFrom('-1', '1e9', '99999999999999999999', 'gzip', 'deflate', 'admin', '*/*', 'NaN', 'x'.repeat(20_000)), headerText(40)),
       { maxKeys: 3 },
     ),
   },
@@ -232,11 +233,50 @@ export function withHeader(request: FuzzRequest, name: string, value: string): F
   return described({ ...request, headers: { ...request.headers, [name]: value } });
 }
 
-/** One request to one of the routes, valid or not. */
+/** The body with its customerId (if it names one) the caller's own. */
+function ownedBy(body: unknown, subject: string): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Object.hasOwn(body, 'customerId')) return body;
+  return { ...body, customerId: subject };
+}
+
+/** A well-formed request from a valid caller: the route's method, a known id, a plausible (or nearly valid) body, JSON. */
+function plausibleRequest(route: RouteModel, options: FuzzRequestOptions, nearly = false): fc.Arbitrary<FuzzRequest> {
+  const known = route.url.startsWith('/orders') ? options.ids.orders : route.url.startsWith('/products') ? options.ids.products : options.ids.customers;
+  return fc.record({
+    caller: fc.constantFrom(...(Object.keys(options.tokens) as Caller[])),
+    id: fc.constantFrom(...known),
+    key: route.body === undefined ? fc.constant(undefined) : fc.option(fc.stringMatching(/^[\x21-\x7e]{1,40}$/), { nil: undefined }),
+    body: route.body === undefined ? fc.constant(undefined) : nearly ? nearlyValid(route.body) : fc.oneof({ weight: 2, arbitrary: route.body }, { weight: 1, arbitrary: nearlyValid(route.body) }),
+    own: fc.boolean(),
+  }).map(({ caller, id, key, body: value, own }) => {
+    const body = value === undefined ? undefined : toJsonText(own ? ownedBy(value, CALLERS[caller].subject) : value);
+    return described({
+      route,
+      method: route.method,
+      url: route.url.replace(':id', encodeURIComponent(id)),
+      headers: { authorization: options.tokens[caller], ...(key === undefined ? {} : { 'idempotency-key': key }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { payload: body }),
+      caller,
+      ...(route.url.includes(':id') ? { pathId: id } : {}),
+    });
+  });
+}
+
+/** A write from a valid caller, well-formed but for one place in its body. */
+export function nearlyValidWrites(options: FuzzRequestOptions): fc.Arbitrary<FuzzRequest> {
+  const writes = (options.routes ?? routeModels(options.ids)).filter((route) => route.body !== undefined);
+  return fc.constantFrom(...writes).chain((route) => plausibleRequest(route, options, true));
+}
+
+/** One request to one of the routes, valid or not: a quarter well-formed, the rest hostile in some way. */
 export function fuzzRequests(options: FuzzRequestOptions): fc.Arbitrary<FuzzRequest> {
   const routes = options.routes ?? routeModels(options.ids);
+  return fc.constantFrom(...routes).chain((route) => fc.oneof({ weight: 3, arbitrary: hostileRequest(route, options) }, { weight: 1, arbitrary: plausibleRequest(route, options) }));
+}
+
+function hostileRequest(route: RouteModel, options: FuzzRequestOptions): fc.Arbitrary<FuzzRequest> {
   const otherMethod = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
-  return fc.constantFrom(...routes).chain((route) => fc.record({
+  return fc.record({
     method: fc.oneof({ weight: 9, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: otherMethod }),
     path: pathFor(route, options.ids),
     query,
@@ -251,5 +291,5 @@ export function fuzzRequests(options: FuzzRequestOptions): fc.Arbitrary<FuzzRequ
     if (key !== undefined) headers['idempotency-key'] = key;
     if (body !== undefined && type !== undefined) headers['content-type'] = type;
     return described({ route, method, url: `${path}${q}`, headers, ...(body === undefined ? {} : { payload: body }), ...(auth.caller === undefined ? {} : { caller: auth.caller }), ...(pathId === undefined ? {} : { pathId }) });
-  }));
+  });
 }

@@ -65,21 +65,29 @@ export const oddKey: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
 );
 
+/** Just past the schemas' bounds, or not integers: what a number next to a valid one becomes. */
+const boundaryNumber: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom<unknown>(0, -1, 1.5, 2 ** 53, raw('1e400'), '1') },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(-0, 0.5, 2 ** 31, 1e12 + 1, 86_400_001, 1_000_001, 1_000_000_001, 1e21) },
+);
+
 interface Mutation {
-  readonly kind: 'delete' | 'replace' | 'add';
+  readonly kind: 'delete' | 'replace' | 'add' | 'number';
   readonly at: number;
   readonly which: number;
   readonly key: string;
   readonly value: unknown;
 }
 
-const mutation: fc.Arbitrary<Mutation> = fc.record({
-  kind: fc.constantFrom('delete', 'replace', 'add'),
-  at: fc.nat(),
-  which: fc.nat(),
-  key: oddKey,
-  value: oddValue,
-});
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('delete', 'replace', 'add'), at: fc.nat(), which: fc.nat(), key: oddKey, value: oddValue }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('number' as const), at: fc.nat(), which: fc.nat(), key: fc.constant(''), value: boundaryNumber }) },
+);
+
+/** Every place a number sits: its container and key. */
+function numbers(value: unknown): Array<[Record<string, unknown> | unknown[], string | number]> {
+  return containers(value).flatMap((c) => Object.entries(c).filter(([, v]) => typeof v === 'number').map(([k]): [Record<string, unknown> | unknown[], string | number] => [c, Array.isArray(c) ? Number(k) : k]));
+}
 
 /** Every object and array in a value, the value itself first. */
 function containers(value: unknown, into: Array<Record<string, unknown> | unknown[]> = []): Array<Record<string, unknown> | unknown[]> {
@@ -103,6 +111,12 @@ function apply(body: unknown, mutations: readonly Mutation[]): unknown {
   for (const { value, ...m } of mutations) {
     // Generated constants are shared between runs: insert copies, never the instance.
     const inserted = clone(value);
+    if (m.kind === 'number') {
+      const spots = numbers(copy);
+      const spot = spots[m.at % Math.max(1, spots.length)];
+      if (spot !== undefined) (spot[0] as Record<string | number, unknown>)[spot[1]] = inserted;
+      continue;
+    }
     const all = containers(copy);
     const target = all[m.at % Math.max(1, all.length)];
     if (target === undefined) return inserted;
@@ -119,6 +133,12 @@ function apply(body: unknown, mutations: readonly Mutation[]): unknown {
     else put(target, existing, inserted);
   }
   return copy;
+}
+
+/** A plausible body with one mutation: wrong in one place only, so it reaches deep checks. */
+export function nearlyValid(plausible: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  const numeric = fc.record({ kind: fc.constant('number' as const), at: fc.nat(), which: fc.nat(), key: fc.constant(''), value: boundaryNumber });
+  return fc.tuple(plausible, fc.oneof({ weight: 1, arbitrary: mutation }, { weight: 1, arbitrary: numeric })).map(([body, m]) => apply(body, [m]));
 }
 
 /** A plausible body as is (often), with one to three mutations, or replaced by an odd value. */
