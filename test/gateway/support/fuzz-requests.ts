@@ -248,11 +248,13 @@ function plausibleRequest(route: RouteModel, options: FuzzRequestOptions, nearly
     key: route.body === undefined ? fc.constant(undefined) : fc.option(fc.stringMatching(/^[\x21-\x7e]{1,40}$/), { nil: undefined }),
     body: route.body === undefined ? fc.constant(undefined) : nearly ? nearlyValid(route.body) : fc.oneof({ weight: 2, arbitrary: route.body }, { weight: 1, arbitrary: nearlyValid(route.body) }),
     own: fc.boolean(),
-  }).map(({ caller, id, key, body: value, own }) => {
+    // fastify answers HEAD for every GET route.
+    method: route.method === 'GET' ? fc.constantFrom('GET', 'GET', 'HEAD') : fc.constant(route.method),
+  }).map(({ caller, id, key, body: value, own, method }) => {
     const body = value === undefined ? undefined : toJsonText(own ? ownedBy(value, CALLERS[caller].subject) : value);
     return described({
       route,
-      method: route.method,
+      method,
       url: route.url.replace(':id', encodeURIComponent(id)),
       headers: { authorization: options.tokens[caller], ...(key === undefined ? {} : { 'idempotency-key': key }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { payload: body }),
@@ -266,6 +268,11 @@ function plausibleRequest(route: RouteModel, options: FuzzRequestOptions, nearly
 export function nearlyValidWrites(options: FuzzRequestOptions): fc.Arbitrary<FuzzRequest> {
   const writes = (options.routes ?? routeModels(options.ids)).filter((route) => route.body !== undefined);
   return fc.constantFrom(...writes).chain((route) => plausibleRequest(route, options, true));
+}
+
+/** A well-formed request to any route from a valid caller (a GET maybe as HEAD). */
+export function wellFormedRequests(options: FuzzRequestOptions): fc.Arbitrary<FuzzRequest> {
+  return fc.constantFrom(...(options.routes ?? routeModels(options.ids))).chain((route) => plausibleRequest(route, options));
 }
 
 /** One request to one of the routes, valid or not: a quarter well-formed, the rest hostile in some way. */
