@@ -13,7 +13,8 @@
  *
  * `fuzzParameters` gives every fuzz test a fixed seed (printed by fast-check on failure,
  * with the path of the failing case) so a failure replays: `FUZZ_SEED=<seed>` and
- * `FUZZ_PATH=<path>` rerun it, `FUZZ_RUNS=<n>` changes the number of runs.
+ * `FUZZ_PATH=<path>` rerun it (with `--test-name-pattern` naming its test: a path belongs
+ * to one property), `FUZZ_RUNS=<n>` changes the number of runs.
  *
  * @example
  * ```ts
