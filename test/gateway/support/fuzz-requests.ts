@@ -6,12 +6,13 @@
  * forged `Authorization` and `Idempotency-Key` headers, other methods, unknown paths.
  *
  * A generated request says who it is from when its token is valid (`caller`), so a check
- * can tell what the gateway may answer.
+ * can tell what the gateway may answer. Besides the hostile requests, `wellFormedRequests`
+ * and `nearlyValidWrites` (one defect in the body) reach the handlers more often.
  *
  * @example
  * ```ts
- * const requests = fuzzRequests({ tokens: { alice, bob, ops }, forged: await forgedTokens(secret), ids: KNOWN_IDS });
- * await fc.assert(fc.asyncProperty(requests, async (r) => check(r, await send(r))), fuzzParameters(500));
+ * const requests = fuzzRequests({ tokens: { alice, bob, ops }, forged: await forgedTokens(secret), ids, bodyLimit: 65_536 });
+ * await fc.assert(fc.asyncProperty(requests, async (r) => checkAnswer(r, await send(r), produced())), fuzzParameters(500));
  * ```
  */
 
