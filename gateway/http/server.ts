@@ -42,6 +42,11 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
     bodyLimit: options.bodyLimit,
     // Strict: "2" is not a quantity, and unknown fields are errors rather than dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // An id is up to 128 characters (schemas.ts), three times that percent-encoded; fastify's
+    // default of 100 answered 414 to ids the API itself accepts in bodies.
+    routerOptions: { maxParamLength: 3 * 128 },
+    // URLs the router refuses (bad escapes, over-long ids) answer in the API's error shape.
+    frameworkErrors: (error, _request, reply) => sendError(reply, error.statusCode ?? 400, 'KST_GATEWAY_REQUEST_INVALID', error.message),
   });
   const metrics = context.metrics;
   app.setErrorHandler(errorHandler);

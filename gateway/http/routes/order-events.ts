@@ -10,6 +10,7 @@
  * The order is read once before the stream opens, waiting up to `sseAwaitCreationMs` for
  * an order just submitted, so a missing order is a plain 404 and another customer's a 403.
  * Streams are capped per caller and in total (`StreamSlots`): over a cap, 429.
+ * A HEAD gets the same checks and the stream's headers, and watches nothing (nor takes a slot).
  *
  * @example
  * ```ts
@@ -29,6 +30,8 @@ import type { GatewayContext } from '../context.ts';
 import { idParams } from '../schemas.ts';
 
 type IdParams = { id: string };
+
+const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' } as const;
 
 /** The order, waiting for it to appear for up to `waitMs` (it may have just been submitted). */
 async function awaitOrder(context: GatewayContext, orderId: string, waitMs: number): Promise<OrderView> {
@@ -54,13 +57,17 @@ export function registerOrderEventRoutes(app: FastifyInstance, context: GatewayC
     const orderId = request.params.id;
     const order = await awaitOrder(context, orderId, context.sseAwaitCreationMs);
     requireCustomerAccess(principal, order.customerId);
+    // HEAD (fastify serves it for every GET) gets the headers only: node sends a HEAD's
+    // headers at the end of the response, so a watch would hold it unanswered until the
+    // order is final.
+    if (request.method === 'HEAD') return reply.code(200).headers(STREAM_HEADERS).send();
     const release = slots.acquire(callerKey(principal));
     const lastEventId = Number(request.headers['last-event-id']);
     const fromIndex = Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? lastEventId + 1 : 0;
 
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    raw.writeHead(200, STREAM_HEADERS);
     raw.write(': watching\n\n');
     const abort = new AbortController();
     request.raw.on('close', () => abort.abort());
