@@ -26,6 +26,9 @@
 import type { KeyObject } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
 import { KstError } from '../../common/errors.ts';
+import { ID_PATTERN } from '../http/schemas.ts';
+
+const CUSTOMER_ID = new RegExp(ID_PATTERN);
 
 /** `customer`: its own data; `admin`: everything; `service`: the platform's own callers (the gateway) at the query servers. */
 export const Roles = ['customer', 'admin', 'service'] as const;
@@ -118,6 +121,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     if (typeof sub !== 'string' || sub === '') fail('no sub claim');
     const role = payload['role'];
     if (typeof role !== 'string' || !roles.includes(role)) fail(`role must be one of ${roles.join(', ')}`);
+    // A customer's sub is its customer id in every command it sends: it must be one the API accepts.
+    if (role === 'customer' && !CUSTOMER_ID.test(sub)) fail('a customer\'s sub must be a customer id (letters, digits, ._:-, at most 128)');
     return { subject: sub, role: role as Role };
   };
 }

@@ -91,3 +91,12 @@ test('bearerToken reads the Authorization header', () => {
   assert.equal(bearerToken('Basic dXNlcg=='), undefined);
   assert.equal(bearerToken(undefined), undefined);
 });
+
+test('a customer token whose sub is no customer id is refused', async () => {
+  const secret = 'a-secret-of-at-least-32-bytes-0123456789';
+  const verify = createTokenVerifier({ secret, maxLifetimeS: 3600 });
+  await assert.rejects(verify(await signToken({ sub: 'Alice Smith/../x', role: 'customer' }, secret)), /customer id/);
+  assert.deepEqual(await verify(await signToken({ sub: 'alice-1', role: 'customer' }, secret)), { subject: 'alice-1', role: 'customer' });
+  // Other roles name people or systems, not customer ids.
+  assert.equal((await verify(await signToken({ sub: 'ops@example.com (on call)', role: 'admin' }, secret))).role, 'admin');
+});
