@@ -69,6 +69,7 @@ export class NodeProcess {
   #runs = 0;
   readonly #listeners = new Set<() => void>();
   readonly #exitListeners = new Set<(exit: ProcessExit) => void>();
+  readonly #lineListeners = new Set<(line: string) => void>();
 
   constructor(options: NodeProcessOptions) {
     this.name = options.name;
@@ -128,6 +129,7 @@ export class NodeProcess {
         this.#dropped += 1;
       }
       this.#log(line);
+      for (const listener of [...this.#lineListeners]) listener(line);
       this.#notify();
     });
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => this.#log(`[stderr] ${line}`));
@@ -153,6 +155,12 @@ export class NodeProcess {
   onExit(listener: (exit: ProcessExit) => void): () => void {
     this.#exitListeners.add(listener);
     return () => this.#exitListeners.delete(listener);
+  }
+
+  /** Calls `listener` with each stdout line of every run; returns a function that stops it. */
+  onLine(listener: (line: string) => void): () => void {
+    this.#lineListeners.add(listener);
+    return () => this.#lineListeners.delete(listener);
   }
 
   /** A crash: no commit, no close, open transactions left behind. */
