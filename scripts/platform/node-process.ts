@@ -37,6 +37,12 @@ export interface NodeProcessOptions {
   readonly cwd?: string;
   /** Stdout lines kept in memory (the log file has all of them); default 10 000. */
   readonly keptLines?: number;
+  /**
+   * Run it in a process group of its own, so that a Ctrl-C in the terminal reaches only
+   * the launcher, which then stops it (and knows the exit is no crash). Default false: a
+   * test's children die with the test run's process group.
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 export interface ProcessExit {
@@ -118,6 +124,7 @@ export class NodeProcess {
     this.#log(`---- run ${this.#runs} of ${this.name}: ${process.execPath} ${[entry, ...args].join(' ')}`);
     const child = spawn(process.execPath, [entry, ...args], {
       ...(cwd === undefined ? {} : { cwd }),
+      detached: this.#options.ownProcessGroup === true,
       env: { ...process.env, ...this.#options.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -43,6 +43,8 @@ export interface ServiceProcessOptions {
   readonly logFile: string;
   /** The service settings as `ECOMMERCE_*` variables. */
   readonly env: Readonly<Record<string, string>>;
+  /** Out of the launcher's process group (a supervised process: see `NodeProcessOptions`). */
+  readonly ownProcessGroup?: boolean;
 }
 
 /** The query server's bind address and port, from the endpoint it answers on (its application.server). */
@@ -73,6 +75,7 @@ export class ServiceProcess implements SupervisedChild {
       env: { ...options.env, ECOMMERCE_STATE_DIR: options.stateDir },
       logFile: options.logFile,
       keptLines: 2_000,
+      ownProcessGroup: options.ownProcessGroup === true,
     });
     // The port it bound (port 0), from its `started, queries on host:port` line.
     this.#process.onLine((line) => {

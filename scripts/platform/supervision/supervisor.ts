@@ -54,8 +54,8 @@ export const systemClock: Clock = {
 
 export type SupervisorEvent =
   | { readonly type: 'started'; readonly name: string; readonly run: number; readonly pid: number | undefined }
-  | { readonly type: 'healthy'; readonly name: string; readonly run: number; readonly afterMs: number }
-  | { readonly type: 'crashed'; readonly name: string; readonly run: number; readonly exit: ProcessExit; readonly tail: string }
+  | { readonly type: 'healthy'; readonly name: string; readonly run: number; readonly pid: number | undefined; readonly afterMs: number }
+  | { readonly type: 'crashed'; readonly name: string; readonly run: number; readonly pid: number | undefined; readonly exit: ProcessExit; readonly tail: string }
   | { readonly type: 'restarting'; readonly name: string; readonly inMs: number; readonly crashes: number }
   | { readonly type: 'failed'; readonly name: string; readonly reason: string };
 
@@ -83,6 +83,7 @@ export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #waiters = new Set<() => void>();
   #run = 0;
+  #pid: number | undefined;
   #startedAt = 0;
   #healthySince: number | undefined;
   #everHealthy = false;
@@ -155,7 +156,8 @@ export class Supervisor {
     this.#startedAt = this.#clock.now();
     this.#healthySince = undefined;
     this.child.start();
-    this.#report({ type: 'started', name: this.child.name, run: this.#run, pid: this.child.pid });
+    this.#pid = this.child.pid;
+    this.#report({ type: 'started', name: this.child.name, run: this.#run, pid: this.#pid });
     void this.#awaitHealthy(this.#run);
   }
 
@@ -182,7 +184,7 @@ export class Supervisor {
     this.#healthySince = this.#clock.now();
     this.#everHealthy = true;
     this.#machine.to('HEALTHY');
-    this.#report({ type: 'healthy', name: this.child.name, run, afterMs: this.#healthySince - this.#startedAt });
+    this.#report({ type: 'healthy', name: this.child.name, run, pid: this.#pid, afterMs: this.#healthySince - this.#startedAt });
   }
 
   async #probe(): Promise<boolean> {
@@ -194,7 +196,7 @@ export class Supervisor {
     const state = this.#machine.state;
     if (state !== 'STARTING' && state !== 'HEALTHY') return; // a shutdown, or already handled
     const now = this.#clock.now();
-    this.#report({ type: 'crashed', name: this.child.name, run: this.#run, exit, tail: this.child.tail(20) });
+    this.#report({ type: 'crashed', name: this.child.name, run: this.#run, pid: this.#pid, exit, tail: this.child.tail(20) });
     const permanent = exit.code !== null && (this.#options.permanentExitCodes ?? PERMANENT_EXIT_CODES).includes(exit.code);
     if (!this.#everHealthy || permanent) {
       const reason = permanent ? `exited with ${describeExit(exit)}, which a restart cannot fix` : `exited (${describeExit(exit)}) before it was ever healthy`;

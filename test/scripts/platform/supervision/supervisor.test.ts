@@ -124,7 +124,7 @@ test('a crashed process is reported with its exit and log tail, and restarted af
   }
   assert.deepEqual(delays, [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
   const crashed = events.find((e) => e.type === 'crashed');
-  assert.deepEqual(crashed, { type: 'crashed', name: 'order-0', run: 1, exit: SIGKILL, tail: 'last lines of run 1' });
+  assert.deepEqual(crashed, { type: 'crashed', name: 'order-0', run: 1, pid: 1001, exit: SIGKILL, tail: 'last lines of run 1' });
   assert.ok(events.some((e) => e.type === 'crashed' && e.exit.code === 70));
 });
 
