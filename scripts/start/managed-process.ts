@@ -29,6 +29,11 @@ export interface ManagedProcessOptions {
   readonly ready: RegExp;
   /** Path under its address whose GET answers 2xx while it is healthy. */
   readonly healthPath: string;
+  /**
+   * The variable that sets its port (`GATEWAY_HTTP_PORT`): a restart binds the port its
+   * first run reported, so that its address stays the same also when it was 0 (any).
+   */
+  readonly portVariable?: string;
 }
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -57,7 +62,8 @@ export class ManagedProcess implements SupervisedChild {
 
   start(): void {
     this.#startMark = this.#process.mark();
-    this.#process.start();
+    const port = this.#address === '' ? '' : new URL(this.#address).port;
+    this.#process.start(this.#options.portVariable === undefined || port === '' ? {} : { [this.#options.portVariable]: port });
   }
 
   /** Resolves once this run printed its ready line; rejects if it exits first or the time is up. */

@@ -86,6 +86,7 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
       logFile: join(logDir, 'connect.log'),
       ready: /^connect worker listening on (\S+)/,
       healthPath: '/',
+      portVariable: 'CONNECT_REST_PORT',
     });
     started.push(supervised(worker));
     await started.at(-1)?.start();
@@ -112,6 +113,7 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
       logFile: join(logDir, 'gateway.log'),
       ready: /^gateway listening on (\S+)/,
       healthPath: '/health',
+      portVariable: 'GATEWAY_HTTP_PORT',
     });
     started.push(supervised(gateway));
     await started.at(-1)?.start();

@@ -27,9 +27,9 @@ const alive = (pid: number): boolean => {
   }
 };
 
-test('a supervised process SIGKILLed from outside is printed (signal, pid, log tail) and restarted healthy; a shutdown restarts nothing', async () => {
+test('a supervised process SIGKILLed from outside is printed (signal, pid, log tail) and restarted healthy on the same port; a shutdown restarts nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kst-supervise-'));
-  const child = new ManagedProcess({ name: 'child', entry: 'test/fixtures/supervision/http-child.ts', env: {}, logFile: join(dir, 'child.log'), ready: /^child listening on (\S+)/, healthPath: '/health' });
+  const child = new ManagedProcess({ name: 'child', entry: 'test/fixtures/supervision/http-child.ts', env: {}, logFile: join(dir, 'child.log'), ready: /^child listening on (\S+)/, healthPath: '/health', portVariable: 'CHILD_PORT' });
   const lines: string[] = [];
   const supervisor = new Supervisor(child, { probe: () => child.probe(), report: new SupervisionReport((line) => lines.push(line)).of('child'), backoff: { initialMs: 200, maxMs: 1_000, resetAfterMs: 60_000 } });
   try {
@@ -50,6 +50,7 @@ test('a supervised process SIGKILLed from outside is printed (signal, pid, log t
     assert.notEqual(second, first);
     await printed(lines, new RegExp(`^child: healthy [\\d.]+ s after the restart \\(pid ${second}\\)`));
     assert.equal(supervisor.state, 'HEALTHY');
+    assert.equal(child.address, firstAddress, 'the restart binds the port the first run was given');
     assert.equal((await fetch(`${child.address}/health`)).status, 200, 'the restarted child serves');
     assert.match(readFileSync(join(dir, 'child.log'), 'utf8'), /---- run 2 of child/);
   } finally {
