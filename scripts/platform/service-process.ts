@@ -24,7 +24,7 @@
 import { fileURLToPath } from 'node:url';
 import { KstError } from '../../common/errors.ts';
 import type { ServiceName } from '../../topologies/ecommerce/contracts/stores.ts';
-import { describeExit, NodeProcess, type ProcessExit } from './node-process.ts';
+import { describeExit, LAUNCHER_COMPILE_CACHE, NodeProcess, type ProcessExit } from './node-process.ts';
 import type { SupervisedChild } from './supervision/supervisor.ts';
 
 // The service with its gRPC query server, so the gateway and peers can query every process.
@@ -76,6 +76,7 @@ export class ServiceProcess implements SupervisedChild {
       logFile: options.logFile,
       keptLines: 2_000,
       ownProcessGroup: options.ownProcessGroup === true,
+      compileCache: LAUNCHER_COMPILE_CACHE,
     });
     // The port it bound (port 0), from its `started, queries on host:port` line.
     this.#process.onLine((line) => {

@@ -15,7 +15,7 @@
  */
 
 import { fileURLToPath } from 'node:url';
-import { NodeProcess, type ProcessExit } from '../platform/node-process.ts';
+import { LAUNCHER_COMPILE_CACHE, NodeProcess, type ProcessExit } from '../platform/node-process.ts';
 import type { SupervisedChild } from '../platform/supervision/supervisor.ts';
 
 export interface ManagedProcessOptions {
@@ -48,7 +48,7 @@ export class ManagedProcess implements SupervisedChild {
   constructor(options: ManagedProcessOptions) {
     this.name = options.name;
     this.#options = options;
-    this.#process = new NodeProcess({ name: options.name, entry: `${root}${options.entry}`, ...(options.args === undefined ? {} : { args: options.args }), env: options.env, logFile: options.logFile, cwd: root, ownProcessGroup: true });
+    this.#process = new NodeProcess({ name: options.name, entry: `${root}${options.entry}`, ...(options.args === undefined ? {} : { args: options.args }), env: options.env, logFile: options.logFile, cwd: root, ownProcessGroup: true, compileCache: LAUNCHER_COMPILE_CACHE });
   }
 
   /** What its ready line named (the first group), once it printed it. */
