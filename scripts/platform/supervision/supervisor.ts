@@ -88,6 +88,7 @@ export class Supervisor {
   #healthySince: number | undefined;
   #everHealthy = false;
   #timer: unknown;
+  #stopping: Promise<boolean> | undefined;
   #failure: KstError | undefined;
   #removeExitListener: (() => void) | undefined;
 
@@ -134,9 +135,14 @@ export class Supervisor {
   }
 
   /** A shutdown: stops the run (SIGTERM, SIGKILL after `timeoutMs`) and restarts nothing. True when it exited cleanly. */
-  async stop(timeoutMs: number): Promise<boolean> {
+  stop(timeoutMs: number): Promise<boolean> {
+    this.#stopping ??= this.#stop(timeoutMs);
+    return this.#stopping;
+  }
+
+  async #stop(timeoutMs: number): Promise<boolean> {
     const state = this.#machine.state;
-    if (state === 'STOPPED' || state === 'STOPPING') return true;
+    if (state === 'STOPPED') return true;
     if (state === 'IDLE' || state === 'BACKOFF' || state === 'FAILED') {
       this.#clock.clearTimeout(this.#timer);
       this.#machine.to('STOPPED');

@@ -161,7 +161,7 @@ test('the time from a restart until healthy is measured and reported', async () 
 test('a shutdown restarts nothing, also when it lands during a backoff', async () => {
   const { clock, child, events, supervisor } = supervised();
   await supervisor.start();
-  assert.equal(await supervisor.stop(1_000), true);
+  assert.deepEqual(await Promise.all([supervisor.stop(1_000), supervisor.stop(1_000)]), [true, true], 'a second stop waits for the first');
   assert.equal(supervisor.state, 'STOPPED');
   assert.equal(child.stops, 1);
   await clock.advance(120_000);
