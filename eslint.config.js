@@ -18,6 +18,8 @@ const heavy = {
   fastify: { name: 'fastify', message: 'Only gateway/ and the Connect REST server import fastify.' },
   grpc: { name: '@grpc/grpc-js', message: 'Only gateway/ imports gRPC.' },
   protoLoader: { name: '@grpc/proto-loader', message: 'Only gateway/ imports gRPC.' },
+  grpcHealth: { name: 'grpc-health-check', message: 'Only gateway/ imports gRPC.' },
+  grpcReflection: { name: '@grpc/reflection', message: 'Only gateway/ imports gRPC.' },
 };
 
 /**
@@ -60,7 +62,7 @@ export default tseslint.config(
   layer(['processors/kafka/**'], ['topologies', ...upper], 'processors/ (the runtime) imports the compiled plan, never the DSL or the services.', ['kafka']),
   layer(['topologies/**'], ['ecommerce', ...upper], 'topologies/ (the DSL) must not import the services built on it, the gateway or the connectors.'),
   layer(['topologies/ecommerce/**'], upper, 'Nothing imports gateway/ or connectors/.'),
-  layer(['gateway/**'], ['connectors'], 'Nothing imports connectors/.', ['fastify', 'grpc', 'protoLoader']),
+  layer(['gateway/**'], ['connectors'], 'Nothing imports connectors/.', ['fastify', 'grpc', 'protoLoader', 'grpcHealth', 'grpcReflection']),
   layer(['connectors/**'], ['gateway'], 'Nothing imports gateway/.', ['fastify']),
   layer(['connectors/sinks/postgres/**'], ['gateway'], 'Nothing imports gateway/.', ['fastify', 'pg']),
 );

@@ -27,6 +27,8 @@ try {
 }
 await runServiceProcess(name, settings, {
   overrides: { 'application.server': server.endpoint },
+  // SERVING while the client is RUNNING: what health checks (and the platform launcher) see.
+  stateChanged: (state) => server.health.setServing(state === 'RUNNING'),
   beforeStart: (service) => server.serve(service.streams),
   close: () => server.close(),
 });

@@ -5,8 +5,9 @@
  * registry, a document in OpenSearch and a row in PostgreSQL. Then starts the platform
  * (scripts/start/platform.ts): the e-commerce services with their query servers, the
  * Connect worker with the read-model connectors, and the gateway; prints where each
- * listens and runs until Ctrl-C, which stops them. The servers keep running;
- * `npm run stack -- down` stops them.
+ * listens, restarts any of them that crashes (printing the crash, the restart and how long
+ * it took to be healthy again) and runs until Ctrl-C, which stops them and restarts
+ * nothing. The servers keep running; `npm run stack -- down` stops them.
  */
 
 import pg from 'pg';

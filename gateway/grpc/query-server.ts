@@ -33,6 +33,7 @@ import type { TokenVerifier } from '../auth/jwt.ts';
 import { isLoopbackHost, MIN_SECRET_BYTES, secretField, verifierFromSettings } from '../auth/settings.ts';
 import { StreamSlots } from '../limits/stream-slots.ts';
 import { callAuthenticator } from './call-auth.ts';
+import { addStandardServices, type ServerHealth } from './health.ts';
 import { PeerClients } from './peer-clients.ts';
 import { queryServices } from './proto.ts';
 import { QueryRouting } from './query-routing.ts';
@@ -81,12 +82,15 @@ export class QueryServer {
   /** host:port this server answers on: give it to the streams client as `application.server`. */
   readonly endpoint: string;
   readonly port: number;
+  /** The standard health service (NOT_SERVING until told) and reflection, beside the queries: see `health.ts`. */
+  readonly health: ServerHealth;
   readonly #server: grpc.Server;
   readonly #routing: QueryRouting;
   readonly #peers: PeerClients;
 
-  private constructor(server: grpc.Server, endpoint: string, port: number, routing: QueryRouting, peers: PeerClients) {
+  private constructor(server: grpc.Server, endpoint: string, port: number, routing: QueryRouting, peers: PeerClients, health: ServerHealth) {
     this.#server = server;
+    this.health = health;
     this.endpoint = endpoint;
     this.port = port;
     this.#routing = routing;
@@ -113,7 +117,8 @@ export class QueryServer {
     server.addService(services.StockQueries.service, stockQueries({ routing, authenticate }));
     server.addService(services.CustomerQueries.service, customerQueries({ routing, authenticate }));
     server.addService(services.StoreQueries.service, storeQueries({ routing, authenticate }));
-    return new QueryServer(server, endpoint, port, routing, peers);
+    const health = addStandardServices(server);
+    return new QueryServer(server, endpoint, port, routing, peers, health);
   }
 
   /** A server configured from {@link queryServerConfig}. */

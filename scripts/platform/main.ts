@@ -6,7 +6,9 @@
  * The launcher's keys come from `PLATFORM_*` variables (see `platform-config.ts`), the
  * services' settings from the `ECOMMERCE_*` variables they read themselves (see
  * `topologies/ecommerce/service-config.ts`); both are validated before anything starts.
- * Prints where each process answers queries and where its log is.
+ * Prints where each process answers queries and where its log is. Each process is
+ * supervised (`PLATFORM_SUPERVISE`, default true): one that crashes is printed and
+ * restarted after a backoff; SIGINT/SIGTERM stop them all and restart nothing.
  */
 
 import { ecommerceServiceConfig, ENV_PREFIX } from '../../topologies/ecommerce/service-config.ts';

@@ -15,7 +15,7 @@
 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineConfig, integer, list, string, type ConfigOf } from '../../common/config.ts';
+import { boolean, defineConfig, integer, list, string, type ConfigOf } from '../../common/config.ts';
 import { KstError } from '../../common/errors.ts';
 import { ApplicationIds, type ServiceName } from '../../topologies/ecommerce/contracts/stores.ts';
 import { DEFAULT_STATE_DIR, ecommerceServiceConfig, ENV_PREFIX, type EcommerceServiceConfig } from '../../topologies/ecommerce/service-config.ts';
@@ -31,6 +31,10 @@ const fields = {
   'log.dir': string({ default: join(tmpdir(), 'kstreams-platform-logs'), doc: 'Each process\'s stdout and stderr are appended to <log.dir>/<service>-<n>.log.' }),
   'ready.timeout.ms': integer({ default: 180_000, min: 1_000, doc: 'How long a process may take to report RUNNING.' }),
   'stop.timeout.ms': integer({ default: 30_000, min: 100, doc: 'How long a process may take to close after SIGTERM before it gets SIGKILL.' }),
+  supervise: boolean({ default: true, doc: 'Restart a process that exits unexpectedly (after a backoff), printing the crash and the restart; false: a crashed process stays down (tests that inject crashes and restart processes themselves).' }),
+  'restart.backoff.initial.ms': integer({ default: 1_000, min: 0, doc: 'Delay before restarting a crashed process; doubled with each crash in a row.' }),
+  'restart.backoff.max.ms': integer({ default: 30_000, min: 0, doc: 'Longest delay before a restart.' }),
+  'restart.backoff.reset.ms': integer({ default: 60_000, min: 0, doc: 'A process healthy this long before it crashes is restarted after the initial delay again.' }),
 };
 
 export const platformConfig = defineConfig(fields);

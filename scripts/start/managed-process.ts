@@ -1,21 +1,22 @@
 /**
  * A long-running child process of `npm start` (the gateway, the Connect worker): a Node
- * entry with its environment, its output appended to a log file, started and awaited
- * until it prints the line that says it serves, and stopped with SIGTERM (SIGKILL when it
- * does not exit in time).
+ * entry with its environment, run as a `NodeProcess` (output appended to a log file),
+ * up once it prints the line that says it serves, healthy when an HTTP GET of its health
+ * path answers 2xx. A `SupervisedChild`: `npm start` restarts it when it crashes.
  *
  * @example
  * ```ts
- * const gateway = new ManagedProcess({ name: 'gateway', entry: 'gateway/main.ts', env, logFile, ready: /^gateway listening on (\S+)/ });
- * const url = await gateway.start(60_000); // the ready pattern's first group
- * await gateway.stop(10_000);
+ * const gateway = new ManagedProcess({ name: 'gateway', entry: 'gateway/main.ts', env, logFile, ready: /^gateway listening on (\S+)/, healthPath: '/health' });
+ * const supervisor = new Supervisor(gateway, { probe: () => gateway.probe() });
+ * await supervisor.start();
+ * gateway.address; // the ready pattern's first group: http://127.0.0.1:8080
+ * await supervisor.stop(10_000);
  * ```
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { LAUNCHER_COMPILE_CACHE, NodeProcess, type ProcessExit } from '../platform/node-process.ts';
+import type { SupervisedChild } from '../platform/supervision/supervisor.ts';
 
 export interface ManagedProcessOptions {
   readonly name: string;
@@ -24,55 +25,76 @@ export interface ManagedProcessOptions {
   readonly args?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly logFile: string;
-  /** The stdout line that says it is up; its first group is what `start` resolves with. */
+  /** The stdout line that says it is up; its first group is its address (`http://host:port`). */
   readonly ready: RegExp;
+  /** Path under its address whose GET answers 2xx while it is healthy. */
+  readonly healthPath: string;
+  /**
+   * The variable that sets its port (`GATEWAY_HTTP_PORT`): a restart binds the port its
+   * first run reported, so that its address stays the same also when it was 0 (any).
+   */
+  readonly portVariable?: string;
 }
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-export class ManagedProcess {
+export class ManagedProcess implements SupervisedChild {
   readonly name: string;
   readonly #options: ManagedProcessOptions;
-  #child: ChildProcess | undefined;
-  #exited: Promise<void> = Promise.resolve();
+  readonly #process: NodeProcess;
+  #address = '';
+  #startMark = 0;
 
   constructor(options: ManagedProcessOptions) {
     this.name = options.name;
     this.#options = options;
+    this.#process = new NodeProcess({ name: options.name, entry: `${root}${options.entry}`, ...(options.args === undefined ? {} : { args: options.args }), env: options.env, logFile: options.logFile, cwd: root, ownProcessGroup: true, compileCache: LAUNCHER_COMPILE_CACHE });
   }
 
-  /** Starts it; resolves with what the ready line names, rejects if it exits first or the time is up. */
-  start(timeoutMs: number): Promise<string> {
-    const { entry, args = [], env, logFile, ready } = this.#options;
-    const log = (line: string): void => appendFileSync(logFile, `${line}\n`);
-    const child = spawn(process.execPath, [entry, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#child = child;
-    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => log(`[stderr] ${line}`));
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name} did not report ready within ${timeoutMs} ms; see ${logFile}`)), timeoutMs);
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        log(line);
-        const match = ready.exec(line);
-        if (match !== null) {
-          clearTimeout(timer);
-          resolve(match[1] ?? line);
-        }
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`${this.name} exited (code ${String(code)}, signal ${String(signal)}) before it was ready; see ${logFile}`));
-      });
-    });
+  /** What its ready line named (the first group), once it printed it. */
+  get address(): string {
+    return this.#address;
+  }
+
+  get pid(): number | undefined {
+    return this.#process.pid;
+  }
+
+  start(): void {
+    this.#startMark = this.#process.mark();
+    const port = this.#address === '' ? '' : new URL(this.#address).port;
+    this.#process.start(this.#options.portVariable === undefined || port === '' ? {} : { [this.#options.portVariable]: port });
+  }
+
+  /** Resolves once this run printed its ready line; rejects if it exits first or the time is up. */
+  async ready(timeoutMs: number): Promise<void> {
+    const line = await this.#process.waitFor(this.#options.ready, { from: this.#startMark, timeoutMs });
+    const match = this.#options.ready.exec(line) as RegExpExecArray;
+    this.#address = match[1] ?? line;
+  }
+
+  /** True when a GET of its health path answers 2xx within a second. */
+  async probe(): Promise<boolean> {
+    if (this.#address === '') return false;
+    const response = await fetch(`${this.#address}${this.#options.healthPath}`, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.ok;
+  }
+
+  onExit(listener: (exit: ProcessExit) => void): () => void {
+    return this.#process.onExit(listener);
+  }
+
+  kill(): Promise<void> {
+    return this.#process.kill('SIGKILL');
   }
 
   /** SIGTERM, then SIGKILL after `timeoutMs`; resolves once it has exited. */
-  async stop(timeoutMs: number): Promise<void> {
-    const child = this.#child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await this.#exited;
-    clearTimeout(timer);
+  stop(timeoutMs: number): Promise<boolean> {
+    return this.#process.stop(timeoutMs);
+  }
+
+  tail(count: number): string {
+    return this.#process.tail(count);
   }
 }

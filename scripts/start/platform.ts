@@ -2,7 +2,12 @@
  * The platform on top of a running stack, as README's first command starts it: every
  * e-commerce service (`PLATFORM_INSTANCES` processes each, default 1, each with its gRPC
  * query server), the Connect worker with the read-model connectors, and the gateway,
- * whose query endpoints are the service processes that host each store.
+ * whose query endpoints are the service processes that host each store. Every one of these
+ * processes is supervised: one that exits unexpectedly is printed (exit code or signal,
+ * last log lines) and restarted after a backoff (1 s doubling to 30 s, reset after a minute
+ * healthy), with the time it took to be healthy again (services: gRPC health SERVING;
+ * the gateway: `GET /health`; the worker: its REST root) and, for a service, to process
+ * records again. `stop()` restarts nothing.
  *
  * Settings: `PLATFORM_*` (the launcher: instances, ports, state and log folders),
  * `ECOMMERCE_*` (the services), `GATEWAY_*` and `CONNECT_*`, all validated by their own
@@ -14,7 +19,7 @@
  * @example
  * ```ts
  * const platform = await startPlatform(endpoints(loadStackConfig()));
- * platform.describe(); // [['gateway', 'http://127.0.0.1:8080'], ...]
+ * platform.describe(); // [['gateway (HTTP)', 'http://127.0.0.1:8080'], ...]
  * await platform.stop();
  * ```
  */
@@ -25,6 +30,8 @@ import { parseProperties } from '../../connectors/config/properties-file.ts';
 import { loadStackConfig } from '../stack/config.ts';
 import { Platform } from '../platform/services.ts';
 import { platformConfig } from '../platform/platform-config.ts';
+import { SupervisionReport } from '../platform/supervision/supervision-report.ts';
+import { Supervisor } from '../platform/supervision/supervisor.ts';
 import { StoreHosts } from '../../topologies/ecommerce/contracts/stores.ts';
 import type { ServiceName } from '../../topologies/ecommerce/contracts/stores.ts';
 import { ecommerceServiceConfig, ENV_PREFIX } from '../../topologies/ecommerce/service-config.ts';
@@ -45,7 +52,11 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 120_000;
+export interface StartOptions {
+  /** Where supervision lines go (crashes, restarts, time to healthy); default: stdout. */
+  readonly print?: (line: string) => void;
+}
+
 const STOP_TIMEOUT_MS = 30_000;
 
 /** When the worker's REST API needs basic auth (CONNECT_REST_BASIC_AUTH_USERS_FILE), the first user of its file. */
@@ -56,7 +67,7 @@ function restAuthorization(env: NodeJS.ProcessEnv): string | undefined {
   return first === undefined ? undefined : `Basic ${Buffer.from(`${first[0]}:${first[1]}`).toString('base64')}`;
 }
 
-export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEnv = process.env): Promise<RunningPlatform> {
+export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningPlatform> {
   const launcher = platformConfig.fromEnv(env, 'PLATFORM');
   // Only the service settings the environment sets: the launcher gives each process its own state folder and endpoint.
   const settings: Record<string, unknown> = { 'bootstrap.servers': stack.kafkaBootstrap, 'schema.registry.url': stack.registryUrl };
@@ -67,12 +78,20 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
   const prefix = ecommerceServiceConfig.parse(settings)['topic.prefix'];
   const auth = platformAuth(env);
   for (const line of auth.warnings) console.warn(line);
-  const services = await Platform.start(launcher, settings, { env: auth.query });
+  const print = options.print ?? console.log;
+  const services = await Platform.start(launcher, settings, { env: auth.query, print });
   const logDir = launcher['log.dir'];
-  const started: ManagedProcess[] = [];
+  const report = new SupervisionReport(print);
+  const supervised = (child: ManagedProcess): Supervisor => new Supervisor(child, {
+    probe: () => child.probe(),
+    report: report.of(child.name),
+    readyTimeoutMs: launcher['ready.timeout.ms'],
+    backoff: { initialMs: launcher['restart.backoff.initial.ms'], maxMs: launcher['restart.backoff.max.ms'], resetAfterMs: launcher['restart.backoff.reset.ms'] },
+  });
+  const started: Supervisor[] = [];
+  // All at once, so that no supervisor takes another's shutdown for a crash.
   const stopAll = async (): Promise<void> => {
-    await Promise.all(started.map((child) => child.stop(STOP_TIMEOUT_MS)));
-    await services.stop();
+    await Promise.all([...started.map((supervisor) => supervisor.stop(STOP_TIMEOUT_MS)), services.stop()]);
   };
   try {
     // Secrets for the connectors' ${file:…} / ${dir:…} references live under the stack's data folder.
@@ -84,12 +103,19 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
       env: { CONNECT_BOOTSTRAP_SERVERS: stack.kafkaBootstrap, ...readModelWorkerEnv(stack.postgresUrl, secretsDir) },
       logFile: join(logDir, 'connect.log'),
       ready: /^connect worker listening on (\S+)/,
+      healthPath: '/',
+      portVariable: 'CONNECT_REST_PORT',
     });
-    started.push(worker);
-    const connectUrl = await worker.start(READY_TIMEOUT_MS);
+    started.push(supervised(worker));
+    await started.at(-1)?.start();
+    const connectUrl = worker.address;
     await applyReadModels(connectUrl, readModels({ prefix, postgresUrl: stack.postgresUrl, opensearchUrl: stack.opensearchUrl, registryUrl: stack.registryUrl }), undefined, restAuthorization(env));
 
-    const hosts = (service: ServiceName): string => services.processes.filter((p) => p.service === service).map((p) => p.endpoint).join(',');
+    // A store whose services the launcher does not run (PLATFORM_SERVICES) keeps the gateway's default endpoints.
+    const hosts = (variable: string, service: ServiceName): Record<string, string> => {
+      const endpoints = services.processes.filter((p) => p.service === service).map((p) => p.endpoint).join(',');
+      return endpoints === '' ? {} : { [variable]: endpoints };
+    };
     const gateway = new ManagedProcess({
       name: 'gateway',
       entry: 'gateway/main.ts',
@@ -98,18 +124,20 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
         GATEWAY_KAFKA_BOOTSTRAP_SERVERS: stack.kafkaBootstrap,
         GATEWAY_REGISTRY_URL: stack.registryUrl,
         GATEWAY_TOPIC_PREFIX: prefix,
-        GATEWAY_ORDER_QUERY_ENDPOINTS: hosts(StoreHosts.orders),
-        GATEWAY_INVENTORY_QUERY_ENDPOINTS: hosts(StoreHosts.products),
-        GATEWAY_CUSTOMER_QUERY_ENDPOINTS: hosts(StoreHosts.customers),
+        ...hosts('GATEWAY_ORDER_QUERY_ENDPOINTS', StoreHosts.orders),
+        ...hosts('GATEWAY_INVENTORY_QUERY_ENDPOINTS', StoreHosts.products),
+        ...hosts('GATEWAY_CUSTOMER_QUERY_ENDPOINTS', StoreHosts.customers),
       },
       logFile: join(logDir, 'gateway.log'),
       ready: /^gateway listening on (\S+)/,
+      healthPath: '/health',
+      portVariable: 'GATEWAY_HTTP_PORT',
     });
-    started.push(gateway);
-    const gatewayUrl = await gateway.start(READY_TIMEOUT_MS);
+    started.push(supervised(gateway));
+    await started.at(-1)?.start();
     return {
       describe: () => [
-        ['gateway (HTTP)', gatewayUrl],
+        ['gateway (HTTP)', gateway.address],
         ['Connect REST', connectUrl],
         ...services.endpoints().map((p) => [`${p.name} (gRPC queries)`, p.endpoint] as const),
         ['logs', logDir],

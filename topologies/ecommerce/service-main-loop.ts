@@ -5,7 +5,9 @@
  *
  * Stdout is a contract with launchers (`scripts/platform/`): one `<application id>
  * started` line once the client runs, then one `<application id> state <STATE>` line per
- * client state change, so a launcher can wait for RUNNING without polling anything. A
+ * client state change, so a launcher can wait for RUNNING without polling anything, and
+ * one `<application id> processing: first records (<n>) <ms> ms after process start`
+ * once it has processed records (how a launcher sees a restarted process work again). A
  * client that ends in ERROR exits with code 70, so a supervisor sees the failure; invalid
  * settings exit with 78 and a message naming the key and its variable.
  *
@@ -16,6 +18,8 @@
  */
 
 import { isKstError } from '../../common/errors.ts';
+import type { ClientState } from '../../processors/client/index.ts';
+import { watchFirstRecords } from './first-records.ts';
 import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
 import { createService, type RunningService } from './run-service.ts';
 import { ecommerceServiceConfig, ENV_PREFIX } from './service-config.ts';
@@ -23,6 +27,8 @@ import { ecommerceServiceConfig, ENV_PREFIX } from './service-config.ts';
 export interface ServiceProcessHooks {
   /** Settings that override the environment's (the query server's endpoint). */
   readonly overrides?: Readonly<Record<string, unknown>>;
+  /** Called with each client state (e.g. to answer health checks). */
+  stateChanged?(state: ClientState): void;
   /** Called with the created client before it starts (e.g. to serve queries from it). */
   beforeStart?(service: RunningService): void;
   /** Closed together with the service. */
@@ -46,8 +52,15 @@ export function serviceSettings(name: string | undefined, usage: string): { read
 
 export async function runServiceProcess(name: ServiceName, settings: Readonly<Record<string, unknown>>, hooks: ServiceProcessHooks = {}): Promise<void> {
   const service = await createService(name, { ...settings, ...hooks.overrides });
-  const closeAll = (): Promise<unknown> => Promise.all([service.close(), hooks.close?.()]);
+  const stopWatching = watchFirstRecords(service.streams, (records) => {
+    process.stdout.write(`${service.applicationId} processing: first records (${records}) ${Math.round(performance.now())} ms after process start\n`);
+  });
+  const closeAll = (): Promise<unknown> => {
+    stopWatching();
+    return Promise.all([service.close(), hooks.close?.()]);
+  };
   service.streams.setStateListener((next) => {
+    hooks.stateChanged?.(next);
     process.stdout.write(`${service.applicationId} state ${next}\n`);
     if (next === 'ERROR') {
       process.stderr.write(`${String(service.streams.lastError?.stack ?? service.streams.lastError)}\n`);

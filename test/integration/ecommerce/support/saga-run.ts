@@ -115,7 +115,8 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
   const workload = buildWorkload(SETTINGS);
   const topics = prefixedTopics(prefix);
   const client = clientConfig(stack.kafkaBootstrap, 'e2e-saga');
-  const platform = await Platform.start({ instances: 2, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0 }, settings);
+  // Unsupervised: the scenarios crash and restart processes themselves.
+  const platform = await Platform.start({ instances: 2, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0, supervise: false }, settings);
   mark(`platform running: ${platform.processes.length} processes, logs in ${join(root, 'logs')}`);
   const admin = new KafkaAdmin(client);
   const serdes = await createEcommerceSerdes(new RegistryClient({ url: stack.registryUrl, clientId: 'e2e-saga' }), topics).catch(async (error: unknown) => {

@@ -89,7 +89,7 @@ export class StreamsHarness {
     this.#appIds.add(appId);
     const app = new ChildApp({
       name,
-      script,
+      entry: script,
       logFile: join(this.dir, `${name}.log`),
       env: {
         KST_APP_ID: appId,
