@@ -24,7 +24,9 @@ export const idParams = (name: string) => ({
 /** Idempotency-Key: printable ASCII, 1 to 255 characters (the IETF draft's structured string). */
 export const writeHeaders = {
   type: 'object',
-  properties: { 'idempotency-key': { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' } },
+  properties: {
+    'idempotency-key': { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$', description: 'Makes a retried write answer its first response again, without a second command.' },
+  },
 } as const;
 
 /**

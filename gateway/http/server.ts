@@ -1,8 +1,9 @@
 /**
  * The HTTP API: a fastify instance with the access hook (401/429 before the body is read),
  * strict schema validation (no type coercion, no unknown fields: 400 naming the field), one
- * error handler (JSON `{ statusCode, error, code, message }`), request metrics, and the
- * routes of `routes/`. Built from a context, so tests can give it fake commands or queries.
+ * error handler (JSON `{ statusCode, error, code, message }`), request metrics, the
+ * routes of `routes/` and their OpenAPI document at `/openapi.json` (`openapi.ts`). Built
+ * from a context, so tests can give it fake commands or queries.
  *
  * @example
  * ```ts
@@ -16,7 +17,9 @@ import type { Principal } from '../auth/jwt.ts';
 import { accessHook } from './access.ts';
 import type { GatewayContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
+import { registerOpenApi } from './openapi.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import { SHARED_RESPONSE_SCHEMAS } from './response-schemas.ts';
 import { StreamSlots } from '../limits/stream-slots.ts';
 import { DEFAULT_MAX_DEPOSIT_CENTS, registerCustomerRoutes } from './routes/customers.ts';
 import { registerOrderEventRoutes } from './routes/order-events.ts';
@@ -59,10 +62,15 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
     if (reply.statusCode === 400) metrics.rejected.inc({ reason: 'invalid' });
     if (reply.statusCode === 403) metrics.rejected.inc({ reason: 'forbidden' });
   });
-  registerOpsRoutes(app, context);
-  registerOrderRoutes(app, context);
-  registerOrderEventRoutes(app, context, options.streamSlots ?? new StreamSlots({ perCaller: 10, total: 1_000 }));
-  registerCustomerRoutes(app, context, { maxDepositCents: options.maxDepositCents ?? DEFAULT_MAX_DEPOSIT_CENTS });
-  registerProductRoutes(app, context);
+  for (const schema of SHARED_RESPONSE_SCHEMAS) app.addSchema(schema);
+  registerOpenApi(app);
+  // In a plugin, so the routes are declared after the OpenAPI generator is loaded and it sees them.
+  app.register(async (api) => {
+    registerOpsRoutes(api, context);
+    registerOrderRoutes(api, context);
+    registerOrderEventRoutes(api, context, options.streamSlots ?? new StreamSlots({ perCaller: 10, total: 1_000 }));
+    registerCustomerRoutes(api, context, { maxDepositCents: options.maxDepositCents ?? DEFAULT_MAX_DEPOSIT_CENTS });
+    registerProductRoutes(api, context);
+  });
   return app;
 }

@@ -18,6 +18,7 @@ import type { CreateCustomer, Deposit } from '../../../topologies/ecommerce/cont
 import { KstError } from '../../../common/errors.ts';
 import { principalOf, requireAdmin, requireCustomerAccess } from '../access.ts';
 import { acceptWrite, type GatewayContext } from '../context.ts';
+import { accepted, AUTHENTICATED_ERRORS, errorResponses, READ_ERRORS, response, WRITE_ERRORS } from '../response-schemas.ts';
 import { createCustomerBody, depositBody, idParams, writeHeaders, type CreateCustomerBody, type DepositBody } from '../schemas.ts';
 
 type IdParams = { id: string };
@@ -32,7 +33,12 @@ export interface CustomerRouteOptions {
 }
 
 export function registerCustomerRoutes(app: FastifyInstance, context: GatewayContext, options: CustomerRouteOptions = { maxDepositCents: DEFAULT_MAX_DEPOSIT_CENTS }): void {
-  app.post<{ Body: CreateCustomerBody }>('/customers', { schema: { body: createCustomerBody, headers: writeHeaders } }, async (request, reply) => {
+  app.post<{ Body: CreateCustomerBody }>('/customers', {
+    schema: {
+      tags: ['customers'], operationId: 'createCustomer', summary: 'Create a customer (CreateCustomer)', body: createCustomerBody, headers: writeHeaders,
+      response: { 202: accepted(['customerId']), ...errorResponses(...AUTHENTICATED_ERRORS, ...WRITE_ERRORS) },
+    },
+  }, async (request, reply) => {
     const principal = principalOf(request);
     const { name, email } = request.body;
     const chosen = principal.role === 'admin' ? request.body.customerId : (request.body.customerId ?? principal.subject);
@@ -46,7 +52,12 @@ export function registerCustomerRoutes(app: FastifyInstance, context: GatewayCon
     });
   });
 
-  app.post<{ Params: IdParams; Body: DepositBody }>('/customers/:id/deposits', { schema: { params: idParams('id'), body: depositBody, headers: writeHeaders } }, async (request, reply) => {
+  app.post<{ Params: IdParams; Body: DepositBody }>('/customers/:id/deposits', {
+    schema: {
+      tags: ['customers'], operationId: 'deposit', summary: 'Credit a customer\'s balance (Deposit; admins only)', params: idParams('id'), body: depositBody, headers: writeHeaders,
+      response: { 202: accepted(['customerId'], ['amountCents']), ...errorResponses(...AUTHENTICATED_ERRORS, ...WRITE_ERRORS) },
+    },
+  }, async (request, reply) => {
     const customerId = request.params.id;
     requireAdmin(principalOf(request), 'deposit to a balance');
     if (request.body.amountCents > options.maxDepositCents) {
@@ -60,12 +71,16 @@ export function registerCustomerRoutes(app: FastifyInstance, context: GatewayCon
     });
   });
 
-  app.get<{ Params: IdParams }>('/customers/:id', { schema: { params: idParams('id') } }, async (request) => {
+  app.get<{ Params: IdParams }>('/customers/:id', {
+    schema: { tags: ['customers'], operationId: 'getCustomer', summary: 'A customer with its balance', params: idParams('id'), response: { 200: response('CustomerView', 'The customer.'), ...errorResponses(...AUTHENTICATED_ERRORS, ...READ_ERRORS) } },
+  }, async (request) => {
     requireCustomerAccess(principalOf(request), request.params.id);
     return context.queries.getCustomer(request.params.id);
   });
 
-  app.get<{ Params: IdParams }>('/customers/:id/orders', { schema: { params: idParams('id') } }, async (request) => {
+  app.get<{ Params: IdParams }>('/customers/:id/orders', {
+    schema: { tags: ['customers'], operationId: 'listCustomerOrders', summary: 'A customer\'s orders', params: idParams('id'), response: { 200: response('CustomerOrders', 'The customer\'s orders, as the order service keeps them.'), ...errorResponses(...AUTHENTICATED_ERRORS, ...READ_ERRORS) } },
+  }, async (request) => {
     requireCustomerAccess(principalOf(request), request.params.id);
     return { customerId: request.params.id, orders: await context.queries.listCustomerOrders(request.params.id) };
   });

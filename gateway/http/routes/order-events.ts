@@ -27,7 +27,11 @@ import type { OrderEvent } from '../../queries/query-client.ts';
 import type { StreamSlots } from '../../limits/stream-slots.ts';
 import { callerKey, principalOf, requireCustomerAccess } from '../access.ts';
 import type { GatewayContext } from '../context.ts';
+import { AUTHENTICATED_ERRORS, errorResponses, READ_ERRORS, textResponse } from '../response-schemas.ts';
 import { idParams } from '../schemas.ts';
+
+const eventStream = textResponse('text/event-stream', 'Server-sent events: `event: transition`, `id: <index>`, `data: { index, status, atMs, reason?, final, order }` per transition, ending after a final status; `event: error` with `{ code, message }` if the stream cannot go on.');
+const lastEventId = { type: 'object', properties: { 'last-event-id': { type: 'string', description: 'The id of the last event seen; the stream resumes after it.' } } } as const;
 
 type IdParams = { id: string };
 
@@ -52,7 +56,9 @@ function frame(event: OrderEvent): string {
 }
 
 export function registerOrderEventRoutes(app: FastifyInstance, context: GatewayContext, slots: StreamSlots): void {
-  app.get<{ Params: IdParams }>('/orders/:id/events', { schema: { params: idParams('id') } }, async (request, reply) => {
+  app.get<{ Params: IdParams }>('/orders/:id/events', {
+    schema: { tags: ['orders'], operationId: 'watchOrderEvents', summary: 'Follow an order\'s transitions (server-sent events)', params: idParams('id'), headers: lastEventId, response: { 200: eventStream, ...errorResponses(...AUTHENTICATED_ERRORS, ...READ_ERRORS) } },
+  }, async (request, reply) => {
     const principal = principalOf(request);
     const orderId = request.params.id;
     const order = await awaitOrder(context, orderId, context.sseAwaitCreationMs);

@@ -21,12 +21,19 @@ import { KstError } from '../../../common/errors.ts';
 import type { CancelOrder, CreateOrder } from '../../../topologies/ecommerce/contracts/commands.ts';
 import { principalOf, requireCustomerAccess } from '../access.ts';
 import { acceptWrite, type GatewayContext } from '../context.ts';
+import { OPTIONAL_BODY } from '../openapi.ts';
+import { accepted, AUTHENTICATED_ERRORS, errorResponses, READ_ERRORS, response, WRITE_ERRORS } from '../response-schemas.ts';
 import { cancelOrderBody, createOrderBody, idParams, writeHeaders, type CancelOrderBody, type CreateOrderBody } from '../schemas.ts';
 
 type IdParams = { id: string };
 
 export function registerOrderRoutes(app: FastifyInstance, context: GatewayContext): void {
-  app.post<{ Body: CreateOrderBody }>('/orders', { schema: { body: createOrderBody, headers: writeHeaders } }, async (request, reply) => {
+  app.post<{ Body: CreateOrderBody }>('/orders', {
+    schema: {
+      tags: ['orders'], operationId: 'createOrder', summary: 'Place an order (CreateOrder)', body: createOrderBody, headers: writeHeaders,
+      response: { 202: accepted(['orderId', 'customerId']), ...errorResponses(...AUTHENTICATED_ERRORS, ...WRITE_ERRORS) },
+    },
+  }, async (request, reply) => {
     const principal = principalOf(request);
     const body = request.body;
     let customerId: string;
@@ -56,7 +63,10 @@ export function registerOrderRoutes(app: FastifyInstance, context: GatewayContex
   });
 
   app.post<{ Params: IdParams; Body: CancelOrderBody }>('/orders/:id/cancel', {
-    schema: { params: idParams('id'), body: cancelOrderBody, headers: writeHeaders },
+    schema: {
+      tags: ['orders'], operationId: 'cancelOrder', summary: 'Cancel an order (CancelOrder)', params: idParams('id'), body: cancelOrderBody, [OPTIONAL_BODY]: true, headers: writeHeaders,
+      response: { 202: accepted(['orderId']), ...errorResponses(...AUTHENTICATED_ERRORS, ...WRITE_ERRORS, ...READ_ERRORS) },
+    },
     // A cancel may come without a body; the schema then sees an empty one.
     preValidation: async (request) => {
       request.body ??= {};
@@ -83,7 +93,9 @@ export function registerOrderRoutes(app: FastifyInstance, context: GatewayContex
     });
   });
 
-  app.get<{ Params: IdParams }>('/orders/:id', { schema: { params: idParams('id') } }, async (request) => {
+  app.get<{ Params: IdParams }>('/orders/:id', {
+    schema: { tags: ['orders'], operationId: 'getOrder', summary: 'An order with its items, total and history', params: idParams('id'), response: { 200: response('OrderView', 'The order.'), ...errorResponses(...AUTHENTICATED_ERRORS, ...READ_ERRORS) } },
+  }, async (request) => {
     const principal = principalOf(request);
     const order = await context.queries.getOrder(request.params.id);
     requireCustomerAccess(principal, order.customerId);

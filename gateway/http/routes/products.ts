@@ -14,12 +14,18 @@ import type { FastifyInstance } from 'fastify';
 import type { UpsertProduct } from '../../../topologies/ecommerce/contracts/commands.ts';
 import { principalOf, requireAdmin } from '../access.ts';
 import { acceptWrite, type GatewayContext } from '../context.ts';
+import { accepted, AUTHENTICATED_ERRORS, errorResponses, READ_ERRORS, response, WRITE_ERRORS } from '../response-schemas.ts';
 import { idParams, upsertProductBody, writeHeaders, type UpsertProductBody } from '../schemas.ts';
 
 type IdParams = { id: string };
 
 export function registerProductRoutes(app: FastifyInstance, context: GatewayContext): void {
-  app.put<{ Params: IdParams; Body: UpsertProductBody }>('/products/:id', { schema: { params: idParams('id'), body: upsertProductBody, headers: writeHeaders } }, async (request, reply) => {
+  app.put<{ Params: IdParams; Body: UpsertProductBody }>('/products/:id', {
+    schema: {
+      tags: ['products'], operationId: 'upsertProduct', summary: 'Create, rename, reprice or restock a product (UpsertProduct; admins only)', params: idParams('id'), body: upsertProductBody, headers: writeHeaders,
+      response: { 202: accepted(['productId']), ...errorResponses(...AUTHENTICATED_ERRORS, ...WRITE_ERRORS) },
+    },
+  }, async (request, reply) => {
     requireAdmin(principalOf(request), 'create or restock products');
     const productId = request.params.id;
     const { name, priceCents, restockQuantity } = request.body;
@@ -39,7 +45,9 @@ export function registerProductRoutes(app: FastifyInstance, context: GatewayCont
     });
   });
 
-  app.get<{ Params: IdParams }>('/products/:id', { schema: { params: idParams('id') } }, async (request) => {
+  app.get<{ Params: IdParams }>('/products/:id', {
+    schema: { tags: ['products'], operationId: 'getProduct', summary: 'A product with its live stock', params: idParams('id'), response: { 200: response('ProductView', 'The product.'), ...errorResponses(...AUTHENTICATED_ERRORS, ...READ_ERRORS) } },
+  }, async (request) => {
     principalOf(request);
     return context.queries.getProduct(request.params.id);
   });

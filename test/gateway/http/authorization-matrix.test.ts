@@ -90,6 +90,7 @@ const MATRIX: ReadonlyArray<readonly [string, string, object | undefined, readon
   ['GET', '/products/p-1', undefined, [401, 401, 200, 200, 200]],
   ['GET', '/health', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/metrics', undefined, [200, 200, 200, 200, 200]],
+  ['GET', '/openapi.json', undefined, [200, 200, 200, 200, 200]],
 ];
 
 test('every route × {no token, expired token, another customer, the customer, admin} answers as the table says', async () => {
