@@ -42,7 +42,7 @@ function layer(files, forbiddenFolders, message, allow = []) {
 const upper = ['gateway', 'connectors'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.cache/**', '.stack/**', 'test/fixtures/lint/**'] },
+  { ignores: ['node_modules/**', '.cache/**', '.stack/**', 'dist/**', 'test/fixtures/lint/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -23,6 +23,12 @@ import type { ThreadState } from '../runtime/thread/thread-state.ts';
 import { RemoteThreadStores, type QueryableThreadStores } from './queries/remote-stores.ts';
 import { taskMetadata, type ThreadMetadata } from './streams-metadata.ts';
 import { errorFromData, type FromWorker, type RestoreTargetData, type ToWorker, type TopologyModule, type WorkerData, type WorkerGlobalSettings } from './worker-messages.ts';
+// Nothing imports the worker's module (it starts by URL); this erased import puts it in the
+// compiler's program, so the build, which follows imports from the entry points, emits it.
+import type {} from './worker.ts';
+
+/** The worker's module beside this one: worker.ts in the sources, worker.js in the built package. */
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
 export interface ThreadHandleEvents {
   onStateChange(handle: ThreadHandle, state: ThreadState, previous: ThreadState): void;
@@ -131,7 +137,7 @@ export class WorkerThreadHandle implements ThreadHandle {
       restoreEvents: options.restoreListener !== undefined,
       ...(options.workerGlobal === undefined ? {} : { global: options.workerGlobal }),
     };
-    this.#worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData, name: this.name });
+    this.#worker = new Worker(WORKER_URL, { workerData, name: this.name });
     this.#stores = new RemoteThreadStores((message) => {
       if (!this.#exited) this.#worker.postMessage(message);
     });

@@ -13,6 +13,9 @@
  * ```
  */
 
+// The package build starts from the entry points; this puts the module's declarations in it.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- a global declaration file cannot be imported
+/// <reference path="./rocksdb-native.d.ts" />
 import RocksDB from 'rocksdb-native';
 
 import type { KeyValue } from '../api/state-store.ts';
