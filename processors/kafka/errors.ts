@@ -11,7 +11,7 @@ import { KstError, type ErrorCode } from '../../common/errors.ts';
 const FENCED_PRODUCER_IDS: ReadonlySet<string> = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
 
 /** Protocol errors that mean our group membership (generation) is no longer valid. */
-const REBALANCE_IDS: ReadonlySet<string> = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID', 'STALE_MEMBER_EPOCH', 'FENCED_MEMBER_EPOCH']);
+const REBALANCE_IDS: ReadonlySet<string> = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'STALE_MEMBER_EPOCH', 'FENCED_MEMBER_EPOCH']);
 
 /** Protocol errors of a batch the broker refused as larger than the topic's `max.message.bytes`. */
 export const TOO_LARGE_IDS: ReadonlySet<string> = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
@@ -103,6 +103,10 @@ export function toKstError(error: unknown, code: ErrorCode, message: string, det
   const full = { ...details, ...(protocolErrors.length > 0 ? { protocolErrors } : {}) };
   if (protocolErrors.some((id) => FENCED_PRODUCER_IDS.has(id))) {
     return new KstError('KST_KAFKA_PRODUCER_FENCED', `${message}: producer fenced (${protocolErrors.join(', ')})`, full, { cause: error });
+  }
+  // A static member whose group.instance.id another process took: rejoining would fence that one in turn.
+  if (ids.has('FENCED_INSTANCE_ID')) {
+    return new KstError('KST_KAFKA_INSTANCE_FENCED', `${message}: another member took this group.instance.id (FENCED_INSTANCE_ID)`, full, { cause: error });
   }
   if (protocolErrors.some((id) => REBALANCE_IDS.has(id))) {
     return new KstError('KST_KAFKA_REBALANCE', `${message}: group membership lost (${protocolErrors.join(', ')})`, full, { cause: error });
