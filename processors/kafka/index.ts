@@ -3,7 +3,7 @@
  * stream runtime, connectors and gateway use this surface only.
  */
 
-export { KafkaAdmin, type CreateTopicsOptions, type NewTopic, type TopicDescription } from './admin.ts';
+export { KafkaAdmin, type CreateTopicsOptions, type GroupDescription, type NewTopic, type TopicDescription } from './admin.ts';
 export {
   allMembersRangeAssignor,
   decodeGroupDirectory,

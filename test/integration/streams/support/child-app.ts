@@ -80,6 +80,27 @@ export class ChildApp {
     });
   }
 
+  /** How the last run ended; null while it runs (or before the first). */
+  get exit(): { readonly code: number | null; readonly signal: NodeJS.Signals | null } | null {
+    return this.#exit;
+  }
+
+  /** Sends a signal and returns at once (SIGUSR2 arms the transaction probe, SIGHUP closes and leaves the group). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.#child?.kill(signal);
+  }
+
+  /** Resolves once the current run has exited; rejects after `timeoutMs` with `what` and the log tail. */
+  async waitExit(what: string, timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const exited = await Promise.race([
+      this.#exited.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!exited) throw new Error(`${this.name} did not exit within ${timeoutMs} ms: ${what}\n${this.tail()}`);
+  }
+
   /** Kills without any chance to clean up: no commit, no close, open transactions left behind. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     if (!this.running) return;
