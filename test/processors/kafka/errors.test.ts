@@ -22,6 +22,13 @@ test('fencing and lost membership win over the operation code', () => {
   assert.deepEqual(rebalance.details, { groupId: 'g', protocolErrors: ['ILLEGAL_GENERATION'] });
 });
 
+test('a fenced static member (FENCED_INSTANCE_ID) is fatal, not a rejoin: rejoining would fence its replacement', () => {
+  const fenced = toKstError(nested('FENCED_INSTANCE_ID'), 'KST_KAFKA_TRANSACTION', 'commit', { groupId: 'g' });
+  assert.equal(fenced.code, 'KST_KAFKA_INSTANCE_FENCED');
+  assert.equal(fenced.recovery, 'fatal');
+  assert.equal(fenced.needsRejoin, false);
+});
+
 test('network failures map to KST_KAFKA_CONNECTION, the rest to the given code, KstErrors pass through', () => {
   assert.equal(toKstError(new NetworkError('down'), 'KST_KAFKA_PRODUCE', 'send').code, 'KST_KAFKA_CONNECTION');
   const other = toKstError(nested('INVALID_PARTITIONS'), 'KST_KAFKA_ADMIN', 'create');
