@@ -5,7 +5,9 @@
  * `state <STATE>` lines, see topologies/ecommerce/service-main-loop.ts) are kept so a caller can wait for RUNNING.
  *
  * It can be SIGKILLed (no commit, no close: a crash) and started again on the same state
- * folder, or stopped: SIGTERM, then SIGKILL when it does not exit in time.
+ * folder, or stopped: SIGTERM, then SIGKILL when it does not exit in time. Every run is
+ * the same static group member, `group.instance.id` `<service>-<index>`: a restart
+ * within the session timeout takes its old place and tasks without a rebalance.
  *
  * @example
  * ```ts
@@ -118,7 +120,7 @@ export class ServiceProcess {
     this.#startMark = this.#dropped + this.#lines.length;
     this.#log(`---- run ${this.#runs} of ${this.name} (${this.endpoint}, state in ${this.#options.stateDir})`);
     const child = spawn(process.execPath, [MAIN, this.service], {
-      env: { ...process.env, ...this.#options.env, ECOMMERCE_STATE_DIR: this.#options.stateDir, ...queryEnvironment(this.#options.endpoint) },
+      env: { ...process.env, ...this.#options.env, ECOMMERCE_STATE_DIR: this.#options.stateDir, ECOMMERCE_GROUP_INSTANCE_ID: this.name, ...queryEnvironment(this.#options.endpoint) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;

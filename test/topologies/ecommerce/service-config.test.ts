@@ -11,3 +11,11 @@ test('defaults to exactly-once; a prefix goes before application ids; a bad valu
   assert.throws(() => ecommerceServiceConfig.fromEnv({ ECOMMERCE_APPLICATION_SERVER: 'nope' }, ENV_PREFIX), /application\.server.*ECOMMERCE_APPLICATION_SERVER/);
   assert.throws(() => ecommerceServiceConfig.parse({ 'fraud.pool.threads': -1 }), (error: Error & { code?: string }) => error.code === 'KST_CONFIG_INVALID' && /fraud\.pool\.threads/.test(error.message));
 });
+
+test('static membership: group.instance.id is empty (dynamic) unless set, and the session timeout sits between a restart and an order step deadline', () => {
+  const config = ecommerceServiceConfig.parse({});
+  assert.equal(config['group.instance.id'], '');
+  assert.ok(config['session.timeout.ms'] < config['order.deadline.ms'], 'a process gone for good hands its partitions over before its orders expire');
+  assert.equal(ecommerceServiceConfig.fromEnv({ ECOMMERCE_GROUP_INSTANCE_ID: 'order-1' }, ENV_PREFIX)['group.instance.id'], 'order-1');
+  assert.throws(() => ecommerceServiceConfig.fromEnv({ ECOMMERCE_GROUP_INSTANCE_ID: 'order 1' }, ENV_PREFIX), /group\.instance\.id.*ECOMMERCE_GROUP_INSTANCE_ID/);
+});
