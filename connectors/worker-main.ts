@@ -1,7 +1,8 @@
 /**
  * Starts a Connect worker from the environment, so the platform can run it:
  * `CONNECT_BOOTSTRAP_SERVERS`, `CONNECT_GROUP_ID`, `CONNECT_REST_PORT`... (every key of
- * `config/worker-config.ts`, upper-cased with `.` as `_`). With no bootstrap given it
+ * `config/worker-config.ts`, upper-cased with `.` as `_`; `CONNECT_GROUP_INSTANCE_ID` for
+ * static membership, see `cluster/static-membership.ts`). With no bootstrap given it
  * uses the local stack's Kafka. Invalid settings fail at start, naming the variable.
  *
  * @example
@@ -11,13 +12,16 @@
  */
 
 import { isKstError } from '../common/errors.ts';
+import { connectMembershipConfig } from './cluster/static-membership.ts';
 import { workerConfig } from './config/worker-config.ts';
 import { Worker } from './worker.ts';
 
 async function main(): Promise<void> {
+  let groupInstanceId = '';
   try {
     // Validated here so that an error names the variable; the Worker validates again.
     workerConfig.fromEnv(process.env, 'CONNECT');
+    groupInstanceId = connectMembershipConfig.fromEnv(process.env, 'CONNECT')['group.instance.id'];
   } catch (error) {
     console.error(isKstError(error) ? error.message : error);
     process.exit(2);
@@ -29,7 +33,7 @@ async function main(): Promise<void> {
     const value = process.env[workerConfig.envName(key, 'CONNECT')];
     if (value !== undefined && value !== '') set[key] = value;
   }
-  const worker = new Worker(set);
+  const worker = new Worker(set, groupInstanceId === '' ? {} : { groupInstanceId });
   await worker.start();
   console.log(`connect worker listening on ${worker.url}`);
   const shutdown = (): void => {
