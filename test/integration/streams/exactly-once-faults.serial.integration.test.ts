@@ -98,7 +98,7 @@ test('exactly_once_v2 through a broker SIGKILL and restart and a zombie past its
   assert.ok(await waitForExit(record.pid, 30_000), 'the broker process is gone after SIGKILL');
   const killedAt = Date.now();
   h.log(`broker SIGKILLed (pid ${record.pid}) with ${sent} records sent`);
-  await pause(2_000); // the outage: clients find the broker gone
+  await pause(Number(process.env["KST_IT_OUTAGE_MS"] ?? "2000")); // the outage: clients find the broker gone
   await up(config, ['kafka'], (line) => h.log(`[own broker] ${line}`));
   h.log(`broker back after ${Date.now() - killedAt} ms`);
   for (let i = 0; i < 5; i++) await sendBatch();
