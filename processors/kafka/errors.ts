@@ -121,6 +121,22 @@ export function toKstError(error: unknown, code: ErrorCode, message: string, det
   return new KstError(code, `${message}: ${suffix}`, full, { cause: error });
 }
 
+/** A coordinator that moved, is loading its state (after a broker restart) or is busy ending a transaction. */
+const COORDINATOR_BUSY_IDS: ReadonlySet<string> = new Set(['NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'CONCURRENT_TRANSACTIONS']);
+
+/**
+ * True when a failed call may succeed as it is, later: the brokers were unreachable, or
+ * every protocol error says the coordinator moved, is loading or is busy — what a broker
+ * restart looks like to a client for a while.
+ */
+export function isTransientCoordinatorError(error: unknown): boolean {
+  if (error instanceof KstError && error.code === 'KST_KAFKA_CONNECTION') return true;
+  const listed = error instanceof KstError ? error.details['protocolErrors'] : undefined;
+  const ids = Array.isArray(listed) ? listed.map(String) : [...protocolErrorIds(error)];
+  if (ids.length === 0) return !(error instanceof KstError) && isNetworkOnly(error);
+  return ids.every((id) => COORDINATOR_BUSY_IDS.has(id));
+}
+
 /**
  * Runs one library call and converts its failure. Keeps each adapter method a single
  * line of intent instead of a try/catch.

@@ -25,7 +25,7 @@ export {
   type KafkaProducerConfig,
 } from './config.ts';
 export { KafkaConsumer, type KafkaConsumerOptions, type RebalanceListener } from './consumer.ts';
-export { hasProtocolError, toKstError } from './errors.ts';
+export { hasProtocolError, isTransientCoordinatorError, toKstError } from './errors.ts';
 export { tooLargeError, type SendOptions } from './planned-send.ts';
 export { ProduceLimits, planRequests, recordSizeUpperBound, type TooLargeRecord } from './produce-requests.ts';
 export { DEFAULT_PRODUCER_CONFIG, KafkaProducer } from './producer.ts';
