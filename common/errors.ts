@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   KST_KAFKA_PRODUCER_FENCED: { recovery: 'rejoin', summary: 'Another producer with the same transactional id took over; this one is a zombie and must stop.' },
   KST_KAFKA_CONSUMER: { recovery: 'retry', summary: 'Fetching or committing offsets failed.' },
   KST_KAFKA_REBALANCE: { recovery: 'rejoin', summary: 'The group rebalanced while the member was working; it must rejoin and resume from committed offsets.' },
+  KST_KAFKA_INSTANCE_FENCED: { recovery: 'fatal', summary: 'Another process joined the consumer group with this member\'s group.instance.id (static membership): this one is a zombie, or two instances share an id; it stops instead of rejoining.' },
   KST_KAFKA_ASSIGNOR: { recovery: 'fatal', summary: 'The custom partition assignor returned an invalid assignment or could not read member metadata.' },
   KST_SERDE_SERIALIZE: { recovery: 'fix-input', summary: 'A value could not be serialized with its serde.' },
   KST_SERDE_DESERIALIZE: { recovery: 'fix-input', summary: 'Bytes could not be deserialized with the serde (corrupt, wrong format or unknown schema).' },

@@ -1,8 +1,9 @@
 /**
  * Starts a Connect worker from the environment, so the platform can run it:
  * `CONNECT_BOOTSTRAP_SERVERS`, `CONNECT_GROUP_ID`, `CONNECT_REST_PORT`... (every key of
- * `config/worker-config.ts`, upper-cased with `.` as `_`, and the config providers'
- * `CONNECT_CONFIG_PROVIDERS_<NAME>_CLASS` / `_PARAM_<PARAM>`). With no bootstrap given it
+ * `config/worker-config.ts`, upper-cased with `.` as `_`, the config providers'
+ * `CONNECT_CONFIG_PROVIDERS_<NAME>_CLASS` / `_PARAM_<PARAM>`, and `CONNECT_GROUP_INSTANCE_ID`
+ * for static membership, see `cluster/static-membership.ts`). With no bootstrap given it
  * uses the local stack's Kafka. Invalid settings fail at start, naming the variable.
  *
  * @example
@@ -12,6 +13,7 @@
  */
 
 import { isKstError } from '../common/errors.ts';
+import { connectMembershipConfig } from './cluster/static-membership.ts';
 import { workerSettingsFromEnv } from './config/worker-config.ts';
 import { Worker } from './worker.ts';
 
@@ -19,7 +21,8 @@ async function main(): Promise<void> {
   let worker: Worker;
   try {
     // Read here so that an error names the variable; the Worker validates the settings again.
-    worker = new Worker(workerSettingsFromEnv(process.env, 'CONNECT'));
+    const groupInstanceId = connectMembershipConfig.fromEnv(process.env, 'CONNECT')['group.instance.id'];
+    worker = new Worker(workerSettingsFromEnv(process.env, 'CONNECT'), groupInstanceId === '' ? {} : { groupInstanceId });
   } catch (error) {
     console.error(isKstError(error) ? error.message : error);
     process.exit(2);

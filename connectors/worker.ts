@@ -6,6 +6,7 @@
  */
 
 import type { FastifyInstance } from 'fastify';
+import { KstError } from '../common/errors.ts';
 import { KafkaAdmin, KafkaProducer, kafkaClientConfig, securitySettingsOf, type KafkaClientConfig } from '../processors/kafka/index.ts';
 import { WorkReconciler } from './cluster/work-reconciler.ts';
 import { WorkerGroup } from './cluster/worker-group.ts';
@@ -32,6 +33,12 @@ export interface WorkerOptions {
   readonly logSink?: (line: string) => void;
   /** Answers `kafka_cluster_id` in `GET /`; by default the id the brokers report in their metadata. */
   readonly kafkaClusterId?: () => Promise<string>;
+  /**
+   * Static membership (`CONNECT_GROUP_INSTANCE_ID`, see cluster/static-membership.ts): the
+   * worker and its sink tasks' consumers keep their places across a restart within the
+   * session timeout. Needs a fixed `rest.port` (the worker id must not change).
+   */
+  readonly groupInstanceId?: string;
 }
 
 /**
@@ -71,6 +78,9 @@ export class Worker {
     this.#auth = usersFile === '' ? undefined : BasicAuth.fromFile(usersFile);
     this.#options = options;
     this.loggers = new LoggerRegistry(this.config['log.level'] as Level, options.logSink);
+    if (options.groupInstanceId !== undefined && this.config['rest.port'] === 0) {
+      throw new KstError('KST_CONFIG_INVALID', 'config "group.instance.id" needs a fixed rest.port: the worker id (host:port) must stay the same across restarts', { key: 'group.instance.id', value: options.groupInstanceId });
+    }
     this.#client = kafkaClientConfig.parse({ ...securitySettingsOf(this.config), 'bootstrap.servers': this.config['bootstrap.servers'], 'client.id': this.config['client.id'], retries: 10, 'retry.backoff.ms': 200 });
   }
 
@@ -121,6 +131,7 @@ export class Worker {
       workerId: this.#workerId, configs, statuses, client: this.#client, admin: this.#admin, producer: this.#producer, loggers: this.loggers,
       offsetFlushIntervalMs: c['offset.flush.interval.ms'],
       transformer: this.transformer,
+      staticMembers: this.#options.groupInstanceId !== undefined,
       ...(this.#options.taskConsumer === undefined ? {} : { taskConsumer: this.#options.taskConsumer }),
     });
     herder.attach(reconciler);
@@ -129,6 +140,7 @@ export class Worker {
     this.#group = new WorkerGroup({
       client: this.#client, groupId: c['group.id'], configTopic: c['config.storage.topic'], workerId: this.#workerId, url: this.#url,
       sessionTimeoutMs: c['session.timeout.ms'], heartbeatIntervalMs: c['heartbeat.interval.ms'], rebalanceTimeoutMs: c['rebalance.timeout.ms'],
+      ...(this.#options.groupInstanceId === undefined ? {} : { groupInstanceId: this.#options.groupInstanceId }),
       onView: (view) => {
         log.info(`joined ${c['group.id']} generation ${view.generation}: workers ${view.workers.join(', ')}, leader ${view.leader}`);
         reconciler.setView(view);
@@ -139,10 +151,14 @@ export class Worker {
     log.info(`worker ${this.#workerId} started (REST ${this.#url})`);
   }
 
-  /** Stops tasks (committing flushed offsets), leaves the cluster, closes the REST server. */
-  async stop(): Promise<void> {
-    await this.#reconciler?.close();
-    await this.#group?.stop();
+  /**
+   * Stops tasks (committing flushed offsets), leaves the cluster, closes the REST server.
+   * A static worker (`groupInstanceId`) stays in its groups, so its restart is no
+   * rebalance; `leaveGroup` (scale-down) makes it leave them at once.
+   */
+  async stop(options: { readonly leaveGroup?: boolean } = {}): Promise<void> {
+    await this.#reconciler?.close(options);
+    await this.#group?.stop(options);
     await this.#rest?.close();
     await Promise.all(this.#logs.map((l) => l.stop()));
     await this.#producer?.close();

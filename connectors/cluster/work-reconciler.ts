@@ -17,6 +17,7 @@ import { SinkTaskRunner } from '../runtime/sink-task-runner.ts';
 import type { ConfigStore, ConnectorSnapshot, RestartRequest } from '../storage/config-store.ts';
 import type { StatusStore } from '../storage/status-store.ts';
 import { spreadWork, taskKey, type WorkAssignment } from './assignment.ts';
+import { taskInstanceId } from './static-membership.ts';
 import type { ClusterView } from './worker-group.ts';
 
 export interface ReconcilerOptions {
@@ -31,6 +32,8 @@ export interface ReconcilerOptions {
   readonly taskConsumer?: Readonly<Record<string, unknown>>;
   /** Resolves config provider references when a connector or task starts; none: configs run as stored. */
   readonly transformer?: ConfigTransformer;
+  /** The worker is a static member: its sink tasks' consumers are static members too. */
+  readonly staticMembers?: boolean;
 }
 
 interface RunningConnector { readonly lifecycle: Lifecycle; readonly configJson: string; target: TargetState }
@@ -93,11 +96,14 @@ export class WorkReconciler {
     return this.#queue;
   }
 
-  /** Stops everything this worker runs (worker shutdown). */
-  async close(): Promise<void> {
+  /**
+   * Stops everything this worker runs (worker shutdown). Static task consumers stay in
+   * their groups, waiting for the worker's restart, unless `leaveGroup`.
+   */
+  async close(options: { readonly leaveGroup?: boolean } = {}): Promise<void> {
     await this.#queue;
     this.#closed = true;
-    await Promise.all([...this.#tasks.keys()].map((key) => this.#stopTask(key)));
+    await Promise.all([...this.#tasks.keys()].map((key) => this.#stopTask(key, options.leaveGroup === true)));
     for (const name of [...this.#connectors.keys()]) await this.#stopConnector(name);
   }
 
@@ -175,6 +181,7 @@ export class WorkReconciler {
       plugin,
       client: this.#o.client,
       ...(this.#o.taskConsumer === undefined ? {} : { consumer: this.#o.taskConsumer }),
+      ...(this.#o.staticMembers === true ? { groupInstanceId: taskInstanceId(snapshot.name, id) } : {}),
       admin: this.#o.admin,
       producer: this.#o.producer,
       logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSinkTask.${snapshot.name}`),
@@ -189,10 +196,11 @@ export class WorkReconciler {
     runner.start();
   }
 
-  async #stopTask(key: string): Promise<void> {
+  /** A task stopped while the worker goes on (moved, reconfigured, deleted) leaves its group: its partitions move at once. */
+  async #stopTask(key: string, leaveGroup = true): Promise<void> {
     const running = this.#tasks.get(key);
     this.#tasks.delete(key);
-    await running?.runner.stop();
+    await running?.runner.stop({ leaveGroup });
   }
 
   async #restart(request: RestartRequest, work: WorkAssignment): Promise<void> {

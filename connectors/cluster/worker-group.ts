@@ -43,6 +43,8 @@ export interface WorkerGroupOptions {
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
+  /** Static membership: a restart within the session timeout is no rebalance of the cluster. */
+  readonly groupInstanceId?: string;
   readonly onView: (view: ClusterView) => void;
   readonly onError: (error: unknown) => void;
 }
@@ -52,7 +54,7 @@ export interface WorkerGroupOptions {
  * ```ts
  * const group = new WorkerGroup({ client, groupId: 'connect-cluster', configTopic: 'connect-configs', workerId: '127.0.0.1:8083', url: 'http://127.0.0.1:8083', ..., onView: (v) => herder.onView(v) });
  * group.start();
- * await group.stop(); // leaves the group: the others take this worker's share
+ * await group.stop(); // leaves the group (a static member: only with { leaveGroup: true }): the others take this worker's share
  * ```
  */
 export class WorkerGroup {
@@ -71,6 +73,7 @@ export class WorkerGroup {
       'fetch.max.wait.ms': 200,
     });
     this.#consumer = new KafkaConsumer(options.client, config, {
+      ...(options.groupInstanceId === undefined ? {} : { groupInstanceId: options.groupInstanceId }),
       assignor: workerAssignor({ id: options.workerId, url: options.url }),
       listener: {
         onPartitionsAssigned: (assignment) => {
@@ -96,9 +99,10 @@ export class WorkerGroup {
     })();
   }
 
-  async stop(): Promise<void> {
+  /** A static member stays in the group (its place waits for a restart) unless `leaveGroup`. */
+  async stop(options: { readonly leaveGroup?: boolean } = {}): Promise<void> {
     this.#running = false;
     await this.#loop;
-    await this.#consumer.close();
+    await this.#consumer.close({ leaveGroup: options.leaveGroup === true });
   }
 }

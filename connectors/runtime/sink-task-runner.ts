@@ -6,7 +6,7 @@
  * Pausing pauses every owned partition but keeps the group membership.
  */
 
-import { KstError } from '../../common/errors.ts';
+import { KstError, isKstError } from '../../common/errors.ts';
 import {
   KafkaConsumer, allMembersRangeAssignor, kafkaConsumerConfig,
   type KafkaAdmin, type KafkaClientConfig, type KafkaProducer, type KafkaRecord, type TopicPartition, type TopicPartitionOffset,
@@ -33,6 +33,8 @@ export interface SinkTaskRunnerOptions {
   readonly client: KafkaClientConfig;
   /** Consumer settings beyond Connect's defaults (session timeout, fetch wait). */
   readonly consumer?: Readonly<Record<string, unknown>>;
+  /** Static membership of the task's consumer in the connector's group (see cluster/static-membership.ts). */
+  readonly groupInstanceId?: string;
   readonly admin: KafkaAdmin;
   readonly producer: KafkaProducer;
   readonly logger: Logger;
@@ -68,6 +70,7 @@ export class SinkTaskRunner {
   readonly #taskPaused = new Set<string>();
   #target: TargetState;
   #stopping = false;
+  #leaveGroup = false;
   #commitRequested = false;
   #consumer: KafkaConsumer | null = null;
   #task: SinkTask | null = null;
@@ -97,8 +100,10 @@ export class SinkTaskRunner {
   }
 
   /** Commits what was flushed, stops the task and leaves the group. */
-  async stop(): Promise<void> {
+  /** `leaveGroup`: a static consumer leaves the connector's group too (the task goes away for good). */
+  async stop(options: { readonly leaveGroup?: boolean } = {}): Promise<void> {
     this.#stopping = true;
+    if (options.leaveGroup === true) this.#leaveGroup = true;
     await this.#loop;
   }
 
@@ -148,6 +153,12 @@ export class SinkTaskRunner {
       }
       await this.#shutdown(parts, null);
     } catch (error) {
+      if (isKstError(error, 'KST_KAFKA_INSTANCE_FENCED')) {
+        // Another worker runs this task now (it moved): not a failure of the task.
+        o.logger.info(`${this.id} handed over: ${error.message}`);
+        await this.#shutdown(null, null, false);
+        return;
+      }
       await this.#shutdown(null, error);
     }
   }
@@ -223,6 +234,7 @@ export class SinkTaskRunner {
       ...settings.consumer,
     });
     return new KafkaConsumer(settings.client, config, {
+      ...(o.groupInstanceId === undefined ? {} : { groupInstanceId: o.groupInstanceId }),
       assignor: allMembersRangeAssignor(() => Buffer.from(this.id), 'range'),
       listener: {
         onPartitionsAssigned: async (assignment) => {
@@ -271,9 +283,9 @@ export class SinkTaskRunner {
     };
   }
 
-  async #shutdown(parts: PipelineParts | null, failure: unknown): Promise<void> {
+  async #shutdown(parts: PipelineParts | null, failure: unknown, commit = true): Promise<void> {
     const o = this.#options;
-    if (failure === null) {
+    if (failure === null && commit) {
       try {
         await this.#commit();
       } catch (error) {
@@ -285,7 +297,7 @@ export class SinkTaskRunner {
       if (this.lifecycle.state !== 'FAILED') this.lifecycle.fail(failure);
     }
     await this.#task?.stop().catch((error: unknown) => o.logger.warn(`${this.id} stop failed: ${(error as Error).message}`));
-    await this.#consumer?.close().catch((error: unknown) => o.logger.warn(`${this.id} closing its consumer failed: ${(error as Error).message}`));
+    await this.#consumer?.close({ leaveGroup: this.#leaveGroup }).catch((error: unknown) => o.logger.warn(`${this.id} closing its consumer failed: ${(error as Error).message}`));
     if (parts !== null) closeChain(parts.chain);
     if (failure === null) this.lifecycle.transition('UNASSIGNED');
   }

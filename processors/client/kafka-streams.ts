@@ -153,7 +153,7 @@ export class KafkaStreams {
       } finally {
         await admin.close().catch(() => undefined);
       }
-      this.#processId = await loadProcessId(config['state.dir'], applicationId);
+      this.#processId = await loadProcessId(config['state.dir'], applicationId, config['group.instance.id']);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.#lastError = failure;
@@ -204,8 +204,17 @@ export class KafkaStreams {
   /**
    * Stops every thread: final commit, checkpoints written, group left. Resolves true when
    * that finished within `timeoutMs`, false otherwise (workers are then terminated).
+   * A static member (`group.instance.id`) does not leave the group, as in Kafka Streams:
+   * a restart within `session.timeout.ms` takes its place back without a rebalance. Pass
+   * `leaveGroup: true` when the instance goes away for good (scale-down), so its tasks
+   * move at once.
+   *
+   * @example
+   * ```ts
+   * await streams.close({ timeoutMs: 30_000, leaveGroup: true });
+   * ```
    */
-  close(options: { readonly timeoutMs?: number } = {}): Promise<boolean> {
+  close(options: { readonly timeoutMs?: number; readonly leaveGroup?: boolean } = {}): Promise<boolean> {
     if (this.#closing !== undefined) return this.#closing;
     const state = this.#machine.state;
     if (state === 'NOT_RUNNING' || state === 'ERROR' || state === 'PENDING_ERROR') {
@@ -213,7 +222,7 @@ export class KafkaStreams {
       return this.#closing;
     }
     this.#machine.to('PENDING_SHUTDOWN');
-    this.#closing = this.#stopThreads(options.timeoutMs ?? Number.MAX_SAFE_INTEGER).then((inTime) => {
+    this.#closing = this.#stopThreads(options.timeoutMs ?? Number.MAX_SAFE_INTEGER, options.leaveGroup === true).then((inTime) => {
       this.#machine.to('NOT_RUNNING');
       return inTime;
     });
@@ -373,12 +382,12 @@ export class KafkaStreams {
     this.#erroring = this.#stopThreads(Number.MAX_SAFE_INTEGER).then(() => this.#machine.to('ERROR'));
   }
 
-  async #stopThreads(timeoutMs: number): Promise<boolean> {
+  async #stopThreads(timeoutMs: number, leaveGroup = false): Promise<boolean> {
     const threads = this.#threads;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.min(timeoutMs, 2_147_483_647))));
     // The global thread stops last: the stream tasks read its stores until they are closed.
-    const stopAll = Promise.all(threads.map((t) => t.close())).then(() => this.#global?.close());
+    const stopAll = Promise.all(threads.map((t) => t.close({ leaveGroup }))).then(() => this.#global?.close());
     const inTime = await Promise.race([stopAll.then(() => true), timedOut]);
     clearTimeout(timer);
     if (!inTime) for (const thread of threads) if (thread instanceof WorkerThreadHandle) await thread.terminate();

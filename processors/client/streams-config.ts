@@ -69,12 +69,14 @@ export const streamsConfig = defineConfig({
   }),
   'buffered.records.per.partition': integer({ default: 1000, min: 1, doc: 'Records a task buffers per input partition before fetching that partition pauses.' }),
   'poll.ms': integer({ default: 100, min: 0, doc: 'How long a poll waits for data when there is none.' }),
-  'session.timeout.ms': integer({ default: 45_000, min: 1_000, doc: 'A member not heard from for this long leaves the group.' }),
+  'group.instance.id': optionalString(NAME, 'Static membership (KIP-345): a stable id of this instance, unique in the application (e.g. order-0). Each stream thread joins as <id>-<thread index>; a restart within session.timeout.ms takes its old place and tasks without a rebalance, close() does not leave the group (close({ leaveGroup: true }) does), and the process id and transactional ids derive from it, so a restart fences its predecessor\'s producers at once.'),
+  'session.timeout.ms': integer({ default: 45_000, min: 1_000, doc: 'A member not heard from for this long leaves the group. With group.instance.id it is also how long a crashed instance\'s tasks wait for it to come back before they move: a restart within it costs no rebalance; a lasting failure leaves those tasks idle that long (45 s, as Kafka Streams; lower it for faster fail-over, keep it above a restart\'s duration).' }),
   'heartbeat.interval.ms': integer({ default: 3_000, min: 100, doc: 'Heartbeat period of the group members.' }),
   'max.poll.interval.ms': integer({ default: 300_000, min: 1_000, doc: 'How long a rebalance waits for members to rejoin (and finish committing).' }),
   'auto.offset.reset': oneOf(['earliest', 'latest', 'none'] as const, { default: 'earliest', doc: 'Where to start a partition without a committed offset.' }),
   'client.id': optionalString(NAME, 'Prefix of the Kafka client ids; derived from application.id and the process id when not set.'),
-  'request.timeout.ms': integer({ default: 30_000, min: 100, doc: 'How long one Kafka request may take; also the transaction timeout.' }),
+  'request.timeout.ms': integer({ default: 30_000, min: 100, doc: 'How long one Kafka request may take.' }),
+  'transaction.timeout.ms': integer({ default: 10_000, min: 1_000, doc: 'exactly_once_v2: the producers\' transaction.timeout.ms, 10000 as Kafka Streams sets it. The coordinator aborts a transaction open this long and fences its producer, so a crashed thread\'s open transaction blocks read_committed readers of its partitions for at most this long when no successor fences it sooner. At least commit.interval.ms.' }),
   retries: integer({ default: 10, min: 0, doc: 'Retries of a retriable Kafka request.' }),
   'retry.backoff.ms': integer({ default: 200, min: 0, doc: 'Pause between two retries.' }),
   'producer.batch.size': integer({ default: 16_384, min: 1, doc: 'The producer\'s batch.size: bytes of one partition\'s batch in a produce request; a send goes out as several requests when it holds more.' }),
@@ -101,6 +103,9 @@ export function parseStreamsConfig(input: Readonly<Record<string, unknown>>): St
     withDefaults['commit.interval.ms'] = DEFAULT_COMMIT_INTERVAL_MS[guarantee as ProcessingGuarantee];
   }
   const config = streamsConfig.parse(withDefaults);
+  if (config['processing.guarantee'] === 'exactly_once_v2' && config['transaction.timeout.ms'] < config['commit.interval.ms']) {
+    throw new KstError('KST_CONFIG_INVALID', `config "transaction.timeout.ms" must be at least commit.interval.ms (${config['commit.interval.ms']}) under exactly_once_v2: a transaction stays open that long`, { key: 'transaction.timeout.ms', value: config['transaction.timeout.ms'] });
+  }
   if (config['heartbeat.interval.ms'] >= config['session.timeout.ms']) {
     throw new KstError('KST_CONFIG_INVALID', `config "heartbeat.interval.ms" must be lower than session.timeout.ms (${config['session.timeout.ms']})`, { key: 'heartbeat.interval.ms', value: config['heartbeat.interval.ms'] });
   }

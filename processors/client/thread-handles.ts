@@ -17,8 +17,8 @@ import type { Registry } from 'prom-client';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import type { StateRestoreListener, RestoreTarget } from '../runtime/restoration/index.ts';
 import type { StateStore } from '../../state/api/state-store.ts';
-import { StreamThread, type ThreadAssignment } from '../runtime/thread/stream-thread.ts';
-import { threadName, type ThreadSettings } from '../runtime/thread/thread-config.ts';
+import { StreamThread, type CloseThreadOptions, type ThreadAssignment } from '../runtime/thread/stream-thread.ts';
+import { threadName, transactionalId, type ThreadSettings } from '../runtime/thread/thread-config.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
 import { RemoteThreadStores, type QueryableThreadStores } from './queries/remote-stores.ts';
 import { taskMetadata, type ThreadMetadata } from './streams-metadata.ts';
@@ -54,7 +54,8 @@ export interface ThreadHandle {
   /** The thread's stores for interactive queries (on a worker thread, proxies that read them there). */
   readonly stores: QueryableThreadStores;
   start(): void;
-  close(): Promise<Error | undefined>;
+  /** `leaveGroup`: a static member leaves the group too (it stays by default). */
+  close(options?: CloseThreadOptions): Promise<Error | undefined>;
   metadata(): ThreadMetadata;
 }
 
@@ -96,8 +97,8 @@ export class LocalThreadHandle implements ThreadHandle {
     this.#thread.start();
   }
 
-  close(): Promise<Error | undefined> {
-    return this.#thread.close();
+  close(options: CloseThreadOptions = {}): Promise<Error | undefined> {
+    return this.#thread.close(options);
   }
 
   metadata(): ThreadMetadata {
@@ -176,8 +177,8 @@ export class WorkerThreadHandle implements ThreadHandle {
   /** The worker starts its stream thread as soon as it has built the topology. */
   start(): void {}
 
-  close(): Promise<Error | undefined> {
-    if (!this.#exited) this.#worker.postMessage({ type: 'close' } satisfies ToWorker);
+  close(options: CloseThreadOptions = {}): Promise<Error | undefined> {
+    if (!this.#exited) this.#worker.postMessage({ type: 'close', leaveGroup: options.leaveGroup === true } satisfies ToWorker);
     return this.done;
   }
 
@@ -203,7 +204,7 @@ export class WorkerThreadHandle implements ThreadHandle {
       activeTasks: taskMetadata(this.#assignment.activeTasks),
       standbyTasks: taskMetadata(this.#assignment.standbyTasks),
       consumerClientId: `${this.name}-consumer-${this.#settings.applicationId}`,
-      producerClientIds: [this.#settings.exactlyOnce ? `${this.name}-txn-${this.#settings.applicationId}-${this.#settings.processId}-${this.index}` : `${this.name}-producer`],
+      producerClientIds: [this.#settings.exactlyOnce ? `${this.name}-txn-${transactionalId(this.#settings)}` : `${this.name}-producer`],
     };
   }
 

@@ -85,7 +85,7 @@ export type StoreAnswer =
   | { readonly kind: 'error'; readonly error: ErrorData | PlainErrorData };
 
 export type ToWorker =
-  | { readonly type: 'close' }
+  | { readonly type: 'close'; readonly leaveGroup: boolean }
   | { readonly type: 'metrics'; readonly requestId: number }
   | { readonly type: 'store-call'; readonly requestId: number; readonly call: StoreCall }
   | { readonly type: 'store-next'; readonly requestId: number; readonly cursor: number }

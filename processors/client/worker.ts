@@ -60,11 +60,13 @@ async function main(): Promise<void> {
   let global: GlobalStreamThread | undefined;
   let queries: StoreServer | undefined;
   let closeRequested = false;
+  let leaveGroup = false;
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'close':
         closeRequested = true;
-        void thread?.close();
+        leaveGroup = message.leaveGroup;
+        void thread?.close({ leaveGroup });
         if (thread === undefined) void global?.close();
         break;
       case 'metrics':
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
     });
     queries = server;
     thread.start();
-    if (closeRequested) void thread.close();
+    if (closeRequested) void thread.close({ leaveGroup });
     // The copy of the global stores failing stops the stream thread: its tasks read them.
     const running = thread;
     void global?.done.then((error) => {

@@ -25,6 +25,14 @@ export interface TopicDescription {
   readonly partitions: ReadonlyArray<{ readonly partition: number; readonly leader: number; readonly replicas: readonly number[]; readonly isr: readonly number[] }>;
 }
 
+/** A consumer group as its coordinator describes it. */
+export interface GroupDescription {
+  readonly groupId: string;
+  /** Kafka's group state: Stable, PreparingRebalance, CompletingRebalance, Empty, Dead. */
+  readonly state: string;
+  readonly members: ReadonlyArray<{ readonly memberId: string; readonly groupInstanceId: string | null; readonly clientId: string }>;
+}
+
 export interface CreateTopicsOptions {
   /** Treat `TOPIC_ALREADY_EXISTS` as success (the topic is then not checked against the spec). */
   readonly ifNotExists?: boolean;
@@ -186,6 +194,17 @@ export class KafkaAdmin {
       if (hasProtocolError(error, 'GROUP_ID_NOT_FOUND')) return;
       await mapped('KST_KAFKA_ADMIN', `deleting offsets of group "${groupId}" failed`, { groupId }, () => Promise.reject(error));
     }
+  }
+
+  /** The group's state and members (static members with their group.instance.id). */
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    const groups = await mapped('KST_KAFKA_ADMIN', `describing group "${groupId}" failed`, { groupId }, () => this.#admin.describeGroups({ groups: [groupId] }));
+    const group = groups.get(groupId);
+    return {
+      groupId,
+      state: String(group?.state ?? 'Dead'),
+      members: [...(group?.members.values() ?? [])].map((m) => ({ memberId: m.id, groupInstanceId: m.groupInstanceId ?? null, clientId: m.clientId })),
+    };
   }
 
   /** Deletes consumer groups (they must have no active members). */

@@ -21,7 +21,7 @@ import { ISOLATION_LEVELS, OFFSET_RESET_POLICIES } from './types.ts';
 export const kafkaClientConfig = defineConfig({
   'bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Brokers to bootstrap from, as host:port; the rest of the cluster is discovered.' }),
   'client.id': string({ default: 'kstreams', pattern: /^[A-Za-z0-9._-]+$/, doc: 'Client id sent to the brokers (shows in quotas, logs and metrics).' }),
-  'request.timeout.ms': integer({ default: 30_000, min: 100, doc: 'How long one request may wait for its answer. The transactional producer also uses it as the transaction timeout.' }),
+  'request.timeout.ms': integer({ default: 30_000, min: 100, doc: 'How long one request may wait for its answer.' }),
   'connect.timeout.ms': integer({ default: 5_000, min: 100, doc: 'How long opening one broker connection may take.' }),
   retries: integer({ default: 5, min: 0, doc: 'How often a retriable request is retried before the error surfaces.' }),
   'retry.backoff.ms': integer({ default: 250, min: 0, doc: 'Pause between two retries.' }),
@@ -48,6 +48,7 @@ export const kafkaProducerConfig = defineConfig({
   'compression.type': oneOf(['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const, { default: 'none', doc: 'Compression of produced batches.' }),
   'enable.idempotence': boolean({ default: true, doc: 'Idempotent writes (acks=all, producer id and sequence numbers): retries never duplicate. Transactional producers are always idempotent.' }),
   'batch.size': integer({ default: 16_384, min: 1, doc: 'Bytes of one partition\'s batch in a produce request (a larger record gets a batch of its own); a request carries one batch per partition, and a send goes out as several requests when it holds more.' }),
+  'transaction.timeout.ms': integer({ default: 60_000, min: 1_000, doc: 'Transactional producers only: how long the transaction coordinator lets a transaction stay open before it aborts it and fences the producer (its epoch is bumped). A crashed producer\'s open transaction holds read_committed consumers of its partitions back for at most this long, unless a new producer with the same transactional id fences it first. At most the broker\'s transaction.max.timeout.ms (15 min by default).' }),
   'max.request.size': integer({ default: 1_048_576, min: 1_024, doc: 'Bytes of one produce request, and so the largest record that can be sent: a larger one is handed to the production exception handler instead. Keep it at or below the topics\' max.message.bytes (broker default 1 MiB).' }),
 });
 export type KafkaProducerConfig = ConfigOf<typeof kafkaProducerConfig.fields>;

@@ -34,8 +34,21 @@ export interface RebalanceListener {
 export interface KafkaConsumerOptions {
   readonly assignor: Assignor;
   readonly listener?: RebalanceListener;
-  /** Static membership (KIP-345): a restart within the session timeout causes no rebalance. */
+  /**
+   * Static membership (KIP-345): a restart within `session.timeout.ms` takes the member's
+   * old place, with its assignment, and the rest of the group does not rebalance. A
+   * static member does not leave the group on `close()` unless asked (`leaveGroup`).
+   */
   readonly groupInstanceId?: string;
+}
+
+export interface ConsumerCloseOptions {
+  /**
+   * Send LeaveGroup, so the group rebalances at once (scale-down). Dynamic members
+   * always leave; a static member leaves only when this is true, otherwise its place
+   * waits `session.timeout.ms` for a restart.
+   */
+  readonly leaveGroup?: boolean;
 }
 
 type GroupEvent = { readonly kind: 'revoke'; readonly lost: boolean; readonly release: (error?: Error) => void } | { readonly kind: 'assign'; readonly assignment: Assignment };
@@ -73,6 +86,8 @@ export class KafkaConsumer {
   #events: GroupEvent[] = [];
   #revoking: Promise<void> | null = null;
   #joinerOwns = false;
+  #leaveOnClose = true;
+  #fenced = false;
   #wake: (() => void) | null = null;
   #error: unknown = null;
   #closed = false;
@@ -112,6 +127,12 @@ export class KafkaConsumer {
     this.#consumer.on('error', (error: unknown) => this.#fail(error));
     this.#coordinator = new GroupCoordinator(this.#consumer, this.groupId, client.retries, client['retry.backoff.ms']);
     interceptGroupProtocol(this.#consumer, assignor, {
+      groupInstanceId: this.#groupInstanceId,
+      sendLeaveGroup: () => this.#leaveOnClose,
+      fenced: (error) => {
+        this.#fenced = true;
+        this.#fail(new KstError('KST_KAFKA_INSTANCE_FENCED', `another member joined group ${this.groupId} with group.instance.id ${this.#groupInstanceId}; this one stops`, { groupId: this.groupId, groupInstanceId: this.#groupInstanceId }, { cause: error }));
+      },
       beforeJoin: (memberId) => this.#beforeJoin(memberId),
       assigned: (assignment) => {
         this.#joinerOwns = assignment.partitions.length > 0;
@@ -213,9 +234,13 @@ export class KafkaConsumer {
     };
   }
 
-  /** Revokes held partitions through the listener, leaves the group and closes connections. */
-  async close(): Promise<void> {
+  /**
+   * Revokes held partitions through the listener, leaves the group (a static member only
+   * with `leaveGroup`) and closes connections.
+   */
+  async close(options: ConsumerCloseOptions = {}): Promise<void> {
     if (this.#closed) return;
+    this.#leaveOnClose = this.#groupInstanceId === null || options.leaveGroup === true;
     let listenerError: unknown = null;
     try {
       await this.#runEvents();
@@ -233,6 +258,8 @@ export class KafkaConsumer {
 
   #beforeJoin(memberId: string): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('consumer closed'));
+    // Rejoining would take the instance id back from the process that replaced this one.
+    if (this.#fenced) return Promise.reject(new Error(`group.instance.id ${this.#groupInstanceId} is fenced`));
     if (this.#revoking !== null) return this.#revoking;
     if (!this.#joinerOwns) return Promise.resolve();
     this.#joinerOwns = false;

@@ -11,7 +11,7 @@ import { KstError, type ErrorCode } from '../../common/errors.ts';
 const FENCED_PRODUCER_IDS: ReadonlySet<string> = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
 
 /** Protocol errors that mean our group membership (generation) is no longer valid. */
-const REBALANCE_IDS: ReadonlySet<string> = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID', 'STALE_MEMBER_EPOCH', 'FENCED_MEMBER_EPOCH']);
+const REBALANCE_IDS: ReadonlySet<string> = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'STALE_MEMBER_EPOCH', 'FENCED_MEMBER_EPOCH']);
 
 /** Protocol errors of a batch the broker refused as larger than the topic's `max.message.bytes`. */
 export const TOO_LARGE_IDS: ReadonlySet<string> = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
@@ -131,6 +131,10 @@ export function toKstError(error: unknown, code: ErrorCode, message: string, det
   if (protocolErrors.some((id) => FENCED_PRODUCER_IDS.has(id))) {
     return new KstError('KST_KAFKA_PRODUCER_FENCED', `${message}: producer fenced (${protocolErrors.join(', ')})`, full, { cause: error });
   }
+  // A static member whose group.instance.id another process took: rejoining would fence that one in turn.
+  if (ids.has('FENCED_INSTANCE_ID')) {
+    return new KstError('KST_KAFKA_INSTANCE_FENCED', `${message}: another member took this group.instance.id (FENCED_INSTANCE_ID)`, full, { cause: error });
+  }
   if (protocolErrors.some((id) => REBALANCE_IDS.has(id))) {
     return new KstError('KST_KAFKA_REBALANCE', `${message}: group membership lost (${protocolErrors.join(', ')})`, full, { cause: error });
   }
@@ -146,6 +150,22 @@ export function toKstError(error: unknown, code: ErrorCode, message: string, det
   }
   const suffix = protocolErrors.length > 0 ? protocolErrors.join(', ') : cause;
   return new KstError(code, `${message}: ${suffix}`, full, { cause: error });
+}
+
+/** A coordinator that moved, is loading its state (after a broker restart) or is busy ending a transaction. */
+const COORDINATOR_BUSY_IDS: ReadonlySet<string> = new Set(['NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'CONCURRENT_TRANSACTIONS']);
+
+/**
+ * True when a failed call may succeed as it is, later: the brokers were unreachable, or
+ * every protocol error says the coordinator moved, is loading or is busy — what a broker
+ * restart looks like to a client for a while.
+ */
+export function isTransientCoordinatorError(error: unknown): boolean {
+  if (error instanceof KstError && error.code === 'KST_KAFKA_CONNECTION') return true;
+  const listed = error instanceof KstError ? error.details['protocolErrors'] : undefined;
+  const ids = Array.isArray(listed) ? listed.map(String) : [...protocolErrorIds(error)];
+  if (ids.length === 0) return !(error instanceof KstError) && isNetworkOnly(error);
+  return ids.every((id) => COORDINATOR_BUSY_IDS.has(id));
 }
 
 /**

@@ -3,7 +3,7 @@
  * stream runtime, connectors and gateway use this surface only.
  */
 
-export { KafkaAdmin, type CreateTopicsOptions, type NewTopic, type TopicDescription } from './admin.ts';
+export { KafkaAdmin, type CreateTopicsOptions, type GroupDescription, type NewTopic, type TopicDescription } from './admin.ts';
 export {
   allMembersRangeAssignor,
   decodeGroupDirectory,
@@ -26,7 +26,7 @@ export {
 } from './config.ts';
 export { SECURITY_KEYS, prefixedSecurityFields, securityFields, securitySettingsOf, toSecurityOptions, unprefixedSecuritySettings, type SecuritySettings } from './security-config.ts';
 export { KafkaConsumer, type KafkaConsumerOptions, type RebalanceListener } from './consumer.ts';
-export { hasProtocolError, toKstError } from './errors.ts';
+export { hasProtocolError, isTransientCoordinatorError, toKstError } from './errors.ts';
 export { tooLargeError, type SendOptions } from './planned-send.ts';
 export { ProduceLimits, planRequests, recordSizeUpperBound, type TooLargeRecord } from './produce-requests.ts';
 export { DEFAULT_PRODUCER_CONFIG, KafkaProducer } from './producer.ts';

@@ -11,10 +11,17 @@
  * every member's metadata from the JoinGroup answer, replaces the leader's SyncGroup
  * assignments with our assignor's (partitions AND userData per member), and decodes
  * the member's own assignment, userData included, from the SyncGroup answer.
+ *
+ * Static membership (KIP-345) needs two more hooks: LeaveGroup is skipped on a static
+ * member's plain close (and names its instance id when it does leave), and a request
+ * answered FENCED_INSTANCE_ID is reported, so a fenced member stops instead of rejoining
+ * and fencing its replacement in turn.
  */
 
-import { decodeConsumerProtocolAssignment, decodeConsumerProtocolSubscription, encodeConsumerProtocolAssignment, kGetApi, type Consumer } from '@platformatic/kafka';
+import { decodeConsumerProtocolAssignment, decodeConsumerProtocolSubscription, encodeConsumerProtocolAssignment, type Consumer } from '@platformatic/kafka';
 import { KstError } from '../../common/errors.ts';
+import { hookApis, wrapApi, type ApiCallback, type ApiFunction } from './api-hooks.ts';
+import { hasProtocolError } from './errors.ts';
 import type { Assignment, AssignmentContext, Assignor, AssignorMember, MemberAssignment } from './assignor.ts';
 import { groupByTopic } from './types.ts';
 
@@ -27,15 +34,20 @@ export interface MembershipHandlers {
   assigned(assignment: Assignment): void;
   /** Partition counts of the subscribed topics, for the leader's assignment. */
   partitionCounts(topics: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** Static membership (KIP-345): the member's group.instance.id. */
+  readonly groupInstanceId?: string | null;
+  /** Asked when the library is about to send LeaveGroup (on close); false answers it locally and sends nothing. */
+  sendLeaveGroup?(): boolean;
+  /** A group request answered FENCED_INSTANCE_ID: another process took over this member's group.instance.id. */
+  fenced?(error: Error): void;
 }
-
-type Callback = (error: Error | null, payload?: unknown) => void;
-type ApiFunction = ((connection: unknown, ...args: unknown[]) => void) & { async: unknown; key: number; version: number };
 
 interface JoinResponse {
   readonly generationId: number;
   readonly leader: string;
   readonly memberId: string;
+  /** JoinGroup v9+: a static member that replaced its old self in a stable group; the group keeps its assignment. */
+  readonly skipAssignment?: boolean;
   readonly members: ReadonlyArray<{ readonly memberId: string; readonly groupInstanceId?: string | null; readonly metadata: Buffer }>;
 }
 
@@ -43,24 +55,21 @@ interface JoinResponse {
 export function interceptGroupProtocol(consumer: WireConsumer, assignor: Assignor, handlers: MembershipHandlers): void {
   let members: AssignorMember[] = [];
   let leader = '';
-  const original = consumer[kGetApi].bind(consumer) as (name: string, callback: Callback) => void;
-
-  // The library calls `api(connection, ...args, callback)`; `call` gets the args and may
-  // delay, rewrite or observe the request through `invoke`.
-  const wrap = (api: ApiFunction, call: (args: unknown[], invoke: (args: unknown[], callback: Callback) => void, done: Callback) => void): ApiFunction => {
-    const wrapped = ((connection: unknown, ...rest: unknown[]) => {
-      const done = rest.pop() as Callback;
-      call(rest, (args, callback) => api(connection, ...args, callback), done);
-    }) as ApiFunction;
-    return Object.assign(wrapped, { async: api.async, key: api.key, version: api.version });
+  let skipAssignment = false;
+  const instanceId = handlers.groupInstanceId ?? null;
+  // FENCED_INSTANCE_ID: another process joined with our group.instance.id.
+  const watch = (callback: ApiCallback): ApiCallback => (error, response) => {
+    if (error !== null && instanceId !== null && hasProtocolError(error, 'FENCED_INSTANCE_ID')) handlers.fenced?.(error);
+    callback(error, response);
   };
 
-  const joinGroup = (api: ApiFunction): ApiFunction => wrap(api, (args, invoke, done) => {
-    handlers.beforeJoin(String(args[3] ?? '')).then(() => invoke(args, (error, response) => {
+  const joinGroup = (api: ApiFunction): ApiFunction => wrapApi(api, (args, invoke, done) => {
+    handlers.beforeJoin(String(args[3] ?? '')).then(() => invoke(args, watch((error, response) => {
       if (error === null && response !== undefined) {
         try {
           const join = response as JoinResponse;
           leader = join.leader;
+          skipAssignment = join.skipAssignment === true;
           members = join.members.map(decodeMember).sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
         } catch (decodeError) {
           done(decodeError as Error);
@@ -68,13 +77,13 @@ export function interceptGroupProtocol(consumer: WireConsumer, assignor: Assigno
         }
       }
       done(error, response);
-    }), (error: Error) => done(error));
+    })), (error: Error) => done(error));
   });
 
-  const syncGroup = (api: ApiFunction): ApiFunction => wrap(api, (args, invoke, done) => {
+  const syncGroup = (api: ApiFunction): ApiFunction => wrapApi(api, (args, invoke, done) => {
     const generationId = args[1] as number;
     const memberId = args[2] as string;
-    const receive: Callback = (error, response) => {
+    const receive: ApiCallback = watch((error, response) => {
       if (error === null && response !== undefined) {
         const raw = (response as { assignment: Buffer }).assignment;
         const decoded = raw.length === 0 ? { assignedPartitions: [], userData: Buffer.alloc(0) } : decodeConsumerProtocolAssignment(raw);
@@ -82,8 +91,11 @@ export function interceptGroupProtocol(consumer: WireConsumer, assignor: Assigno
         handlers.assigned({ generationId, memberId, partitions, userData: decoded.userData ?? Buffer.alloc(0) });
       }
       done(error, response);
-    };
-    if (memberId !== leader) {
+    });
+    // A static leader that restarted into a stable group gets the members with
+    // skipAssignment: the coordinator hands every member its current assignment, the
+    // restarted leader's own included, so the assignor must not run (Kafka's rule).
+    if (memberId !== leader || skipAssignment) {
       invoke(args, receive);
       return;
     }
@@ -93,17 +105,22 @@ export function interceptGroupProtocol(consumer: WireConsumer, assignor: Assigno
     );
   });
 
-  const hooked = (name: string, callback: Callback): void => {
-    if (name !== 'JoinGroup' && name !== 'SyncGroup') {
-      original(name, callback);
+  const heartbeat = (api: ApiFunction): ApiFunction => wrapApi(api, (args, invoke, done) => invoke(args, watch(done)));
+
+  // The library sends LeaveGroup on close with the member id only. A static member does
+  // not leave on close (KIP-345: its session timeout decides, so a restart causes no
+  // rebalance) unless asked to; when it leaves, the request names its instance id.
+  const leaveGroup = (api: ApiFunction): ApiFunction => wrapApi(api, (args, invoke, done) => {
+    if (!(handlers.sendLeaveGroup?.() ?? true)) {
+      done(null, { throttleTimeMs: 0, errorCode: 0, members: [] });
       return;
     }
-    original(name, (error, api) => {
-      if (error !== null || api === undefined) callback(error);
-      else callback(null, name === 'JoinGroup' ? joinGroup(api as ApiFunction) : syncGroup(api as ApiFunction));
-    });
-  };
-  (consumer as unknown as Record<symbol, unknown>)[kGetApi] = hooked;
+    const identities = args[1];
+    const named = instanceId === null || !Array.isArray(identities) ? identities : identities.map((m: object) => ({ ...m, groupInstanceId: instanceId }));
+    invoke([args[0], named, ...args.slice(2)], done);
+  });
+
+  hookApis(consumer, { JoinGroup: joinGroup, SyncGroup: syncGroup, Heartbeat: heartbeat, LeaveGroup: leaveGroup });
 }
 
 function decodeMember(member: JoinResponse['members'][number]): AssignorMember {

@@ -5,6 +5,7 @@
  */
 
 import { Producer, type ProduceResult as WireProduceResult } from '@platformatic/kafka';
+import { hookApis, wrapApi } from './api-hooks.ts';
 import { toBaseOptions, type KafkaClientConfig, type KafkaProducerConfig } from './config.ts';
 import { KstError } from '../../common/errors.ts';
 import { mapped, toKstError, tooLargePartitions } from './errors.ts';
@@ -19,7 +20,7 @@ export type WireProducer = Producer<Buffer, Buffer, KafkaHeader, KafkaHeader>;
 /** Builds a library producer; `transactionalId` makes it transactional (and idempotent). */
 export function createWireProducer(client: KafkaClientConfig, producer: KafkaProducerConfig, transactionalId?: string): WireProducer {
   const idempotent = transactionalId !== undefined || producer['enable.idempotence'];
-  return new Producer<Buffer, Buffer, KafkaHeader, KafkaHeader>({
+  const wire = new Producer<Buffer, Buffer, KafkaHeader, KafkaHeader>({
     ...toBaseOptions(client, transactionalId === undefined ? 'producer' : `txn-${transactionalId}`),
     idempotent,
     ...(idempotent ? {} : { acks: -1 }),
@@ -28,10 +29,16 @@ export function createWireProducer(client: KafkaClientConfig, producer: KafkaPro
     serializers: headerSerializers,
     ...(transactionalId === undefined ? {} : { transactionalId }),
   });
+  // The library sends its request timeout as the transaction timeout; ours is a setting of its own.
+  const transactionTimeoutMs = producer['transaction.timeout.ms'];
+  if (transactionalId !== undefined) {
+    hookApis(wire, { InitProducerId: (api) => wrapApi(api, (args, invoke, done) => invoke([args[0], transactionTimeoutMs, ...args.slice(2)], done)) });
+  }
+  return wire;
 }
 
 /** Kafka's producer defaults, for callers that build a producer without a parsed config. */
-export const DEFAULT_PRODUCER_CONFIG: KafkaProducerConfig = Object.freeze({ 'compression.type': 'none', 'enable.idempotence': true, 'batch.size': 16_384, 'max.request.size': 1_048_576 });
+export const DEFAULT_PRODUCER_CONFIG: KafkaProducerConfig = Object.freeze({ 'compression.type': 'none', 'enable.idempotence': true, 'batch.size': 16_384, 'max.request.size': 1_048_576, 'transaction.timeout.ms': 60_000 });
 
 /** The configured request bounds of a producer. */
 export function produceLimits(config: KafkaProducerConfig): ProduceLimits {

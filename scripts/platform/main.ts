@@ -31,7 +31,7 @@ const launcher = fromVariables(Object.keys(platformConfig.fields), (key) => plat
 const settings = fromVariables(
   Object.keys(ecommerceServiceConfig.fields),
   (key) => ecommerceServiceConfig.envName(key as keyof typeof ecommerceServiceConfig.fields & string, ENV_PREFIX),
-  new Set(['state.dir', 'application.server']),
+  new Set(['state.dir', 'application.server', 'group.instance.id']),
 );
 const started = Date.now();
 const platform = await Platform.start(launcher, settings);

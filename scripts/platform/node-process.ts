@@ -181,6 +181,22 @@ export class NodeProcess {
     return () => this.#lineListeners.delete(listener);
   }
 
+  /** Sends a signal and returns at once (a test app's SIGUSR2 arms its transaction probe, SIGHUP closes and leaves the group). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.#child?.kill(signal);
+  }
+
+  /** Resolves once the current run has exited; rejects after `timeoutMs` naming `what`, with the log tail. */
+  async waitExit(what: string, timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const exited = await Promise.race([
+      this.#exited.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!exited) throw new Error(`${this.name} did not exit within ${timeoutMs} ms: ${what}\n${this.tail()}`);
+  }
+
   /** A crash: no commit, no close, open transactions left behind. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     if (!this.running) return;

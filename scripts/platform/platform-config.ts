@@ -54,7 +54,7 @@ export function parsePlatformConfig(input: Readonly<Record<string, unknown>>): P
 }
 
 /** Keys every process gets from the launcher itself, so they are not service settings. */
-const PER_PROCESS = new Set(['state.dir', 'application.server']);
+const PER_PROCESS = new Set(['state.dir', 'application.server', 'group.instance.id']);
 
 /**
  * The services' settings, validated with their own schema, as the `ECOMMERCE_*`

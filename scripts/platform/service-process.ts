@@ -8,7 +8,9 @@
  * It can be SIGKILLed (no commit, no close: a crash) and started again on the same state
  * folder and endpoint, or stopped: SIGTERM, then SIGKILL when it does not exit in time.
  * It is a `SupervisedChild`: up once it printed `started`, healthy when its query server's
- * gRPC health service says SERVING (the supervisor's probe).
+ * gRPC health service says SERVING (the supervisor's probe). Every run is the same static
+ * group member, `group.instance.id` `<service>-<index>`: a restart within the session
+ * timeout takes its old place and tasks without a rebalance.
  *
  * @example
  * ```ts
@@ -116,7 +118,7 @@ export class ServiceProcess implements SupervisedChild {
   start(): void {
     if (this.running) throw new KstError('KST_PLATFORM_PROCESS_FAILED', `${this.name} is already running`, { process: this.name });
     this.#startMark = this.#process.mark();
-    this.#process.start(queryEnvironment(this.#endpoint));
+    this.#process.start({ ECOMMERCE_GROUP_INSTANCE_ID: this.name, ...queryEnvironment(this.#endpoint) });
   }
 
   /** Resolves once it printed `started` (its query server serves) since it was last started. */

@@ -73,7 +73,7 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
   const settings: Record<string, unknown> = { 'bootstrap.servers': stack.kafkaBootstrap, 'schema.registry.url': stack.registryUrl };
   for (const key of Object.keys(ecommerceServiceConfig.fields) as Array<keyof typeof ecommerceServiceConfig.fields>) {
     const value = env[ecommerceServiceConfig.envName(key, ENV_PREFIX)];
-    if (value !== undefined && key !== 'state.dir' && key !== 'application.server') settings[key] = value;
+    if (value !== undefined && key !== 'state.dir' && key !== 'application.server' && key !== 'group.instance.id') settings[key] = value;
   }
   const prefix = ecommerceServiceConfig.parse(settings)['topic.prefix'];
   const auth = platformAuth(env);

@@ -26,12 +26,14 @@ export class WorkerProcess {
   #child: ChildProcess | null = null;
   #output: string[] = [];
 
-  constructor(cluster: Record<string, string>, port: number) {
+  /** `overrides` go last (e.g. a longer session timeout, or `group.instance.id` for a static worker). */
+  constructor(cluster: Record<string, string>, port: number, overrides: Record<string, string> = {}) {
     this.url = `http://127.0.0.1:${port}`;
     const settings: Record<string, string> = {
       'bootstrap.servers': bootstrap(), ...cluster, 'rest.port': String(port), 'offset.flush.interval.ms': '500',
       'status.storage.partitions': '1', 'offset.storage.partitions': '1',
       'session.timeout.ms': '6000', 'heartbeat.interval.ms': '500', 'rebalance.timeout.ms': '10000',
+      ...overrides,
     };
     this.#env = Object.fromEntries(Object.entries(settings).map(([key, value]) => [`CONNECT_${key.replace(/[.-]/g, '_').toUpperCase()}`, value]));
   }
@@ -60,6 +62,11 @@ export class WorkerProcess {
   /** SIGTERM: the worker stops its tasks and commits what they flushed. */
   async stop(): Promise<void> {
     await this.#signal('SIGTERM');
+  }
+
+  /** How many of the lines it printed (in every run, as far as kept) match. */
+  count(pattern: RegExp): number {
+    return this.#output.join('').split('\n').filter((line) => pattern.test(line)).length;
   }
 
   /** The last lines the process printed, for failure messages. */

@@ -105,6 +105,7 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
     'commit.interval.ms': config['commit.interval.ms'],
     'producer.batch.records': config['producer.batch.records'],
     'session.timeout.ms': config['session.timeout.ms'],
+    ...(config['group.instance.id'] === '' ? {} : { 'group.instance.id': config['group.instance.id'] }),
     'heartbeat.interval.ms': config['heartbeat.interval.ms'],
     'state.dir': join(config['state.dir'], name),
     ...(config['application.server'] === '' ? {} : { 'application.server': config['application.server'] }),

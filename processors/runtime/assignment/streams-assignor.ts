@@ -6,6 +6,12 @@
  * processes, then each process's tasks on its threads, and gives every member its
  * tasks, their partitions and the group's host table.
  *
+ * Static members (`group.instance.id`) are known by their instance id rather than their
+ * member id, which changes with every restart: a thread's stickiness follows its instance
+ * id, and a static member that comes back owning nothing (it restarted, and the group
+ * rebalanced meanwhile) is given back, as its previous tasks, what this leader last
+ * assigned to that instance id.
+ *
  * @example
  * ```ts
  * const assignor = createStreamsAssignor({
@@ -18,11 +24,11 @@
 
 import type { Assignor, AssignorMember, MemberAssignment, TopicPartition } from '../../kafka/index.ts';
 import { taskIdToString, type TaskId } from '../../api/processor.ts';
-import { encodeStreamsAssignment, type HostInfo, type StreamsAssignment } from './assignment-info.ts';
+import { decodeStreamsAssignment, encodeStreamsAssignment, type HostInfo, type StreamsAssignment } from './assignment-info.ts';
 import type { AssignmentTopology } from './assignment-topology.ts';
 import { placeStandbys } from './standby-placement.ts';
 import { placeTasks, type PlacementClient } from './sticky-placement.ts';
-import { decodeSubscriptionInfo, encodeSubscriptionInfo, type SubscriptionInfo } from './subscription-info.ts';
+import { decodeSubscriptionInfo, encodeSubscriptionInfo, parseTaskId, type SubscriptionInfo } from './subscription-info.ts';
 import { layoutTasks, type TaskInfo } from './task-layout.ts';
 
 export interface StreamsAssignorOptions {
@@ -40,16 +46,27 @@ export interface StreamsAssignorOptions {
 
 export const STREAMS_ASSIGNOR_NAME = 'kst-streams';
 
+interface ProcessMember {
+  readonly memberId: string;
+  /** The instance id of a static member, else the member id: the key of its stickiness. */
+  readonly key: string;
+  readonly info: SubscriptionInfo;
+}
+
 interface Process {
   readonly processId: string;
   readonly endpoint: string | undefined;
-  readonly members: ReadonlyArray<{ readonly memberId: string; readonly info: SubscriptionInfo }>;
+  readonly members: readonly ProcessMember[];
 }
+
+/** What the leader last gave each static member, by instance id. */
+type Remembered = Map<string, { readonly active: readonly TaskId[]; readonly standby: readonly TaskId[] }>;
 
 const keysOf = (tasks: readonly TaskId[]): Set<string> => new Set(tasks.map(taskIdToString));
 
 export function createStreamsAssignor(options: StreamsAssignorOptions): Assignor {
   const log = options.log ?? ((message: string) => console.warn(`[streams-assignor] ${message}`));
+  const remembered: Remembered = new Map();
   return {
     name: STREAMS_ASSIGNOR_NAME,
     version: 1,
@@ -70,17 +87,24 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): Assignor
         const userData = encodeStreamsAssignment({ activeTasks: new Map(), standbyTasks: new Map(), hosts: [], errorCode: layout.errorCode, errorMessage: layout.errorMessage });
         return new Map(context.members.map((m) => [m.memberId, { partitions: [], userData }]));
       }
-      return assignTasks(layout.tasks, groupProcesses(context.members), options.numStandbyReplicas, log);
+      const processes = groupProcesses(context.members, remembered);
+      const out = assignTasks(layout.tasks, processes, options.numStandbyReplicas, log);
+      remember(remembered, processes, out);
+      return out;
     },
   };
 }
 
-function groupProcesses(members: readonly AssignorMember[]): Process[] {
-  const byId = new Map<string, Array<{ memberId: string; info: SubscriptionInfo }>>();
+function groupProcesses(members: readonly AssignorMember[], remembered: Remembered): Process[] {
+  const byId = new Map<string, ProcessMember[]>();
   for (const member of members) {
-    const info = decodeSubscriptionInfo(member.metadata);
+    let info = decodeSubscriptionInfo(member.metadata);
+    const previous = member.groupInstanceId === null ? undefined : remembered.get(member.groupInstanceId);
+    if (previous !== undefined && info.activeTasks.length === 0 && info.standbyTasks.length === 0) {
+      info = { ...info, activeTasks: previous.active, standbyTasks: previous.standby };
+    }
     const list = byId.get(info.processId) ?? [];
-    list.push({ memberId: member.memberId, info });
+    list.push({ memberId: member.memberId, key: member.groupInstanceId ?? member.memberId, info });
     byId.set(info.processId, list);
   }
   return [...byId].sort(([a], [b]) => (a < b ? -1 : 1)).map(([processId, list]) => ({
@@ -103,11 +127,24 @@ function processClient(process: Process): PlacementClient {
   return { id: process.processId, capacity: process.members.length, previousActive, previousStandby, offsetSums };
 }
 
-/** A thread as a placement client: stickiness to the very member that ran the task. */
-function memberClient(member: Process['members'][number], asStandby: boolean): PlacementClient {
+/** Keeps what each static member got, for when it comes back from a restart owning nothing. */
+function remember(remembered: Remembered, processes: readonly Process[], out: ReadonlyMap<string, MemberAssignment>): void {
+  for (const process of processes) {
+    for (const member of process.members) {
+      if (member.key === member.memberId) continue;
+      const assignment = out.get(member.memberId);
+      if (assignment === undefined) continue;
+      const streams = decodeStreamsAssignment(assignment.userData);
+      remembered.set(member.key, { active: [...streams.activeTasks.keys()].map(parseTaskId), standby: [...streams.standbyTasks.keys()].map(parseTaskId) });
+    }
+  }
+}
+
+/** A thread as a placement client: stickiness to the very member (static: the instance id) that ran the task. */
+function memberClient(member: ProcessMember, asStandby: boolean): PlacementClient {
   const active = keysOf(member.info.activeTasks);
   const standby = keysOf(member.info.standbyTasks);
-  return { id: member.memberId, capacity: 1, previousActive: asStandby ? standby : active, previousStandby: asStandby ? active : standby, offsetSums: new Map() };
+  return { id: member.key, capacity: 1, previousActive: asStandby ? standby : active, previousStandby: asStandby ? active : standby, offsetSums: new Map() };
 }
 
 function assignTasks(tasks: readonly TaskInfo[], processes: readonly Process[], replicas: number, log: (message: string) => void): Map<string, MemberAssignment> {
@@ -134,11 +171,11 @@ function assignTasks(tasks: readonly TaskInfo[], processes: readonly Process[], 
     const toPlacement = (keys: readonly string[]) => placement.filter((t) => keys.includes(t.key));
     const activeByMember = placeTasks(toPlacement(activeByProcess.get(process.processId) ?? []), process.members.map((m) => memberClient(m, false)));
     const standbyByMember = placeTasks(toPlacement(standbyByProcess.get(process.processId) ?? []), process.members.map((m) => memberClient(m, true)));
-    for (const { memberId } of process.members) {
-      const active = activeByMember.get(memberId) ?? [];
+    for (const { memberId, key } of process.members) {
+      const active = activeByMember.get(key) ?? [];
       const assignment: StreamsAssignment = {
         activeTasks: new Map(active.map((key) => [key, byKey.get(key)?.partitions ?? []])),
-        standbyTasks: new Map((standbyByMember.get(memberId) ?? []).map((key) => [key, byKey.get(key)?.partitions ?? []])),
+        standbyTasks: new Map((standbyByMember.get(key) ?? []).map((key) => [key, byKey.get(key)?.partitions ?? []])),
         hosts,
         errorCode: 0,
       };

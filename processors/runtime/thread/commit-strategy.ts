@@ -23,6 +23,7 @@
 import {
   KafkaProducer,
   TransactionalProducer,
+  isTransientCoordinatorError,
   type ConsumerGroupMetadata,
   type KafkaClientConfig,
   type KafkaProducerConfig,
@@ -80,6 +81,9 @@ export class AtLeastOnceCommit implements CommitStrategy {
   }
 }
 
+/** How long registering a transactional id keeps retrying through a broker outage. */
+const REGISTER_TIMEOUT_MS = 120_000;
+
 /** One transactional producer per thread; output and offsets commit together. */
 export class ExactlyOnceCommit implements CommitStrategy {
   readonly exactlyOnce = true;
@@ -103,7 +107,7 @@ export class ExactlyOnceCommit implements CommitStrategy {
 
   /** Registers the transactional id: fences a zombie with the same id and aborts its open transaction. */
   async start(): Promise<void> {
-    await this.#producer.initTransactions();
+    await this.#register();
   }
 
   send(records: readonly ProducerRecord[], options?: SendOptions): Promise<ProduceResult> {
@@ -139,7 +143,28 @@ export class ExactlyOnceCommit implements CommitStrategy {
     if (this.#ready() && this.#producer.usable) return;
     await this.#producer.close().catch(() => undefined);
     this.#producer = new TransactionalProducer(this.#client, this.#transactionalId, this.#config, this.#producer.limits);
-    await this.#producer.initTransactions();
+    await this.#register();
+  }
+
+  /**
+   * `initTransactions`, retried with a new producer (a failed registration leaves the old
+   * one unusable) while the brokers are unreachable or the transaction coordinator moves or
+   * loads its state — a broker restart — for up to `REGISTER_TIMEOUT_MS`, as the Java
+   * producer blocks in `initTransactions` for up to `max.block.ms`.
+   */
+  async #register(): Promise<void> {
+    const deadline = Date.now() + REGISTER_TIMEOUT_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#producer.initTransactions();
+        return;
+      } catch (error) {
+        if (!isTransientCoordinatorError(error) || Date.now() >= deadline) throw error;
+        await this.#producer.close().catch(() => undefined);
+        this.#producer = new TransactionalProducer(this.#client, this.#transactionalId, this.#config, this.#producer.limits);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, this.#client['retry.backoff.ms'] * attempt)));
+      }
+    }
   }
 
   async close(): Promise<void> {

@@ -55,6 +55,11 @@ export interface StreamThreadEvents {
   onAssignment?(assignment: ThreadAssignment): void;
 }
 
+export interface CloseThreadOptions {
+  /** A static member (group.instance.id) leaves the group too, so its tasks move at once (scale-down). */
+  readonly leaveGroup?: boolean;
+}
+
 export interface StreamThreadOptions {
   readonly settings: ThreadSettings;
   readonly plan: TopologyPlan;
@@ -87,6 +92,7 @@ export class StreamThread {
   #resolveDone!: (error: Error | undefined) => void;
   #state: ThreadState = 'CREATED';
   #stopRequested = false;
+  #leaveGroup = false;
   #failed = false;
   /** A rebalance callback failed: the consumer moved on, so the thread must not. */
   #listenerError: unknown = null;
@@ -105,6 +111,7 @@ export class StreamThread {
     const client = clientSettings(settings);
     const stateDirectory = new StateDirectory(settings.stateDir, settings.applicationId);
     this.#consumer = new KafkaConsumer(client, consumerSettings(settings), {
+      ...(settings.groupInstanceId === undefined ? {} : { groupInstanceId: settings.groupInstanceId }),
       assignor: createStreamsAssignor({
         processId: settings.processId,
         endpoint: settings.endpoint,
@@ -208,9 +215,14 @@ export class StreamThread {
     void this.#run();
   }
 
-  /** Asks the loop to stop after its current round, commit, close its tasks cleanly and leave the group. */
-  close(): Promise<Error | undefined> {
+  /**
+   * Asks the loop to stop after its current round, commit, close its tasks cleanly and
+   * leave the group — a static member only with `leaveGroup`: otherwise its place (and
+   * its tasks) wait `session.timeout.ms` for it to come back, without a rebalance.
+   */
+  close(options: CloseThreadOptions = {}): Promise<Error | undefined> {
     this.#stopRequested = true;
+    if (options.leaveGroup === true) this.#leaveGroup = true;
     if (this.#state === 'CREATED') {
       this.#setState('PENDING_SHUTDOWN');
       this.#setState('DEAD');
@@ -401,7 +413,7 @@ export class StreamThread {
     const errors = await attemptAll([
       ...failedSteps,
       // Leaving the group runs the revocation: commit and clean close (unless failed).
-      () => this.#consumer.close(),
+      () => this.#consumer.close({ leaveGroup: this.#leaveGroup }),
       () => this.#manager.closeAll({ clean: false }),
       () => this.#strategy.close(),
       () => this.#standbys.close(),

@@ -18,6 +18,8 @@ export interface ThreadSettings {
   /** 1-based, as Kafka Streams names its threads (`…-StreamThread-1`). */
   readonly threadIndex: number;
   readonly threadCount: number;
+  /** Static membership: this thread's consumer's group.instance.id (`<group.instance.id>-<threadIndex>`). */
+  readonly groupInstanceId: string | undefined;
   readonly bootstrapServers: readonly string[];
   /** TLS and SASL settings of every Kafka client of the thread (plain strings: they cross to worker threads). */
   readonly security: Partial<SecuritySettings>;
@@ -45,6 +47,8 @@ export interface ThreadSettings {
   readonly maxPollIntervalMs: number;
   readonly autoOffsetReset: 'earliest' | 'latest' | 'none';
   readonly requestTimeoutMs: number;
+  /** The transactional producer's transaction.timeout.ms (exactly_once_v2). */
+  readonly transactionTimeoutMs: number;
   readonly retries: number;
   readonly retryBackoffMs: number;
   readonly producerBatchRecords: number;
@@ -89,10 +93,21 @@ export function consumerSettings(settings: ThreadSettings): KafkaConsumerConfig 
 
 /** The thread's producer: idempotent (transactional under exactly-once), with the request bounds of the streams config. */
 export function producerSettings(settings: ThreadSettings): KafkaProducerConfig {
-  return kafkaProducerConfig.parse({ 'batch.size': settings.producerBatchBytes, 'max.request.size': settings.producerMaxRequestBytes });
+  return kafkaProducerConfig.parse({
+    'batch.size': settings.producerBatchBytes,
+    'max.request.size': settings.producerMaxRequestBytes,
+    'transaction.timeout.ms': settings.transactionTimeoutMs,
+  });
 }
 
-/** One transactional id per thread (exactly_once_v2): stable across restarts of the same process id. */
-export function transactionalId(settings: Pick<ThreadSettings, 'applicationId' | 'processId' | 'threadIndex'>): string {
+/**
+ * One transactional id per thread (exactly_once_v2), the same for every incarnation of
+ * the thread, so the restarted thread's producer fences its predecessor's at once (and
+ * aborts its open transaction) instead of waiting for the transaction timeout: from the
+ * static member's instance id when there is one (it survives a lost state folder), else
+ * from the process id kept in the state folder.
+ */
+export function transactionalId(settings: Pick<ThreadSettings, 'applicationId' | 'processId' | 'threadIndex' | 'groupInstanceId'>): string {
+  if (settings.groupInstanceId !== undefined) return `${settings.applicationId}-${settings.groupInstanceId}`;
   return `${settings.applicationId}-${settings.processId}-${settings.threadIndex}`;
 }

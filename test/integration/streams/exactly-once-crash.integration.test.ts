@@ -4,6 +4,13 @@
  * during the run one process is SIGKILLed (no commit, no close, a transaction left open)
  * and started again on the same state directory. Read back read_committed, the final sum
  * per key is the exact total, and the increments are the input, each record once.
+ *
+ * The kills are timed by what the victim does, not by the clock or the records produced
+ * (which on a slow machine let every kill land between transactions): the test arms the
+ * victim's transaction probe (SIGUSR2, see test/fixtures/apps/support/transaction-probe.ts)
+ * before it sends the next batch, and the victim SIGKILLs itself at the first acknowledged
+ * write of a transaction it has not committed, saying so on stdout. Every kill is checked
+ * to have landed inside an open transaction.
  */
 
 import { test } from 'node:test';
@@ -24,7 +31,7 @@ const KILLS = [{ afterBatch: 3, victim: 1 }, { afterBatch: 9, victim: 0 }, { aft
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('exactly_once_v2: 100,000 records, 2 processes, 3 SIGKILLs mid-stream: exact sums, every increment once', { timeout: 90_000 }, async (t) => {
+test('exactly_once_v2: 100,000 records, 2 processes, 3 SIGKILLs inside open transactions: exact sums, every increment once', { timeout: 150_000 }, async (t) => {
   const h = new StreamsHarness('eos-crash');
   t.after(() => h.close());
   const appId = uniqueName('kst-it-eos');
@@ -38,6 +45,7 @@ test('exactly_once_v2: 100,000 records, 2 processes, 3 SIGKILLs mid-stream: exac
     // lands inside an open transaction that already wrote, the case exactly-once is for.
     KST_COMMIT_INTERVAL_MS: '1000',
     KST_CONFIG: JSON.stringify({ 'producer.batch.records': 100 }),
+    KST_TRANSACTION_PROBE: '1',
   };
   const apps = [h.app('eos-a', APPS.aggregation, appId, 'exactly_once_v2', env), h.app('eos-b', APPS.aggregation, appId, 'exactly_once_v2', env)] as const;
   for (const app of apps) app.start();
@@ -47,27 +55,36 @@ test('exactly_once_v2: 100,000 records, 2 processes, 3 SIGKILLs mid-stream: exac
   const { records } = keyedNumbers(topics.input, 0, RECORDS, KEYS);
   const startedAt = [0, 0];
   const kills: string[] = [];
+  let killsInTransaction = 0;
   for (let batch = 0; batch * BATCH < RECORDS; batch++) {
-    await h.producer.send(records.slice(batch * BATCH, (batch + 1) * BATCH));
     const kill = KILLS.find((k) => k.afterBatch === batch);
-    if (kill === undefined) {
+    const victim = kill === undefined ? undefined : apps[kill.victim];
+    let armedAt = 0;
+    if (kill !== undefined && victim !== undefined) {
+      // Arm an owner at work: it runs again (since its last start) with tasks, and the batch
+      // sent next gives it records it has not seen, so it will open a transaction and write.
+      await h.until(`${victim.name} RUNNING with tasks before kill #${kills.length + 1}`,
+        () => victim.running && lastState(victim, startedAt[kill.victim]) === 'RUNNING' && (lastActiveTasks(victim, startedAt[kill.victim]) ?? []).length > 0, 45_000);
+      armedAt = victim.mark();
+      victim.signal('SIGUSR2');
+    }
+    await h.producer.send(records.slice(batch * BATCH, (batch + 1) * BATCH));
+    if (kill === undefined || victim === undefined) {
       await pause(150);
       continue;
     }
-    const victim = apps[kill.victim];
-    // Kill an owner at work: it runs again (since its last start) with tasks, and has the batch just sent to chew on.
-    await h.until(`${victim.name} RUNNING with tasks before kill #${kills.length + 1}`,
-      () => victim.running && lastState(victim, startedAt[kill.victim]) === 'RUNNING' && (lastActiveTasks(victim, startedAt[kill.victim]) ?? []).length > 0, 45_000);
-    await pause(100);
     const tasks = lastActiveTasks(victim, startedAt[kill.victim]);
-    await victim.kill('SIGKILL');
-    kills.push(`${victim.name} after ${(batch + 1) * BATCH} records, holding ${JSON.stringify(tasks)}`);
+    await victim.waitExit(`armed for kill #${kills.length + 1}, it wrote nothing inside a transaction`, 45_000);
+    const landed = victim.matching(/^KILL_IN_TRANSACTION /, armedAt).at(-1);
+    if (landed !== undefined && victim.exit?.signal === 'SIGKILL') killsInTransaction += 1;
+    kills.push(`${victim.name} after ${(batch + 1) * BATCH} records, holding ${JSON.stringify(tasks)}: ${landed ?? `exited ${JSON.stringify(victim.exit)} without a kill line`}`);
     h.log(`SIGKILL #${kills.length}: ${kills.at(-1)}`);
     startedAt[kill.victim] = victim.mark();
     victim.start();
   }
   h.log(`produced ${RECORDS} records in ${RECORDS / BATCH} batches`);
   assert.equal(kills.length, KILLS.length);
+  assert.equal(killsInTransaction, kills.length, `every SIGKILL must land inside an open transaction that wrote output:\n${kills.join('\n')}`);
 
   await h.until('both processes RUNNING again, sharing the 4 tasks', () => sharing(apps, PARTITIONS, startedAt), 45_000);
   await h.awaitCaughtUp(appId, [[{ topic: topics.input, partitions: PARTITIONS }]], 45_000);
@@ -79,7 +96,8 @@ test('exactly_once_v2: 100,000 records, 2 processes, 3 SIGKILLs mid-stream: exac
   const uncommitted = await readToEnd(h.client, topics.increments, PARTITIONS, 30_000, 'read_uncommitted');
   const aborted = uncommitted.records.length - RECORDS;
   h.log(`increments read_uncommitted: ${uncommitted.records.length} (${aborted} in aborted transactions)`);
-  assert.ok(aborted > 0, 'no SIGKILL landed inside a transaction that had written output: the test did not exercise what it is for');
+  // The kills left output of open transactions behind, which read_committed hid.
+  assert.ok(aborted > 0, `no increments in aborted transactions after ${kills.length} kills inside open transactions`);
 
   const closed = await Promise.all(apps.map((app) => app.stop()));
   assert.deepEqual(closed, [true, true], 'both processes close cleanly on SIGTERM');

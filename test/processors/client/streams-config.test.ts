@@ -53,3 +53,23 @@ test('a client never started closes to NOT_RUNNING and may be cleaned up', async
   assert.deepEqual(states, ['PENDING_SHUTDOWN', 'NOT_RUNNING']);
   await assert.rejects(streams.start(), (e: unknown) => isKstError(e, 'KST_ILLEGAL_STATE_TRANSITION'));
 });
+
+test('static membership and the transaction timeout: group.instance.id is optional, transaction.timeout.ms is 10 s and at least the commit interval under exactly-once', () => {
+  const plain = parseStreamsConfig(base);
+  assert.equal(plain['group.instance.id'], '');
+  assert.equal(plain['transaction.timeout.ms'], 10_000);
+  assert.equal(plain['session.timeout.ms'], 45_000);
+  const eos = { ...base, 'processing.guarantee': 'exactly_once_v2' } as const;
+  assert.equal(parseStreamsConfig({ ...eos, 'group.instance.id': 'order-0' })['group.instance.id'], 'order-0');
+  assert.equal(parseStreamsConfig({ ...eos, 'transaction.timeout.ms': '30000' })['transaction.timeout.ms'], 30_000);
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ ...eos, 'group.instance.id': 'order 0' }, 'group.instance.id'],
+    [{ ...eos, 'transaction.timeout.ms': 500 }, 'transaction.timeout.ms'],
+    [{ ...eos, 'commit.interval.ms': 20_000 }, 'transaction.timeout.ms'],
+  ];
+  for (const [input, key] of cases) {
+    assert.throws(() => parseStreamsConfig(input), (error: unknown) => isKstError(error, 'KST_CONFIG_INVALID') && error.details['key'] === key, key);
+  }
+  // At least once never opens a transaction: a long commit interval is fine.
+  assert.equal(parseStreamsConfig({ ...base, 'commit.interval.ms': 60_000 })['commit.interval.ms'], 60_000);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isKstError } from '../../../common/errors.ts';
-import { isolationLevelCode, kafkaClientConfig, kafkaConsumerConfig, toBaseOptions } from '../../../processors/kafka/config.ts';
+import { isolationLevelCode, kafkaClientConfig, kafkaConsumerConfig, kafkaProducerConfig, toBaseOptions } from '../../../processors/kafka/config.ts';
 
 test('client config has defaults and translates to the library options', () => {
   const config = kafkaClientConfig.parse({ 'bootstrap.servers': 'a:1, b:2', 'client.id': 'svc' });
@@ -24,4 +24,10 @@ test('isolation levels map to their wire codes', () => {
   assert.equal(isolationLevelCode('read_committed'), 1);
   assert.equal(isolationLevelCode('read_uncommitted'), 0);
   assert.equal(kafkaConsumerConfig.parse({ 'group.id': 'g' })['isolation.level'], 'read_uncommitted');
+});
+
+test('the transaction timeout is a producer setting of its own (Kafka\'s 60 s by default), not the request timeout', () => {
+  assert.equal(kafkaProducerConfig.parse({})['transaction.timeout.ms'], 60_000);
+  assert.equal(kafkaProducerConfig.parse({ 'transaction.timeout.ms': '10000' })['transaction.timeout.ms'], 10_000);
+  assert.throws(() => kafkaProducerConfig.parse({ 'transaction.timeout.ms': 10 }), (e) => isKstError(e, 'KST_CONFIG_INVALID') && e.details['key'] === 'transaction.timeout.ms');
 });

@@ -2,11 +2,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parsePlatformConfig } from '../../../scripts/platform/platform-config.ts';
+import { isKstError } from '../../../common/errors.ts';
+import { parsePlatformConfig, serviceEnvironment } from '../../../scripts/platform/platform-config.ts';
 
 test('each platform process keeps its state under .stack/state/<service>-<n> of this checkout by default', () => {
   const config = parsePlatformConfig({});
   assert.equal(config['state.dir'], fileURLToPath(new URL('../../../.stack/state', import.meta.url)));
   assert.equal(join(config['state.dir'], 'order-0').endsWith(join('.stack', 'state', 'order-0')), true);
   assert.equal(parsePlatformConfig({ 'state.dir': '/srv/state' })['state.dir'], '/srv/state');
+});
+
+test('the launcher gives each process its own state folder, endpoint and group.instance.id: they are refused as service settings', () => {
+  for (const key of ['state.dir', 'application.server', 'group.instance.id']) {
+    assert.throws(() => serviceEnvironment({ [key]: 'x' }), (error: unknown) => isKstError(error, 'KST_CONFIG_INVALID') && error.details['key'] === key, key);
+  }
+  const env = serviceEnvironment({ 'session.timeout.ms': 15_000 });
+  assert.equal(env['ECOMMERCE_SESSION_TIMEOUT_MS'], '15000');
+  assert.equal(env['ECOMMERCE_GROUP_INSTANCE_ID'], undefined);
 });

@@ -19,3 +19,11 @@ test('local state defaults to .stack/state of this checkout, not a folder every 
   assert.equal(stateDir, fileURLToPath(new URL('../../../.stack/state', import.meta.url)));
   assert.equal(stateDir.startsWith(tmpdir()), false);
 });
+
+test('static membership: group.instance.id is empty (dynamic) unless set, and the session timeout sits between a restart and an order step deadline', () => {
+  const config = ecommerceServiceConfig.parse({});
+  assert.equal(config['group.instance.id'], '');
+  assert.ok(config['session.timeout.ms'] < config['order.deadline.ms'], 'a process gone for good hands its partitions over before its orders expire');
+  assert.equal(ecommerceServiceConfig.fromEnv({ ECOMMERCE_GROUP_INSTANCE_ID: 'order-1' }, ENV_PREFIX)['group.instance.id'], 'order-1');
+  assert.throws(() => ecommerceServiceConfig.fromEnv({ ECOMMERCE_GROUP_INSTANCE_ID: 'order 1' }, ENV_PREFIX), /group\.instance\.id.*ECOMMERCE_GROUP_INSTANCE_ID/);
+});

@@ -44,8 +44,9 @@ export class StreamsHarness {
   readonly #started = Date.now();
   #passed = false;
 
-  constructor(label: string) {
-    this.bootstrap = endpoints(loadStackConfig()).kafkaBootstrap;
+  /** `bootstrap`: another broker than the shared stack's (a test that restarts its own). */
+  constructor(label: string, options: { readonly bootstrap?: string } = {}) {
+    this.bootstrap = options.bootstrap ?? endpoints(loadStackConfig()).kafkaBootstrap;
     this.client = clientConfig(this.bootstrap, `kst-it-${label}`);
     this.admin = new KafkaAdmin(this.client);
     this.producer = new KafkaProducer(this.client);

@@ -4,7 +4,7 @@
  * userData; `rejoin` feeds what each member got back in as its owned tasks.
  */
 
-import type { AssignorMember, TopicPartition } from '../../../../processors/kafka/index.ts';
+import type { Assignor, AssignorMember, TopicPartition } from '../../../../processors/kafka/index.ts';
 import { parseTaskId } from '../../../../processors/runtime/assignment/subscription-info.ts';
 import { createStreamsAssignor, decodeStreamsAssignment, type AssignmentTopology, type StreamsAssignment } from '../../../../processors/runtime/assignment/index.ts';
 
@@ -12,6 +12,8 @@ export interface SimMember {
   readonly memberId: string;
   readonly processId: string;
   readonly endpoint?: string;
+  /** A static member's group.instance.id. */
+  instanceId?: string;
   active: string[];
   standby: string[];
   offsetSums?: Map<string, bigint>;
@@ -25,7 +27,8 @@ export function member(memberId: string, processId: string, endpoint?: string): 
   return { memberId, processId, ...(endpoint === undefined ? {} : { endpoint }), active: [], standby: [] };
 }
 
-export async function rebalance(topology: AssignmentTopology, counts: Record<string, number>, members: readonly SimMember[], numStandbyReplicas = 0): Promise<SimResult> {
+/** `leader`: the assignor that assigns (one kept across rebalances remembers what it gave); else the first member's. */
+export async function rebalance(topology: AssignmentTopology, counts: Record<string, number>, members: readonly SimMember[], numStandbyReplicas = 0, leader?: Assignor): Promise<SimResult> {
   const assignors = members.map((m) => createStreamsAssignor({
     processId: m.processId,
     endpoint: m.endpoint,
@@ -37,13 +40,12 @@ export async function rebalance(topology: AssignmentTopology, counts: Record<str
   const topics = [...new Set(topology.subtopologies.flatMap((s) => s.sourceTopics))];
   const assignorMembers: AssignorMember[] = await Promise.all(members.map(async (m, i) => ({
     memberId: m.memberId,
-    groupInstanceId: null,
+    groupInstanceId: m.instanceId ?? null,
     metadata: await (assignors[i] as ReturnType<typeof createStreamsAssignor>).metadata(topics),
     topics,
   })));
   assignorMembers.sort((a, b) => (a.memberId < b.memberId ? -1 : 1));
-  const leader = assignors[0] as ReturnType<typeof createStreamsAssignor>;
-  const result = await leader.assign({ generationId: 1, members: assignorMembers, partitionCounts: new Map(Object.entries(counts)) });
+  const result = await (leader ?? (assignors[0] as Assignor)).assign({ generationId: 1, members: assignorMembers, partitionCounts: new Map(Object.entries(counts)) });
   const byMember = new Map<string, { partitions: readonly TopicPartition[]; assignment: StreamsAssignment }>();
   for (const [memberId, value] of result) byMember.set(memberId, { partitions: value.partitions, assignment: decodeStreamsAssignment(value.userData) });
   return { byMember };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AssignmentErrorCode, assignmentError } from '../../../../processors/runtime/assignment/index.ts';
+import { AssignmentErrorCode, assignmentError, createStreamsAssignor } from '../../../../processors/runtime/assignment/index.ts';
 import { activeOf, adopt, counts, member, rebalance, simpleTopology, standbyOf, type SimMember, type SimResult } from './group-simulator.ts';
 
 /** Members of one process share its id; threads[i] members for process i. */
@@ -192,4 +192,29 @@ test('a missing source topic fails the assignment with its name', async () => {
   const { assignment } = [...result.byMember.values()][0]!;
   assert.equal(assignment.errorCode, AssignmentErrorCode.INCOMPLETE_SOURCE_TOPIC_METADATA);
   assert.match(assignment.errorMessage ?? '', /"t1"/);
+});
+
+test('static members are known by their instance id: threads restarted with new member ids, owning nothing, get back what the leader gave them', async () => {
+  const topology = simpleTopology(1);
+  const leader = createStreamsAssignor({ processId: 'p0', endpoint: undefined, topology, numStandbyReplicas: 0, log: () => undefined, ownedTasks: () => ({ active: [], standby: [] }) });
+  const a = { ...member('m-a', 'pa'), instanceId: 'a-1' };
+  const b1 = { ...member('m-b1', 'pb'), instanceId: 'b-1' };
+  const b2 = { ...member('m-b2', 'pb'), instanceId: 'b-2' };
+  // History made b-2 own 0_0 and b-1 own 0_5: not the order a fresh placement would pick.
+  a.active = ['0_1', '0_2', '0_3'];
+  b1.active = ['0_5'];
+  b2.active = ['0_0'];
+  const first = await rebalance(topology, counts(1, 6), [a, b1, b2], 0, leader);
+  const before = { a: activeOf(first, 'm-a'), b1: activeOf(first, 'm-b1'), b2: activeOf(first, 'm-b2') };
+  assert.ok(before.b1.includes('0_5') && before.b2.includes('0_0'), JSON.stringify(before));
+
+  // Process pb crashed; its threads come back with new member ids, no tasks, no state on disk.
+  const restarted = [a, { ...member('z-b1', 'pb'), instanceId: 'b-1' }, { ...member('a-b2', 'pb'), instanceId: 'b-2' }];
+  adopt([a], first);
+  const second = await rebalance(topology, counts(1, 6), restarted, 0, leader);
+  assert.deepEqual({ a: activeOf(second, 'm-a'), b1: activeOf(second, 'z-b1'), b2: activeOf(second, 'a-b2') }, before);
+
+  // A leader without that memory (it restarted too) places by instance id alone: still every task once.
+  const fresh = await rebalance(topology, counts(1, 6), restarted.map((m) => ({ ...m, active: [] })));
+  assert.equal(allActive(fresh).length, 6);
 });
