@@ -78,6 +78,7 @@ export function routeModels(ids: KnownIds): readonly RouteModel[] {
   return [
     { method: 'GET', url: '/health', public: true },
     { method: 'GET', url: '/metrics', public: true },
+    { method: 'GET', url: '/openapi.json', public: true },
     { method: 'POST', url: '/orders', produces: 'order', body: fc.record({ customerId, items: fc.array(item, { minLength: 1, maxLength: 3 }), deadlineMs: fc.integer({ min: 1, max: 86_400_000 }) }, { requiredKeys: ['items'] }) },
     { method: 'POST', url: '/orders/:id/cancel', produces: 'order', bodyOptional: true, body: fc.record({ reason: shortText }, { requiredKeys: [] }) },
     { method: 'GET', url: '/orders/:id' },
