@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { endpoints, loadStackConfig, type StackConfig } from '../../../scripts/stack/config.ts';
 import { readRecord, waitForExit } from '../../../scripts/stack/processes.ts';
 import { down, up } from '../../../scripts/stack/stack.ts';
+import { freeServerPorts } from '../../support/free-ports.ts';
 import { uniqueName } from '../../support/names.ts';
 import { verifyAggregation } from './support/aggregation.ts';
 import { APPS, StreamsHarness } from './support/harness.ts';
@@ -33,31 +34,32 @@ const RECORDS = 40_000;
 const BATCH = 2_000;
 const KEYS = 64;
 const SESSION_TIMEOUT_MS = 10_000;
-/** Ports of this test's own broker, away from the shared stack's. */
-const OWN_KAFKA_PORT = Number(process.env['KST_IT_OWN_KAFKA_PORT'] ?? '19392');
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function ownBrokerConfig(home: string): StackConfig {
+/** This test's own broker, on free ports away from the shared stack's. */
+async function ownBrokerConfig(home: string): Promise<StackConfig> {
   const shared = loadStackConfig();
+  const [kafka, controller, sasl, registry, management, opensearch, transport, postgres] = (await freeServerPorts(8)).map(String);
   return loadStackConfig({
     STACK_HOME: home,
     STACK_CACHE_DIR: shared['cache.dir'],
-    STACK_KAFKA_PORT: String(OWN_KAFKA_PORT),
-    STACK_KAFKA_CONTROLLER_PORT: String(OWN_KAFKA_PORT + 1),
+    STACK_KAFKA_PORT: kafka,
+    STACK_KAFKA_CONTROLLER_PORT: controller,
+    STACK_KAFKA_SASL_PORT: sasl,
     STACK_KAFKA_HEAP_MB: '512',
     // Unused (only Kafka starts), but distinct from the shared stack's, as `up` checks.
-    STACK_REGISTRY_PORT: String(OWN_KAFKA_PORT + 2),
-    STACK_REGISTRY_MANAGEMENT_PORT: String(OWN_KAFKA_PORT + 3),
-    STACK_OPENSEARCH_PORT: String(OWN_KAFKA_PORT + 4),
-    STACK_OPENSEARCH_TRANSPORT_PORT: String(OWN_KAFKA_PORT + 5),
-    STACK_POSTGRES_PORT: String(OWN_KAFKA_PORT + 6),
+    STACK_REGISTRY_PORT: registry,
+    STACK_REGISTRY_MANAGEMENT_PORT: management,
+    STACK_OPENSEARCH_PORT: opensearch,
+    STACK_OPENSEARCH_TRANSPORT_PORT: transport,
+    STACK_POSTGRES_PORT: postgres,
   });
 }
 
 test('exactly_once_v2 through a broker SIGKILL and restart and a zombie past its session timeout: exact sums, every increment once', { timeout: 420_000 }, async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'kst-it-own-broker-'));
-  const config = ownBrokerConfig(home);
+  const config = await ownBrokerConfig(home);
   const startedAt = Date.now();
   await up(config, ['kafka'], (line) => console.log(`[own broker] ${line}`));
   console.log(`[own broker] up on ${endpoints(config).kafkaBootstrap} in ${Date.now() - startedAt} ms`);

@@ -52,7 +52,9 @@ test('num.stream.threads 2: each stream thread runs on a worker built from the t
     const all = new Map<string, number>();
     for await (const { key, value } of counts.all()) all.set(key, value);
     assert.deepEqual(all, expected);
-    assert.equal(await counts.approximateNumEntries(), expected.size);
+    // RocksDB's estimate counts a key once per version it still holds (memtable, files): never fewer than the keys.
+    const estimate = await counts.approximateNumEntries();
+    assert.ok(estimate >= expected.size, `approximateNumEntries ${estimate} < ${expected.size} keys`);
     const lags = (await streams.allLocalStorePartitionLags()).get(COUNTS_STORE);
     assert.deepEqual([...(lags?.keys() ?? [])].sort(), [0, 1, 2, 3], 'a lag for each partition of the counts store, from both workers');
   } finally {

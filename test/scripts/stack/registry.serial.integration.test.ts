@@ -14,7 +14,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaAdmin, KafkaProducer, kafkaClientConfig } from '../../../processors/kafka/index.ts';
@@ -25,19 +24,9 @@ import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 import { isAlive } from '../../../scripts/stack/processes.ts';
 import { isPortFree } from '../../../scripts/stack/ports.ts';
 import { down, up } from '../../../scripts/stack/stack.ts';
+import { freeServerPorts } from '../../support/free-ports.ts';
 
-const PORT_KEYS = ['STACK_KAFKA_PORT', 'STACK_KAFKA_CONTROLLER_PORT', 'STACK_REGISTRY_PORT', 'STACK_REGISTRY_MANAGEMENT_PORT'] as const;
-
-/** Ports free right now, so that other people's own stacks on fixed ports do not collide with this one. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((resolve) => {
-    const server = createServer();
-    server.listen({ host: '127.0.0.1', port: 0 }, () => resolve(server));
-  })));
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
+const PORT_KEYS = ['STACK_KAFKA_PORT', 'STACK_KAFKA_CONTROLLER_PORT', 'STACK_KAFKA_SASL_PORT', 'STACK_REGISTRY_PORT', 'STACK_REGISTRY_MANAGEMENT_PORT'] as const;
 
 const orderV1 = { type: 'record', name: 'Order', namespace: 'kst.restart', fields: [{ name: 'id', type: 'string' }, { name: 'total', type: 'long' }] } as const;
 const orderV2 = { ...orderV1, fields: [...orderV1.fields, { name: 'currency', type: 'string', default: 'EUR' }] };
@@ -45,7 +34,7 @@ const customer = { type: 'record', name: 'Customer', namespace: 'kst.restart', f
 
 test('after down and up of its own stack, every Avro record written before decodes with the schema of its id', { timeout: 600_000 }, async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'kstack-registry-restart-'));
-  const ports = await freePorts(PORT_KEYS.length);
+  const ports = await freeServerPorts(PORT_KEYS.length);
   const config = loadStackConfig({ ...process.env, STACK_HOME: home, ...Object.fromEntries(PORT_KEYS.map((key, i) => [key, String(ports[i])])) });
   const { kafkaBootstrap, registryUrl } = endpoints(config);
   t.after(async () => {
