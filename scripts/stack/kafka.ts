@@ -155,13 +155,15 @@ export const kafka: ServiceDefinition = {
     if (existsSync(marker)) return;
     const user = scramUser(dir);
     const jdk = findJava({ service: 'kafka', min: 17, configured: config['kafka.java.home'], envName: 'STACK_KAFKA_JAVA_HOME' });
-    const scram = `SCRAM-SHA-512=[password=${user.password}],SCRAM-SHA-256=[password=${user.password}]`;
-    await runToLog('kafka', {
-      command: jdk.java,
-      args: ['-Xmx256m', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`, '-cp', `${kafkaLibDir(config)}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', `${config.host}:${config['kafka.port']}`, '--alter', '--add-config', scram, '--entity-type', 'users', '--entity-name', user.username],
-      env: process.env,
-      cwd: dir,
-    }, logFile(config.home, 'kafka'));
+    // One mechanism per request: the broker refuses to alter one user's credential twice in a request.
+    for (const mechanism of ['SCRAM-SHA-512', 'SCRAM-SHA-256']) {
+      await runToLog('kafka', {
+        command: jdk.java,
+        args: ['-Xmx256m', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`, '-cp', `${kafkaLibDir(config)}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', `${config.host}:${config['kafka.port']}`, '--alter', '--add-config', `${mechanism}=[password=${user.password}]`, '--entity-type', 'users', '--entity-name', user.username],
+        env: process.env,
+        cwd: dir,
+      }, logFile(config.home, 'kafka'));
+    }
     writeFileSync(marker, `${new Date().toISOString()}\n`);
   },
 };
