@@ -61,10 +61,10 @@ export interface Broker {
   close(): Promise<void>;
 }
 
-/** Topics created through it are deleted on close. */
-export function broker(): Broker {
-  const admin = new KafkaAdmin(clientConfig());
-  const producer = new KafkaProducer(clientConfig());
+/** Topics created through it are deleted on close; `client` for another listener (SASL_SSL). */
+export function broker(client: KafkaClientConfig = clientConfig()): Broker {
+  const admin = new KafkaAdmin(client);
+  const producer = new KafkaProducer(client);
   const created: string[] = [];
   return {
     admin,

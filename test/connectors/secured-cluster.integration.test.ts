@@ -9,11 +9,11 @@ import '../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { KafkaAdmin, KafkaProducer, kafkaClientConfig } from '../../processors/kafka/index.ts';
+import { kafkaClientConfig } from '../../processors/kafka/index.ts';
 import { endpoints, loadStackConfig } from '../../scripts/stack/config.ts';
 import { securedKafkaClient } from '../../scripts/stack/kafka-security.ts';
 import { assertSameState, dropTable, postgresConnectorConfig, produceChanges, productWorkload, sameState, tableState } from './end-to-end-support.ts';
-import { clusterNames, http, startWorker, unique, until, type Broker } from './helpers.ts';
+import { broker, clusterNames, http, startWorker, unique, until, type Broker } from './helpers.ts';
 
 interface Status { connector: { state: string }; tasks: Array<{ state: string; trace?: string }> }
 
@@ -21,30 +21,7 @@ const stack = loadStackConfig();
 const secured = securedKafkaClient(stack);
 
 /** Topics and records through the SASL_SSL listener; topics created here are deleted on close. */
-function securedBroker(): Broker {
-  const client = kafkaClientConfig.parse({ ...secured.settings, 'bootstrap.servers': secured.bootstrap, 'client.id': 'kst-connect-sasl-test', retries: 10, 'retry.backoff.ms': 200 });
-  const admin = new KafkaAdmin(client);
-  const producer = new KafkaProducer(client);
-  const created: string[] = [];
-  return {
-    admin,
-    producer,
-    async topic(partitions = 1) {
-      const name = unique('kst-connect-sasl-in');
-      await admin.createTopics([{ name, partitions }]);
-      created.push(name);
-      return name;
-    },
-    async send(records) {
-      await producer.send(records);
-    },
-    async close() {
-      await admin.deleteTopics(created, { ifExists: true }).catch(() => undefined);
-      await producer.close();
-      await admin.close();
-    },
-  };
-}
+const securedBroker = (): Broker => broker(kafkaClientConfig.parse({ ...secured.settings, 'bootstrap.servers': secured.bootstrap, 'client.id': 'kst-connect-sasl-test', retries: 10, 'retry.backoff.ms': 200 }));
 
 test('a worker on SASL_SSL (SCRAM-SHA-512) runs a PostgreSQL sink; a connector overrides its tasks\' credentials', { timeout: 180_000 }, async (t) => {
   const kafka = securedBroker();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 import { uniqueName } from '../../support/names.ts';
-import { KafkaAdmin, KafkaConsumer, KafkaProducer, allMembersRangeAssignor, kafkaClientConfig, kafkaConsumerConfig, type KafkaRecord, type ProducerRecord } from '../../../processors/kafka/index.ts';
+import { KafkaAdmin, KafkaConsumer, KafkaProducer, allMembersRangeAssignor, kafkaClientConfig, kafkaConsumerConfig, type KafkaClientConfig, type KafkaRecord, type ProducerRecord } from '../../../processors/kafka/index.ts';
 import type { ClientState, KafkaStreams } from '../../../processors/client/index.ts';
 
 export const bootstrap = (): string => endpoints(loadStackConfig()).kafkaBootstrap;
@@ -46,8 +46,8 @@ export const text = (value: string | null): Buffer | null => (value === null ? n
  * Reads a topic from the beginning (read_committed) until `done(records)` holds, then
  * for `quietMs` more to catch extras; throws after `timeoutMs`.
  */
-export async function readUntil(topic: string, done: (records: readonly KafkaRecord[]) => boolean, options: { timeoutMs?: number; quietMs?: number } = {}): Promise<KafkaRecord[]> {
-  const consumer = new KafkaConsumer(clientConfig('kst-test-reader'), kafkaConsumerConfig.parse({
+export async function readUntil(topic: string, done: (records: readonly KafkaRecord[]) => boolean, options: { timeoutMs?: number; quietMs?: number; client?: KafkaClientConfig } = {}): Promise<KafkaRecord[]> {
+  const consumer = new KafkaConsumer(options.client ?? clientConfig('kst-test-reader'), kafkaConsumerConfig.parse({
     'group.id': uniqueName('kst-test-reader'),
     'isolation.level': 'read_committed',
     'auto.offset.reset': 'earliest',

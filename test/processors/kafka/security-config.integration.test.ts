@@ -9,12 +9,12 @@ import '../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaStreams } from '../../../processors/client/index.ts';
-import { KafkaAdmin, KafkaConsumer, KafkaProducer, allMembersRangeAssignor, kafkaClientConfig, kafkaConsumerConfig, type KafkaRecord, type ProducerRecord } from '../../../processors/kafka/index.ts';
+import { KafkaAdmin, KafkaProducer, kafkaClientConfig, type ProducerRecord } from '../../../processors/kafka/index.ts';
 import { KstError } from '../../../common/errors.ts';
 import { loadStackConfig } from '../../../scripts/stack/config.ts';
 import { securedKafkaClient } from '../../../scripts/stack/kafka-security.ts';
 import { splitWords, wordCount } from '../client/fixtures/word-count.ts';
-import { expectedCounts, latestCounts, makeLines, sameCounts, tempStateDir, text, uniqueName, waitForState } from '../client/helpers.ts';
+import { expectedCounts, latestCounts, makeLines, readUntil, sameCounts, tempStateDir, text, uniqueName, waitForState } from '../client/helpers.ts';
 
 const secured = securedKafkaClient(loadStackConfig());
 
@@ -36,29 +36,6 @@ async function produce(records: readonly ProducerRecord[]): Promise<void> {
     await producer.send(records);
   } finally {
     await producer.close();
-  }
-}
-
-async function readUntil(topic: string, done: (records: readonly KafkaRecord[]) => boolean, timeoutMs = 60_000): Promise<KafkaRecord[]> {
-  const consumer = new KafkaConsumer(client('kst-sasl-reader'), kafkaConsumerConfig.parse({
-    'group.id': uniqueName('kst-sasl-reader'),
-    'isolation.level': 'read_committed',
-    'auto.offset.reset': 'earliest',
-    'fetch.max.wait.ms': 100,
-    'session.timeout.ms': 10_000,
-    'heartbeat.interval.ms': 500,
-  }), { assignor: allMembersRangeAssignor(() => Buffer.alloc(0)) });
-  const records: KafkaRecord[] = [];
-  try {
-    consumer.subscribe([topic]);
-    const deadline = Date.now() + timeoutMs;
-    while (!done(records)) {
-      if (Date.now() > deadline) throw new Error(`timed out reading ${topic} over SASL_SSL: ${records.length} records so far`);
-      records.push(...(await consumer.poll()).records);
-    }
-    return records;
-  } finally {
-    await consumer.close();
   }
 }
 
@@ -84,7 +61,7 @@ for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
       const lines = makeLines(1_000, guarantee === 'at_least_once' ? 3 : 5);
       await produce(lines.map((line, i) => ({ topic: input, key: text(`k${i}`), value: text(line) })));
       const expected = expectedCounts(lines, splitWords);
-      const records = await readUntil(output, (r) => sameCounts(latestCounts(r), expected));
+      const records = await readUntil(output, (r) => sameCounts(latestCounts(r), expected), { client: client('kst-sasl-reader'), quietMs: 0 });
       assert.deepEqual(latestCounts(records), expected);
       assert.notEqual(streams.state, 'ERROR');
     } finally {
