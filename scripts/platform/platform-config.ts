@@ -61,6 +61,11 @@ const PER_PROCESS = new Set(['state.dir', 'application.server', 'group.instance.
  * variables of a child process (lists comma-separated). Per-process keys are refused:
  * the launcher gives each process its own.
  */
+/** With 2+ instances of each service, one standby per stateful task unless set: a failover then restores (almost) nothing. */
+export function withStandbyDefault(settings: Readonly<Record<string, unknown>>, instances: number): Readonly<Record<string, unknown>> {
+  return settings['num.standby.replicas'] === undefined && instances >= 2 ? { ...settings, 'num.standby.replicas': 1 } : settings;
+}
+
 export function serviceEnvironment(settings: Readonly<Record<string, unknown>>): Record<string, string> {
   for (const key of Object.keys(settings)) {
     if (PER_PROCESS.has(key)) throw new KstError('KST_CONFIG_INVALID', `config "${key}" is set per process by the launcher; do not give it as a service setting`, { key, value: settings[key] });

@@ -29,7 +29,7 @@ import type { ServiceName } from '../../topologies/ecommerce/contracts/stores.ts
 import { ensurePlatformTopics, registerPlatformSchemas } from '../../topologies/ecommerce/run-service.ts';
 import { ecommerceServiceConfig } from '../../topologies/ecommerce/service-config.ts';
 import { checkHealth } from '../../gateway/grpc/health-probe.ts';
-import { parsePlatformConfig, serviceEnvironment, type PlatformConfig } from './platform-config.ts';
+import { parsePlatformConfig, serviceEnvironment, type PlatformConfig, withStandbyDefault } from './platform-config.ts';
 import { ServiceProcess } from './service-process.ts';
 import { SupervisionReport } from './supervision/supervision-report.ts';
 import { Supervisor } from './supervision/supervisor.ts';
@@ -72,7 +72,7 @@ export class Platform {
    */
   static plan(launcher: Readonly<Record<string, unknown>>, settings: Readonly<Record<string, unknown>> = {}, options: PlatformOptions = {}): Platform {
     const config = parsePlatformConfig(launcher);
-    const env = { ...serviceEnvironment(settings), ...options.env };
+    const env = { ...serviceEnvironment(withStandbyDefault(settings, config.instances)), ...options.env };
     mkdirSync(config['log.dir'], { recursive: true });
     const processes: ServiceProcess[] = [];
     config.services.forEach((service, position) => {

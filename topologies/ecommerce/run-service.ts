@@ -107,6 +107,7 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
     'session.timeout.ms': config['session.timeout.ms'],
     ...(config['group.instance.id'] === '' ? {} : { 'group.instance.id': config['group.instance.id'] }),
     'heartbeat.interval.ms': config['heartbeat.interval.ms'],
+    'num.standby.replicas': config['num.standby.replicas'],
     'state.dir': join(config['state.dir'], name),
     ...(config['application.server'] === '' ? {} : { 'application.server': config['application.server'] }),
     'default.deserialization.exception.handler': 'log-and-continue',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isKstError } from '../../../common/errors.ts';
-import { parsePlatformConfig, serviceEnvironment } from '../../../scripts/platform/platform-config.ts';
+import { parsePlatformConfig, serviceEnvironment, withStandbyDefault } from '../../../scripts/platform/platform-config.ts';
 
 test('each platform process keeps its state under .stack/state/<service>-<n> of this checkout by default', () => {
   const config = parsePlatformConfig({});
@@ -19,4 +19,10 @@ test('the launcher gives each process its own state folder, endpoint and group.i
   const env = serviceEnvironment({ 'session.timeout.ms': 15_000 });
   assert.equal(env['ECOMMERCE_SESSION_TIMEOUT_MS'], '15000');
   assert.equal(env['ECOMMERCE_GROUP_INSTANCE_ID'], undefined);
+});
+
+test('two or more instances of a service get one standby replica unless the settings say otherwise', () => {
+  assert.equal(serviceEnvironment(withStandbyDefault({}, 1))['ECOMMERCE_NUM_STANDBY_REPLICAS'], '0');
+  assert.equal(serviceEnvironment(withStandbyDefault({}, 2))['ECOMMERCE_NUM_STANDBY_REPLICAS'], '1');
+  assert.equal(serviceEnvironment(withStandbyDefault({ 'num.standby.replicas': 0 }, 3))['ECOMMERCE_NUM_STANDBY_REPLICAS'], '0');
 });
