@@ -1,12 +1,12 @@
 /**
- * Global stores (GlobalKTables) in the `TopologyTestDriver`: each `GlobalStorePlan` runs as
- * a task of its own over a one-node plan (its source, then its processor, which writes the
- * store), so records piped to a global topic update the store every processor can read.
- * Kafka Streams runs them in a global thread; in the driver, as in Kafka's, they are
- * processed when piped, before anything else.
+ * The plan of one global task: each `GlobalStorePlan` runs as a task of its own over a
+ * one-node plan (its source, then its processor, which writes the store). The global
+ * stream thread (`global-state.ts`) runs these tasks over every partition of a global
+ * topic, as Kafka Streams' `GlobalStateUpdateTask`; the `TopologyTestDriver` runs the same
+ * tasks when records are piped to a global topic, before anything else.
  */
 
-import type { TopologyPlan, GlobalStorePlan, SubtopologyPlan } from '../plan/topology-plan.ts';
+import type { TopologyPlan, GlobalStorePlan, SubtopologyPlan } from '../../plan/topology-plan.ts';
 
 /** Sub-topology ids of global tasks, apart from the plan's (which count up from 0). */
 export const GLOBAL_SUBTOPOLOGY_BASE = 1_000_000;
