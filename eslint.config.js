@@ -10,7 +10,7 @@ import noImportCycle from './scripts/lint/no-import-cycle.js';
 /** Project folders a layer may not import, as gitignore-style patterns on the import path. */
 const folder = (name) => [`**/${name}/**`, `**/${name}`];
 
-const heavy = {
+export const heavy = {
   kafka: { name: '@platformatic/kafka', message: 'Only processors/kafka/ talks to the Kafka client; use the adapter.' },
   rocksdb: { name: 'rocksdb-native', message: 'Only state/ imports storage engines.' },
   level: { name: 'level', message: 'Only state/ imports storage engines.' },
