@@ -14,7 +14,7 @@
  */
 
 import type { Predicate } from './functions.ts';
-import { addProcessor, handles, type StreamState } from './handles.ts';
+import { addProcessor, type StreamState } from './handles.ts';
 import type { KStream } from './kstream.ts';
 import { branchOperator } from './operators/branch.ts';
 import { passThroughOperator } from './operators/pass-through.ts';
@@ -67,7 +67,7 @@ export class BranchedKStream<K, V> {
       factory: () => passThroughOperator() as never,
       branch: { predicate },
     });
-    const stream = handles().stream<K, V>({ ...this.#state, node: name });
+    const stream = this.#state.handles.stream<K, V>({ ...this.#state, node: name });
     if (branched?.chainFunction !== undefined) {
       const result = branched.chainFunction(stream);
       if (result !== undefined) this.#branches.set(name, result);

@@ -5,7 +5,8 @@
  * `AbstractStream`: all they do is add named nodes.
  *
  * Handles create each other (toTable, toStream, groupBy, …); to keep module imports one
- * way, they do so through a factory that `streams-builder.ts` registers.
+ * way, they do so through the `HandleFactory` each state carries: `StreamsBuilder` makes
+ * it (the one module that imports every handle class) and every derived state passes it on.
  */
 
 import { KstError } from '../../common/errors.ts';
@@ -22,6 +23,8 @@ import type { Named } from './options/named.ts';
 
 export interface StreamState {
   readonly graph: LogicalGraph;
+  /** Makes the handles over derived states; given by the `StreamsBuilder` that made the first one. */
+  readonly handles: HandleFactory;
   readonly node: string;
   readonly keySerde: Serde<unknown> | undefined;
   readonly valueSerde: Serde<unknown> | undefined;
@@ -45,17 +48,6 @@ export interface HandleFactory {
   groupedStream<K, V>(state: GroupedState): KGroupedStream<K, V>;
   groupedTable<K, V>(state: GroupedState): KGroupedTable<K, V>;
   branched<K, V>(state: StreamState, splitter: string): BranchedKStream<K, V>;
-}
-
-let registered: HandleFactory | undefined;
-
-export function registerHandles(factory: HandleFactory): void {
-  registered = factory;
-}
-
-export function handles(): HandleFactory {
-  if (registered === undefined) throw new KstError('KST_TOPOLOGY_INVALID', 'the DSL handles are not registered; create streams through StreamsBuilder');
-  return registered;
 }
 
 export type ProcessorNodeInput = Omit<ProcessorGraphNode, 'kind' | 'index' | 'keyChanging' | 'stores' | 'table' | 'repartition' | 'branch'>
@@ -101,7 +93,7 @@ export function addAggregation<K, VA>(state: GroupedState, spec: {
     table: { kind: 'aggregate', storeName: spec.storeName, materialized: true },
     repartition: spec.repartition,
   });
-  return handles().table<K, VA>({ graph, node: spec.name, keySerde, valueSerde, keyChanged: false, queryableStoreName: spec.options.storeName });
+  return state.handles.table<K, VA>({ graph, handles: state.handles, node: spec.name, keySerde, valueSerde, keyChanged: false, queryableStoreName: spec.options.storeName });
 }
 
 export function nameOf(named: Named | undefined): string | undefined {

@@ -23,7 +23,7 @@ import type { BranchedKStream } from './branched-kstream.ts';
 import type { ForeachAction, KeyValue, KeyValueMapper, Predicate, ValueMapper } from './functions.ts';
 import { PREFIX } from './graph/names.ts';
 import type { OperatorFactory } from './graph/nodes.ts';
-import { addProcessor, checkSameGraph, handles, nameOf, type StreamState } from './handles.ts';
+import { addProcessor, checkSameGraph, nameOf, type StreamState } from './handles.ts';
 import type { KGroupedStream } from './kgrouped-stream.ts';
 import type { KTable } from './ktable.ts';
 import type { GlobalKTable } from './global-ktable.ts';
@@ -84,8 +84,8 @@ export class KStream<K, V> {
       keyChanging: change.keyChanging === true,
       stores: change.stores ?? [],
     });
-    return handles().stream<K2, V2>({
-      graph,
+    return this.#state.handles.stream<K2, V2>({
+      graph, handles: this.#state.handles,
       node: node.name,
       keySerde: change.key === true ? undefined : this.#state.keySerde,
       valueSerde: change.value === true ? undefined : this.#state.valueSerde,
@@ -134,7 +134,7 @@ export class KStream<K, V> {
   /** Splits the stream by predicates; see {@link BranchedKStream}. */
   split(named?: Named): BranchedKStream<K, V> {
     const splitter = this.#state.graph.nameOrGenerate(nameOf(named), PREFIX.BRANCH);
-    return handles().branched<K, V>(this.#state, splitter);
+    return this.#state.handles.branched<K, V>(this.#state, splitter);
   }
 
   /** Both streams' records, in arrival order. Serdes are kept only when both sides agree. */
@@ -149,8 +149,8 @@ export class KStream<K, V> {
       factory: () => passThroughOperator() as never,
     });
     const same = (a: Unknown, b: Unknown): Unknown => (a === b ? a : undefined);
-    return handles().stream<K, V>({
-      graph,
+    return this.#state.handles.stream<K, V>({
+      graph, handles: this.#state.handles,
       node: node.name,
       keySerde: same(this.#state.keySerde, other.state.keySerde),
       valueSerde: same(this.#state.valueSerde, other.state.valueSerde),
@@ -171,7 +171,7 @@ export class KStream<K, V> {
       partitions: repartitioned?.partitions, partitioner: repartitioned?.partitioner as never,
     });
     graph.add({ kind: 'repartition', name: spec.sourceName, parents: [this.#state.node], spec });
-    return handles().stream<K, V>({ graph, node: spec.sourceName, keySerde, valueSerde, keyChanged: false });
+    return this.#state.handles.stream<K, V>({ graph, handles: this.#state.handles, node: spec.sourceName, keySerde, valueSerde, keyChanged: false });
   }
 
   /** Writes the stream to a topic, or to the topic the extractor picks per record. */
@@ -191,7 +191,7 @@ export class KStream<K, V> {
 
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
     this.#state.graph.checkOpen('KStream.groupByKey');
-    return handles().groupedStream<K, V>({
+    return this.#state.handles.groupedStream<K, V>({
       ...this.#state,
       keySerde: serde(grouped?.keySerde) ?? this.#state.keySerde,
       valueSerde: serde(grouped?.valueSerde) ?? this.#state.valueSerde,
@@ -202,7 +202,7 @@ export class KStream<K, V> {
   /** Groups by a new key; the key-selecting node takes the `Grouped` name when there is one, as Kafka. */
   groupBy<K2>(selector: KeyValueMapper<K, V, K2>, grouped?: Grouped<K2, V>): KGroupedStream<K2, V> {
     const selected = this.#add<K2, V>(PREFIX.KEY_SELECT, grouped?.name === undefined ? undefined : { name: grouped.name }, 'groupBy', () => selectKeyOperator(selector) as never, { key: true, keyChanging: true });
-    return handles().groupedStream<K2, V>({
+    return this.#state.handles.groupedStream<K2, V>({
       ...selected.state,
       keySerde: serde(grouped?.keySerde),
       valueSerde: serde(grouped?.valueSerde) ?? this.#state.valueSerde,
@@ -231,7 +231,7 @@ export class KStream<K, V> {
   join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR, K>, joined?: Joined<K, V, VT>): KStream<K, VR>;
   join<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: KeyValueMapper<K, V, GK | null | undefined>, joiner: ValueJoiner<V, GV, VR, K>, named?: Named): KStream<K, VR>;
   join(other: KStream<K, unknown> | KTable<K, unknown> | GlobalKTable<unknown, unknown>, second: unknown, third?: unknown, fourth?: unknown): KStream<K, unknown> {
-    return handles().stream(streamJoin('inner', this.#state, other as never, second, third, fourth));
+    return this.#state.handles.stream(streamJoin('inner', this.#state, other as never, second, third, fourth));
   }
 
   /**
@@ -249,7 +249,7 @@ export class KStream<K, V> {
   leftJoin<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT | null, VR, K>, joined?: Joined<K, V, VT>): KStream<K, VR>;
   leftJoin<GK, GV, VR>(table: GlobalKTable<GK, GV>, keySelector: KeyValueMapper<K, V, GK | null | undefined>, joiner: ValueJoiner<V, GV | null, VR, K>, named?: Named): KStream<K, VR>;
   leftJoin(other: KStream<K, unknown> | KTable<K, unknown> | GlobalKTable<unknown, unknown>, second: unknown, third?: unknown, fourth?: unknown): KStream<K, unknown> {
-    return handles().stream(streamJoin('left', this.#state, other as never, second, third, fourth));
+    return this.#state.handles.stream(streamJoin('left', this.#state, other as never, second, third, fourth));
   }
 
   /**
@@ -262,7 +262,7 @@ export class KStream<K, V> {
    * ```
    */
   outerJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR, K>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR> {
-    return handles().stream(streamJoin('outer', this.#state, other as never, joiner, windows, streamJoined));
+    return this.#state.handles.stream(streamJoin('outer', this.#state, other as never, joiner, windows, streamJoined));
   }
 
   /** The stream as a changelog: the latest value per key. */
@@ -286,7 +286,7 @@ export class KStream<K, V> {
       table: { kind: 'source', storeName, materialized: options.storeName !== undefined },
       repartition,
     });
-    return handles().table<K, V>({ graph, node: name, keySerde, valueSerde, keyChanged: false, queryableStoreName: options.storeName });
+    return this.#state.handles.table<K, V>({ graph, handles: this.#state.handles, node: name, keySerde, valueSerde, keyChanged: false, queryableStoreName: options.storeName });
   }
 
   /**

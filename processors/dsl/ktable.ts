@@ -15,7 +15,7 @@
 import type { KeyValue, KeyValueMapper, Predicate, ValueMapper } from './functions.ts';
 import { PREFIX } from './graph/names.ts';
 import type { OperatorFactory } from './graph/nodes.ts';
-import { addProcessor, handles, nameOf, type TableState } from './handles.ts';
+import { addProcessor, nameOf, type TableState } from './handles.ts';
 import type { KGroupedTable } from './kgrouped-table.ts';
 import { tableJoin } from './joins/ktable-joins.ts';
 import type { ForeignKeyExtractor, ValueJoiner } from './joins/value-joiner.ts';
@@ -77,8 +77,8 @@ export class KTable<K, V> {
       factory,
       table: { kind: 'transform', storeName, materialized: storeName !== undefined, mapper: mapper as ((key: unknown, value: unknown) => unknown) | undefined },
     });
-    return handles().table<K, V2>({
-      graph, node: name, keySerde, valueSerde: outValueSerde, keyChanged: false,
+    return this.#state.handles.table<K, V2>({
+      graph, handles: this.#state.handles, node: name, keySerde, valueSerde: outValueSerde, keyChanged: false,
       queryableStoreName: options?.storeName,
     });
   }
@@ -125,7 +125,7 @@ export class KTable<K, V> {
   join<KO, VO, VR>(other: KTable<KO, VO>, foreignKey: ForeignKeyExtractor<K, V, KO>, joiner: ValueJoiner<V, VO, VR, K>, tableJoined?: TableJoined<K, KO> | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
   join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
   join(other: { readonly state: TableState }, second: (...args: never[]) => unknown, third?: unknown, fourth?: unknown, fifth?: unknown): KTable<K, unknown> {
-    return handles().table(tableJoin('inner', this.#state, other.state, second, third, fourth, fifth));
+    return this.#state.handles.table(tableJoin('inner', this.#state, other.state, second, third, fourth, fifth));
   }
 
   /**
@@ -141,7 +141,7 @@ export class KTable<K, V> {
   leftJoin<KO, VO, VR>(other: KTable<KO, VO>, foreignKey: ForeignKeyExtractor<K, V, KO>, joiner: ValueJoiner<V, VO | null, VR, K>, tableJoined?: TableJoined<K, KO> | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
   leftJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO | null, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
   leftJoin(other: { readonly state: TableState }, second: (...args: never[]) => unknown, third?: unknown, fourth?: unknown, fifth?: unknown): KTable<K, unknown> {
-    return handles().table(tableJoin('left', this.#state, other.state, second, third, fourth, fifth));
+    return this.#state.handles.table(tableJoin('left', this.#state, other.state, second, third, fourth, fifth));
   }
 
   /**
@@ -154,7 +154,7 @@ export class KTable<K, V> {
    * ```
    */
   outerJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR, K>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR> {
-    return handles().table(tableJoin('outer', this.#state, other.state, joiner as (...args: never[]) => unknown, named, materialized, undefined));
+    return this.#state.handles.table(tableJoin('outer', this.#state, other.state, joiner as (...args: never[]) => unknown, named, materialized, undefined));
   }
 
   /** The table's changes as a stream; a deleted key leaves as a null value. */
@@ -168,7 +168,7 @@ export class KTable<K, V> {
       factory: () => tableToStreamOperator() as never,
       table: { kind: 'to-stream', storeName: undefined, materialized: false },
     });
-    return handles().stream<K, V>({ graph, node: node.name, keySerde: this.#state.keySerde, valueSerde: this.#state.valueSerde, keyChanged: false });
+    return this.#state.handles.stream<K, V>({ graph, handles: this.#state.handles, node: node.name, keySerde: this.#state.keySerde, valueSerde: this.#state.valueSerde, keyChanged: false });
   }
 
   /**
@@ -186,8 +186,8 @@ export class KTable<K, V> {
       keyChanging: true,
       table: { kind: 'select', storeName: undefined, materialized: false },
     });
-    return handles().groupedTable<K2, V2>({
-      graph, node: node.name, keyChanged: true,
+    return this.#state.handles.groupedTable<K2, V2>({
+      graph, handles: this.#state.handles, node: node.name, keyChanged: true,
       keySerde: grouped?.keySerde as Serde<unknown> | undefined,
       valueSerde: grouped?.valueSerde as Serde<unknown> | undefined,
       groupedName: grouped?.name,

@@ -21,7 +21,7 @@ import { BranchedKStream } from './branched-kstream.ts';
 import { compile } from '../compiler/compile.ts';
 import { LogicalGraph } from './graph/logical-graph.ts';
 import { PREFIX } from './graph/names.ts';
-import { registerHandles, addProcessor } from './handles.ts';
+import { addProcessor, type HandleFactory } from './handles.ts';
 import { KGroupedStream } from './kgrouped-stream.ts';
 import { KGroupedTable } from './kgrouped-table.ts';
 import { GlobalKTable } from './global-ktable.ts';
@@ -33,13 +33,17 @@ import type { Consumed } from './options/consumed.ts';
 import { defaultMaterialized, type DslStoreType, type Materialized } from './options/materialized.ts';
 import { Topology } from './topology.ts';
 
-registerHandles({
+/**
+ * The handle classes, wired here: this module imports them all, and every state it makes
+ * carries this factory, so a handle makes the next one without importing its class.
+ */
+const HANDLES: HandleFactory = {
   stream: (state) => new KStream(state),
   table: (state) => new KTable(state),
   groupedStream: (state) => new KGroupedStream(state),
   groupedTable: (state) => new KGroupedTable(state),
   branched: (state, splitter) => new BranchedKStream(state, splitter),
-});
+};
 
 export interface StreamsBuilderOptions {
   readonly defaultKeySerde?: Serde<unknown>;
@@ -73,7 +77,7 @@ export class StreamsBuilder {
       timestampExtractor: consumed?.timestampExtractor,
       offsetReset: consumed?.offsetReset,
     });
-    return new KStream<K, V>({ graph, node: node.name, keySerde: node.keySerde, valueSerde: node.valueSerde, keyChanged: false });
+    return new KStream<K, V>({ graph, handles: HANDLES, node: node.name, keySerde: node.keySerde, valueSerde: node.valueSerde, keyChanged: false });
   }
 
   /**
@@ -98,7 +102,7 @@ export class StreamsBuilder {
       factory: (env) => tableSourceOperator(env) as never,
       table: { kind: 'source', storeName, materialized: options.storeName !== undefined },
     });
-    return new KTable<K, V>({ graph, node: name, keySerde, valueSerde, keyChanged: false, queryableStoreName: options.storeName });
+    return new KTable<K, V>({ graph, handles: HANDLES, node: name, keySerde, valueSerde, keyChanged: false, queryableStoreName: options.storeName });
   }
 
   /**

@@ -119,5 +119,5 @@ export function foreignKeyJoin(left: TableState, right: TableState, extractor: F
   });
   graph.copartition([registrationSource, right.node]);
   graph.copartition([responseSource, left.node]);
-  return { graph, node: output, keySerde: primaryKeySerde, valueSerde: options.valueSerde, keyChanged: false, queryableStoreName: options.storeName };
+  return { graph, handles: left.handles, node: output, keySerde: primaryKeySerde, valueSerde: options.valueSerde, keyChanged: false, queryableStoreName: options.storeName };
 }

@@ -92,5 +92,5 @@ export function streamStreamJoin(left: StreamState, right: StreamState, joiner: 
   });
   addProcessor(graph, { name: merge, parents: [joinThis, joinOther], operator: operation, factory: () => passThroughOperator() as never });
   graph.copartition([thisWindowed, otherWindowed]);
-  return { graph, node: merge, keySerde, valueSerde: undefined, keyChanged: false };
+  return { graph, handles: left.handles, node: merge, keySerde, valueSerde: undefined, keyChanged: false };
 }

@@ -52,7 +52,7 @@ export function streamTableJoin<K, V, VT, VR>(stream: StreamState, table: TableS
     valueGetters: [tableNode],
   });
   graph.copartition([name, tableNode]);
-  return { graph, node: name, keySerde, valueSerde: undefined, keyChanged: false };
+  return { graph, handles: stream.handles, node: name, keySerde, valueSerde: undefined, keyChanged: false };
 }
 
 /**
@@ -84,5 +84,5 @@ export function streamGlobalTableJoin<K, V, GK, GV, VR>(
       return (key) => store.get(key);
     }, keySelector, joiner, leftJoin) as never,
   });
-  return { graph, node: name, keySerde: stream.keySerde, valueSerde: undefined, keyChanged: stream.keyChanged };
+  return { graph, handles: stream.handles, node: name, keySerde: stream.keySerde, valueSerde: undefined, keyChanged: stream.keyChanged };
 }

@@ -54,5 +54,5 @@ export function tableTableJoin(left: TableState, right: TableState, joiner: AnyJ
     factory: (env) => tableJoinMergeOperator(env) as never,
   });
   graph.copartition([left.node, right.node]);
-  return { graph, node: merge, keySerde, valueSerde, keyChanged: false, queryableStoreName: materialized?.storeName };
+  return { graph, handles: left.handles, node: merge, keySerde, valueSerde, keyChanged: false, queryableStoreName: materialized?.storeName };
 }

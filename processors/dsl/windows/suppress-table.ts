@@ -15,7 +15,7 @@ import type { Serde } from '../../../schemas/serdes/serde.ts';
 import type { Windowed } from '../../../state/api/windowed.ts';
 import { resolveSerde } from '../../compiler/serdes.ts';
 import type { GraphDefaults } from '../graph/nodes.ts';
-import { addProcessor, handles, type TableState } from '../handles.ts';
+import { addProcessor, type TableState } from '../handles.ts';
 import type { KTable } from '../ktable.ts';
 import { suppressOperator } from '../operators/suppress.ts';
 import type { Suppressed } from '../options/suppressed.ts';
@@ -57,5 +57,5 @@ export function suppressTable<K, V>(state: TableState, suppressed: Suppressed): 
     table: { kind: 'transform', storeName: undefined, materialized: false },
   });
   if (info !== undefined) recordWindowedTable(graph, name, info);
-  return handles().table<K, V>({ graph, node: name, keySerde: state.keySerde, valueSerde: state.valueSerde, keyChanged: false, queryableStoreName: undefined });
+  return state.handles.table<K, V>({ graph, handles: state.handles, node: name, keySerde: state.keySerde, valueSerde: state.valueSerde, keyChanged: false, queryableStoreName: undefined });
 }

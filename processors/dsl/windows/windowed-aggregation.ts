@@ -9,7 +9,7 @@ import { KstError } from '../../../common/errors.ts';
 import type { Serde } from '../../../schemas/serdes/serde.ts';
 import type { Windowed } from '../../../state/api/windowed.ts';
 import type { FactoryStoreSpec, OperatorFactory } from '../graph/nodes.ts';
-import { addProcessor, handles, nameOf, type GroupedState } from '../handles.ts';
+import { addProcessor, nameOf, type GroupedState } from '../handles.ts';
 import type { KTable } from '../ktable.ts';
 import { defaultMaterialized, type Materialized } from '../options/materialized.ts';
 import type { Named } from '../options/named.ts';
@@ -70,8 +70,8 @@ export function addWindowedAggregation<K, VA>(state: GroupedState, aggregation: 
   });
   recordWindowedTable(graph, name, { ...aggregation.window, innerKeySerde: keySerde });
   const inner = keySerde ?? graph.defaults.keySerde;
-  return handles().table<Windowed<K>, VA>({
-    graph, node: name, keyChanged: false, queryableStoreName: options.storeName,
+  return state.handles.table<Windowed<K>, VA>({
+    graph, handles: state.handles, node: name, keyChanged: false, queryableStoreName: options.storeName,
     keySerde: inner === undefined ? undefined : aggregation.window.keySerde(inner) as Serde<unknown>,
     valueSerde,
   });
