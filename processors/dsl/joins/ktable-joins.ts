@@ -9,7 +9,7 @@ import type { TableState } from '../handles.ts';
 import type { Materialized } from '../options/materialized.ts';
 import type { Named } from '../options/named.ts';
 import type { TableJoined } from '../options/table-joined.ts';
-import { foreignKeyJoin } from './fk-join.ts';
+import { foreignKeyJoin } from './foreign-key/fk-join.ts';
 import { tableTableJoin } from './table-table-join.ts';
 import type { TableJoinKind } from '../operators/join-table-table.ts';
 

@@ -10,8 +10,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { Serde } from '../../../schemas/serdes/serde.ts';
-import { deserializeError } from '../../../schemas/serdes/serde.ts';
+import type { Serde } from '../../../../schemas/serdes/serde.ts';
+import { deserializeError } from '../../../../schemas/serdes/serde.ts';
 
 /** Kafka's `SubscriptionWrapper.Instruction`. */
 export const Instruction = Object.freeze({

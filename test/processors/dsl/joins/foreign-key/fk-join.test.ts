@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TopologyTestDriver } from '../../../../processors/testing/index.ts';
-import { Serdes } from '../../../../schemas/serdes/serdes.ts';
-import { Materialized, StreamsBuilder, TableJoined, type KTable } from '../../../../processors/dsl/index.ts';
+import { TopologyTestDriver } from '../../../../../processors/testing/index.ts';
+import { Serdes } from '../../../../../schemas/serdes/serdes.ts';
+import { Materialized, StreamsBuilder, TableJoined, type KTable } from '../../../../../processors/dsl/index.ts';
 
 const S = Serdes.String();
 const kv = (key: unknown, value: unknown) => ({ key, value });

@@ -9,15 +9,15 @@
  * Answers are keyed by the primary key, bound for the left table's partition.
  */
 
-import { isPromise, then } from '../../../common/awaitable.ts';
-import type { ProcessorContext, ProcessorSupplier } from '../../api/processor.ts';
-import { withKey, withValue, type StreamRecord } from '../../api/record.ts';
-import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
-import type { Serde } from '../../../schemas/serdes/serde.ts';
-import type { Change } from '../functions.ts';
-import type { OperatorEnv } from '../graph/nodes.ts';
-import { tableLookupOperator } from './table-lookup.ts';
-import { combinedKey, foreignKeyPrefix, Instruction, type Subscription, type SubscriptionResponse } from '../joins/fk-wrappers.ts';
+import { isPromise, then } from '../../../../common/awaitable.ts';
+import type { ProcessorContext, ProcessorSupplier } from '../../../api/processor.ts';
+import { withKey, withValue, type StreamRecord } from '../../../api/record.ts';
+import type { KeyValueStore } from '../../../../state/api/key-value-store.ts';
+import type { Serde } from '../../../../schemas/serdes/serde.ts';
+import type { Change } from '../../functions.ts';
+import type { OperatorEnv } from '../../graph/nodes.ts';
+import { tableLookupOperator } from '../../operators/table-lookup.ts';
+import { combinedKey, foreignKeyPrefix, Instruction, type Subscription, type SubscriptionResponse } from './fk-wrappers.ts';
 
 type SubscriptionStore = KeyValueStore<Buffer, Buffer>;
 

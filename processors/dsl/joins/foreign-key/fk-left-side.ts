@@ -7,16 +7,16 @@
  *   emit the joined value, or null (a tombstone) when there is no result any more.
  */
 
-import { then } from '../../../common/awaitable.ts';
-import type { ProcessorContext, ProcessorSupplier } from '../../api/processor.ts';
-import { withKey, withValue, type StreamRecord } from '../../api/record.ts';
-import type { Serde } from '../../../schemas/serdes/serde.ts';
-import type { Change } from '../functions.ts';
-import type { OperatorEnv } from '../graph/nodes.ts';
-import { tableLookupOperator } from './table-lookup.ts';
-import { Instruction, sameHash, valueHash, type Subscription, type SubscriptionResponse } from '../joins/fk-wrappers.ts';
-import type { ForeignKeyExtractor } from '../joins/value-joiner.ts';
-import { forwardAll } from './forward-all.ts';
+import { then } from '../../../../common/awaitable.ts';
+import type { ProcessorContext, ProcessorSupplier } from '../../../api/processor.ts';
+import { withKey, withValue, type StreamRecord } from '../../../api/record.ts';
+import type { Serde } from '../../../../schemas/serdes/serde.ts';
+import type { Change } from '../../functions.ts';
+import type { OperatorEnv } from '../../graph/nodes.ts';
+import { tableLookupOperator } from '../../operators/table-lookup.ts';
+import { Instruction, sameHash, valueHash, type Subscription, type SubscriptionResponse } from './fk-wrappers.ts';
+import type { ForeignKeyExtractor } from '../value-joiner.ts';
+import { forwardAll } from '../../operators/forward-all.ts';
 
 export interface SubscriptionSendOptions<K, V, KO> {
   readonly extractor: ForeignKeyExtractor<K, V, KO>;

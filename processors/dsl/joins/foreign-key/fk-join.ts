@@ -11,22 +11,22 @@
  * where Kafka has two.
  */
 
-import { KstError } from '../../../common/errors.ts';
-import type { StreamPartitioner } from '../../plan/topology-plan.ts';
-import type { Serde } from '../../../schemas/serdes/serde.ts';
-import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { Stores } from '../../../state/stores.ts';
-import type { LogicalGraph } from '../graph/logical-graph.ts';
-import { addProcessor, checkSameGraph, type TableState } from '../handles.ts';
-import { responseResolverOperator, subscriptionSendOperator } from '../operators/fk-left-side.ts';
-import { foreignTableUpdateOperator, subscriptionJoinOperator, subscriptionReceiveOperator } from '../operators/fk-right-side.ts';
-import { tableSourceOperator } from '../operators/table-source.ts';
-import { defaultMaterialized, type Materialized } from '../options/materialized.ts';
-import type { TableJoined } from '../options/table-joined.ts';
-import { dslWindowedStore } from '../windows/dsl-windowed-store.ts';
+import { KstError } from '../../../../common/errors.ts';
+import type { StreamPartitioner } from '../../../plan/topology-plan.ts';
+import type { Serde } from '../../../../schemas/serdes/serde.ts';
+import { Serdes } from '../../../../schemas/serdes/serdes.ts';
+import { Stores } from '../../../../state/stores.ts';
+import type { LogicalGraph } from '../../graph/logical-graph.ts';
+import { addProcessor, checkSameGraph, type TableState } from '../../handles.ts';
+import { responseResolverOperator, subscriptionSendOperator } from './fk-left-side.ts';
+import { foreignTableUpdateOperator, subscriptionJoinOperator, subscriptionReceiveOperator } from './fk-right-side.ts';
+import { tableSourceOperator } from '../../operators/table-source.ts';
+import { defaultMaterialized, type Materialized } from '../../options/materialized.ts';
+import type { TableJoined } from '../../options/table-joined.ts';
+import { dslWindowedStore } from '../../windows/dsl-windowed-store.ts';
 import { responseSerde, subscriptionSerde } from './fk-wrappers.ts';
-import { JOIN_PREFIX, suffixedOr } from './join-names.ts';
-import type { ForeignKeyExtractor } from './value-joiner.ts';
+import { JOIN_PREFIX, suffixedOr } from '../join-names.ts';
+import type { ForeignKeyExtractor } from '../value-joiner.ts';
 
 type AnyJoiner = (value: unknown, other: unknown, key: unknown) => unknown;
 
