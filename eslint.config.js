@@ -1,6 +1,8 @@
-// Lint enforces the layering of ARCHITECTURE.md: dependencies point one way
-// (gateway, connectors, topologies/ecommerce → topologies → processors → state, schemas → common),
-// heavy clients stay in their folder, and there are no import cycles.
+// Lint enforces the layering of docs/ARCHITECTURE.md (whose layer table a unit test checks
+// against `layers` below): the engine package (common, schemas, state, processors) never
+// imports the application (topologies, gateway, connectors, scripts); inside the engine,
+// dependencies point one way, the runtime never imports the DSL or its compiler; heavy
+// clients stay in their folder; and there are no import cycles.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import noImportCycle from './scripts/lint/no-import-cycle.js';
@@ -8,7 +10,7 @@ import noImportCycle from './scripts/lint/no-import-cycle.js';
 /** Project folders a layer may not import, as gitignore-style patterns on the import path. */
 const folder = (name) => [`**/${name}/**`, `**/${name}`];
 
-const heavy = {
+export const heavy = {
   kafka: { name: '@platformatic/kafka', message: 'Only processors/kafka/ talks to the Kafka client; use the adapter.' },
   rocksdb: { name: 'rocksdb-native', message: 'Only state/ imports storage engines.' },
   level: { name: 'level', message: 'Only state/ imports storage engines.' },
@@ -22,24 +24,51 @@ const heavy = {
   grpcReflection: { name: '@grpc/reflection', message: 'Only gateway/ imports gRPC.' },
 };
 
+/** The engine package's folders and the application's: the package boundary is folders. */
+const application = ['topologies', 'gateway', 'connectors', 'scripts'];
+/** The DSL side of processors/ (builds and compiles a topology) and its runtime side (runs a plan). */
+const dslSide = ['dsl', 'compiler'];
+const runtimeSide = ['runtime', 'client', 'testing'];
+
 /**
- * One rule per layer: what it must not import. `allow` lists the heavy clients this
- * layer is the home of.
+ * The layer table, most general first (a later entry overrides an earlier one for the files
+ * it matches, so each entry lists everything its files may not import). `forbidden`: project
+ * folders, matched by name on the import path; `heavy`: the heavy clients this folder is the
+ * home of. docs/ARCHITECTURE.md shows this table; test/lint/architecture-doc.test.ts checks it.
  */
-function layer(files, forbiddenFolders, message, allow = []) {
+export const layers = [
+  { files: 'common/**', forbidden: ['state', 'schemas', 'processors', ...application], heavy: [], message: 'common/ is the bottom layer: it imports nothing of the project.' },
+  { files: 'schemas/**', forbidden: ['state', 'processors', ...application], heavy: [], message: 'schemas/ sits below state/ and processors/, and the engine never imports the application.' },
+  { files: 'state/**', forbidden: ['processors', ...application], heavy: ['rocksdb', 'level', 'classicLevel', 'memoryLevel'], message: 'state/ sits below processors/, and the engine never imports the application.' },
+  { files: 'processors/**', forbidden: [...application], heavy: [], message: 'The engine never imports the application (topologies/, gateway/, connectors/, scripts/).' },
+  { files: 'processors/dsl/**', forbidden: [...runtimeSide, ...application], heavy: [], message: 'The DSL builds and compiles a plan; it never imports the runtime, the client or the test driver.' },
+  { files: 'processors/compiler/**', forbidden: [...runtimeSide, ...application], heavy: [], message: 'The DSL builds and compiles a plan; it never imports the runtime, the client or the test driver.' },
+  { files: 'processors/api/**', forbidden: [...dslSide, 'testing', ...application], heavy: [], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
+  { files: 'processors/plan/**', forbidden: [...dslSide, 'testing', ...application], heavy: [], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
+  { files: 'processors/runtime/**', forbidden: [...dslSide, 'testing', ...application], heavy: [], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
+  { files: 'processors/client/**', forbidden: [...dslSide, 'testing', ...application], heavy: [], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
+  { files: 'processors/testing/**', forbidden: [...dslSide, ...application], heavy: [], message: 'The test driver runs the compiled plan, never the DSL or its compiler.' },
+  { files: 'processors/kafka/**', forbidden: [...dslSide, 'testing', ...application], heavy: ['kafka'], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
+  { files: 'topologies/**', forbidden: ['gateway', 'connectors', 'scripts'], heavy: [], message: 'The services import the engine, never the gateway, the connectors or the scripts.' },
+  { files: 'gateway/**', forbidden: ['connectors', 'scripts'], heavy: ['fastify', 'grpc', 'protoLoader', 'grpcHealth', 'grpcReflection'], message: 'gateway/ never imports connectors/ or scripts/.' },
+  { files: 'connectors/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
+  { files: 'connectors/sinks/postgres/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify', 'pg'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
+  { files: 'scripts/**', forbidden: [], heavy: ['pg'], message: 'scripts/ may import any folder; heavy clients only through their adapters (the stack scripts create PostgreSQL databases).' },
+];
+
+/** One lint rule per layer: the project folders and heavy clients it must not import. */
+function layer({ files, forbidden, heavy: allow, message }) {
   const paths = Object.entries(heavy).filter(([key]) => !allow.includes(key)).map(([, value]) => value);
   return {
-    files,
+    files: [files],
     rules: {
       'no-restricted-imports': ['error', {
         paths,
-        patterns: [{ group: forbiddenFolders.flatMap(folder), message }],
+        patterns: forbidden.length === 0 ? [] : [{ group: forbidden.flatMap(folder), message }],
       }],
     },
   };
 }
-
-const upper = ['gateway', 'connectors'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.cache/**', '.stack/**', 'dist/**', 'test/fixtures/lint/**'] },
@@ -55,14 +84,5 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  layer(['common/**'], ['state', 'schemas', 'processors', 'topologies', ...upper], 'common/ is the bottom layer: it imports nothing of the project.'),
-  layer(['state/**'], ['processors', 'topologies', ...upper], 'state/ sits below processors/ and topologies/.', ['rocksdb', 'level', 'classicLevel', 'memoryLevel']),
-  layer(['schemas/**'], ['state', 'processors', 'topologies', ...upper], 'schemas/ sits below processors/ and topologies/.'),
-  layer(['processors/**'], ['topologies', ...upper], 'processors/ (the runtime) imports the compiled plan, never the DSL or the services.'),
-  layer(['processors/kafka/**'], ['topologies', ...upper], 'processors/ (the runtime) imports the compiled plan, never the DSL or the services.', ['kafka']),
-  layer(['topologies/**'], ['ecommerce', ...upper], 'topologies/ (the DSL) must not import the services built on it, the gateway or the connectors.'),
-  layer(['topologies/ecommerce/**'], upper, 'Nothing imports gateway/ or connectors/.'),
-  layer(['gateway/**'], ['connectors'], 'Nothing imports connectors/.', ['fastify', 'grpc', 'protoLoader', 'grpcHealth', 'grpcReflection']),
-  layer(['connectors/**'], ['gateway'], 'Nothing imports gateway/.', ['fastify']),
-  layer(['connectors/sinks/postgres/**'], ['gateway'], 'Nothing imports gateway/.', ['fastify', 'pg']),
+  ...layers.map(layer),
 );

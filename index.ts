@@ -14,7 +14,7 @@
 
 // The client and the DSL.
 export * from './processors/client/index.ts';
-export * from './topologies/index.ts';
+export * from './processors/dsl/index.ts';
 export { HandlerResponse, continueOnError, failOnError, type DeadLetter, type DeadLetterCallback, type DeserializationExceptionHandler, type ErrorHandlerContext, type ProcessingExceptionHandler } from './processors/runtime/exception-handlers.ts';
 
 // The Processor API.

@@ -28,7 +28,7 @@ import { InMemoryKeyValueStore } from './backends/in-memory-store.ts';
 import { LevelKeyValueStore } from './backends/level-store.ts';
 import { RocksDBKeyValueStore } from './backends/rocksdb-store.ts';
 import { valueAndTimestampSerde } from './internals/value-and-timestamp-serde.ts';
-import { DEFAULT_SETTINGS, KeyValueStoreBuilder } from './key-value-store-builder.ts';
+import { KeyValueStoreBuilder } from './key-value-store-builder.ts';
 import type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from './api/segmented-bytes-store.ts';
 import { sessionSupplier, windowSupplier, type SegmentBackend } from './internals/segmented-suppliers.ts';
 import { SessionStoreBuilder } from './session-store-builder.ts';
@@ -66,7 +66,7 @@ export const Stores = Object.freeze({
 
   /** Values are stored as `ValueAndTimestamp` (8-byte big-endian timestamp, then the value's bytes), as KTables keep them. */
   timestampedKeyValueStoreBuilder: <K, V>(bytesStore: KeyValueBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): KeyValueStoreBuilder<K, ValueAndTimestamp<V>> =>
-    new KeyValueStoreBuilder(bytesStore, keySerde, valueAndTimestampSerde(valueSerde), { ...DEFAULT_SETTINGS, timestamped: true }),
+    new KeyValueStoreBuilder(bytesStore, keySerde, valueAndTimestampSerde(valueSerde), true),
 
   /**
    * A RocksDB window store, segmented by window start (`max(retention / 2, 60 s)` per

@@ -10,7 +10,7 @@
 
 import { KafkaStreams } from '../../processors/client/kafka-streams.ts';
 import { Serdes } from '../../schemas/serdes/serdes.ts';
-import { Consumed, Materialized, Produced, StreamsBuilder, TimeWindows, WindowedSerdes } from '../../topologies/index.ts';
+import { Consumed, Materialized, Produced, StreamsBuilder, TimeWindows, WindowedSerdes } from '../../processors/dsl/index.ts';
 import { joinValues, keep, transform } from './data.ts';
 import { WINDOW_GRACE_MS, WINDOW_SIZE_MS } from './settings.ts';
 

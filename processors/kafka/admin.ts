@@ -121,6 +121,12 @@ export class KafkaAdmin {
     return metadata.id;
   }
 
+  /** How many brokers the cluster's metadata lists: a health probe's question (the broker serves requests, not only a port). */
+  async brokerCount(): Promise<number> {
+    const metadata = await mapped('KST_KAFKA_ADMIN', 'reading the cluster metadata failed', {}, () => this.#admin.metadata({ topics: [] }));
+    return metadata.brokers.size;
+  }
+
   /** The partition count of each topic, the question the runtime asks most. */
   async partitionCounts(names: readonly string[]): Promise<Map<string, number>> {
     const described = await this.describeTopics(names);

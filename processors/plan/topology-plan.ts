@@ -1,6 +1,6 @@
 /**
- * The compiled topology: what the DSL compiler (`topologies/`) produces and the runtime
- * (`processors/`) runs. The runtime imports this plan, never the DSL. A plan is plain,
+ * The compiled topology: what the DSL compiler (`processors/compiler/`) produces and the runtime
+ * (`processors/runtime/`, `processors/client/`, `processors/testing/`) runs. The runtime imports this plan, never the DSL. A plan is plain,
  * immutable data plus the suppliers and serdes it needs; every name in it is final
  * (deterministic, prefixed as Kafka Streams does: `KSTREAM-FILTER-0000000001`).
  *

@@ -10,7 +10,7 @@
  *
  * Stores also get the batch's record-time span: key-value stores ignore it; the DSL's
  * window and session stores widen it to the windows those records read (see
- * `topologies/windows/dsl-windowed-store.ts`) and load that span of each key.
+ * `processors/dsl/windows/dsl-windowed-store.ts`) and load that span of each key.
  */
 
 import type { SubtopologyPlan, StorePlan, TopologyPlan } from '../plan/topology-plan.ts';

@@ -40,7 +40,7 @@ import type { DeadLetter } from '../runtime/exception-handlers.ts';
 import { StreamTask } from '../runtime/stream-task.ts';
 import type { TaskInputRecord } from '../runtime/record-collector.ts';
 import { resolvePlan, type TopologySource, type TopologyTestDriverConfig } from './driver-config.ts';
-import { GLOBAL_SUBTOPOLOGY_BASE, globalStoreTaskPlan } from './global-tasks.ts';
+import { GLOBAL_SUBTOPOLOGY_BASE, globalStoreTaskPlan } from '../runtime/global/global-task-plan.ts';
 import { KeyValueStoreFacade } from './key-value-store-facade.ts';
 import { TestInputTopic, type TestInputTopicOptions } from './test-input-topic.ts';
 import { TestOutputTopic } from './test-output-topic.ts';

@@ -1,6 +1,6 @@
 /**
  * The local stack's settings: one schema, read from `STACK_*` environment variables.
- * Every port is configurable; the defaults are those of ARCHITECTURE.md.
+ * Every port is configurable; the defaults are those of docs/ARCHITECTURE.md.
  */
 
 import { fileURLToPath } from 'node:url';

@@ -4,9 +4,9 @@
  * listener before the controller has elected itself, Quarkus before the storage is ready).
  */
 
-import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { KafkaAdmin, kafkaClientConfig } from '../../processors/kafka/index.ts';
 
 export type Probe = () => Promise<boolean>;
 
@@ -23,10 +23,11 @@ export async function httpOk(url: string, timeoutMs = 3000): Promise<boolean> {
 
 /** The broker answers a metadata request and lists at least one broker. */
 export async function kafkaAnswers(bootstrap: string, timeoutMs = 3000): Promise<boolean> {
-  const admin = new Admin({ clientId: 'kstack-health', bootstrapBrokers: [bootstrap], timeout: timeoutMs, retries: 0 });
+  const admin = new KafkaAdmin(kafkaClientConfig.parse({
+    'bootstrap.servers': [bootstrap], 'client.id': 'kstack-health', 'request.timeout.ms': timeoutMs, 'connect.timeout.ms': timeoutMs, retries: 0,
+  }));
   try {
-    const metadata = await admin.metadata({ topics: [] });
-    return metadata.brokers.size > 0;
+    return (await admin.brokerCount()) > 0;
   } catch {
     return false;
   } finally {

@@ -1,6 +1,6 @@
 /**
  * The platform's read models, as Connect sink connectors the platform creates through the
- * worker's REST API (ARCHITECTURE.md: orders and payments to PostgreSQL, products with
+ * worker's REST API (docs/ARCHITECTURE.md: orders and payments to PostgreSQL, products with
  * live stock to OpenSearch):
  *
  * - `orders-postgres`: the order service's `orders` store changelog (one JSON OrderView per

@@ -1,10 +1,11 @@
 /**
- * What the window and session store builders share: the immutable caching and logging
- * settings and their `with…` methods, as Kafka Streams' `AbstractStoreBuilder`. Every
- * `with…` returns a new builder, so one builder can be shared by a topology and `build()`
- * called once per task.
+ * What the key-value, window and session store builders share: the immutable caching and
+ * logging settings and their `with…` methods, as Kafka Streams' `AbstractStoreBuilder`.
+ * Every `with…` returns a new builder, so one builder can be shared by a topology and
+ * `build()` called once per task. Each subclass stacks its layers in `build()`.
  *
- * Windowed changelogs are compacted and deleted, as Kafka Streams' `WindowedChangelogTopicConfig`:
+ * A key-value store's changelog gets the user's configs only (the compiler adds
+ * `cleanup.policy=compact`). Windowed changelogs are compacted and deleted, as Kafka Streams' `WindowedChangelogTopicConfig`:
  * compaction keeps one record per window, deletion drops windows past retention; the topic
  * keeps them a day longer than the store (`windowstore.changelog.additional.retention.ms`)
  * so a restore still finds every live window.
@@ -16,6 +17,11 @@ import type { StoreBuilder } from '../api/store-builder.ts';
 
 /** Kafka Streams' default `windowstore.changelog.additional.retention.ms`. */
 export const CHANGELOG_ADDITIONAL_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export interface CachingOptions {
+  /** Upper bound of the store's record cache; else the task's `statestore.cache.max.bytes`, else 10 MiB. */
+  readonly maxBytes?: number;
+}
 
 export interface LayerSettings {
   readonly caching: boolean;
@@ -35,8 +41,8 @@ export abstract class LayeredStoreBuilder<S extends StateStore> implements Store
   }
 
   abstract get name(): string;
-  /** Store retention, for the changelog's `retention.ms`. */
-  protected abstract get storeRetentionMs(): number;
+  /** Store retention, for a windowed changelog's `retention.ms`; undefined for a key-value store. */
+  protected abstract get storeRetentionMs(): number | undefined;
   abstract build(): S;
   /** The same builder with other settings. */
   protected abstract copy(settings: LayerSettings): this;
@@ -45,10 +51,15 @@ export abstract class LayeredStoreBuilder<S extends StateStore> implements Store
     return this.settings.logging;
   }
 
-  /** `cleanup.policy=compact,delete` and `retention.ms` = store retention + a day, under the user's configs. */
+  /**
+   * The changelog's topic configs: the user's; for a windowed store, over
+   * `cleanup.policy=compact,delete` and `retention.ms` = store retention + a day.
+   */
   get logConfig(): Readonly<Record<string, string>> {
     if (!this.settings.logging) return Object.freeze({});
-    const retention = String(this.storeRetentionMs + CHANGELOG_ADDITIONAL_RETENTION_MS);
+    const retentionMs = this.storeRetentionMs;
+    if (retentionMs === undefined) return Object.freeze({ ...this.settings.logConfig });
+    const retention = String(retentionMs + CHANGELOG_ADDITIONAL_RETENTION_MS);
     return Object.freeze({ 'cleanup.policy': 'compact,delete', 'retention.ms': retention, ...this.settings.logConfig });
   }
 
@@ -56,7 +67,7 @@ export abstract class LayeredStoreBuilder<S extends StateStore> implements Store
     return this.settings.caching;
   }
 
-  withCachingEnabled(options: { readonly maxBytes?: number } = {}): this {
+  withCachingEnabled(options: CachingOptions = {}): this {
     const maxBytes = options.maxBytes;
     if (maxBytes !== undefined && (!Number.isSafeInteger(maxBytes) || maxBytes < 0)) {
       throw new KstError('KST_CONFIG_INVALID', `cache maxBytes of store "${this.name}" must be a non-negative integer (got ${maxBytes})`, { key: 'maxBytes', value: maxBytes });
@@ -68,7 +79,7 @@ export abstract class LayeredStoreBuilder<S extends StateStore> implements Store
     return this.copy({ ...this.settings, caching: false });
   }
 
-  /** Topic configs for the changelog, merged over the windowed defaults (see `logConfig`). */
+  /** Topic configs for the changelog (merged over the windowed defaults for a windowed store, see `logConfig`). */
   withLoggingEnabled(config: Readonly<Record<string, string>> = {}): this {
     return this.copy({ ...this.settings, logging: true, logConfig: Object.freeze({ ...config }) });
   }

@@ -53,8 +53,9 @@ function checkTarballFiles(files: readonly string[]): void {
   }
   const outside = files.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file));
   assert.deepEqual(outside, [], 'nothing outside dist/ but package.json and the README');
-  const application = files.filter((file) => /^dist\/(topologies\/ecommerce|gateway|connectors|scripts|test|bench)\//.test(file));
-  assert.deepEqual(application, [], 'none of the application (topologies/ecommerce, gateway, connectors, scripts) nor tests or benchmarks');
+  const application = files.filter((file) => /^dist\/(topologies|gateway|connectors|scripts|test|bench)\//.test(file));
+  assert.deepEqual(application, [], 'none of the application (topologies, gateway, connectors, scripts) nor tests or benchmarks');
+  for (const engine of ['dist/processors/dsl/index.js', 'dist/processors/compiler/compile.js']) assert.ok(files.includes(engine), `the tarball holds the DSL and its compiler: ${engine}`);
   const sources = files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
   assert.deepEqual(sources, [], 'JavaScript and declarations only, no TypeScript sources');
 }

@@ -21,7 +21,7 @@ import { KafkaStreams } from '../../processors/client/index.ts';
 import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../../processors/kafka/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
 import { registryAuthOf } from '../../schemas/registry/registry-auth.ts';
-import type { Topology } from '../index.ts';
+import type { Topology } from '../../processors/dsl/index.ts';
 import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
 import { prefixedTopics, type TopicNames } from './contracts/topics.ts';
 import { buildCustomerTopology } from './customer/customer-topology.ts';

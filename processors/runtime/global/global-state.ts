@@ -29,7 +29,7 @@ import type { StateStore, StateStoreContext } from '../../../state/api/state-sto
 import { StateDirectory } from '../../../state/state-directory.ts';
 import type { KafkaRecord, TopicPartition } from '../../kafka/index.ts';
 import type { GlobalStorePlan, TopologyPlan } from '../../plan/topology-plan.ts';
-import { GLOBAL_SUBTOPOLOGY_BASE, globalStoreTaskPlan } from '../../testing/global-tasks.ts';
+import { GLOBAL_SUBTOPOLOGY_BASE, globalStoreTaskPlan } from './global-task-plan.ts';
 import type { RecordCollector } from '../record-collector.ts';
 import { StreamTask } from '../stream-task.ts';
 

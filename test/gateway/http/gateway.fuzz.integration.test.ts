@@ -22,7 +22,7 @@ import { startGateway } from '../../../gateway/gateway.ts';
 import { PartitionReader } from '../../../processors/kafka/index.ts';
 import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { Consumed, Grouped, Materialized, StreamsBuilder, keyValue, type Topology } from '../../../topologies/index.ts';
+import { Consumed, Grouped, Materialized, StreamsBuilder, keyValue, type Topology } from '../../../processors/dsl/index.ts';
 import { Stores } from '../../../topologies/ecommerce/contracts/stores.ts';
 import type { CustomerView, OrderView, ProductView } from '../../../topologies/ecommerce/contracts/views.ts';
 import { bootstrap, clientConfig, createTopics, produce, uniqueName } from '../../processors/client/helpers.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { KafkaStreams } from '../../../processors/client/index.ts';
 import { QueryServer } from '../../../gateway/grpc/query-server.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { Consumed, Grouped, Materialized, StreamsBuilder, keyValue, type Topology } from '../../../topologies/index.ts';
+import { Consumed, Grouped, Materialized, StreamsBuilder, keyValue, type Topology } from '../../../processors/dsl/index.ts';
 import { Stores } from '../../../topologies/ecommerce/contracts/stores.ts';
 import type { CustomerView, OrderStatus, OrderView } from '../../../topologies/ecommerce/contracts/views.ts';
 import { createTokenVerifier } from '../../../gateway/auth/jwt.ts';

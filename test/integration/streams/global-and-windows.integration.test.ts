@@ -15,7 +15,7 @@ import { uniqueName } from '../../support/names.ts';
 import { type GlobalWindowTopics } from '../../fixtures/apps/join-topologies.ts';
 import type { ProducerRecord } from '../../../processors/kafka/index.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { WindowedSerdes } from '../../../topologies/index.ts';
+import { WindowedSerdes } from '../../../processors/dsl/index.ts';
 import type { ChildApp } from './support/child-app.ts';
 import { StreamsHarness } from './support/harness.ts';
 import { produceAll, readToEnd } from './support/kafka-io.ts';

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { Consumer, NetworkError, UserError } from '@platformatic/kafka';
 import { KafkaStreams } from '../../../processors/client/index.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { Consumed, Materialized, Produced, StreamsBuilder, type Topology } from '../../../topologies/index.ts';
+import { Consumed, Materialized, Produced, StreamsBuilder, type Topology } from '../../../processors/dsl/index.ts';
 import { bootstrap, createTopics, latestCounts, produce, readUntil, sameCounts, tempStateDir, text, uniqueName, waitForState } from './helpers.ts';
 
 function counts(input: string, output: string): Topology {

@@ -5,7 +5,7 @@ import { KafkaStreams } from '../../../processors/client/index.ts';
 import { headerValue } from '../../../processors/kafka/index.ts';
 import { isKstError } from '../../../common/errors.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { Consumed, Produced, StreamsBuilder, type Topology } from '../../../topologies/index.ts';
+import { Consumed, Produced, StreamsBuilder, type Topology } from '../../../processors/dsl/index.ts';
 import { bootstrap, createTopics, produce, readUntil, tempStateDir, text, uniqueName, waitForState } from './helpers.ts';
 
 /**

@@ -25,7 +25,7 @@ import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
 import { CLUSTER_ID_FILE } from '../../../state/cluster-binding.ts';
 import { CHECKPOINT_FILE, OffsetCheckpoint } from '../../../state/checkpoint.ts';
 import { Stores } from '../../../state/stores.ts';
-import { Consumed, Named, StreamsBuilder, type Topology } from '../../../topologies/index.ts';
+import { Consumed, Named, StreamsBuilder, type Topology } from '../../../processors/dsl/index.ts';
 import { testContext } from '../../state/support.ts';
 import { bootstrap, clientConfig, createTopics, produce, tempStateDir, text, uniqueName, waitForState } from './helpers.ts';
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaStreams, type StreamThreadExceptionResponse } from '../../../processors/client/index.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { Consumed, Produced, StreamsBuilder, type Topology } from '../../../topologies/index.ts';
+import { Consumed, Produced, StreamsBuilder, type Topology } from '../../../processors/dsl/index.ts';
 import { bootstrap, createTopics, produce, readUntil, tempStateDir, text, uniqueName, waitForState } from './helpers.ts';
 
 /** Upper-cases values; the first time it meets "boom" it throws (a transient fault). */

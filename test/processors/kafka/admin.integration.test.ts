@@ -40,3 +40,12 @@ test('admin creates topics with configs, idempotently when asked, describes and 
     await admin.close();
   }
 });
+
+test('admin counts the brokers the cluster metadata lists (the stack health probe asks it)', { timeout: 30_000 }, async () => {
+  const admin = new KafkaAdmin(clientConfig('kst-test-admin-brokers'));
+  try {
+    assert.equal(await admin.brokerCount(), 1, 'the local stack runs one broker');
+  } finally {
+    await admin.close();
+  }
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isKstError } from '../../../common/errors.ts';
 import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 
-test('defaults give the ports of ARCHITECTURE.md and detect JDKs', () => {
+test('defaults give the ports of docs/ARCHITECTURE.md and detect JDKs', () => {
   const config = loadStackConfig({});
   assert.equal(config['kafka.port'], 9092);
   assert.equal(config['postgres.port'], 5432);

@@ -6,7 +6,7 @@
  *
  * Amounts are integer cents, times epoch milliseconds.
  *
- * How the saga uses them (see ARCHITECTURE.md, "The e-commerce saga"):
+ * How the saga uses them (see docs/ARCHITECTURE.md, "The e-commerce saga"):
  * - the order service writes one `OrderEvent` per transition; the other services react to
  *   them (inventory reserves on `OrderCreated`, commits on `OrderPaid`, releases on any
  *   failure; payment charges on `OrderReserved`, refunds on a later failure; shipping

@@ -1,6 +1,6 @@
 /**
- * The platform's topics, named `<domain>.<kind>` and keyed by the entity id (see
- * ARCHITECTURE.md). Commands come from the gateway (or any producer); events are written
+ * The platform's topics, named `<domain>.<kind>` and keyed by the entity id
+ * (see docs/ARCHITECTURE.md). Commands come from the gateway (or any producer); events are written
  * by the services only.
  */
 

@@ -15,7 +15,7 @@
 import type { ProcessorContext, ProcessorSupplier } from '../../../processors/api/processor.ts';
 import { withValue, type StreamRecord } from '../../../processors/api/record.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
-import { Consumed, Named, Produced, StreamsBuilder, type Topology } from '../../index.ts';
+import { Consumed, Named, Produced, StreamsBuilder, type Topology } from '../../../processors/dsl/index.ts';
 import type { CustomerCommand } from '../contracts/commands.ts';
 import type { CustomerEvent } from '../contracts/events.ts';
 import { jsonStore, keepLast, type ServiceOptions } from '../shared/service-options.ts';

@@ -18,7 +18,7 @@
  * ```
  */
 
-import { Consumed, Named, Produced, Repartitioned, StreamsBuilder, keyValue, type KStream, type Topology } from '../../index.ts';
+import { Consumed, Named, Produced, Repartitioned, StreamsBuilder, keyValue, type KStream, type Topology } from '../../../processors/dsl/index.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
 import type { OrderItem } from '../contracts/commands.ts';
 import type { OrderEvent, OrderEventType } from '../contracts/events.ts';

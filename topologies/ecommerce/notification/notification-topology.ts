@@ -18,7 +18,7 @@ import type { ProcessorContext, ProcessorSupplier } from '../../../processors/ap
 import { withValue, type StreamRecord } from '../../../processors/api/record.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
-import { Consumed, Named, Produced, Repartitioned, StreamsBuilder, type Topology } from '../../index.ts';
+import { Consumed, Named, Produced, Repartitioned, StreamsBuilder, type Topology } from '../../../processors/dsl/index.ts';
 import { isOrderTransition, type OrderEvent } from '../contracts/events.ts';
 import { Stores } from '../contracts/stores.ts';
 import type { Notification, OrderStatus } from '../contracts/views.ts';

@@ -16,7 +16,7 @@
  */
 
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { Consumed, Grouped, Materialized, Named, Produced, StreamsBuilder, type KStream, type Topology } from '../../index.ts';
+import { Consumed, Grouped, Materialized, Named, Produced, StreamsBuilder, type KStream, type Topology } from '../../../processors/dsl/index.ts';
 import { Stores } from '../contracts/stores.ts';
 import type { OrderEvent } from '../contracts/events.ts';
 import type { OrderView } from '../contracts/views.ts';

@@ -19,7 +19,7 @@
  */
 
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { Consumed, Named, Produced, Repartitioned, StreamsBuilder, type KStream, type Topology } from '../../index.ts';
+import { Consumed, Named, Produced, Repartitioned, StreamsBuilder, type KStream, type Topology } from '../../../processors/dsl/index.ts';
 import type { OrderEvent } from '../contracts/events.ts';
 import { Stores } from '../contracts/stores.ts';
 import type { CustomerView } from '../contracts/views.ts';

@@ -10,7 +10,7 @@
  * ```
  */
 
-import { Consumed, Named, Produced, StreamsBuilder, type Topology } from '../../index.ts';
+import { Consumed, Named, Produced, StreamsBuilder, type Topology } from '../../../processors/dsl/index.ts';
 import { jsonStore, type ServiceOptions } from '../shared/service-options.ts';
 import { SCHEDULE_STORE, SHIPMENT_STORE, SHIPPING_STORES, shippingProcessor, type Shipment } from './shipping-processor.ts';
 

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { KafkaStreams } from '../../../../processors/client/index.ts';
 import { KafkaAdmin, type ProducerRecord } from '../../../../processors/kafka/index.ts';
 import { Serdes } from '../../../../schemas/serdes/serdes.ts';
-import { Consumed, Produced, StreamsBuilder } from '../../../../topologies/index.ts';
+import { Consumed, Produced, StreamsBuilder } from '../../../../processors/dsl/index.ts';
 import { readToEnd } from '../../../integration/streams/support/kafka-io.ts';
 import { bootstrap, clientConfig, createTopics, produce, tempStateDir, text, uniqueName, waitForState } from '../../client/helpers.ts';
 

@@ -11,7 +11,7 @@ import { Serdes } from '../../../../schemas/serdes/serdes.ts';
 import type { Serde } from '../../../../schemas/serdes/serde.ts';
 import { TopologyTestDriver } from '../../../../processors/testing/index.ts';
 import type { KeyValueStore } from '../../../../state/api/key-value-store.ts';
-import type { Topology } from '../../../../topologies/index.ts';
+import type { Topology } from '../../../../processors/dsl/index.ts';
 import type { OrderItem } from '../../../../topologies/ecommerce/contracts/commands.ts';
 import { ApplicationIds, Stores, type ServiceName } from '../../../../topologies/ecommerce/contracts/stores.ts';
 import { prefixedTopics, type TopicNames } from '../../../../topologies/ecommerce/contracts/topics.ts';
