@@ -116,7 +116,8 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
   const topics = prefixedTopics(prefix);
   const client = clientConfig(stack.kafkaBootstrap, 'e2e-saga');
   // Unsupervised: the scenarios crash and restart processes themselves.
-  const platform = await Platform.start({ instances: 2, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0, supervise: false }, settings);
+  // Twelve processes closing at once (commits, stores, standbys) on a loaded 2-core machine take tens of seconds.
+  const platform = await Platform.start({ instances: 2, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0, supervise: false, 'stop.timeout.ms': 90_000 }, settings);
   mark(`platform running: ${platform.processes.length} processes, logs in ${join(root, 'logs')}`);
   const admin = new KafkaAdmin(client);
   const serdes = await createEcommerceSerdes(new RegistryClient({ url: stack.registryUrl, clientId: 'e2e-saga' }), topics).catch(async (error: unknown) => {
@@ -215,7 +216,7 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
     await admin.close().catch(() => undefined);
   }
   // Logs and state stay behind when something is wrong, for the post-mortem.
-  if (problems?.orders.length === 0 && problems.conservation.length === 0) await rm(root, { recursive: true, force: true });
+  if (problems?.orders.length === 0 && problems.conservation.length === 0 && uncleanStops.length === 0) await rm(root, { recursive: true, force: true });
   const outcomes: Record<string, number> = {};
   for (const order of workload.orders) {
     const status = state === undefined ? 'unknown' : (tracker.status(order.orderId) ?? 'none');
