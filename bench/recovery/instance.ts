@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { LAUNCHER_COMPILE_CACHE } from '../../scripts/platform/node-process.ts';
 import type { JavaSide } from '../streams/jars.ts';
 import type { Engine } from '../streams/settings.ts';
 import { formatMarker } from './marker.ts';
@@ -72,7 +73,9 @@ export class Instance {
     this.#exitReason = undefined;
     const { command, args } = this.#command();
     this.#log.write(`--- incarnation ${this.incarnation}: ${command} ${args.join(' ')}\n`);
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Ours boots as the platform launcher boots its services: with Node's compile cache.
+    const env = this.spec.engine === 'ours' && this.spec.settings.compileCache ? { NODE_COMPILE_CACHE: LAUNCHER_COMPILE_CACHE, ...process.env } : process.env;
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.#child = child;
     child.stdout.on('data', (chunk: Buffer) => {
       this.#log.write(chunk);

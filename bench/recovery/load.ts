@@ -23,6 +23,28 @@ export interface LoadSpec {
 }
 
 const TICK_MS = 100;
+const PRELOAD_BATCH = 50_000;
+
+/**
+ * Writes one record for each of `keys` distinct keys (`p0`, `p1`, …) before the
+ * instances start, so the store holds that many keys; returns them with their count (1)
+ * for the output check.
+ */
+export async function preload(bootstrap: string, topic: string, keys: number): Promise<Map<string, number>> {
+  const producer = new KafkaProducer(kafkaClientConfig.parse({ 'bootstrap.servers': bootstrap, 'client.id': 'bench-recovery-preload' }));
+  const sent = new Map<string, number>();
+  try {
+    for (let first = 0; first < keys; first += PRELOAD_BATCH) {
+      const records: ProducerRecord[] = [];
+      for (let i = first; i < Math.min(first + PRELOAD_BATCH, keys); i++) records.push({ topic, key: Buffer.from(`p${i}`), value: Buffer.from('x') });
+      await producer.send(records);
+      for (const record of records) sent.set((record.key as Buffer).toString(), 1);
+    }
+  } finally {
+    await producer.close();
+  }
+  return sent;
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

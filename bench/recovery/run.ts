@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const runId = date.replace(/[-_]/g, '').slice(2);
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   say(`engine at ${commit}; broker ${bootstrap}; ${settings.kills} kills per engine and scenario; ${settings.partitions} partitions, ${settings.keys} keys, ${settings.recordsPerSecond} records/s`);
-  say(`both engines: exactly_once_v2, group.instance.id per instance, num.standby.replicas ${settings.standbyReplicas}, session.timeout.ms ${settings.sessionTimeoutMs}, commit.interval.ms ${settings.commitIntervalMs}`);
+  say(`both engines: exactly_once_v2, group.instance.id per instance, num.standby.replicas ${settings.standbyReplicas}, session.timeout.ms ${settings.sessionTimeoutMs}, commit.interval.ms ${settings.commitIntervalMs}; ours ${settings.compileCache ? 'with' : 'without'} Node's compile cache`);
   say('preparing Kafka Streams (Maven, first run only) and compiling the Java programs…');
   const java = await prepareJavaSide();
   const admin = new KafkaAdmin(kafkaClientConfig.parse({ 'bootstrap.servers': bootstrap, 'client.id': 'bench-recovery-runner' }));

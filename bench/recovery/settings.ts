@@ -8,9 +8,12 @@ import { ENGINES, type Engine } from '../streams/settings.ts';
 
 /**
  * two: two instances, one of them (always the second, `b`) is killed and restarted;
- * single: the only instance is killed and restarted.
+ * single: the only instance is killed and restarted;
+ * large-store: as single, with a store of `largeStoreKeys` keys first (not by default:
+ * it times the restoration of the whole store, which both engines do after an
+ * exactly-once crash).
  */
-export const SCENARIOS = ['two', 'single'] as const;
+export const SCENARIOS = ['two', 'single', 'large-store'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface RecoverySettings {
@@ -33,11 +36,19 @@ export interface RecoverySettings {
   /** A round that has not resumed within this long has failed. */
   readonly roundTimeoutMs: number;
   readonly javaHeapMb: number;
+  /** Distinct keys written (one record each) before the large-store scenario starts its instance. */
+  readonly largeStoreKeys: number;
+  /**
+   * Our children get Node's compile cache (`NODE_COMPILE_CACHE`), as the platform
+   * launcher gives its services: it halves the engine's import time at a restart.
+   * `--no-compile-cache` measures a cold boot.
+   */
+  readonly compileCache: boolean;
 }
 
 export const DEFAULTS: Omit<RecoverySettings, 'bootstrap'> = {
   engines: ENGINES,
-  scenarios: SCENARIOS,
+  scenarios: ['two', 'single'],
   kills: 10,
   partitions: 8,
   keys: 1_000,
@@ -48,6 +59,8 @@ export const DEFAULTS: Omit<RecoverySettings, 'bootstrap'> = {
   settleMs: 3_000,
   roundTimeoutMs: 60_000,
   javaHeapMb: 512,
+  largeStoreKeys: 1_000_000,
+  compileCache: true,
 };
 
 function pick<T extends string>(value: string, allowed: readonly T[], flag: string): T[] {
@@ -64,8 +77,9 @@ function natural(value: string, flag: string): number {
   return number;
 }
 
-export const USAGE = `usage: node bench/recovery/run.ts [--kills=N] [--engines=ours,kafka-streams] [--scenarios=two,single]
-  [--partitions=N] [--keys=N] [--rate=N] [--session-timeout-ms=N] [--commit-ms=N] [--standbys=N] [--settle-ms=N]`;
+export const USAGE = `usage: node bench/recovery/run.ts [--kills=N] [--engines=ours,kafka-streams] [--scenarios=two,single,large-store]
+  [--partitions=N] [--keys=N] [--rate=N] [--session-timeout-ms=N] [--commit-ms=N] [--standbys=N] [--settle-ms=N]
+  [--round-timeout-s=N] [--large-store-keys=N] [--no-compile-cache]`;
 
 /** Parses `--key=value` flags over the defaults; the broker comes from the stack config. */
 export function parseRecoverySettings(argv: readonly string[], bootstrap: string): RecoverySettings {
@@ -83,6 +97,9 @@ export function parseRecoverySettings(argv: readonly string[], bootstrap: string
       case 'commit-ms': settings.commitIntervalMs = natural(value, flag); break;
       case 'standbys': settings.standbyReplicas = natural(value, flag); break;
       case 'settle-ms': settings.settleMs = natural(value, flag); break;
+      case 'round-timeout-s': settings.roundTimeoutMs = natural(value, flag) * 1000; break;
+      case 'large-store-keys': settings.largeStoreKeys = natural(value, flag); break;
+      case 'no-compile-cache': settings.compileCache = false; break;
       default: throw new Error(`unknown flag ${arg}\n${USAGE}`);
     }
   }

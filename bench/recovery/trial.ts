@@ -17,7 +17,7 @@ import { BENCH_CACHE, type JavaSide } from '../streams/jars.ts';
 import { endOffsets } from '../streams/perf-tools.ts';
 import type { Engine } from '../streams/settings.ts';
 import { Instance } from './instance.ts';
-import { SteadyLoad } from './load.ts';
+import { preload, SteadyLoad } from './load.ts';
 import { OutputWatch } from './output-watch.ts';
 import type { RecoverySettings, Scenario } from './settings.ts';
 
@@ -55,14 +55,14 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Waits for `condition`, failing with `what` (and a dead instance's reason) after `timeoutMs`. */
-async function waitFor(what: string, timeoutMs: number, condition: () => boolean, instances: readonly Instance[], watch: OutputWatch): Promise<void> {
+async function waitFor(what: string, timeoutMs: number, condition: () => boolean, instances: readonly Instance[], watch: OutputWatch, intervalMs = 20): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
     watch.check();
     const dead = instances.find((instance) => instance.exitReason !== undefined);
     if (dead !== undefined) throw new Error(`instance ${dead.spec.name} stopped while waiting for ${what}: ${dead.exitReason}`);
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
+    await sleep(intervalMs);
   }
 }
 
@@ -94,6 +94,12 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
   mkdirSync(logDir, { recursive: true });
   const stateRoot = mkdtempSync(join(tmpdir(), 'kst-recovery-'));
   await admin.createTopics([{ name: inputTopic, partitions: settings.partitions }, { name: outputTopic, partitions: settings.partitions }]);
+  let preloaded = new Map<string, number>();
+  if (scenario === 'large-store') {
+    say(`  writing ${settings.largeStoreKeys} distinct keys…`);
+    preloaded = await preload(settings.bootstrap, inputTopic, settings.largeStoreKeys);
+  }
+  const preloadEnds = scenario === 'large-store' ? await endOffsets(context.java, settings.bootstrap, inputTopic) : undefined;
   const names = scenario === 'two' ? ['a', 'b'] : ['a'];
   const instances = names.map((name) => new Instance({
     engine, java: context.java, settings, inputTopic, outputTopic, applicationId, name,
@@ -105,7 +111,12 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
   const failures: string[] = [];
   let outputCheck: OutputCheck | undefined;
   try {
+    const startedAt = performance.now();
     for (const instance of instances) instance.start();
+    if (preloadEnds !== undefined) {
+      await waitForCompletion({ admin, groupId: applicationId, topic: inputTopic, endOffsets: preloadEnds, intervalMs: 500, timeoutMs: 600_000, stallMs: 120_000, failed: () => instances.find((i) => i.exitReason !== undefined)?.exitReason });
+      say(`  the store of ${settings.largeStoreKeys} keys was built ${((performance.now() - startedAt) / 1000).toFixed(1)} s after the start`);
+    }
     await waitFor('every instance running and every partition written', 180_000, () =>
       watch.lastWriter.size === settings.partitions && instances.every((instance) => watch.partitionsOf(instance.spec.name).size > 0), instances, watch);
     await sleep(settings.settleMs);
@@ -142,9 +153,10 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
     const ends = await endOffsets(context.java, settings.bootstrap, inputTopic);
     await waitForCompletion({ admin, groupId: applicationId, topic: inputTopic, endOffsets: ends, intervalMs: 100, timeoutMs: 120_000, stallMs: 60_000, failed: () => instances.find((i) => i.exitReason !== undefined)?.exitReason });
     // The group's offsets cover the input; the reader may still be a poll behind the last transaction.
-    const caughtUp = await waitFor('the output counts to equal the records sent', 30_000, () => checkCounts(load.sent, watch.lastCount).ok, instances, watch).then(() => true, () => false);
-    const check = checkCounts(load.sent, watch.lastCount);
-    outputCheck = { ok: caughtUp && check.ok, detail: `${check.detail}; ${load.total} records sent, ${watch.records} output records read (${watch.malformed} malformed)` };
+    const sent = new Map([...preloaded, ...load.sent]);
+    const caughtUp = await waitFor('the output counts to equal the records sent', 60_000, () => checkCounts(sent, watch.lastCount).ok, instances, watch, 500).then(() => true, () => false);
+    const check = checkCounts(sent, watch.lastCount);
+    outputCheck = { ok: caughtUp && check.ok, detail: `${check.detail}; ${preloaded.size + load.total} records sent, ${watch.records} output records read (${watch.malformed} malformed)` };
   } catch (error) {
     failures.push((error as Error).message);
   } finally {
@@ -156,5 +168,5 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
     await admin.deleteTopics([...new Set([inputTopic, outputTopic, ...internal])], { ifExists: true }).catch(() => undefined);
     await admin.deleteGroups([applicationId]).catch(() => undefined);
   }
-  return { engine, scenario, applicationId, rounds, failures, outputCheck, recordsSent: load.total, logDir };
+  return { engine, scenario, applicationId, rounds, failures, outputCheck, recordsSent: preloaded.size + load.total, logDir };
 }
