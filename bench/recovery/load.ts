@@ -53,6 +53,8 @@ function sleep(ms: number): Promise<void> {
 export class SteadyLoad {
   /** Records acknowledged by the broker, per key. */
   readonly sent = new Map<string, number>();
+  /** Why the load stopped by itself (a send failed after the client's retries): the trial is void. */
+  failure: string | undefined;
   #total = 0;
   #running = true;
   #stopped: Promise<void> | undefined;
@@ -61,7 +63,10 @@ export class SteadyLoad {
 
   private constructor(spec: LoadSpec) {
     this.#producer = new KafkaProducer(kafkaClientConfig.parse({ 'bootstrap.servers': spec.bootstrap, 'client.id': 'bench-recovery-load' }));
-    this.#loop = this.#run(spec);
+    this.#loop = this.#run(spec).catch((error: unknown) => {
+      this.#running = false;
+      this.failure = `the input producer failed: ${(error as Error).message}`;
+    });
   }
 
   static start(spec: LoadSpec): SteadyLoad {

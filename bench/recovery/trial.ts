@@ -55,10 +55,11 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Waits for `condition`, failing with `what` (and a dead instance's reason) after `timeoutMs`. */
-async function waitFor(what: string, timeoutMs: number, condition: () => boolean, instances: readonly Instance[], watch: OutputWatch, intervalMs = 20): Promise<void> {
+async function waitFor(what: string, timeoutMs: number, condition: () => boolean, instances: readonly Instance[], watch: OutputWatch, load: SteadyLoad, intervalMs = 20): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
     watch.check();
+    if (load.failure !== undefined) throw new Error(load.failure);
     const dead = instances.find((instance) => instance.exitReason !== undefined);
     if (dead !== undefined) throw new Error(`instance ${dead.spec.name} stopped while waiting for ${what}: ${dead.exitReason}`);
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -118,7 +119,7 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
       say(`  the store of ${settings.largeStoreKeys} keys was built ${((performance.now() - startedAt) / 1000).toFixed(1)} s after the start`);
     }
     await waitFor('every instance running and every partition written', 180_000, () =>
-      watch.lastWriter.size === settings.partitions && instances.every((instance) => watch.partitionsOf(instance.spec.name).size > 0), instances, watch);
+      watch.lastWriter.size === settings.partitions && instances.every((instance) => watch.partitionsOf(instance.spec.name).size > 0), instances, watch, load);
     await sleep(settings.settleMs);
     const victim = instances.at(-1) as Instance;
     for (let round = 1; round <= settings.kills; round++) {
@@ -129,10 +130,11 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
       victim.start();
       try {
         if (kill.owned.size === 0) throw new Error(`${victim.spec.name} owned no output partition at the kill`);
-        await waitFor(`round ${round}: output of ${victim.spec.name}'s ${kill.owned.size} partitions after the kill`, settings.roundTimeoutMs, () => kill.resumedAt.size === kill.owned.size, instances, watch);
+        await waitFor(`round ${round}: output of ${victim.spec.name}'s ${kill.owned.size} partitions after the kill`, settings.roundTimeoutMs, () => kill.resumedAt.size === kill.owned.size, instances, watch, load);
       } catch (error) {
         failures.push((error as Error).message);
         say(`  round ${round} FAILED: ${(error as Error).message}`);
+        if (load.failure !== undefined) throw error;
         if (victim.exitReason !== undefined) victim.start();
         continue;
       }
@@ -150,11 +152,12 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
       await sleep(settings.settleMs);
     }
     await load.stop();
+    if (load.failure !== undefined) throw new Error(load.failure);
     const ends = await endOffsets(context.java, settings.bootstrap, inputTopic);
     await waitForCompletion({ admin, groupId: applicationId, topic: inputTopic, endOffsets: ends, intervalMs: 100, timeoutMs: 120_000, stallMs: 60_000, failed: () => instances.find((i) => i.exitReason !== undefined)?.exitReason });
     // The group's offsets cover the input; the reader may still be a poll behind the last transaction.
     const sent = new Map([...preloaded, ...load.sent]);
-    const caughtUp = await waitFor('the output counts to equal the records sent', 60_000, () => checkCounts(sent, watch.lastCount).ok, instances, watch, 500).then(() => true, () => false);
+    const caughtUp = await waitFor('the output counts to equal the records sent', 60_000, () => checkCounts(sent, watch.lastCount).ok, instances, watch, load, 500).then(() => true, () => false);
     const check = checkCounts(sent, watch.lastCount);
     outputCheck = { ok: caughtUp && check.ok, detail: `${check.detail}; ${preloaded.size + load.total} records sent, ${watch.records} output records read (${watch.malformed} malformed)` };
   } catch (error) {
