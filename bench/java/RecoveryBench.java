@@ -10,10 +10,12 @@
  *     <application.id> <state.dir> <group.instance.id> <marker> <session.timeout.ms> \
  *     <commit.interval.ms> <num.standby.replicas>
  *
- * Prints "STARTED" whenever the client reaches RUNNING; closes cleanly when stdin ends.
+ * Prints "BOOTED <ms>" (JVM uptime) just before it starts the client, "STARTED" whenever
+ * the client reaches RUNNING; closes cleanly when stdin ends.
  */
 
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -68,6 +70,7 @@ public final class RecoveryBench {
     streams.setStateListener((next, previous) -> {
       if (next == KafkaStreams.State.RUNNING) System.out.println("STARTED");
     });
+    System.out.println("BOOTED " + ManagementFactory.getRuntimeMXBean().getUptime());
     streams.start();
 
     // Stop when the runner closes our stdin; a SIGKILL is the crash being measured.

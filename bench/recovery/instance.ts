@@ -37,6 +37,7 @@ export class Instance {
   #exit: Promise<void> = Promise.resolve();
   #exitReason: string | undefined;
   #startedAt: number | undefined;
+  #bootMs: number | undefined;
   readonly #log: WriteStream;
 
   constructor(spec: InstanceSpec) {
@@ -47,6 +48,11 @@ export class Instance {
   /** performance.now() when this incarnation first printed STARTED (reached RUNNING). */
   get startedAt(): number | undefined {
     return this.#startedAt;
+  }
+
+  /** This incarnation's process uptime when it started its client (the boot: runtime, imports, topology). */
+  get bootMs(): number | undefined {
+    return this.#bootMs;
   }
 
   /** Why the current incarnation is gone, once it is. */
@@ -70,6 +76,7 @@ export class Instance {
   start(): void {
     this.incarnation++;
     this.#startedAt = undefined;
+    this.#bootMs = undefined;
     this.#exitReason = undefined;
     const { command, args } = this.#command();
     this.#log.write(`--- incarnation ${this.incarnation}: ${command} ${args.join(' ')}\n`);
@@ -79,7 +86,10 @@ export class Instance {
     this.#child = child;
     child.stdout.on('data', (chunk: Buffer) => {
       this.#log.write(chunk);
-      if (this.#startedAt === undefined && chunk.toString().includes('STARTED')) this.#startedAt = performance.now();
+      const text = chunk.toString();
+      const booted = /BOOTED (\d+)/.exec(text);
+      if (booted !== null && this.#bootMs === undefined) this.#bootMs = Number(booted[1]);
+      if (this.#startedAt === undefined && text.includes('STARTED')) this.#startedAt = performance.now();
     });
     child.stderr.on('data', (chunk: Buffer) => this.#log.write(chunk));
     this.#exit = new Promise((resolve) => {

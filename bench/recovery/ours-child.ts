@@ -2,8 +2,9 @@
  * Our engine's side of `bench/recovery/run.ts`, one instance per process: the same
  * counting application as `bench/java/RecoveryBench.java` (count per key in a RocksDB
  * store, each update written as "<marker>:<count>"), with static membership,
- * exactly_once_v2 and standby replicas. Prints "STARTED" whenever the client reaches
- * RUNNING; closes cleanly when stdin ends.
+ * exactly_once_v2 and standby replicas. Prints "BOOTED <ms>" (process uptime, the engine
+ * imported and the topology built) just before it starts the client, "STARTED" whenever
+ * the client reaches RUNNING; closes cleanly when stdin ends.
  *
  *   node bench/recovery/ours-child.ts <bootstrap> <input> <output> <application.id> <state.dir> \
  *     <group.instance.id> <marker> <session.timeout.ms> <commit.interval.ms> <num.standby.replicas>
@@ -61,6 +62,7 @@ streams.setStateListener((next) => {
 });
 process.stdin.on('data', () => undefined);
 process.stdin.on('end', () => void close(0));
+console.log(`BOOTED ${Math.round(performance.now())}`);
 try {
   await streams.start();
 } catch (error) {

@@ -29,6 +29,7 @@ export interface RecoveryRow {
   readonly p50: number | undefined;
   readonly p99: number | undefined;
   readonly runningP50: number | undefined;
+  readonly bootP50: number | undefined;
   readonly outputOk: boolean | undefined;
 }
 
@@ -41,6 +42,7 @@ export function summariseTrials(trials: readonly TrialResult[]): RecoveryRow[] {
     p50: percentile(trial.rounds.map((r) => r.resumeSeconds), 50),
     p99: percentile(trial.rounds.map((r) => r.resumeSeconds), 99),
     runningP50: percentile(trial.rounds.flatMap((r) => (r.runningSeconds === undefined ? [] : [r.runningSeconds])), 50),
+    bootP50: percentile(trial.rounds.flatMap((r) => (r.bootSeconds === undefined ? [] : [r.bootSeconds])), 50),
     outputOk: trial.outputCheck?.ok,
   }));
 }
@@ -50,11 +52,11 @@ const fmt = (value: number | undefined): string => (value === undefined ? '–' 
 /** A Markdown table: one line per scenario and engine, then the targets' verdict per scenario. */
 export function formatRecoveryTable(rows: readonly RecoveryRow[]): string {
   const lines = [
-    '| scenario | engine | kills resumed | failed | time to resume p50 | p99 | RUNNING again p50 | output check |',
-    '|---|---|---:|---:|---:|---:|---:|---|',
+    '| scenario | engine | kills resumed | failed | time to resume p50 | p99 | RUNNING again p50 | of which boot p50 | output check |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
-    lines.push(`| ${row.scenario} | ${row.engine} | ${row.rounds} | ${row.failed} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${fmt(row.runningP50)} | ${row.outputOk === undefined ? 'not checked' : row.outputOk ? 'OK' : 'WRONG'} |`);
+    lines.push(`| ${row.scenario} | ${row.engine} | ${row.rounds} | ${row.failed} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${fmt(row.runningP50)} | ${fmt(row.bootP50)} | ${row.outputOk === undefined ? 'not checked' : row.outputOk ? 'OK' : 'WRONG'} |`);
   }
   for (const scenario of new Set(rows.map((row) => row.scenario))) {
     const ours = rows.find((row) => row.scenario === scenario && row.engine === 'ours');

@@ -29,6 +29,8 @@ export interface KillRound {
   readonly firstOutputSeconds: number | undefined;
   /** SIGKILL until the new incarnation reported RUNNING. */
   readonly runningSeconds: number | undefined;
+  /** The new incarnation's boot: process start until it started its client (JVM or Node, imports, topology). */
+  readonly bootSeconds: number | undefined;
   readonly ownedPartitions: number;
   /** 1-minute load average at the kill. */
   readonly loadAverage: number;
@@ -144,11 +146,12 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
         resumeSeconds: (Math.max(...kill.resumedAt.values()) - killedAt) / 1000,
         firstOutputSeconds: seconds(kill.firstNewOutputAt),
         runningSeconds: seconds(victim.startedAt),
+        bootSeconds: victim.bootMs === undefined ? undefined : victim.bootMs / 1000,
         ownedPartitions: kill.owned.size,
         loadAverage,
       };
       rounds.push(resumed);
-      say(`  round ${round}: resumed ${resumed.resumeSeconds.toFixed(2)} s after the SIGKILL (${resumed.ownedPartitions} partitions; first output ${resumed.firstOutputSeconds?.toFixed(2) ?? '?'} s, RUNNING ${resumed.runningSeconds?.toFixed(2) ?? '?'} s), load ${loadAverage.toFixed(1)}`);
+      say(`  round ${round}: resumed ${resumed.resumeSeconds.toFixed(2)} s after the SIGKILL (${resumed.ownedPartitions} partitions; first output ${resumed.firstOutputSeconds?.toFixed(2) ?? '?'} s, RUNNING ${resumed.runningSeconds?.toFixed(2) ?? '?'} s, boot ${resumed.bootSeconds?.toFixed(2) ?? '?'} s), load ${loadAverage.toFixed(1)}`);
       await sleep(settings.settleMs);
     }
     await load.stop();
