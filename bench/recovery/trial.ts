@@ -1,7 +1,8 @@
 /**
  * One engine in one scenario of the recovery benchmark: fresh input and output topics
  * and application id, a steady load, one or two instances; then `kills` rounds of
- * SIGKILL + immediate restart of the last instance, each timed until every task the
+ * SIGKILL + immediate restart of an instance (the one with the most active tasks, `b`
+ * while both have as many), each timed until every task the
  * victim owned has committed new output (see `output-watch.ts`); finally the load
  * stops, the group finishes the input, and the output's last count per key is checked
  * against the records sent for it: a kill that lost or doubled an update under
@@ -23,6 +24,8 @@ import type { RecoverySettings, Scenario } from './settings.ts';
 
 export interface KillRound {
   readonly round: number;
+  /** The instance killed. */
+  readonly victim: string;
   /** SIGKILL until every partition the victim owned had committed output again. */
   readonly resumeSeconds: number;
   /** SIGKILL until the first committed record of the new incarnation. */
@@ -123,8 +126,10 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
     await waitFor('every instance running and every partition written', 180_000, () =>
       watch.lastWriter.size === settings.partitions && instances.every((instance) => watch.partitionsOf(instance.spec.name).size > 0), instances, watch, load);
     await sleep(settings.settleMs);
-    const victim = instances.at(-1) as Instance;
     for (let round = 1; round <= settings.kills; round++) {
+      // The instance with the most active tasks (`b` on a tie): a victim that lost its tasks to the
+      // other (a restart slower than the session timeout) would have nothing to resume.
+      const victim = instances.reduce((most, instance) => (watch.partitionsOf(instance.spec.name).size >= watch.partitionsOf(most.spec.name).size ? instance : most));
       const loadAverage = loadavg()[0] ?? 0;
       const killedAt = performance.now();
       const kill = watch.watchKill(victim.spec.name, killedAt, victim.incarnation + 1);
@@ -150,8 +155,8 @@ export async function runTrial(context: Context, engine: Engine, scenario: Scena
         ownedPartitions: kill.owned.size,
         loadAverage,
       };
-      rounds.push(resumed);
-      say(`  round ${round}: resumed ${resumed.resumeSeconds.toFixed(2)} s after the SIGKILL (${resumed.ownedPartitions} partitions; first output ${resumed.firstOutputSeconds?.toFixed(2) ?? '?'} s, RUNNING ${resumed.runningSeconds?.toFixed(2) ?? '?'} s, boot ${resumed.bootSeconds?.toFixed(2) ?? '?'} s), load ${loadAverage.toFixed(1)}`);
+      rounds.push({ ...resumed, victim: victim.spec.name });
+      say(`  round ${round}: ${victim.spec.name} resumed ${resumed.resumeSeconds.toFixed(2)} s after the SIGKILL (${resumed.ownedPartitions} partitions; first output ${resumed.firstOutputSeconds?.toFixed(2) ?? '?'} s, RUNNING ${resumed.runningSeconds?.toFixed(2) ?? '?'} s, boot ${resumed.bootSeconds?.toFixed(2) ?? '?'} s), load ${loadAverage.toFixed(1)}`);
       await sleep(settings.settleMs);
     }
     await load.stop();

@@ -4,7 +4,7 @@ import { formatRecoveryTable, percentile, summariseTrials } from '../../../bench
 import type { KillRound, TrialResult } from '../../../bench/recovery/trial.ts';
 
 function round(resumeSeconds: number): KillRound {
-  return { round: 1, resumeSeconds, firstOutputSeconds: resumeSeconds / 2, runningSeconds: 1, bootSeconds: 0.5, ownedPartitions: 4, loadAverage: 3 };
+  return { round: 1, victim: 'b', resumeSeconds, firstOutputSeconds: resumeSeconds / 2, runningSeconds: 1, bootSeconds: 0.5, ownedPartitions: 4, loadAverage: 3 };
 }
 
 function trial(engine: TrialResult['engine'], seconds: readonly number[], ok = true): TrialResult {
