@@ -10,6 +10,7 @@
  *     <group.instance.id> <marker> <session.timeout.ms> <commit.interval.ms> <num.standby.replicas>
  */
 
+import { flushCompileCache } from 'node:module';
 import { KafkaStreams, Materialized, Produced, Consumed, Serdes, StreamsBuilder } from '../../index.ts';
 
 const [bootstrap, input, output, applicationId, stateDir, instanceId, marker, sessionMs, commitMs, standbys] = process.argv.slice(2);
@@ -63,6 +64,9 @@ streams.setStateListener((next) => {
 process.stdin.on('data', () => undefined);
 process.stdin.on('end', () => void close(0));
 console.log(`BOOTED ${Math.round(performance.now())}`);
+// Node writes its compile cache only at a normal exit, which a SIGKILLed child never
+// reaches: write it now, so every restart boots as a service that once stopped cleanly.
+flushCompileCache();
 try {
   await streams.start();
 } catch (error) {
