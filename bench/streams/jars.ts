@@ -18,12 +18,14 @@ export const KAFKA_VERSION = '4.1.2';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH_CACHE = join(repoRoot, '.cache', 'bench');
 export const STREAMS_PROGRAM = join(repoRoot, 'bench', 'java', 'StreamsBench.java');
+/** The recovery benchmark's Kafka Streams instance (`bench/recovery/run.ts`). */
+export const RECOVERY_PROGRAM = join(repoRoot, 'bench', 'java', 'RecoveryBench.java');
 
 export interface JavaSide {
   readonly jdk: JavaHome;
   /** Classpath (a `dir/*` wildcard) of kafka-streams and an SLF4J binding. */
   readonly streamsClasspath: string;
-  /** Where `StreamsBench.java` was compiled to, so no contender pays for compiling it. */
+  /** Where `StreamsBench.java` and `RecoveryBench.java` were compiled to, so no contender (or restart) pays for compiling them. */
   readonly compiledDir: string;
   /** Classpath of kafka-tools (ConsumerPerformance, ProducerPerformance, GetOffsetShell). */
   readonly toolsClasspath: string;
@@ -54,15 +56,15 @@ async function libraryDir(name: string, dependencies: readonly string[], withBin
 }
 
 /**
- * Compiles our Java program once per run: a single-file source launch would compile it
- * inside the timed start-up of every Kafka Streams contender.
+ * Compiles our Java programs once per run: a single-file source launch would compile
+ * them inside the timed start-up of every Kafka Streams contender (and restart).
  */
 function compile(jdk: JavaHome, classpath: string): Promise<string> {
   const out = join(BENCH_CACHE, 'classes');
   mkdirSync(out, { recursive: true });
   return new Promise((resolve, reject) => {
-    execFile(join(jdk.home, 'bin', 'javac'), ['-cp', classpath, '-d', out, STREAMS_PROGRAM], (error, _stdout, stderr) => {
-      if (error !== null) reject(new Error(`compiling ${STREAMS_PROGRAM} failed:\n${stderr}`));
+    execFile(join(jdk.home, 'bin', 'javac'), ['-cp', classpath, '-d', out, STREAMS_PROGRAM, RECOVERY_PROGRAM], (error, _stdout, stderr) => {
+      if (error !== null) reject(new Error(`compiling ${STREAMS_PROGRAM} and ${RECOVERY_PROGRAM} failed:\n${stderr}`));
       else resolve(out);
     });
   });
