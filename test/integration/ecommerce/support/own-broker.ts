@@ -1,0 +1,86 @@
+/**
+ * A single-node Kafka of a test's own, on other ports and in a home of its own (the
+ * shared stack's distribution cache), for tests that SIGKILL and restart the broker: the
+ * shared broker is never touched. The schema registry stays the shared one.
+ *
+ * @example
+ * ```ts
+ * const broker = await OwnBroker.start(19_492, console.log);
+ * const { before, after } = await broker.restart(); // SIGKILL, then up again on its data
+ * await broker.close();
+ * ```
+ */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { endpoints, loadStackConfig, type StackConfig } from '../../../../scripts/stack/config.ts';
+import { readRecord, waitForExit } from '../../../../scripts/stack/processes.ts';
+import { down, up } from '../../../../scripts/stack/stack.ts';
+
+function ownBrokerConfig(home: string, port: number): StackConfig {
+  const shared = loadStackConfig();
+  return loadStackConfig({
+    STACK_HOME: home,
+    STACK_CACHE_DIR: shared['cache.dir'],
+    STACK_KAFKA_PORT: String(port),
+    STACK_KAFKA_CONTROLLER_PORT: String(port + 1),
+    STACK_KAFKA_SASL_PORT: String(port + 7),
+    STACK_KAFKA_HEAP_MB: '512',
+    // Unused (only Kafka starts), but distinct from the shared stack's, as `up` checks.
+    STACK_REGISTRY_PORT: String(port + 2),
+    STACK_REGISTRY_MANAGEMENT_PORT: String(port + 3),
+    STACK_OPENSEARCH_PORT: String(port + 4),
+    STACK_OPENSEARCH_TRANSPORT_PORT: String(port + 5),
+    STACK_POSTGRES_PORT: String(port + 6),
+  });
+}
+
+export class OwnBroker {
+  readonly config: StackConfig;
+  readonly #log: (line: string) => void;
+
+  private constructor(config: StackConfig, log: (line: string) => void) {
+    this.config = config;
+    this.#log = log;
+  }
+
+  /** Starts it (ports `port` to `port + 7`) in a fresh temporary home. */
+  static async start(port: number, log: (line: string) => void): Promise<OwnBroker> {
+    const broker = new OwnBroker(ownBrokerConfig(mkdtempSync(join(tmpdir(), 'kst-it-own-broker-')), port), log);
+    try {
+      await up(broker.config, ['kafka'], (line) => log(`[own broker] ${line}`));
+    } catch (error) {
+      await broker.close();
+      throw error;
+    }
+    return broker;
+  }
+
+  get bootstrap(): string {
+    return endpoints(this.config).kafkaBootstrap;
+  }
+
+  /** Its pid now (from its PID record). */
+  pid(): number {
+    const record = readRecord(this.config.home, 'kafka');
+    if (record === undefined) throw new Error(`the own broker has no PID record in ${this.config.home}`);
+    return record.pid;
+  }
+
+  /** SIGKILL (a crash: no controlled shutdown), then up again on the same data; resolves with both pids. */
+  async restart(): Promise<{ readonly before: number; readonly after: number }> {
+    const before = this.pid();
+    process.kill(before, 'SIGKILL');
+    if (!(await waitForExit(before, 30_000))) throw new Error(`the own broker (pid ${before}) did not exit within 30 s of SIGKILL`);
+    this.#log(`[own broker] SIGKILLed (pid ${before})`);
+    await up(this.config, ['kafka'], (line) => this.#log(`[own broker] ${line}`));
+    return { before, after: this.pid() };
+  }
+
+  /** Stops it and removes its home. */
+  async close(): Promise<void> {
+    await down(this.config, ['kafka']).catch((error: unknown) => this.#log(`stopping the own broker failed: ${String(error)}`));
+    rmSync(this.config.home, { recursive: true, force: true });
+  }
+}
