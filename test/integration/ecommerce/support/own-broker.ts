@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpoints, loadStackConfig, type StackConfig } from '../../../../scripts/stack/config.ts';
+import { isPortFree } from '../../../../scripts/stack/ports.ts';
 import { readRecord, waitForExit } from '../../../../scripts/stack/processes.ts';
 import { down, up } from '../../../../scripts/stack/stack.ts';
 
@@ -74,6 +75,15 @@ export class OwnBroker {
     process.kill(before, 'SIGKILL');
     if (!(await waitForExit(before, 30_000))) throw new Error(`the own broker (pid ${before}) did not exit within 30 s of SIGKILL`);
     this.#log(`[own broker] SIGKILLed (pid ${before})`);
+    // The dead broker's sockets can hold its ports a moment after it is gone.
+    const ports = [this.config['kafka.port'], this.config['kafka.controller.port'], this.config['kafka.sasl.port']];
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const free = await Promise.all(ports.map((port) => isPortFree(this.config.host, port)));
+      if (free.every(Boolean)) break;
+      if (Date.now() > deadline) throw new Error(`the own broker's ports ${ports.join(', ')} were not free within 60 s of its SIGKILL`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     await up(this.config, ['kafka'], (line) => this.#log(`[own broker] ${line}`));
     return { before, after: this.pid() };
   }
