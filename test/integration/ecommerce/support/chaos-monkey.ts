@@ -38,6 +38,8 @@ export interface ChaosPlan {
 export interface KillRecord {
   readonly name: string;
   readonly pid: number;
+  /** The victim's run that was killed (the supervisor's restart is the next). */
+  readonly run: number;
   readonly atMs: number;
   readonly finalBefore: number;
 }
@@ -98,8 +100,14 @@ export class ChaosMonkey {
       if (i === brokerAfter) await this.#broker();
       if (i === zombieAfter) await this.#zombie();
     }
-    const killed = [...new Set(this.report.kills.map((k) => k.name))];
-    await Promise.all(killed.map((name) => this.#byName(name).waitProcessing(120_000)));
+    // The last run killed of each process: its restart must process records.
+    const last = new Map(this.report.kills.map((k) => [k.name, k.run]));
+    const killed = [...last.keys()];
+    await Promise.all([...last].map(async ([name, run]) => {
+      const p = this.#byName(name);
+      await until(`${name} restarted after its SIGKILL and healthy`, 120_000, () => p.runs > run && this.#healthy(p));
+      await p.waitProcessing(120_000);
+    }));
     this.#plan.log(`every killed process (${killed.join(', ')}) processes records again`);
     return this.report;
   }
@@ -145,7 +153,7 @@ export class ChaosMonkey {
     await this.#progress(`kill ${n}`);
     const victim = await this.#victim(this.#plan.victims, `kill ${n}`);
     const pid = victim.pid as number;
-    const record = { name: victim.name, pid, atMs: Date.now(), finalBefore: this.#run.finalOrders() };
+    const record = { name: victim.name, pid, run: victim.runs, atMs: Date.now(), finalBefore: this.#run.finalOrders() };
     await victim.kill('SIGKILL');
     this.report.kills.push(record);
     this.#plan.log(`kill ${n}: SIGKILLed ${victim.name} (pid ${pid}) with ${record.finalBefore} orders final`);
@@ -172,16 +180,20 @@ export class ChaosMonkey {
     const runs = victim.runs;
     process.kill(pid, 'SIGSTOP');
     const stoppedAt = Date.now();
+    let droppedAfterMs: number | undefined;
     this.#plan.log(`zombie: SIGSTOPped ${victim.name} (pid ${pid})`);
     try {
-      await until(`group ${group} drops the stopped ${victim.name} (session timeout ${this.#plan.sessionTimeoutMs} ms)`, this.#plan.sessionTimeoutMs + 60_000, async () => !(await inGroup()));
+      await until(`group ${group} drops the stopped ${victim.name} (session timeout ${this.#plan.sessionTimeoutMs} ms)`, this.#plan.sessionTimeoutMs + 60_000, async () => {
+        if (droppedAfterMs === undefined && !(await inGroup())) droppedAfterMs = Date.now() - stoppedAt;
+        // Stopped past the session timeout too: its last heartbeat came before the SIGSTOP, so the group may drop it a little earlier.
+        return droppedAfterMs !== undefined && Date.now() - stoppedAt >= this.#plan.sessionTimeoutMs + 1_000;
+      });
     } finally {
       // Never leave a stopped process behind, whatever failed.
       if (victim.pid === pid) process.kill(pid, 'SIGCONT');
     }
     const continuedAt = Date.now();
-    const droppedAfterMs = continuedAt - stoppedAt;
-    this.#plan.log(`zombie: its group dropped ${victim.name} ${droppedAfterMs} ms after SIGSTOP; SIGCONTed`);
+    this.#plan.log(`zombie: its group dropped ${victim.name} ${String(droppedAfterMs)} ms after SIGSTOP; SIGCONTed ${continuedAt - stoppedAt} ms after it`);
     let outcome: 'rejoined' | 'restarted' | undefined;
     await until(`the zombie ${victim.name} back: in its group and RUNNING, or restarted and processing`, 120_000, async () => {
       if (victim.runs > runs) {
@@ -198,7 +210,7 @@ export class ChaosMonkey {
       return false;
     });
     const fencedLines = logSince(victim, continuedAt).filter((l) => /lost its transaction|fenced|could not commit|membership lost/i.test(l)).slice(0, 5);
-    this.report.zombie = { name: victim.name, pid, droppedAfterMs, stoppedMs: continuedAt - stoppedAt, outcome: outcome ?? 'rejoined', backAfterMs: Date.now() - continuedAt, fencedLines };
+    this.report.zombie = { name: victim.name, pid, droppedAfterMs: droppedAfterMs ?? Number.NaN, stoppedMs: continuedAt - stoppedAt, outcome: outcome ?? 'rejoined', backAfterMs: Date.now() - continuedAt, fencedLines };
     this.#plan.log(`zombie: ${victim.name} ${outcome ?? '?'} ${Date.now() - continuedAt} ms after SIGCONT; ${fencedLines.length === 0 ? 'no fencing line' : fencedLines.join(' | ')}`);
     this.#finalAtLastFault = this.#run.finalOrders();
   }

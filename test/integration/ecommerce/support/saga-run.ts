@@ -244,7 +244,8 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
       state = await readFinalState(sources);
       const verdicts = judgeOrders(workload, state.orderEvents);
       problems = { orders: [...verdicts.integrity, ...verdicts.unplanned.values()], integrity: [...verdicts.integrity], unplanned: verdicts.unplanned, conservation: conservationProblems(workload, state) };
-      if ((problems.orders.length === 0 && problems.conservation.length === 0) || Date.now() > settleBy) break;
+      // Every order is final: what is left to settle is the integrity and conservation figures.
+      if ((problems.integrity.length === 0 && problems.conservation.length === 0) || Date.now() > settleBy) break;
       await pause(1_000);
     }
     mark(`checked: ${problems.orders.length} order problems, ${problems.conservation.length} conservation problems`);
