@@ -58,7 +58,7 @@ export class CommandSender {
     this.#order({ type: 'CancelOrder', commandId: `cancel-${orderId}`, issuedAtMs: Date.now(), orderId, customerId, reason });
   }
 
-  /** Sends what is queued; resolves once the broker acknowledged all of it. */
+  /** Sends what is queued; resolves once the broker acknowledged all of it. What could not be sent stays queued. */
   async flush(): Promise<void> {
     const batch = this.#queue;
     this.#queue = [];
@@ -69,7 +69,10 @@ export class CommandSender {
         await this.#producer.send(batch);
         break;
       } catch (error) {
-        if (!isKstError(error) || error.recovery !== 'retry' || Date.now() > giveUpAt) throw error;
+        if (!isKstError(error) || error.recovery !== 'retry' || Date.now() > giveUpAt) {
+          this.#queue = [...batch, ...this.#queue];
+          throw error;
+        }
         this.retries += 1;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
