@@ -24,8 +24,8 @@ import { runSaga } from './support/saga-run.ts';
 
 /** Ports of this test's own broker (8 from here), away from the shared stack's and the other serial tests'. */
 const OWN_KAFKA_PORT = Number(process.env['KST_IT_CHAOS_KAFKA_PORT'] ?? '19492');
-/** Half the saga workload (500 orders), 3 every 500 ms: the orders flow while the faults land. */
-const SCALE = 0.5;
+/** 60 % of the saga workload (about 620 orders), 3 every 500 ms: the orders flow until after the faults landed. */
+const SCALE = 0.6;
 const BATCH = 3;
 const BATCH_PAUSE_MS = 500;
 const KILLS = 10;
