@@ -66,7 +66,10 @@ export function serviceTopology(name: ServiceName, config: EcommerceServiceConfi
   }
 }
 
-/** Creates the platform topics that do not exist yet, all with `topic.partitions` partitions. */
+/**
+ * Creates the platform topics that do not exist yet, all with `topic.partitions` partitions;
+ * brokers that do not answer are waited for, up to `waitForBrokersMs`.
+ */
 export async function ensurePlatformTopics(config: EcommerceServiceConfig, waitForBrokersMs = 120_000): Promise<void> {
   const admin = new KafkaAdmin(kafkaClientConfig.parse({ ...securitySettingsOf(config), 'bootstrap.servers': config['bootstrap.servers'], 'client.id': 'ecommerce-topics' }));
   const giveUpAt = Date.now() + waitForBrokersMs;

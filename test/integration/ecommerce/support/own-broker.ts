@@ -18,6 +18,8 @@ import { endpoints, loadStackConfig, type StackConfig } from '../../../../script
 import { isPortFree } from '../../../../scripts/stack/ports.ts';
 import { readRecord, waitForExit } from '../../../../scripts/stack/processes.ts';
 import { down, up } from '../../../../scripts/stack/stack.ts';
+import { KafkaAdmin } from '../../../../processors/kafka/index.ts';
+import { clientConfig } from '../../streams/support/kafka-io.ts';
 
 function ownBrokerConfig(home: string, port: number): StackConfig {
   const shared = loadStackConfig();
@@ -51,11 +53,37 @@ export class OwnBroker {
     const broker = new OwnBroker(ownBrokerConfig(mkdtempSync(join(tmpdir(), 'kst-it-own-broker-')), port), log);
     try {
       await up(broker.config, ['kafka'], (line) => log(`[own broker] ${line}`));
+      await broker.#warmUpGroupCoordinator();
     } catch (error) {
       await broker.close();
       throw error;
     }
     return broker;
+  }
+
+  /**
+   * A fresh cluster has no `__consumer_offsets` yet: the first group requests answer
+   * NOT_COORDINATOR while it is created. Many members joining at that moment have hung
+   * (some never left REBALANCING), which is not what the chaos test is about: commit one
+   * group offset first, so the coordinator is in place when the services join.
+   */
+  async #warmUpGroupCoordinator(): Promise<void> {
+    const admin = new KafkaAdmin(clientConfig(this.bootstrap, 'own-broker-warm-up'));
+    const deadline = Date.now() + 90_000;
+    try {
+      await admin.createTopics([{ name: 'own-broker-warm-up', partitions: 1 }], { ifNotExists: true });
+      for (;;) {
+        try {
+          await admin.alterGroupOffsets('own-broker-warm-up', [{ topic: 'own-broker-warm-up', partition: 0, offset: 0n }]);
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw new Error(`the own broker's group coordinator did not answer within 90 s: ${String(error)}`, { cause: error });
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
   }
 
   get bootstrap(): string {
