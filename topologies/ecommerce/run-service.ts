@@ -17,6 +17,7 @@
  */
 
 import { join } from 'node:path';
+import { isKstError } from '../../common/errors.ts';
 import { KafkaStreams } from '../../processors/client/index.ts';
 import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../../processors/kafka/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
@@ -65,12 +66,28 @@ export function serviceTopology(name: ServiceName, config: EcommerceServiceConfi
   }
 }
 
-/** Creates the platform topics that do not exist yet, all with `topic.partitions` partitions. */
-export async function ensurePlatformTopics(config: EcommerceServiceConfig): Promise<void> {
+/**
+ * Creates the platform topics that do not exist yet, all with `topic.partitions` partitions;
+ * brokers that do not answer are waited for, up to `waitForBrokersMs`.
+ */
+export async function ensurePlatformTopics(config: EcommerceServiceConfig, waitForBrokersMs = 120_000): Promise<void> {
   const admin = new KafkaAdmin(kafkaClientConfig.parse({ ...securitySettingsOf(config), 'bootstrap.servers': config['bootstrap.servers'], 'client.id': 'ecommerce-topics' }));
+  const giveUpAt = Date.now() + waitForBrokersMs;
   try {
     const topics = Object.values(prefixedTopics(config['topic.prefix']));
-    await admin.createTopics(topics.map((name) => ({ name, partitions: config['topic.partitions'] })), { ifNotExists: true });
+    // A process started while the brokers are away (a broker restart) waits for them: exiting
+    // instead made its supervisor restart it in a loop, and the growing backoff kept it down
+    // well after the brokers were back (orders expired; see saga-chaos.serial.integration.test.ts).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.createTopics(topics.map((name) => ({ name, partitions: config['topic.partitions'] })), { ifNotExists: true });
+        return;
+      } catch (error) {
+        if (!isKstError(error) || error.recovery !== 'retry' || Date.now() > giveUpAt) throw error;
+        if (attempt === 1) process.stderr.write(`waiting for the brokers (${config['bootstrap.servers'].join(',')}): ${error.message}\n`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
   } finally {
     await admin.close().catch(() => undefined);
   }

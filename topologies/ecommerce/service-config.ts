@@ -40,7 +40,9 @@ const fields = {
   'num.standby.replicas': integer({ default: 0, min: 0, doc: 'Standby copies of each stateful task on other instances, kept warm from the changelogs: a failover then restores (almost) nothing. The platform launcher sets 1 when it runs 2 or more instances of a service.' }),
   'topic.prefix': string({ default: '', pattern: /^[a-zA-Z0-9._-]*$/, doc: 'Put before every topic name and application id (tests give each run its own).' }),
   'topic.partitions': integer({ default: 3, min: 1, doc: 'Partitions of the platform topics when a service creates them; all alike, so they are co-partitioned.' }),
-  'order.deadline.ms': integer({ default: 30_000, min: 1, doc: 'How long an order step (inventory, payment) may take when the order does not say.' }),
+  // Measured under chaos (saga-chaos.serial.integration.test.ts, loaded 2-core machine): a zombie's partitions move after the
+  // session timeout plus a rebalance and a restore (~30 s), a broker restart keeps a step waiting ~30-40 s; at 30 s ~8 % of orders expired.
+  'order.deadline.ms': integer({ default: 60_000, min: 1, doc: 'How long an order step (inventory, payment) may take when the order does not say. Well above session.timeout.ms: a step whose service stalls (a zombie, a broker restart) must outlast the session timeout plus the rebalance and state restore that hand its partitions over.' }),
   'order.deadline.check.interval.ms': integer({ default: 1_000, min: 1, doc: 'How often the order service looks for steps past their deadline.' }),
   'shipping.dispatch.delay.ms': integer({ default: 2_000, min: 0, doc: 'Simulated courier: from payment to dispatch.' }),
   'shipping.delivery.delay.ms': integer({ default: 3_000, min: 0, doc: 'Simulated courier: from dispatch to delivery.' }),

@@ -26,6 +26,7 @@ test('static membership: group.instance.id is empty (dynamic) unless set, and th
   const config = ecommerceServiceConfig.parse({});
   assert.equal(config['group.instance.id'], '');
   assert.ok(config['session.timeout.ms'] < config['order.deadline.ms'], 'a process gone for good hands its partitions over before its orders expire');
+  assert.ok(config['order.deadline.ms'] >= 2 * config['session.timeout.ms'], 'a step outlasts the session timeout plus the rebalance and restore after it');
   assert.equal(ecommerceServiceConfig.fromEnv({ ECOMMERCE_GROUP_INSTANCE_ID: 'order-1' }, ENV_PREFIX)['group.instance.id'], 'order-1');
   assert.throws(() => ecommerceServiceConfig.fromEnv({ ECOMMERCE_GROUP_INSTANCE_ID: 'order 1' }, ENV_PREFIX), /group\.instance\.id.*ECOMMERCE_GROUP_INSTANCE_ID/);
 });

@@ -2,9 +2,13 @@
  * Sends the platform's commands as a client would: Avro in the Confluent wire format
  * (the project's serdes over the registry), keyed by entity id, to the prefixed command
  * topics, through the Kafka adapter's idempotent producer. Commands are queued and sent
- * in batches by `flush`, one request per partition leader.
+ * in batches by `flush`, one request per partition leader. A send that fails for a reason
+ * a retry can fix (the broker is away: the chaos test restarts it) is sent again, for up
+ * to `retryForMs`; the services drop a command id they have seen, so a batch sent twice
+ * changes nothing.
  */
 
+import { isKstError } from '../../../../common/errors.ts';
 import { KafkaProducer, type KafkaClientConfig, type ProducerRecord } from '../../../../processors/kafka/index.ts';
 import type { CustomerCommand, InventoryCommand, OrderCommand, OrderItem } from '../../../../topologies/ecommerce/contracts/commands.ts';
 import type { TopicNames } from '../../../../topologies/ecommerce/contracts/topics.ts';
@@ -19,8 +23,13 @@ export class CommandSender {
   /** Commands sent so far, by topic. */
   readonly sent = new Map<string, number>();
 
-  constructor(client: KafkaClientConfig, topics: TopicNames, serdes: EcommerceSerdes) {
+  readonly #retryForMs: number;
+  /** Sends that failed and were sent again. */
+  retries = 0;
+
+  constructor(client: KafkaClientConfig, topics: TopicNames, serdes: EcommerceSerdes, retryForMs = 120_000) {
     this.#producer = new KafkaProducer(client);
+    this.#retryForMs = retryForMs;
     this.#topics = topics;
     this.#serdes = serdes;
   }
@@ -49,12 +58,25 @@ export class CommandSender {
     this.#order({ type: 'CancelOrder', commandId: `cancel-${orderId}`, issuedAtMs: Date.now(), orderId, customerId, reason });
   }
 
-  /** Sends what is queued; resolves once the broker acknowledged all of it. */
+  /** Sends what is queued; resolves once the broker acknowledged all of it. What could not be sent stays queued. */
   async flush(): Promise<void> {
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
-    await this.#producer.send(batch);
+    const giveUpAt = Date.now() + this.#retryForMs;
+    for (;;) {
+      try {
+        await this.#producer.send(batch);
+        break;
+      } catch (error) {
+        if (!isKstError(error) || error.recovery !== 'retry' || Date.now() > giveUpAt) {
+          this.#queue = [...batch, ...this.#queue];
+          throw error;
+        }
+        this.retries += 1;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
     for (const record of batch) this.sent.set(record.topic, (this.sent.get(record.topic) ?? 0) + 1);
   }
 

@@ -2,9 +2,11 @@
  * Follows `orders.events` live, read_committed (what the saga really decided, never a
  * transaction a crash aborted), keeping each order's transitions and the commands it
  * refused, and telling a listener about every event as it comes, so the test can react
- * to a state (cancel an order once it is RESERVED, PAID, SHIPPED).
+ * to a state (cancel an order once it is RESERVED, PAID, SHIPPED). A poll that fails for a
+ * reason a retry can fix (the broker is away) is tried again, for up to 2 minutes in a row.
  */
 
+import { isKstError } from '../../../../common/errors.ts';
 import { KafkaConsumer, allMembersRangeAssignor, kafkaConsumerConfig, type KafkaClientConfig } from '../../../../processors/kafka/index.ts';
 import { isOrderTransition, type OrderEvent } from '../../../../topologies/ecommerce/contracts/events.ts';
 import { FinalOrderStatuses } from '../../../../topologies/ecommerce/contracts/views.ts';
@@ -70,9 +72,19 @@ export class OrderTracker {
   }
 
   async #run(): Promise<void> {
+    let failingSince: number | undefined;
     try {
       while (!this.#stopped) {
-        const batch = await this.#consumer.poll();
+        let batch;
+        try {
+          batch = await this.#consumer.poll();
+          failingSince = undefined;
+        } catch (error) {
+          failingSince ??= Date.now();
+          if (!isKstError(error) || error.recovery !== 'retry' || Date.now() - failingSince > 120_000) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          continue;
+        }
         if (batch.records.length === 0) continue;
         await this.#serdes.orderEvent.prepare(this.#topic, batch.records.map((r) => r.value));
         for (const record of batch.records) {

@@ -3,8 +3,8 @@
  * so the test can wait until the eventually consistent parts settle and then report
  * every difference at once:
  *
- * - each order's final status (and reason) is the planned one, reached along a path the
- *   saga allows, each transition written once;
+ * - each order's final status (and reason) is the planned one (`unplanned` otherwise),
+ *   reached along a path the saga allows, each transition written once (`integrity`);
  * - stock: each product's figures are exactly what the planned outcomes imply, so
  *   available + reserved + sold = initial + restocks, and no figure was ever negative;
  * - money: each balance is the deposits minus the completed orders, and
@@ -48,7 +48,7 @@ function expectedStatus(order: PlannedOrder, velocityRefused: ReadonlySet<string
 }
 
 /** Of each velocity customer's orders, the ones refused: whichever went past the limit, so `perCustomer - allowed` of them. */
-function velocityOutcome(workload: Workload, byOrder: ReadonlyMap<string, OrderEvent[]>, problems: string[]): Set<string> {
+function velocityOutcome(workload: Workload, byOrder: ReadonlyMap<string, OrderEvent[]>, integrity: string[], unplanned: Map<string, string>): Set<string> {
   const refused = new Set<string>();
   for (const customerId of workload.velocity.customers) {
     const orders = workload.orders.filter((o) => o.customerId === customerId);
@@ -56,39 +56,59 @@ function velocityOutcome(workload: Workload, byOrder: ReadonlyMap<string, OrderE
     for (const o of failed) {
       refused.add(o.orderId);
       const reason = byOrder.get(o.orderId)?.at(-1)?.reason ?? '';
-      if (!reason.startsWith('fraud: velocity')) problems.push(`${o.orderId} (velocity of ${customerId}): refused for "${reason}", not velocity`);
+      if (!reason.startsWith('fraud: velocity')) unplanned.set(o.orderId, `${o.orderId} (velocity of ${customerId}): refused for "${reason}", not velocity`);
     }
     const want = workload.velocity.perCustomer - workload.velocity.allowed;
-    if (failed.length !== want) problems.push(`velocity customer ${customerId}: ${failed.length} orders refused, expected ${want}`);
+    // More refusals than the limit allows is a rule broken; fewer, orders that ended otherwise (expired, say).
+    if (failed.length > want) integrity.push(`velocity customer ${customerId}: ${failed.length} orders refused, expected ${want}`);
+    else if (failed.length < want) {
+      for (const o of orders) if (!unplanned.has(o.orderId)) unplanned.set(o.orderId, `${o.orderId} (velocity of ${customerId}): ${failed.length} of the customer's orders refused, expected ${want}`);
+    }
   }
   return refused;
 }
 
-export function orderProblems(workload: Workload, events: readonly OrderEvent[]): string[] {
-  const problems: string[] = [];
+export interface OrderVerdicts {
+  /** What exactly-once and the saga's rules forbid whatever the timing: events written twice, transitions missing, repeated or out of order. */
+  readonly integrity: readonly string[];
+  /** Orders that did not end as planned (orderId → why): a final status, cancel stage or reason other than the plan's. */
+  readonly unplanned: ReadonlyMap<string, string>;
+}
+
+export function judgeOrders(workload: Workload, events: readonly OrderEvent[]): OrderVerdicts {
+  const integrity: string[] = [];
+  const unplanned = new Map<string, string>();
   const byOrder = transitionsByOrder(events);
   const ids = new Map<string, number>();
   for (const event of events) ids.set(event.eventId, (ids.get(event.eventId) ?? 0) + 1);
-  for (const [eventId, count] of ids) if (count > 1) problems.push(`order event ${eventId} written ${count} times`);
-  const refused = velocityOutcome(workload, byOrder, problems);
+  for (const [eventId, count] of ids) if (count > 1) integrity.push(`order event ${eventId} written ${count} times`);
+  const refused = velocityOutcome(workload, byOrder, integrity, unplanned);
   for (const order of workload.orders) {
     const path = (byOrder.get(order.orderId) ?? []).map((e) => e.status);
     const last = byOrder.get(order.orderId)?.at(-1);
+    if (last !== undefined && !(PATHS[last.status] ?? []).includes(path.join(','))) {
+      integrity.push(`${order.orderId} (${order.scenario}): path ${path.join(',')} is not one the saga allows for ${last.status}`);
+    }
     const want = expectedStatus(order, refused);
     if (last?.status !== want) {
-      problems.push(`${order.orderId} (${order.scenario}): ${last?.status ?? 'no event'} [${path.join(',')}]${last?.reason === undefined ? '' : ` "${last.reason}"`}, expected ${want}`);
+      unplanned.set(order.orderId, `${order.orderId} (${order.scenario}): ${last?.status ?? 'no event'} [${path.join(',')}]${last?.reason === undefined ? '' : ` "${last.reason}"`}, expected ${want}`);
       continue;
     }
-    if (!(PATHS[want] ?? []).includes(path.join(','))) problems.push(`${order.orderId} (${order.scenario}): path ${path.join(',')} is not one the saga allows for ${want}`);
     const exact = CANCEL_PATH[order.scenario];
-    if (exact !== undefined && path.join(',') !== exact) problems.push(`${order.orderId} (${order.scenario}): cancelled along ${path.join(',')}, expected ${exact}`);
-    if (order.reason !== undefined && !order.reason.test(last.reason ?? '')) problems.push(`${order.orderId} (${order.scenario}): reason "${last.reason ?? ''}" does not match ${String(order.reason)}`);
-    if (order.scenario === 'cancelShipped') {
+    if (exact !== undefined && path.join(',') !== exact) unplanned.set(order.orderId, `${order.orderId} (${order.scenario}): cancelled along ${path.join(',')}, expected ${exact}`);
+    else if (order.reason !== undefined && !order.reason.test(last.reason ?? '')) unplanned.set(order.orderId, `${order.orderId} (${order.scenario}): reason "${last.reason ?? ''}" does not match ${String(order.reason)}`);
+    else if (order.scenario === 'cancelShipped') {
       const refusal = events.find((e) => e.type === 'OrderCommandRejected' && e.orderId === order.orderId && e.commandId === `cancel-${order.orderId}`);
-      if (refusal === undefined || !/shipped|COMPLETED/.test(refusal.reason ?? '')) problems.push(`${order.orderId}: the cancel after shipping was not refused (${refusal?.reason ?? 'no OrderCommandRejected'})`);
+      if (refusal === undefined || !/shipped|COMPLETED/.test(refusal.reason ?? '')) unplanned.set(order.orderId, `${order.orderId}: the cancel after shipping was not refused (${refusal?.reason ?? 'no OrderCommandRejected'})`);
     }
   }
-  return problems;
+  return { integrity, unplanned };
+}
+
+/** Everything that is not as planned: the integrity problems and every order that ended otherwise. */
+export function orderProblems(workload: Workload, events: readonly OrderEvent[]): string[] {
+  const { integrity, unplanned } = judgeOrders(workload, events);
+  return [...integrity, ...unplanned.values()];
 }
 
 /** How many cancels landed in each state, per scenario (for the report). */

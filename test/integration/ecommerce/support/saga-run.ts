@@ -5,6 +5,9 @@
  * and restocks woven in), optionally SIGKILLs one process of each service part-way and
  * restarts it on its state, waits until every order is final, then waits (bounded) for
  * the eventually consistent figures to settle and returns what is still wrong.
+ *
+ * The chaos test runs it smaller and slower on a broker of its own, supervised (the
+ * launcher restarts crashed processes), with a `chaos` driver running beside the orders.
  */
 
 import { createHash } from 'node:crypto';
@@ -15,6 +18,7 @@ import { KafkaAdmin } from '../../../../processors/kafka/index.ts';
 import { RegistryClient } from '../../../../schemas/registry/registry-client.ts';
 import { endpoints, loadStackConfig } from '../../../../scripts/stack/config.ts';
 import { SERVICE_NAMES } from '../../../../scripts/platform/platform-config.ts';
+import type { ServiceProcess } from '../../../../scripts/platform/service-process.ts';
 import { Platform } from '../../../../scripts/platform/services.ts';
 import type { OrderEvent } from '../../../../topologies/ecommerce/contracts/events.ts';
 import { prefixedTopics } from '../../../../topologies/ecommerce/contracts/topics.ts';
@@ -26,18 +30,51 @@ import { CommandSender } from './command-sender.ts';
 import { groupLag } from './group-lag.ts';
 import { readFinalState, type FinalState } from './final-state.ts';
 import { OrderTracker } from './order-tracker.ts';
-import { cancelStages, conservationProblems, orderProblems } from './saga-checks.ts';
+import { cancelStages, conservationProblems, judgeOrders } from './saga-checks.ts';
 import { buildWorkload, type PlannedOrder } from './workload.ts';
 
 export interface SagaRunOptions {
   /** SIGKILL process 1 of every service once this many orders are sent, and restart it. */
   readonly crashAfterOrders?: number;
   readonly log: (line: string) => void;
+  /** Kafka of the run; default the local stack's. */
+  readonly bootstrap?: string;
+  /** Fraction of the 1,000-order workload (see `buildWorkload`); default 1. */
+  readonly scale?: number;
+  /** Orders sent together, and the pause after each batch: the rate. Default 25 and 100 ms. */
+  readonly batch?: number;
+  readonly batchPauseMs?: number;
+  /** Service settings over the run's own. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** Run the platform supervised (the launcher restarts crashed processes), its lines going here. */
+  readonly supervision?: (line: string) => void;
+  /** Started once the first orders are sent, beside them; awaited before the end is checked. */
+  readonly chaos?: (run: ChaosContext) => Promise<void>;
+  /** How long the orders may take to be final once all are sent; default 150 s. */
+  readonly finalTimeoutMs?: number;
+}
+
+/** What a chaos driver sees of a run. */
+export interface ChaosContext {
+  readonly platform: Platform;
+  readonly admin: KafkaAdmin;
+  readonly prefix: string;
+  /** How many orders are final now (read_committed). */
+  finalOrders(): number;
+  /** Whether every order has been sent. */
+  allSent(): boolean;
+  readonly processes: readonly ServiceProcess[];
 }
 
 export interface SagaRunReport {
   readonly orders: number;
   readonly orderProblems: readonly string[];
+  /** Of `orderProblems`, what no timing excuses: events written twice, transitions missing or out of order. */
+  readonly integrityProblems: readonly string[];
+  /** Of `orderProblems`, the orders that ended otherwise than planned (orderId → why). */
+  readonly unplanned: ReadonlyMap<string, string>;
+  /** Each order's final status as the tracker saw it. */
+  readonly finalStatus: ReadonlyMap<string, string>;
   readonly conservationProblems: readonly string[];
   readonly cancelStages: Record<string, Record<string, number>>;
   readonly outcomes: Record<string, number>;
@@ -57,8 +94,6 @@ const SETTINGS = {
   fraudMaxAmountCents: 1_000_000,
   velocityMaxOrders: 5,
 };
-const BATCH = 25;
-const BATCH_PAUSE_MS = 100;
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -85,7 +120,10 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
     timings[name] = Date.now() - started;
     options.log(`${(timings[name] / 1000).toFixed(1)}s ${name}`);
   };
-  const stack = endpoints(loadStackConfig());
+  const shared = endpoints(loadStackConfig());
+  const stack = { ...shared, kafkaBootstrap: options.bootstrap ?? shared.kafkaBootstrap };
+  const BATCH = options.batch ?? 25;
+  const BATCH_PAUSE_MS = options.batchPauseMs ?? 100;
   const prefix = `${uniqueName('e2e-saga')}-`;
   const root = join(tmpdir(), prefix);
   const settings = {
@@ -111,13 +149,19 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
     'fraud.max.amount.cents': SETTINGS.fraudMaxAmountCents,
     'fraud.velocity.window.ms': 600_000,
     'fraud.velocity.max.orders': SETTINGS.velocityMaxOrders,
+    ...options.settings,
   };
-  const workload = buildWorkload(SETTINGS);
+  const workload = buildWorkload(SETTINGS, options.scale);
   const topics = prefixedTopics(prefix);
   const client = clientConfig(stack.kafkaBootstrap, 'e2e-saga');
-  // Unsupervised: the scenarios crash and restart processes themselves.
+  // Unsupervised unless asked: the crash scenario crashes and restarts processes itself.
+  const supervise = options.supervision !== undefined;
   // Twelve processes closing at once (commits, stores, standbys) on a loaded 2-core machine take tens of seconds.
-  const platform = await Platform.start({ instances: 2, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0, supervise: false, 'stop.timeout.ms': 90_000 }, settings);
+  const platform = await Platform.start(
+    { instances: 2, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0, supervise, 'stop.timeout.ms': 90_000 },
+    settings,
+    options.supervision === undefined ? {} : { print: options.supervision },
+  );
   mark(`platform running: ${platform.processes.length} processes, logs in ${join(root, 'logs')}`);
   const admin = new KafkaAdmin(client);
   const serdes = await createEcommerceSerdes(new RegistryClient({ url: stack.registryUrl, clientId: 'e2e-saga' }), topics).catch(async (error: unknown) => {
@@ -134,13 +178,16 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
   let flushing = true;
   const reactions = (async () => {
     while (flushing) {
-      await sender.flush();
+      // A failed flush keeps its commands queued: the next one sends them.
+      await sender.flush().catch((error: unknown) => options.log(`sending the cancels failed, trying again: ${String(error)}`));
       await pause(50);
     }
   })();
   let restarts: Promise<unknown> = Promise.resolve();
+  let chaos: Promise<unknown> = Promise.resolve();
+  let allSent = false;
   let state: FinalState | undefined;
-  let problems: { orders: string[]; conservation: string[] } | undefined;
+  let problems: { orders: string[]; integrity: string[]; unplanned: ReadonlyMap<string, string>; conservation: string[] } | undefined;
   let uncleanStops: string[];
   const aborted: Record<string, number> = {};
   try {
@@ -169,6 +216,12 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
       for (const r of workload.restocks) if (r.afterOrders >= sent && r.afterOrders < upTo) sender.upsertProduct(r.productId, r.quantity);
       await sender.flush();
       tracker.check();
+      if (sent === 0 && options.chaos !== undefined) {
+        const ids = workload.orders.map((o) => o.orderId);
+        chaos = options.chaos({ platform, admin, prefix, processes: platform.processes, finalOrders: () => tracker.finalCount(ids), allSent: () => allSent });
+        // Seen at once if it fails early; awaited (and rethrown) below.
+        chaos.catch((error: unknown) => options.log(`chaos failed: ${String(error)}`));
+      }
       if (options.crashAfterOrders !== undefined && options.crashAfterOrders >= sent && options.crashAfterOrders < upTo) {
         await Promise.all(SERVICE_NAMES.map((s) => platform.crash(s, 1)));
         mark(`SIGKILLed ${SERVICE_NAMES.map((s) => platform.process(s, 1).name).join(', ')} after ${upTo} orders (${tracker.finalCount(workload.orders.map((o) => o.orderId))} final)`);
@@ -176,25 +229,30 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
       }
       await pause(BATCH_PAUSE_MS);
     }
+    allSent = true;
     mark(`${workload.orders.length} orders sent`);
     const ids = workload.orders.map((o) => o.orderId);
     const shippedCancels = workload.orders.filter((o) => o.scenario === 'cancelShipped').map((o) => o.orderId);
-    await until('every order final', 150_000, () => {
+    await until('every order final', options.finalTimeoutMs ?? 150_000, () => {
       tracker.check();
-      return tracker.finalCount(ids) === ids.length && shippedCancels.every((id) => (tracker.refusals.get(id) ?? []).length > 0);
+      // A shipped order's cancel must have been refused; one that never shipped (it ended otherwise) got none.
+      return tracker.finalCount(ids) === ids.length && shippedCancels.every((id) => (tracker.refusals.get(id) ?? []).length > 0 || tracker.status(id) !== 'COMPLETED');
     }, () => options.log(`  ${tracker.finalCount(ids)}/${ids.length} orders final`), lag);
     mark('every order final');
     await restarts;
+    await chaos;
     // Compensations (releases, refunds) and notifications may still be on their way: settle, bounded.
     const settleBy = Date.now() + 45_000;
     for (;;) {
       state = await readFinalState(sources);
-      problems = { orders: orderProblems(workload, state.orderEvents), conservation: conservationProblems(workload, state) };
-      if ((problems.orders.length === 0 && problems.conservation.length === 0) || Date.now() > settleBy) break;
+      const verdicts = judgeOrders(workload, state.orderEvents);
+      problems = { orders: [...verdicts.integrity, ...verdicts.unplanned.values()], integrity: [...verdicts.integrity], unplanned: verdicts.unplanned, conservation: conservationProblems(workload, state) };
+      // Every order is final: what is left to settle is the integrity and conservation figures.
+      if ((problems.integrity.length === 0 && problems.conservation.length === 0) || Date.now() > settleBy) break;
       await pause(1_000);
     }
     mark(`checked: ${problems.orders.length} order problems, ${problems.conservation.length} conservation problems`);
-    if (options.crashAfterOrders !== undefined) {
+    if (options.crashAfterOrders !== undefined || options.chaos !== undefined) {
       // Evidence that the SIGKILLs hit open transactions that had written output: records read_committed hides.
       for (const topic of [topics.orderEvents, topics.inventoryEvents, topics.paymentEvents, topics.notifications]) {
         const all = await readToEnd(client, topic, 4, 60_000, 'read_uncommitted');
@@ -209,6 +267,7 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
     await tracker.stop().catch(() => undefined);
     await sender.close().catch(() => undefined);
     await restarts.catch(() => undefined);
+    await chaos.catch(() => undefined);
     uncleanStops = await platform.stop();
     mark(`platform stopped${uncleanStops.length === 0 ? '' : `; not cleanly: ${uncleanStops.join(', ')}`}`);
     const mine = (await admin.listTopics().catch(() => [])).filter((t) => t.startsWith(prefix));
@@ -236,6 +295,9 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
     aborted,
     orders: workload.orders.length,
     orderProblems: problems?.orders ?? ['not checked'],
+    integrityProblems: problems?.integrity ?? ['not checked'],
+    unplanned: problems?.unplanned ?? new Map(workload.orders.map((o) => [o.orderId, 'not checked'])),
+    finalStatus: new Map(workload.orders.map((o) => [o.orderId, tracker.status(o.orderId) ?? 'none'])),
     conservationProblems: problems?.conservation ?? ['not checked'],
     cancelStages: cancelStages(workload, state?.orderEvents ?? []),
     outcomes,

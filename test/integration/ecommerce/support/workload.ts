@@ -84,7 +84,11 @@ function random(seed: number): () => number {
 
 const pad = (n: number, width = 4): string => String(n).padStart(width, '0');
 
-export function buildWorkload(settings: WorkloadSettings): Workload {
+/**
+ * The workload; `scale` (default 1: 1,000 orders) shrinks every scenario alike, each
+ * count rounded to whole customers, and the restock points with them.
+ */
+export function buildWorkload(settings: WorkloadSettings, scale = 1): Workload {
   const rnd = random(20_260_522);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const between = (min: number, max: number): number => min + Math.floor(rnd() * (max - min + 1));
@@ -109,7 +113,8 @@ export function buildWorkload(settings: WorkloadSettings): Workload {
     spend.set(customerId, (spend.get(customerId) ?? 0) + totalCents);
     orders.push({ orderId: `o-${pad(next++)}`, customerId, scenario, items, totalCents, expected, ...(reason === undefined ? {} : { reason }), ...(deadlineMs === undefined ? {} : { deadlineMs }) });
   };
-  const many = (count: number, perCustomer: number, prefix: string, make: (customerId: string) => void): void => {
+  const many = (planned: number, perCustomer: number, prefix: string, make: (customerId: string) => void): void => {
+    const count = scale === 1 ? planned : Math.max(1, Math.round((planned * scale) / perCustomer)) * perCustomer;
     for (let i = 0; i < count; i++) make(`c-${prefix}-${pad(Math.floor(i / perCustomer), 3)}`);
   };
 
@@ -161,10 +166,11 @@ export function buildWorkload(settings: WorkloadSettings): Workload {
     return spent + 1_000;
   };
   const customers = [...spend].map(([customerId, spent]) => ({ customerId, depositCents: deposits(customerId, spent) }));
+  const at = (orders: number): number => Math.round(orders * scale);
   const restocks: Restock[] = [
-    ...happy.map((productId) => ({ productId, quantity: 5, afterOrders: 250 })),
-    ...happy.map((productId) => ({ productId, quantity: 3, afterOrders: 600 })),
-    ...cancel.map((productId) => ({ productId, quantity: 4, afterOrders: 450 })),
+    ...happy.map((productId) => ({ productId, quantity: 5, afterOrders: at(250) })),
+    ...happy.map((productId) => ({ productId, quantity: 3, afterOrders: at(600) })),
+    ...cancel.map((productId) => ({ productId, quantity: 4, afterOrders: at(450) })),
   ];
   // Stock: what the set's orders ask for, plus a margin; scarce ones 1, empty ones 0.
   const initial = (productId: string, demand: number): number => (productId.startsWith('p-scarce-') ? 1 : productId.startsWith('p-empty-') ? 0 : demand + 2);
