@@ -57,9 +57,7 @@ export type SecuritySettings = { readonly [K in keyof typeof securityFields]: Re
 
 /** Copies the security settings out of any parsed config that carries them (streams, services, Connect). */
 export function securitySettingsOf(config: Readonly<Record<string, unknown>>): Partial<SecuritySettings> {
-  const out: Record<string, unknown> = {};
-  for (const key of SECURITY_KEYS) if (config[key] !== undefined) out[key] = config[key];
-  return out as Partial<SecuritySettings>;
+  return unprefixedSecuritySettings(config, '');
 }
 
 /**

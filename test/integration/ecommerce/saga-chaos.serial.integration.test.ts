@@ -19,7 +19,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ecommerceServiceConfig } from '../../../topologies/ecommerce/service-config.ts';
 import { ChaosMonkey, type ChaosReport } from './support/chaos-monkey.ts';
-import { OwnBroker } from './support/own-broker.ts';
+import { OwnBroker } from '../../support/own-broker.ts';
 import { runSaga } from './support/saga-run.ts';
 
 /** Ports of this test's own broker (8 from here), away from the shared stack's and the other serial tests'. */

@@ -16,13 +16,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { endpoints, loadStackConfig, type StackConfig } from '../../../scripts/stack/config.ts';
-import { readRecord, waitForExit } from '../../../scripts/stack/processes.ts';
-import { down, up } from '../../../scripts/stack/stack.ts';
-import { freeServerPorts } from '../../support/free-ports.ts';
+import { OwnBroker } from '../../support/own-broker.ts';
 import { uniqueName } from '../../support/names.ts';
 import { verifyAggregation } from './support/aggregation.ts';
 import { APPS, StreamsHarness } from './support/harness.ts';
@@ -35,39 +29,12 @@ const BATCH = 2_000;
 const KEYS = 64;
 const SESSION_TIMEOUT_MS = 10_000;
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** This test's own broker, on free ports away from the shared stack's. */
-async function ownBrokerConfig(home: string): Promise<StackConfig> {
-  const shared = loadStackConfig();
-  const [kafka, controller, sasl, registry, management, opensearch, transport, postgres] = (await freeServerPorts(8)).map(String);
-  return loadStackConfig({
-    STACK_HOME: home,
-    STACK_CACHE_DIR: shared['cache.dir'],
-    STACK_KAFKA_PORT: kafka,
-    STACK_KAFKA_CONTROLLER_PORT: controller,
-    STACK_KAFKA_SASL_PORT: sasl,
-    STACK_KAFKA_HEAP_MB: '512',
-    // Unused (only Kafka starts), but distinct from the shared stack's, as `up` checks.
-    STACK_REGISTRY_PORT: registry,
-    STACK_REGISTRY_MANAGEMENT_PORT: management,
-    STACK_OPENSEARCH_PORT: opensearch,
-    STACK_OPENSEARCH_TRANSPORT_PORT: transport,
-    STACK_POSTGRES_PORT: postgres,
-  });
-}
-
 test('exactly_once_v2 through a broker SIGKILL and restart and a zombie past its session timeout: exact sums, every increment once', { timeout: 420_000 }, async (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'kst-it-own-broker-'));
-  const config = await ownBrokerConfig(home);
   const startedAt = Date.now();
-  await up(config, ['kafka'], (line) => console.log(`[own broker] ${line}`));
-  console.log(`[own broker] up on ${endpoints(config).kafkaBootstrap} in ${Date.now() - startedAt} ms`);
-  t.after(async () => {
-    await down(config, ['kafka']).catch((error: unknown) => console.log(`stopping the own broker failed: ${String(error)}`));
-    rmSync(home, { recursive: true, force: true });
-  });
-  const h = new StreamsHarness('eos-faults', { bootstrap: endpoints(config).kafkaBootstrap });
+  const broker = await OwnBroker.start((line: string) => console.log(line));
+  console.log(`[own broker] up on ${broker.bootstrap} in ${Date.now() - startedAt} ms`);
+  t.after(() => broker.close());
+  const h = new StreamsHarness('eos-faults', { bootstrap: broker.bootstrap });
   t.after(() => h.close());
   const appId = uniqueName('kst-it-eosf');
   const topics = { input: uniqueName('kst-it-eosf-in'), sums: uniqueName('kst-it-eosf-sums'), increments: uniqueName('kst-it-eosf-incr') };
@@ -94,15 +61,12 @@ test('exactly_once_v2 through a broker SIGKILL and restart and a zombie past its
   for (let i = 0; i < 5; i++) await sendBatch();
 
   // 1. The broker crashes while both apps work, and comes back on the same data.
-  const record = readRecord(config.home, 'kafka');
-  assert.ok(record !== undefined, 'the own broker has a PID record');
-  process.kill(record.pid, 'SIGKILL');
-  assert.ok(await waitForExit(record.pid, 30_000), 'the broker process is gone after SIGKILL');
   const killedAt = Date.now();
-  h.log(`broker SIGKILLed (pid ${record.pid}) with ${sent} records sent`);
-  await pause(Number(process.env["KST_IT_OUTAGE_MS"] ?? "2000")); // the outage: clients find the broker gone
-  await up(config, ['kafka'], (line) => h.log(`[own broker] ${line}`));
-  h.log(`broker back after ${Date.now() - killedAt} ms`);
+  h.log(`broker SIGKILL with ${sent} records sent`);
+  // A 2 s outage at least: clients find the broker gone.
+  const { before, after } = await broker.restart(Number(process.env['KST_IT_OUTAGE_MS'] ?? '2000'));
+  assert.notEqual(after, before, 'a new broker process serves after the SIGKILL');
+  h.log(`broker back after ${Date.now() - killedAt} ms (pid ${before} → ${after})`);
   for (let i = 0; i < 5; i++) await sendBatch();
   await h.awaitCaughtUp(appId, [[{ topic: topics.input, partitions: PARTITIONS }]], 120_000);
   assert.deepEqual(apps.map((app) => app.running), [true, true], 'both apps rode through the broker crash');

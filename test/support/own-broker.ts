@@ -14,13 +14,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpoints, loadStackConfig, type StackConfig } from '../../../../scripts/stack/config.ts';
-import { isPortFree } from '../../../../scripts/stack/ports.ts';
-import { readRecord, waitForExit } from '../../../../scripts/stack/processes.ts';
-import { down, up } from '../../../../scripts/stack/stack.ts';
-import { KafkaAdmin } from '../../../../processors/kafka/index.ts';
-import { freeServerPorts } from '../../../support/free-ports.ts';
-import { clientConfig } from '../../streams/support/kafka-io.ts';
+import { endpoints, loadStackConfig, type StackConfig } from '../../scripts/stack/config.ts';
+import { isPortFree } from '../../scripts/stack/ports.ts';
+import { readRecord, waitForExit } from '../../scripts/stack/processes.ts';
+import { down, up } from '../../scripts/stack/stack.ts';
+import { KafkaAdmin } from '../../processors/kafka/index.ts';
+import { freeServerPorts } from './free-ports.ts';
+import { clientConfig } from '../integration/streams/support/kafka-io.ts';
 
 async function ownBrokerConfig(home: string): Promise<StackConfig> {
   const shared = loadStackConfig();
@@ -99,12 +99,13 @@ export class OwnBroker {
     return record.pid;
   }
 
-  /** SIGKILL (a crash: no controlled shutdown), then up again on the same data; resolves with both pids. */
-  async restart(): Promise<{ readonly before: number; readonly after: number }> {
+  /** SIGKILL (a crash: no controlled shutdown), `outageMs` down, then up again on the same data; resolves with both pids. */
+  async restart(outageMs = 0): Promise<{ readonly before: number; readonly after: number }> {
     const before = this.pid();
     process.kill(before, 'SIGKILL');
     if (!(await waitForExit(before, 30_000))) throw new Error(`the own broker (pid ${before}) did not exit within 30 s of SIGKILL`);
     this.#log(`[own broker] SIGKILLed (pid ${before})`);
+    await new Promise((resolve) => setTimeout(resolve, outageMs));
     // The dead broker's sockets can hold its ports a moment after it is gone.
     const ports = [this.config['kafka.port'], this.config['kafka.controller.port'], this.config['kafka.sasl.port']];
     const deadline = Date.now() + 60_000;
