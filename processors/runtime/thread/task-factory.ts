@@ -142,7 +142,7 @@ export class TaskFactory {
       ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
     });
     const changelogs: ChangelogPartition[] = [];
-    let transactional = false;
+    let transactional: boolean;
     try {
       await task.initializeStores();
       const persistentStores = [...task.stores].filter(([, store]) => store.persistent).map(([name]) => name);
