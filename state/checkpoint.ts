@@ -83,7 +83,10 @@ export class OffsetCheckpoint {
     }
   }
 
-  /** Removes the checkpoint, as Kafka Streams does while a task runs with exactly-once. */
+  /**
+   * Removes the checkpoint, as Kafka Streams does while a task runs with exactly-once: here
+   * only for a task whose stores cannot keep a transaction's writes apart (see `TaskFactory`).
+   */
   async delete(): Promise<void> {
     await rm(this.path, { force: true });
   }

@@ -6,6 +6,8 @@
 
 import type { Registry } from 'prom-client';
 
+import type { StoreTransaction } from './store-transaction.ts';
+
 export interface StateStoreContext {
   readonly applicationId: string;
   /** The task's folder for persistent stores: `<state.dir>/<application.id>/<taskId>`. */
@@ -29,6 +31,8 @@ export interface StateStoreContext {
   readonly cacheBudget?: RecordCacheBudget;
   /** Where metered layers register their metrics; prom-client's default registry when absent. */
   readonly metricsRegistry?: Registry;
+  /** Under exactly-once: the task's store transaction (see `StoreTransaction`); absent otherwise. */
+  readonly transaction?: StoreTransaction;
 }
 
 /** A bound shared by several caching stores; `CacheBudget` in `state/internals` is the implementation. */

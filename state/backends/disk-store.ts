@@ -4,8 +4,14 @@
  * `flush` (at commit); keys loaded by `prefetch` answer synchronously afterwards. A backend
  * supplies only the engine calls (open, batched read, batched write, iterator, close).
  *
- * A `get` is answered, in this order, from the pending batch, from the batch being
- * written, from the prefetched keys, and only then from the engine (a promise).
+ * A `get` is answered, in this order, from the pending batch, from the staged batch, from
+ * the batch being written, from the prefetched keys, and only then from the engine (a
+ * promise).
+ *
+ * Under exactly-once (a `transaction` in the context, once begun) `flush` only stages the
+ * pending batch: it reaches the engine when the task's Kafka transaction has committed
+ * (`commitStaged`), and a lost transaction or a close drops it (`abortStaged`), so the
+ * engine holds committed writes only. Restoration writes at once: it runs before `begin`.
  */
 
 import { mkdir } from 'node:fs/promises';
@@ -14,19 +20,23 @@ import { join } from 'node:path';
 import type { BytesWrite, KeyValueBytesStore } from '../api/bytes-store.ts';
 import type { RestoreRecord } from '../api/restorable.ts';
 import type { KeyValue, StateStoreContext } from '../api/state-store.ts';
+import type { StoreTransaction, TransactionParticipant } from '../api/store-transaction.ts';
 import { keyString, notOpen, storeIoError } from '../internals/bytes.ts';
 import { mergeWithOverlay, sortedOverlay, type OverlayEntry } from '../internals/merge-iterator.ts';
 
 /** Beyond this many prefetched keys the old ones are dropped, so memory stays bounded across batches. */
 const PREFETCH_LIMIT = 100_000;
 
-export abstract class DiskKeyValueStore implements KeyValueBytesStore {
+export abstract class DiskKeyValueStore implements KeyValueBytesStore, TransactionParticipant {
   readonly name: string;
   readonly persistent = true;
   readonly changelogTopic = undefined;
   #open = false;
   #pending = new Map<string, OverlayEntry>();
+  /** Flushed under an open transaction, written once it commits. */
+  #staged = new Map<string, OverlayEntry>();
   #writing: Map<string, OverlayEntry> | undefined;
+  #transaction: StoreTransaction | undefined;
   /** null: prefetched and absent. */
   #prefetched = new Map<string, Buffer | null>();
   #inflight = 0;
@@ -54,6 +64,9 @@ export abstract class DiskKeyValueStore implements KeyValueBytesStore {
       throw storeIoError(this.name, `open ${directory}`, error);
     }
     this.#open = true;
+    this.#transaction = context.transaction;
+    this.#transaction?.enlist(this);
+    this.#transaction?.acknowledge(this.name);
   }
 
   isOpen(): boolean {
@@ -98,7 +111,7 @@ export abstract class DiskKeyValueStore implements KeyValueBytesStore {
 
   range(from?: Buffer, to?: Buffer): AsyncIterable<KeyValue<Buffer, Buffer>> {
     if (!this.#open) throw notOpen(this.name);
-    const unflushed = this.#writing === undefined ? this.#pending : new Map([...this.#writing, ...this.#pending]);
+    const unflushed = this.#writing === undefined && this.#staged.size === 0 ? this.#pending : new Map([...(this.#writing ?? []), ...this.#staged, ...this.#pending]);
     return mergeWithOverlay(sortedOverlay(unflushed, from, to), this.iterate(from, to));
   }
 
@@ -125,46 +138,92 @@ export abstract class DiskKeyValueStore implements KeyValueBytesStore {
 
   async restoreBatch(records: ReadonlyArray<RestoreRecord>): Promise<void> {
     for (const record of records) this.put(record.key, record.value);
-    await this.flush();
+    // Changelog records are committed: written at once, even under a begun transaction (a standby's).
+    await this.#write(() => this.#takePending());
   }
 
   flush(): Promise<void> {
     if (!this.#open) return Promise.reject(notOpen(this.name));
-    // One flush at a time: two write batches of the same key must land in order.
-    const run = this.#flushing.then(() => this.#flushOnce(), () => this.#flushOnce());
-    this.#flushing = run;
-    return run;
+    if (this.#transaction?.active === true) {
+      this.#stage();
+      return Promise.resolve();
+    }
+    return this.#write(() => this.#takePending());
+  }
+
+  /** The task's Kafka transaction committed: the staged writes go to the engine. */
+  commitStaged(): Promise<void> {
+    if (!this.#open || this.#staged.size === 0) return Promise.resolve();
+    return this.#write(() => {
+      const staged = this.#staged;
+      this.#staged = new Map();
+      return staged;
+    });
+  }
+
+  /** The task's Kafka transaction is lost: what it wrote here is dropped. */
+  abortStaged(): void {
+    this.#pending = new Map();
+    this.#staged = new Map();
   }
 
   async close(): Promise<void> {
     if (!this.#open) return;
     try {
+      // Under a transaction, what is not committed by now never will be by this store.
+      if (this.#transaction?.active === true) this.abortStaged();
       await this.flush();
+      await this.#flushing.catch(() => undefined);
     } finally {
       this.#open = false;
       this.#prefetched.clear();
+      this.#transaction?.leave(this);
       await this.closeEngine();
     }
   }
 
   /** The value known without the engine: a Buffer, null when known absent, undefined when unknown. */
   #buffered(key: string): Buffer | null | undefined {
-    const pending = this.#pending.get(key) ?? this.#writing?.get(key);
+    const pending = this.#pending.get(key) ?? this.#staged.get(key) ?? this.#writing?.get(key);
     if (pending !== undefined) return pending.value;
     return this.#prefetched.get(key);
   }
 
-  async #flushOnce(): Promise<void> {
+  #stage(): void {
+    if (this.#pending.size === 0) return;
+    if (this.#staged.size === 0) {
+      this.#staged = this.#pending;
+    } else {
+      for (const [key, entry] of this.#pending) this.#staged.set(key, entry);
+    }
+    this.#pending = new Map();
+  }
+
+  #takePending(): Map<string, OverlayEntry> {
+    const pending = this.#pending;
+    this.#pending = new Map();
+    return pending;
+  }
+
+  /** One write at a time: two write batches of the same key must land in order. */
+  #write(take: () => Map<string, OverlayEntry>): Promise<void> {
+    const run = this.#flushing.then(() => this.#writeOnce(take), () => this.#writeOnce(take));
+    this.#flushing = run;
+    return run;
+  }
+
+  async #writeOnce(take: () => Map<string, OverlayEntry>): Promise<void> {
     // A read started before this write must not see it (an old value read for `delete`).
     while (this.#inflight > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
-    if (this.#pending.size === 0) return;
-    const writing = this.#pending;
+    const writing = take();
+    if (writing.size === 0) return;
     this.#writing = writing;
-    this.#pending = new Map();
     try {
       await this.writeBatch([...writing.values()]);
     } catch (error) {
-      for (const [key, entry] of writing) if (!this.#pending.has(key)) this.#pending.set(key, entry);
+      // Kept for the next write, under anything written meanwhile.
+      const kept = this.#transaction?.active === true ? this.#staged : this.#pending;
+      for (const [key, entry] of writing) if (!this.#pending.has(key) && !kept.has(key)) kept.set(key, entry);
       throw storeIoError(this.name, 'write a batch', error);
     } finally {
       this.#writing = undefined;

@@ -8,6 +8,12 @@
  * A segment is created by a synchronous `put` but its engine opens asynchronously, so a
  * segment takes writes before it is open (kept aside and replayed once it is) and its
  * reads wait for the opening.
+ *
+ * Under a begun store transaction (exactly-once) an expired segment leaves reads and
+ * closes at once, but its folder is deleted only when the transaction commits: the
+ * expiry came from a record whose transaction may still abort. Segments found empty when
+ * the store opens held only writes that never committed and are deleted, so they do not
+ * advance the store's stream time.
  */
 
 import { readdir, rm } from 'node:fs/promises';
@@ -16,6 +22,7 @@ import { join } from 'node:path';
 import type { Awaitable } from '../../common/awaitable.ts';
 import type { KeyValueBytesStore } from '../api/bytes-store.ts';
 import type { KeyValue, StateStoreContext } from '../api/state-store.ts';
+import type { TransactionParticipant } from '../api/store-transaction.ts';
 import { keyString, storeIoError } from './bytes.ts';
 import type { OverlayEntry } from './merge-iterator.ts';
 
@@ -60,13 +67,15 @@ export class Segment {
   }
 }
 
-export class Segments {
+export class Segments implements TransactionParticipant {
   readonly #storeName: string;
   readonly #intervalMs: number;
   readonly #create: (segmentName: string) => KeyValueBytesStore;
   /** By id; ids only grow, so insertion order is mostly time order, but `sorted` sorts anyway. */
   readonly #live = new Map<number, Segment>();
   #retiring: Promise<void>[] = [];
+  /** Folders of segments expired under the open transaction, deleted when it commits. */
+  #expiredFolders: string[] = [];
   #context: StateStoreContext | undefined;
 
   constructor(storeName: string, intervalMs: number, create: (segmentName: string) => KeyValueBytesStore) {
@@ -88,6 +97,8 @@ export class Segments {
     const folder = join(context.stateDir, this.#storeName);
     this.#context = { ...context, stateDir: folder };
     if (!persistent) return -1;
+    context.transaction?.enlist(this);
+    context.transaction?.acknowledge(this.#storeName);
     let names: string[];
     try {
       names = await readdir(folder);
@@ -101,7 +112,16 @@ export class Segments {
       .filter((id) => Number.isSafeInteger(id));
     const opened = ids.map((id) => this.getOrCreate(id));
     await Promise.all(opened.map((segment) => segment.ready));
-    return ids.length === 0 ? -1 : Math.max(...ids);
+    const kept: number[] = [];
+    for (const segment of opened) {
+      if (await isEmpty(segment.store)) {
+        this.#live.delete(segment.id);
+        await this.#drop(segment, false);
+      } else {
+        kept.push(segment.id);
+      }
+    }
+    return kept.length === 0 ? -1 : Math.max(...kept);
   }
 
   get(id: number): Segment | undefined {
@@ -134,7 +154,7 @@ export class Segments {
       if (id >= minLiveId) continue;
       this.#live.delete(id);
       dropped.push(id);
-      this.#retiring.push(this.#drop(segment));
+      this.#retiring.push(this.#drop(segment, this.#context?.transaction?.active === true));
     }
     return dropped;
   }
@@ -147,7 +167,22 @@ export class Segments {
     }));
   }
 
+  /** The transaction committed: the segments it expired are deleted. */
+  async commitStaged(): Promise<void> {
+    await this.#settleRetiring();
+    const folders = this.#expiredFolders;
+    this.#expiredFolders = [];
+    for (const folder of folders) await this.#deleteFolder(folder);
+  }
+
+  /** The transaction is lost: the segments it expired stay on disk for the next open. */
+  abortStaged(): void {
+    this.#expiredFolders = [];
+  }
+
   async close(): Promise<void> {
+    this.#context?.transaction?.leave(this);
+    this.#expiredFolders = [];
     const segments = [...this.#live.values()];
     this.#live.clear();
     const results = await Promise.allSettled([
@@ -167,15 +202,25 @@ export class Segments {
     await Promise.all(retiring);
   }
 
-  async #drop(segment: Segment): Promise<void> {
+  async #drop(segment: Segment, deferred: boolean): Promise<void> {
     await segment.ready.catch(() => undefined);
     if (segment.store.isOpen()) await segment.store.close();
     if (!segment.store.persistent) return;
     const folder = join((this.#context as StateStoreContext).stateDir, segment.store.name);
+    if (deferred) this.#expiredFolders.push(folder);
+    else await this.#deleteFolder(folder);
+  }
+
+  async #deleteFolder(folder: string): Promise<void> {
     try {
       await rm(folder, { recursive: true, force: true });
     } catch (error) {
       throw storeIoError(this.#storeName, `delete expired segment ${folder}`, error);
     }
   }
+}
+
+async function isEmpty(store: KeyValueBytesStore): Promise<boolean> {
+  for await (const _entry of store.range()) return false;
+  return true;
 }

@@ -326,9 +326,10 @@ export class StreamThread {
 
   /**
    * A send or commit failed. Under exactly-once the open transaction is lost: abort it,
-   * drop the tasks dirty and wipe their state (it may hold the aborted writes), rebuild
-   * them from their changelogs (read_committed), and rewind the input to the last commit —
-   * state and positions go back to the last commit together. Under at-least-once a lost
+   * drop the tasks dirty (their stores drop the writes staged for that transaction; a task
+   * without a store transaction wipes its state), rebuild them from their checkpoints and
+   * changelogs (read_committed), and rewind the input to the last commit — state and
+   * positions go back to the last commit together. Under at-least-once a lost
    * membership is left to the coming rebalance; anything else stops the thread.
    */
   async #onCommitError(error: unknown): Promise<void> {

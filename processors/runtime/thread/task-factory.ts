@@ -5,9 +5,16 @@
  * - A task starts from its `.checkpoint`: persistent stores restore their changelog from
  *   the checkpointed offset, in-memory stores from the beginning. A task folder without a
  *   (readable) checkpoint is wiped first: its stores may hold anything.
- * - Under exactly_once_v2 the checkpoint is deleted once read, so a crash while running
- *   leaves none and the next start restores from scratch (the stores may hold writes of
- *   an aborted transaction); it is written again only by a clean close.
+ * - Under exactly_once_v2 each task has a store transaction (`TaskStoreTransaction`): its
+ *   persistent stores keep their writes in memory until the thread's Kafka transaction
+ *   commits, then write them, so the local state holds committed writes only. The
+ *   checkpoint is kept, rewritten after commits once the changelogs moved
+ *   `CHECKPOINT_DELTA` records past it, and at a clean close; after a crash the task
+ *   restores only the changelogs' tail past it (replaying a changelog record the store
+ *   already holds writes the same value again). A lost transaction drops the staged
+ *   writes and keeps the folder. When a persistent store of the task does not take part
+ *   (a user's bytes store), the task falls back to Kafka Streams' rule: the checkpoint is
+ *   deleted once read and a dirty close wipes the folder, so a crash restores from scratch.
  * - Under at_least_once it is written after every commit.
  * - A checkpoint outside its changelog (`KST_TASK_CORRUPTED` from the restorer: the
  *   changelog was recreated, or retention passed it) wipes the task's folder, once, and
@@ -30,6 +37,7 @@ import { checkpointedOffset, type CheckpointOffset } from '../../../state/checkp
 import { isRestorableStore } from '../../../state/api/restorable.ts';
 import type { ChangelogWriter, RecordCacheBudget, StateStore, StateStoreContext } from '../../../state/api/state-store.ts';
 import type { StateDirectory } from '../../../state/state-directory.ts';
+import { TaskStoreTransaction } from '../../../state/task-store-transaction.ts';
 import { parseTaskId } from '../assignment/index.ts';
 import { reportStateWipe, type RestoreResult, type RestoreTarget } from '../restoration/index.ts';
 import type { DeadLetterCallback, DeserializationExceptionHandler, ProcessingExceptionHandler } from '../exception-handlers.ts';
@@ -41,12 +49,24 @@ export interface Restorer {
   restore(targets: readonly RestoreTarget[]): Promise<ReadonlyMap<RestoreTarget, RestoreResult>>;
 }
 
+/**
+ * Under exactly-once, a checkpoint is rewritten after a commit once the task's changelogs
+ * moved this many records past it (Kafka Streams' `OFFSET_DELTA_THRESHOLD_FOR_CHECKPOINT`):
+ * a crash then replays at most about this many records per changelog.
+ */
+export const CHECKPOINT_DELTA = 10_000n;
+
 interface ChangelogPartition {
   readonly topic: string;
   readonly partition: number;
   readonly persistent: boolean;
-  /** Where restoration ended: the offset to checkpoint until this thread writes to it. */
-  restoredOffset: bigint | undefined;
+  /**
+   * How far the local state holds the changelog: where restoration ended, then, under a
+   * store transaction, where the last committed transaction left it.
+   */
+  heldOffset: bigint | undefined;
+  /** The offset in the checkpoint file, as this thread last wrote or read it. */
+  checkpointed: bigint | undefined;
 }
 
 /** A task as the thread holds it. */
@@ -55,6 +75,8 @@ export interface ManagedTask {
   readonly task: StreamTask;
   readonly partitions: readonly TopicPartition[];
   readonly changelogs: readonly ChangelogPartition[];
+  /** Under exactly-once when every persistent store of the task takes part; else undefined. */
+  readonly transaction: TaskStoreTransaction | undefined;
 }
 
 export interface TaskFactoryOptions {
@@ -107,42 +129,49 @@ export class TaskFactory {
     }
     if (offsets.length === 0) await directory.wipeTask(id);
     await directory.ensureTaskDir(id);
+    const transaction = options.exactlyOnce ? new TaskStoreTransaction() : undefined;
     const task = new StreamTask({
       applicationId: options.applicationId,
       plan: options.plan,
       taskId,
       collector: options.collector,
-      storeContext: (store) => this.#storeContext(store, id, taskId.partition, cache),
+      storeContext: (store) => this.#storeContext(store, id, taskId.partition, cache, transaction),
       deserializationExceptionHandler: options.deserializationExceptionHandler,
       processingExceptionHandler: options.processingExceptionHandler,
       deadLetters: options.deadLetters,
       ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
     });
     const changelogs: ChangelogPartition[] = [];
+    let transactional: boolean;
     try {
       await task.initializeStores();
-      if (options.exactlyOnce) await checkpoint.delete();
+      const persistentStores = [...task.stores].filter(([, store]) => store.persistent).map(([name]) => name);
+      transactional = transaction !== undefined && transaction.covers(persistentStores);
+      if (options.exactlyOnce && !transactional) await checkpoint.delete();
       const targets: RestoreTarget[] = [];
       for (const [storeName, store] of task.stores) {
         if (!isRestorableStore(store) || store.changelogTopic === undefined) continue;
         const topic = store.changelogTopic;
         const startOffset = store.persistent ? checkpointedOffset(offsets, topic, taskId.partition) : undefined;
         targets.push({ taskId: id, storeName, store, topic, partition: taskId.partition, startOffset });
-        changelogs.push({ topic, partition: taskId.partition, persistent: store.persistent, restoredOffset: startOffset });
+        changelogs.push({ topic, partition: taskId.partition, persistent: store.persistent, heldOffset: startOffset, checkpointed: transactional ? startOffset : undefined });
       }
       if (targets.length > 0) {
         const results = await options.restorer.restore(targets);
         targets.forEach((target, index) => {
           const result = results.get(target);
-          if (result !== undefined) (changelogs[index] as ChangelogPartition).restoredOffset = result.checkpointOffset;
+          if (result !== undefined) (changelogs[index] as ChangelogPartition).heldOffset = result.checkpointOffset;
         });
       }
+      // Restored: from here on the stores keep their writes until the Kafka transaction commits.
+      if (transactional) transaction?.begin();
       await task.initializeProcessors();
     } catch (error) {
+      transaction?.abort();
       await task.close({ clean: false }).catch(() => undefined);
       throw error;
     }
-    return { id, task, partitions, changelogs };
+    return { id, task, partitions, changelogs, transaction: transactional ? transaction : undefined };
   }
 
   /** Offsets of the task's persistent stores' changelogs, as far as the local state holds them. */
@@ -150,7 +179,8 @@ export class TaskFactory {
     const out: CheckpointOffset[] = [];
     for (const changelog of managed.changelogs) {
       if (!changelog.persistent) continue;
-      const offset = this.#options.collector.changelogOffset(changelog.topic, changelog.partition) ?? changelog.restoredOffset;
+      // Under a store transaction the stores hold what the last commit left; the collector may be ahead.
+      const offset = managed.transaction !== undefined ? changelog.heldOffset : (this.#options.collector.changelogOffset(changelog.topic, changelog.partition) ?? changelog.heldOffset);
       if (offset !== undefined) out.push({ topic: changelog.topic, partition: changelog.partition, offset });
     }
     return out;
@@ -160,7 +190,30 @@ export class TaskFactory {
   async writeCheckpoint(managed: ManagedTask): Promise<bigint> {
     const offsets = this.checkpointOffsets(managed);
     if (offsets.length > 0) await this.#options.stateDirectory.checkpoint(managed.id).write(offsets);
+    for (const changelog of managed.changelogs) {
+      const written = checkpointedOffset(offsets, changelog.topic, changelog.partition);
+      if (written !== undefined) changelog.checkpointed = written;
+    }
     return offsets.reduce((sum, entry) => sum + entry.offset, 0n);
+  }
+
+  /**
+   * Under exactly-once, after the thread's Kafka transaction committed: the task's staged
+   * store writes go to disk, and the checkpoint follows once the changelogs moved
+   * `CHECKPOINT_DELTA` records past it. Returns the checkpointed offset sum when written.
+   */
+  async commitStores(managed: ManagedTask): Promise<bigint | undefined> {
+    const transaction = managed.transaction;
+    if (transaction === undefined) return undefined;
+    await transaction.commit();
+    let moved = 0n;
+    for (const changelog of managed.changelogs) {
+      if (!changelog.persistent) continue;
+      const offset = this.#options.collector.changelogOffset(changelog.topic, changelog.partition);
+      if (offset !== undefined) changelog.heldOffset = offset;
+      if (changelog.heldOffset !== undefined) moved += changelog.heldOffset - (changelog.checkpointed ?? 0n);
+    }
+    return moved >= CHECKPOINT_DELTA ? this.writeCheckpoint(managed) : undefined;
   }
 
   /**
@@ -172,16 +225,18 @@ export class TaskFactory {
     const options_ = this.#options;
     let sum = -1n;
     try {
+      // Whatever the stores staged since the last commit is not committed: dropped, not written.
+      if (!options.clean) managed.transaction?.abort();
       await managed.task.close({ clean: options.clean });
       if (options.clean) sum = await this.writeCheckpoint(managed);
     } finally {
       for (const changelog of managed.changelogs) options_.collector.forgetChangelog(changelog.topic, changelog.partition);
-      if (!options.clean && options_.exactlyOnce) await options_.stateDirectory.wipeTask(managed.id);
+      if (!options.clean && options_.exactlyOnce && managed.transaction === undefined) await options_.stateDirectory.wipeTask(managed.id);
     }
     return sum;
   }
 
-  #storeContext(store: StorePlan, id: string, partition: number, cache: RecordCacheBudget): StateStoreContext {
+  #storeContext(store: StorePlan, id: string, partition: number, cache: RecordCacheBudget, transaction: TaskStoreTransaction | undefined): StateStoreContext {
     const options = this.#options;
     return {
       applicationId: options.applicationId,
@@ -192,6 +247,7 @@ export class TaskFactory {
       cacheMaxBytes: cache.maxBytes,
       cacheBudget: cache,
       ...(options.metricsRegistry === undefined ? {} : { metricsRegistry: options.metricsRegistry }),
+      ...(transaction === undefined ? {} : { transaction }),
     };
   }
 }

@@ -215,16 +215,25 @@ export class TaskManager {
     });
   }
 
-  /** After a successful commit: the offsets become the rewind points; at_least_once checkpoints. */
+  /**
+   * After a successful commit: the offsets become the rewind points; at_least_once
+   * checkpoints; under exactly-once the tasks' staged store writes go to disk.
+   */
   async postCommit(committed: readonly TopicPartitionOffset[], checkpoint: boolean): Promise<void> {
     for (const { topic, partition, offset } of committed) {
       const point = this.#rewind.get(`${topic}\u0000${partition}`);
       if (point !== undefined) point.offset = offset;
     }
+    const factory = this.#options.factory;
     for (const managed of this.#tasks.values()) {
       const needed = managed.task.commitNeeded;
       managed.task.postCommit();
-      if (checkpoint && needed) this.offsetSums.set(managed.id, await this.#options.factory.writeCheckpoint(managed));
+      if (checkpoint) {
+        if (needed) this.offsetSums.set(managed.id, await factory.writeCheckpoint(managed));
+      } else if (managed.transaction !== undefined) {
+        const sum = await factory.commitStores(managed);
+        if (sum !== undefined) this.offsetSums.set(managed.id, sum);
+      }
     }
   }
 

@@ -44,7 +44,9 @@ test('exactly_once_v2: 100,000 records, 2 processes, 3 SIGKILLs inside open tran
     // Long transactions whose output reaches the broker before the commit: a SIGKILL then
     // lands inside an open transaction that already wrote, the case exactly-once is for.
     KST_COMMIT_INTERVAL_MS: '1000',
-    KST_CONFIG: JSON.stringify({ 'producer.batch.records': 100 }),
+    // No record cache: every update is a changelog record, so the changelogs pass the
+    // checkpoint threshold (10,000 records) during the run and a restart restores a tail.
+    KST_CONFIG: JSON.stringify({ 'producer.batch.records': 100, 'cache.max.bytes.buffering': 0 }),
     KST_TRANSACTION_PROBE: '1',
   };
   const apps = [h.app('eos-a', APPS.aggregation, appId, 'exactly_once_v2', env), h.app('eos-b', APPS.aggregation, appId, 'exactly_once_v2', env)] as const;
@@ -55,6 +57,7 @@ test('exactly_once_v2: 100,000 records, 2 processes, 3 SIGKILLs inside open tran
   const { records } = keyedNumbers(topics.input, 0, RECORDS, KEYS);
   const startedAt = [0, 0];
   const kills: string[] = [];
+  const restarts: Array<{ readonly app: (typeof apps)[number]; readonly from: number }> = [];
   let killsInTransaction = 0;
   for (let batch = 0; batch * BATCH < RECORDS; batch++) {
     const kill = KILLS.find((k) => k.afterBatch === batch);
@@ -80,6 +83,7 @@ test('exactly_once_v2: 100,000 records, 2 processes, 3 SIGKILLs inside open tran
     kills.push(`${victim.name} after ${(batch + 1) * BATCH} records, holding ${JSON.stringify(tasks)}: ${landed ?? `exited ${JSON.stringify(victim.exit)} without a kill line`}`);
     h.log(`SIGKILL #${kills.length}: ${kills.at(-1)}`);
     startedAt[kill.victim] = victim.mark();
+    restarts.push({ app: victim, from: startedAt[kill.victim] as number });
     victim.start();
   }
   h.log(`produced ${RECORDS} records in ${RECORDS / BATCH} batches`);
@@ -89,6 +93,11 @@ test('exactly_once_v2: 100,000 records, 2 processes, 3 SIGKILLs inside open tran
   await h.until('both processes RUNNING again, sharing the 4 tasks', () => sharing(apps, PARTITIONS, startedAt), 45_000);
   await h.awaitCaughtUp(appId, [[{ topic: topics.input, partitions: PARTITIONS }]], 45_000);
   h.log(`the group committed all input; records restored into stores: a=${restoredRecords(apps[0])} b=${restoredRecords(apps[1])}`);
+  // A crash inside a transaction leaves the stores' committed state and the checkpoint:
+  // a restarted process restores a task's changelog from its checkpoint, not from zero.
+  const restoreStarts = restarts.flatMap((restart) => restart.app.matching(/^RESTORE_START /, restart.from));
+  h.log(`restores after the kills:\n${restoreStarts.join('\n')}`);
+  assert.ok(restoreStarts.some((line) => /from=[1-9]\d*/.test(line)), `no restart restored from a checkpoint:\n${restoreStarts.join('\n')}`);
 
   const report = await verifyAggregation(h, topics, PARTITIONS, records);
   h.log(`verified: ${JSON.stringify(report)} after ${kills.length} SIGKILLs`);

@@ -40,7 +40,7 @@ function setup(options: { readonly lags?: Map<string, bigint>; readonly maxBuffe
     resume: (tps) => tps.forEach((tp) => (paused.delete(`${tp.topic}-${tp.partition}`), calls.push(`resume ${tp.topic}-${tp.partition}`))),
   };
   const factory = {
-    create: (id: string, partitions: readonly TopicPartition[]) => Promise.resolve({ id, task: fakeTask(processed), partitions, changelogs: [] }),
+    create: (id: string, partitions: readonly TopicPartition[]) => Promise.resolve({ id, task: fakeTask(processed), partitions, changelogs: [], transaction: undefined }),
     close: () => Promise.resolve(-1n),
     writeCheckpoint: () => Promise.resolve(0n),
   } as unknown as TaskFactory;
