@@ -15,8 +15,9 @@
 import { Consumer } from '@platformatic/kafka';
 import { KstError } from '../../common/errors.ts';
 import type { Assignment, Assignor } from './assignor.ts';
+import { hookApis, type ApiFunction } from './api-hooks.ts';
 import { isolationLevelCode, toBaseOptions, type KafkaClientConfig, type KafkaConsumerConfig } from './config.ts';
-import { mapped, toKstError } from './errors.ts';
+import { isTransientCoordinatorError, mapped, toKstError } from './errors.ts';
 import { fetchRound, type FetchSettings, type PartitionState } from './fetcher.ts';
 import { listOffsetsRetrying } from './list-offsets.ts';
 import { GroupCoordinator, offsetCommitTopics } from './group-coordinator.ts';
@@ -40,7 +41,16 @@ export interface KafkaConsumerOptions {
    * static member does not leave the group on `close()` unless asked (`leaveGroup`).
    */
   readonly groupInstanceId?: string;
+  /**
+   * For fault-injection tests: hooks on the library's API functions by name (see
+   * `api-hooks.ts`), installed over the adapter's own, e.g. a JoinGroup that answers
+   * NOT_COORDINATOR a number of times.
+   */
+  readonly apiHooks?: Readonly<Record<string, (api: ApiFunction) => ApiFunction>>;
 }
+
+/** The longest wait between two joins of a member whose joins fail while the coordinator is away. */
+const MAX_REJOIN_BACKOFF_MS = 5_000;
 
 export interface ConsumerCloseOptions {
   /**
@@ -91,6 +101,9 @@ export class KafkaConsumer {
   #wake: (() => void) | null = null;
   #error: unknown = null;
   #closed = false;
+  #rejoinTimer: NodeJS.Timeout | undefined;
+  /** Joins that failed in a row while the coordinator was away; sets the backoff. */
+  #joinFailures = 0;
 
   constructor(client: KafkaClientConfig, config: KafkaConsumerConfig, options: KafkaConsumerOptions) {
     this.groupId = config['group.id'];
@@ -124,7 +137,7 @@ export class KafkaConsumer {
       // the rebalance timeout: minutes), keeping a closed client's process alive. Short.
       heartbeatStallTimeout: STALL_TIMER_MS,
     });
-    this.#consumer.on('error', (error: unknown) => this.#fail(error));
+    this.#consumer.on('error', (error: unknown) => this.#onLibraryError(error));
     this.#coordinator = new GroupCoordinator(this.#consumer, this.groupId, client.retries, client['retry.backoff.ms']);
     interceptGroupProtocol(this.#consumer, assignor, {
       groupInstanceId: this.#groupInstanceId,
@@ -147,13 +160,14 @@ export class KafkaConsumer {
         }));
       },
     });
+    if (options.apiHooks !== undefined) hookApis(this.#consumer, options.apiHooks);
   }
 
   /** Joins the group for these topics; the assignment arrives through `poll()`. */
   subscribe(topics: readonly string[]): void {
     this.#check();
     for (const topic of topics) this.#consumer.topics.track(topic);
-    this.#consumer.joinGroup({}).catch((error: unknown) => this.#fail(error));
+    this.#join();
   }
 
   /**
@@ -249,11 +263,57 @@ export class KafkaConsumer {
       listenerError = error;
     }
     this.#closed = true;
+    clearTimeout(this.#rejoinTimer);
+    this.#rejoinTimer = undefined;
     for (const event of this.#events) if (event.kind === 'revoke') event.release(new Error('consumer closed'));
     this.#events = [];
     this.#wakeUp();
     await mapped('KST_KAFKA_CONNECTION', 'closing the consumer failed', { groupId: this.groupId }, () => this.#consumer.close(true));
     if (listenerError !== null) throw listenerError;
+  }
+
+  /**
+   * Joins the group. The library retries a join a few times; a join that still fails
+   * because the coordinator is away (a fresh cluster still creating `__consumer_offsets`,
+   * a coordinator moving or loading after a broker restart, brokers unreachable) is tried
+   * again after a growing backoff until it succeeds or the consumer closes, as a Java
+   * consumer keeps looking for its coordinator: failing it would leave the member out of
+   * its group for good. Any other failure reaches the next `poll()`.
+   */
+  #join(): void {
+    this.#consumer.joinGroup({}).then(
+      () => {
+        this.#joinFailures = 0;
+      },
+      (error: unknown) => {
+        if (this.#closed || this.#fenced) return;
+        if (isTransientCoordinatorError(error)) this.#scheduleJoin();
+        else this.#fail(error);
+      },
+    );
+  }
+
+  #scheduleJoin(): void {
+    if (this.#rejoinTimer !== undefined || this.#closed) return;
+    const backoffMs = Math.min(this.#client['retry.backoff.ms'] * 2 ** Math.min(this.#joinFailures, 10), MAX_REJOIN_BACKOFF_MS);
+    this.#joinFailures += 1;
+    this.#rejoinTimer = setTimeout(() => {
+      this.#rejoinTimer = undefined;
+      if (!this.#closed && !this.#fenced) this.#join();
+    }, backoffMs);
+  }
+
+  /**
+   * The library reports a failed rejoin (after a heartbeat said the group rebalances) as
+   * an error event and stops heartbeating: when the coordinator was away, this member is
+   * out of the group and joins again itself (see `#join`).
+   */
+  #onLibraryError(error: unknown): void {
+    if (!this.#closed && !this.#fenced && isTransientCoordinatorError(error) && !this.#consumer.isActive()) {
+      this.#scheduleJoin();
+      return;
+    }
+    this.#fail(error);
   }
 
   #beforeJoin(memberId: string): Promise<void> {

@@ -15,6 +15,8 @@ import {
   type Assignor,
   type TopicPartition,
 } from '../../../processors/kafka/index.ts';
+import { ProtocolError } from '@platformatic/kafka';
+import { wrapApi } from '../../../processors/kafka/api-hooks.ts';
 import { clientConfig, consumerConfig, unique, until } from './helpers.ts';
 
 interface Member {
@@ -258,4 +260,39 @@ test('members closed while their group rebalances leave nothing behind: the proc
   assert.ok(Number.isFinite(closedAt), `the child reports its close: ${output}`);
   // A stray timer would hold it for the 60 s rebalance timeout; the library's stall timer is now 1 s.
   assert.ok(exitedAt - closedAt < 20_000, `the process ended ${exitedAt - closedAt} ms after both members closed`);
+});
+
+test('a member whose joins keep failing while the coordinator is away joins once it is back, past the library\'s own retries', { timeout: 90_000 }, async () => {
+  const admin = new KafkaAdmin(clientConfig('kst-test-rejoin-admin'));
+  const topic = unique('kst-test-rejoin');
+  const group = unique('kst-test-rejoin-group');
+  // More refusals than the library's own join retries (`retries` 10): it gives up on the join at least twice.
+  const REFUSALS = 25;
+  let refused = 0;
+  let assigned: Assignment | null = null;
+  const consumer = new KafkaConsumer(clientConfig('kst-test-rejoin'), consumerConfig(group), {
+    assignor: allMembersRangeAssignor(() => Buffer.alloc(0)),
+    listener: { onPartitionsAssigned: (assignment) => void (assigned = assignment) },
+    apiHooks: {
+      JoinGroup: (api) => wrapApi(api, (args, invoke, done) => {
+        if (refused < REFUSALS) {
+          refused += 1;
+          done(new ProtocolError('NOT_COORDINATOR'));
+          return;
+        }
+        invoke(args, done);
+      }),
+    },
+  });
+  try {
+    await admin.createTopics([{ name: topic, partitions: 2 }]);
+    consumer.subscribe([topic]);
+    await until('the member to get its assignment after the refused joins', () => assigned !== null, () => consumer.poll().catch(() => undefined), 60_000);
+    assert.equal(refused, REFUSALS, 'every planned NOT_COORDINATOR answer was given');
+    assert.deepEqual([...(assigned as Assignment | null)?.partitions ?? []].map((tp) => tp.partition).sort(), [0, 1]);
+  } finally {
+    await consumer.close().catch(() => undefined);
+    await admin.deleteTopics([topic]).catch(() => undefined);
+    await admin.close();
+  }
 });
