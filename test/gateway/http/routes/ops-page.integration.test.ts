@@ -75,7 +75,7 @@ async function waitInPage(page: Page, what: string, timeoutMs: number, predicate
     await page.waitForFunction(predicate, { timeout: timeoutMs, polling: 250 });
   } catch (error) {
     const status = await page.$eval('#status', (e) => e.textContent).catch(() => '?');
-    throw new Error(`the page did not show ${what} within ${timeoutMs} ms (page status: ${status}): ${String(error)}`);
+    throw new Error(`the page did not show ${what} within ${timeoutMs} ms (page status: ${status})`, { cause: error });
   }
 }
 
