@@ -39,6 +39,12 @@ function tasksCell(tasks, standby) {
   return cell;
 }
 
+/** Each input partition the instance owns: committed offset, end, lag. */
+function partitionLags(service, instance) {
+  const own = service.partitions.filter((p) => p.owner === instance.endpoint);
+  return own.map((p) => `${p.topic}-${p.partition}: ${p.committed ?? 'no commit'} of ${p.end} (lag ${p.lag})`).join('\n') || undefined;
+}
+
 function instanceRow(service, instance) {
   const active = instance.threads.flatMap((t) => t.activeTasks);
   const standby = instance.threads.flatMap((t) => t.standbyTasks);
@@ -51,7 +57,7 @@ function instanceRow(service, instance) {
     el('td', { title: instance.threads.map((t) => `${t.name}: ${t.state}`).join('\n') || undefined }, String(instance.threads.length)),
     tasksCell(active, false),
     tasksCell(standby, true),
-    el('td', { class: `num lag${inputLag !== null && inputLag > 1_000 ? ' lag-high' : ''}`, 'data-lag': inputLag ?? '', title: service.lagError }, inputLag === null ? '–' : String(inputLag)),
+    el('td', { class: `num lag${inputLag !== null && inputLag > 1_000 ? ' lag-high' : ''}`, 'data-lag': inputLag ?? '', title: service.lagError ?? partitionLags(service, instance) }, inputLag === null ? '–' : String(inputLag)),
     el('td', { class: 'num', title: instance.storeLags.map((l) => `${l.store}-${l.partition}: ${l.currentOffset}/${l.endOffset}`).join('\n') || undefined }, instance.reachable ? String(storeLag) : '–'),
   );
 }
