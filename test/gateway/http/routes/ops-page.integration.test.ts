@@ -92,8 +92,9 @@ test('the ops page in headless Chromium: topology, instances with tasks and lag,
       'topic.prefix': prefix,
       'topic.partitions': 2,
       'commit.interval.ms': 100,
-      'shipping.dispatch.delay.ms': 300,
-      'shipping.delivery.delay.ms': 300,
+      // Long enough that the page is watching before the order completes (it must show the transitions as they come).
+      'shipping.dispatch.delay.ms': 1_000,
+      'shipping.delivery.delay.ms': 1_000,
       'shipping.courier.interval.ms': 100,
       'fraud.pool.threads': 0,
       'fraud.score.iterations': 50,
@@ -204,6 +205,13 @@ test('the ops page in headless Chromium: topology, instances with tasks and lag,
     const placed = await call(gateway, 'POST', '/orders', customer, { items: [{ productId, quantity: 2 }] });
     assert.equal(placed.status, 202);
     const orderId = String(placed.body['orderId']);
+    // When each transition appeared in the page, by the browser's clock.
+    await page.evaluate(`(() => {
+      window.shown = [];
+      new MutationObserver((changes) => {
+        for (const change of changes) for (const node of change.addedNodes) window.shown.push([node.getAttribute('data-status'), performance.now()]);
+      }).observe(document.querySelector('#timeline'), { childList: true });
+    })()`);
     await page.type('#order-id', orderId);
     await page.click('#order-form button');
     await waitInPage(page, 'the order\'s first transition', 30_000, `document.querySelectorAll('#timeline li').length > 0`);
@@ -211,6 +219,9 @@ test('the ops page in headless Chromium: topology, instances with tasks and lag,
     const statuses = await page.$$eval('#timeline li', (items) => items.map((li) => li.getAttribute('data-status')));
     assert.deepEqual(statuses, ['PENDING', 'RESERVED', 'PAID', 'SHIPPED', 'COMPLETED']);
     assert.match(await page.$eval('#timeline-order', (e) => e.textContent ?? ''), /COMPLETED \(final/);
+    const shown = await page.evaluate('window.shown') as Array<[string, number]>;
+    const at = new Map(shown);
+    assert.ok((at.get('COMPLETED') ?? 0) - (at.get('PENDING') ?? 0) >= 500, `the page showed the transitions as they came, not all at once: ${JSON.stringify(shown)}`);
     // The instances table keeps refreshing beside it.
     await waitInPage(page, 'a fresh snapshot', 10_000, `/updated/.test(document.querySelector('#status').textContent)`);
   });
