@@ -20,14 +20,15 @@ import { MIN_SECRET_BYTES, secretField } from './auth/settings.ts';
 
 const ENDPOINTS = /^[^\s:,]+:\d{1,5}$/;
 
-function endpoints(doc: string, fallback: string): Field<readonly string[]> {
-  const base = list({ default: [fallback], doc });
+/** A list of host:port, empty unless `fallback` is given (then it must not be empty). */
+function endpoints(doc: string, fallback?: string): Field<readonly string[]> {
+  const base = list({ default: fallback === undefined ? [] : [fallback], doc });
   return Object.freeze({
     ...base,
     convert: (raw: unknown, key: string): readonly string[] => {
       const value = base.convert(raw, key);
       const bad = value.find((endpoint) => !ENDPOINTS.test(endpoint));
-      if (value.length === 0 || bad !== undefined) throw new KstError('KST_CONFIG_INVALID', `config "${key}" must be a comma-separated list of host:port (got ${JSON.stringify(raw)})`, { key, value: raw });
+      if ((fallback !== undefined && value.length === 0) || bad !== undefined) throw new KstError('KST_CONFIG_INVALID', `config "${key}" must be a comma-separated list of host:port (got ${JSON.stringify(raw)})`, { key, value: raw });
       return value;
     },
   });
@@ -63,6 +64,7 @@ export const gatewayConfig = defineConfig({
   'order.query.endpoints': endpoints('gRPC query servers of the order service (any instance answers any key).', '127.0.0.1:50051'),
   'inventory.query.endpoints': endpoints('gRPC query servers of the inventory service.', '127.0.0.1:50052'),
   'customer.query.endpoints': endpoints('gRPC query servers of the service that keeps the customers store (payment, which owns the balances).', '127.0.0.1:50053'),
+  'ops.endpoints': endpoints('gRPC query servers the ops page (GET /ops) starts from, one of each service at least; it finds the other instances from their host tables. Empty: the order, inventory and customer query endpoints.'),
   'query.token': string({ default: '', doc: 'Bearer token (role service) sent to the query servers; empty: the gateway signs short-lived service tokens with jwt.secret itself.' }),
   'query.deadline.ms': integer({ default: 3_000, min: 100, doc: 'Deadline of one query call.' }),
   'query.retries': integer({ default: 6, min: 0, doc: 'Retries of a query answered UNAVAILABLE (rebalance, restoring, instance down), each on the next endpoint.' }),

@@ -1,6 +1,7 @@
 /**
  * The gateway assembled from its config: the command publisher (schemas registered, Kafka
- * producer), the query client of the services' gRPC servers, the HTTP API, listening.
+ * producer), the query client of the services' gRPC servers, what the ops page reads
+ * (`ops/`: the instances over gRPC, group lag from Kafka), the HTTP API, listening.
  * `close()` stops taking requests, then closes the producer and the query channels.
  *
  * Before anything connects, the token settings are checked: some key material must be set
@@ -28,9 +29,11 @@ import type { Accepted, QueryReader } from './http/context.ts';
 import { IdempotencyCache } from './http/idempotency-cache.ts';
 import { GatewayMetrics } from './http/metrics.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
-import { unprefixedSecuritySettings } from '../processors/kafka/index.ts';
+import { kafkaClientConfig, unprefixedSecuritySettings } from '../processors/kafka/index.ts';
 import { registryAuthOf } from '../schemas/registry/registry-auth.ts';
 import { buildHttpApi } from './http/server.ts';
+import { KafkaGroupLag } from './ops/group-lag.ts';
+import { OpsCollector, type OpsSource } from './ops/ops-collector.ts';
 import { QueryClient } from './queries/query-client.ts';
 
 export interface Gateway {
@@ -46,6 +49,8 @@ export interface GatewayParts {
   readonly commands?: CommandSink;
   /** Replaces the gRPC query client (tests). */
   readonly queries?: QueryReader & { close?: () => void };
+  /** Replaces what the ops page reads (tests). */
+  readonly ops?: OpsSource;
   readonly logger?: boolean | { level: string };
 }
 
@@ -90,9 +95,19 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     retries: config['query.retries'],
     backoffMs: config['query.backoff.ms'],
   });
+  const token = serviceToken === undefined ? {} : { token: typeof serviceToken === 'string' ? serviceToken : () => serviceToken.current() };
+  const opsSeeds = config['ops.endpoints'].length > 0 ? config['ops.endpoints']
+    : [...config['order.query.endpoints'], ...config['inventory.query.endpoints'], ...config['customer.query.endpoints']];
+  const ops = parts.ops ?? new OpsCollector({
+    seeds: opsSeeds,
+    deadlineMs: config['query.deadline.ms'],
+    ...token,
+    lag: new KafkaGroupLag(kafkaClientConfig.parse({ ...unprefixedSecuritySettings(config, 'kafka.'), 'bootstrap.servers': [...config['kafka.bootstrap.servers']], 'client.id': 'kst-gateway-ops' })),
+  });
   const app = buildHttpApi({
     commands,
     queries,
+    ops,
     idempotency: new IdempotencyCache<Accepted>({ maxEntries: config['idempotency.max.entries'], ttlMs: config['idempotency.ttl.ms'] }),
     metrics: new GatewayMetrics(),
     sseHeartbeatMs: config['sse.heartbeat.ms'],
@@ -111,6 +126,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
   } catch (error) {
     await commands.close().catch(() => undefined);
     queries.close?.();
+    await ops.close?.();
     throw error;
   }
   const address = app.server.address();
@@ -123,6 +139,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
       await app.close();
       await commands.close();
       queries.close?.();
+      await ops.close?.();
     },
   };
 }

@@ -29,6 +29,6 @@ await runServiceProcess(name, settings, {
   overrides: { 'application.server': server.endpoint },
   // SERVING while the client is RUNNING: what health checks (and the platform launcher) see.
   stateChanged: (state) => server.health.setServing(state === 'RUNNING'),
-  beforeStart: (service) => server.serve(service.streams),
+  beforeStart: (service) => server.serve(service.streams, { applicationId: service.applicationId, topology: service.topology.describe() }),
   close: () => server.close(),
 });

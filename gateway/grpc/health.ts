@@ -7,7 +7,7 @@
  * Health answers for the whole server (service `""`) and for each query service by its
  * full name; all of them are SERVING while the streams client is RUNNING and NOT_SERVING
  * otherwise (starting, rebalancing, restoring, shutting down). Reflection lists the
- * query services and the health service.
+ * query services, `InstanceOps` and the health service.
  *
  * @example
  * ```ts
@@ -21,6 +21,7 @@ import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as HEALTH_PROTO } from 'grpc-health-check';
+import { OPS_PROTO } from './ops-proto.ts';
 import { QUERIES_PROTO } from './proto.ts';
 
 /** Full names of the query services, as health and reflection name them. */
@@ -39,7 +40,7 @@ export function addStandardServices(server: grpc.Server): ServerHealth {
   const names = ['', ...QUERY_SERVICE_NAMES];
   const health = new HealthImplementation(Object.fromEntries(names.map((name) => [name, 'NOT_SERVING'])));
   health.addToServer(server);
-  const definition = protoLoader.loadSync([QUERIES_PROTO, HEALTH_PROTO], { keepCase: true });
+  const definition = protoLoader.loadSync([QUERIES_PROTO, OPS_PROTO, HEALTH_PROTO], { keepCase: true });
   // @grpc/reflection types its argument with its own copy of @grpc/proto-loader; the shape is the same.
   new ReflectionService(definition as ConstructorParameters<typeof ReflectionService>[0]).addToServer(server);
   let serving = false;

@@ -6,7 +6,8 @@
  * UNAVAILABLE.
  *
  * Every instance serves all four query services; a call for a key another instance owns is
- * forwarded there (see `query-routing.ts`).
+ * forwarded there (see `query-routing.ts`). Beside them, `InstanceOps` tells an operator
+ * about this instance (tasks, lags, topology; `services/instance-ops.ts`).
  *
  * Calls are authenticated with the gateway's key material (`QUERY_AUTH_JWT_SECRET`,
  * `QUERY_AUTH_JWKS_URL` or `QUERY_AUTH_JWKS_FILE`) and authorized by the gateway's rules
@@ -35,9 +36,11 @@ import { StreamSlots } from '../limits/stream-slots.ts';
 import { callAuthenticator } from './call-auth.ts';
 import { addStandardServices, type ServerHealth } from './health.ts';
 import { PeerClients } from './peer-clients.ts';
+import { opsServices } from './ops-proto.ts';
 import { queryServices } from './proto.ts';
 import { QueryRouting } from './query-routing.ts';
 import { orderQueries } from './services/order-queries.ts';
+import { instanceOps, type InstanceAbout } from './services/instance-ops.ts';
 import { customerQueries, stockQueries } from './services/stock-queries.ts';
 import { storeQueries } from './services/store-queries.ts';
 
@@ -87,14 +90,16 @@ export class QueryServer {
   readonly #server: grpc.Server;
   readonly #routing: QueryRouting;
   readonly #peers: PeerClients;
+  readonly #about: { current: InstanceAbout | undefined };
 
-  private constructor(server: grpc.Server, endpoint: string, port: number, routing: QueryRouting, peers: PeerClients, health: ServerHealth) {
+  private constructor(server: grpc.Server, endpoint: string, port: number, routing: QueryRouting, peers: PeerClients, health: ServerHealth, about: { current: InstanceAbout | undefined }) {
     this.#server = server;
     this.health = health;
     this.endpoint = endpoint;
     this.port = port;
     this.#routing = routing;
     this.#peers = peers;
+    this.#about = about;
   }
 
   static async listen(options: QueryServerOptions = {}): Promise<QueryServer> {
@@ -117,8 +122,10 @@ export class QueryServer {
     server.addService(services.StockQueries.service, stockQueries({ routing, authenticate }));
     server.addService(services.CustomerQueries.service, customerQueries({ routing, authenticate }));
     server.addService(services.StoreQueries.service, storeQueries({ routing, authenticate }));
+    const about: { current: InstanceAbout | undefined } = { current: undefined };
+    server.addService(opsServices().InstanceOps.service, instanceOps({ routing, authenticate, about: () => about.current }));
     const health = addStandardServices(server);
-    return new QueryServer(server, endpoint, port, routing, peers, health);
+    return new QueryServer(server, endpoint, port, routing, peers, health, about);
   }
 
   /** A server configured from {@link queryServerConfig}. */
@@ -147,8 +154,12 @@ export class QueryServer {
     });
   }
 
-  /** Starts answering from `streams`, whose `application.server` must be {@link endpoint}. */
-  serve(streams: KafkaStreams): void {
+  /**
+   * Starts answering from `streams`, whose `application.server` must be {@link endpoint};
+   * `about` (its application id and topology) is what `InstanceOps` tells the ops page.
+   */
+  serve(streams: KafkaStreams, about?: InstanceAbout): void {
+    this.#about.current = about;
     this.#routing.attach(streams);
   }
 

@@ -14,6 +14,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandSink } from '../commands/command-publisher.ts';
+import type { OpsSource } from '../ops/ops-collector.ts';
 import type { QueryClient } from '../queries/query-client.ts';
 import { callerKey, principalOf } from './access.ts';
 import type { IdempotencyCache } from './idempotency-cache.ts';
@@ -37,6 +38,8 @@ export interface GatewayContext {
   readonly sseHeartbeatMs: number;
   readonly sseAwaitCreationMs: number;
   readonly now: () => number;
+  /** What the ops page shows (`GET /ops/snapshot`); without it that answers 503. */
+  readonly ops?: OpsSource;
 }
 
 /** JSON with sorted keys, so the same body always fingerprints the same. */

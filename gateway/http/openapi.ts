@@ -31,7 +31,8 @@ const description = [
   'from the services\' stores. Every failure answers `{ statusCode, error, code, message }`, `code` being a stable',
   '`KST_*` code.',
   '',
-  'Every operation but `GET /health`, `GET /metrics` and `GET /openapi.json` (this document) needs',
+  'Every operation but `GET /health`, `GET /metrics`, `GET /openapi.json` (this document) and the ops page\'s own files',
+  '(`GET /ops`, its script and style sheet, which hold no data) needs',
   '`Authorization: Bearer <JWT>`. The token\'s `sub` is the caller; its `role` claim says what it may do: a `customer`',
   'acts on its own data only (its `sub` is its customerId), an `admin` on everything. Callers are rate limited per',
   'token subject (429 with Retry-After).',
@@ -41,7 +42,7 @@ const tags = [
   { name: 'orders', description: 'Placing, cancelling and following orders.' },
   { name: 'customers', description: 'Customers, their balances and their orders.' },
   { name: 'products', description: 'The catalog and its stock.' },
-  { name: 'ops', description: 'Health, metrics and this document; no token needed.' },
+  { name: 'ops', description: 'Health, metrics, this document and the ops page, with no token; the ops page\'s data (`GET /ops/snapshot`) for admins only.' },
 ];
 
 /** Set on a route's schema whose body may be left out (fastify's body schema makes it look required). */

@@ -25,6 +25,7 @@ import { DEFAULT_MAX_DEPOSIT_CENTS, registerCustomerRoutes } from './routes/cust
 import { registerOrderEventRoutes } from './routes/order-events.ts';
 import { registerOrderRoutes } from './routes/orders.ts';
 import { PUBLIC_PATHS, registerOpsRoutes } from './routes/ops.ts';
+import { registerOpsPageRoutes } from './routes/ops-page.ts';
 import { registerProductRoutes } from './routes/products.ts';
 
 export interface HttpApiOptions {
@@ -67,6 +68,7 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
   // In a plugin, so the routes are declared after the OpenAPI generator is loaded and it sees them.
   app.register(async (api) => {
     registerOpsRoutes(api, context);
+    registerOpsPageRoutes(api, context);
     registerOrderRoutes(api, context);
     registerOrderEventRoutes(api, context, options.streamSlots ?? new StreamSlots({ perCaller: 10, total: 1_000 }));
     registerCustomerRoutes(api, context, { maxDepositCents: options.maxDepositCents ?? DEFAULT_MAX_DEPOSIT_CENTS });

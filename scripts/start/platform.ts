@@ -9,6 +9,9 @@
  * the gateway: `GET /health`; the worker: its REST root) and, for a service, to process
  * records again. `stop()` restarts nothing.
  *
+ * The gateway's ops page (`/ops`) is given every service process to start from; with the
+ * development secret, `describe()` also gives an admin token for it, valid for an hour.
+ *
  * Settings: `PLATFORM_*` (the launcher: instances, ports, state and log folders),
  * `ECOMMERCE_*` (the services), `GATEWAY_*` and `CONNECT_*`, all validated by their own
  * schemas; this file only fills in what the stack decides (brokers, registry) and the
@@ -27,6 +30,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseProperties } from '../../connectors/config/properties-file.ts';
+import { signToken } from '../../gateway/auth/jwt.ts';
+import { DEV_JWT_SECRET } from '../../gateway/auth/settings.ts';
 import { loadStackConfig } from '../stack/config.ts';
 import { Platform } from '../platform/services.ts';
 import { platformConfig } from '../platform/platform-config.ts';
@@ -127,6 +132,8 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
         ...hosts('GATEWAY_ORDER_QUERY_ENDPOINTS', StoreHosts.orders),
         ...hosts('GATEWAY_INVENTORY_QUERY_ENDPOINTS', StoreHosts.products),
         ...hosts('GATEWAY_CUSTOMER_QUERY_ENDPOINTS', StoreHosts.customers),
+        // The ops page starts from every process (it finds restarted ones again through the host tables).
+        GATEWAY_OPS_ENDPOINTS: services.processes.map((p) => p.endpoint).join(','),
       },
       logFile: join(logDir, 'gateway.log'),
       ready: /^gateway listening on (\S+)/,
@@ -135,9 +142,14 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
     });
     started.push(supervised(gateway));
     await started.at(-1)?.start();
+    // With the public development secret, an admin token for the ops page (it asks for one); an hour is the gateway's default cap.
+    const opsToken = auth.usesDevSecret && auth.gateway['GATEWAY_JWT_SECRET'] === DEV_JWT_SECRET
+      ? await signToken({ sub: 'ops', role: 'admin', lifetimeS: 3_600 }, DEV_JWT_SECRET) : undefined;
     return {
       describe: () => [
         ['gateway (HTTP)', gateway.address],
+        ['ops page', `${gateway.address}/ops`],
+        ...(opsToken === undefined ? [] : [['ops admin token (1 h)', opsToken] as const]),
         ['Connect REST', connectUrl],
         ...services.endpoints().map((p) => [`${p.name} (gRPC queries)`, p.endpoint] as const),
         ['logs', logDir],

@@ -110,6 +110,21 @@ test('npm start restarts a service process, the gateway and the Connect worker k
   const processing = await launcher.waitFor(/^customer-0: processing records again [\d.]+ s after the restart \([\d.]+ s after the crash\)$/, { from, timeoutMs: 60_000 }).catch(failWith);
   t.diagnostic(processing);
 
+  // The ops page it printed, read with the admin token it printed, shows the restarted instance running.
+  const printed = launcher.lines.join('\n');
+  assert.equal(/ops page\s+(\S+)/.exec(printed)?.[1], `${gatewayUrl}/ops`, 'npm start prints the ops page');
+  const opsToken = /ops admin token \(1 h\)\s+(\S+)/.exec(printed)?.[1];
+  assert.ok(opsToken !== undefined, 'npm start prints an admin token for the ops page (development secret)');
+  const opsDeadline = Date.now() + 60_000;
+  let instances: Array<{ state: string }> = [];
+  while (!(instances.length === 1 && instances[0]?.state === 'RUNNING')) {
+    assert.ok(Date.now() < opsDeadline, `the ops snapshot shows customer-0 RUNNING within 60 s: ${JSON.stringify(instances)}`);
+    const snapshot = await fetch(`${gatewayUrl}/ops/snapshot`, { headers: { authorization: `Bearer ${opsToken}` } });
+    assert.equal(snapshot.status, 200);
+    instances = ((await snapshot.json()) as { services: Array<{ instances: Array<{ state: string }> }> }).services.flatMap((s) => s.instances);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+
   // Ctrl-C: the launcher stops every process and restarts none.
   const beforeStop = launcher.mark();
   process.kill(launcher.pid as number, 'SIGINT');

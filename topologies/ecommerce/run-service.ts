@@ -40,6 +40,8 @@ export interface RunningService {
   readonly applicationId: string;
   readonly topics: TopicNames;
   readonly streams: KafkaStreams;
+  /** The topology the client runs (`topology.describe()` for the ops page). */
+  readonly topology: Topology;
   /** Closes the client (and the fraud pool), waiting up to 30 s for a clean shutdown. */
   close(): Promise<void>;
 }
@@ -114,7 +116,8 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
     ? pooledFraudScorer(scoreSettings, { threads: config['fraud.pool.threads'] })
     : inlineFraudScorer(scoreSettings);
   const applicationId = applicationIdOf(name, config);
-  const streams = new KafkaStreams(serviceTopology(name, config, serdes, scorer), {
+  const topology = serviceTopology(name, config, serdes, scorer);
+  const streams = new KafkaStreams(topology, {
     ...securitySettingsOf(config),
     'application.id': applicationId,
     'bootstrap.servers': config['bootstrap.servers'],
@@ -135,6 +138,7 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
     applicationId,
     topics,
     streams,
+    topology,
     close: async () => {
       await streams.close({ timeoutMs: 30_000 });
       await scorer.close();

@@ -14,8 +14,10 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context.ts';
 import { errorResponses, health, textResponse } from '../response-schemas.ts';
+import { OPS_PAGE_PATHS } from './ops-page.ts';
 
-export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics', '/openapi.json']);
+/** Answered without a token: these and the ops page's own files (which hold no data; see `ops-page.ts`). */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics', '/openapi.json', ...OPS_PAGE_PATHS]);
 
 const openApiDocument = { type: 'object', description: 'An OpenAPI 3.1 document.', additionalProperties: true } as const;
 

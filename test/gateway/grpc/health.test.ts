@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HEALTH_SERVICE_NAME, QUERY_SERVICE_NAMES } from '../../../gateway/grpc/health.ts';
+import { INSTANCE_OPS_SERVICE_NAME } from '../../../gateway/grpc/ops-proto.ts';
 import { checkHealth } from '../../../gateway/grpc/health-probe.ts';
 import { QueryServer } from '../../../gateway/grpc/query-server.ts';
 import { createTokenVerifier } from '../../../gateway/auth/jwt.ts';
@@ -45,11 +46,11 @@ test('a query server answers health checks without a token: NOT_SERVING until to
   }
 });
 
-test('reflection lists the query services and the health service', async () => {
+test('reflection lists the query services, InstanceOps and the health service', async () => {
   const server = await QueryServer.listen();
   try {
     const listed = await listServices(server.endpoint);
-    for (const name of [...QUERY_SERVICE_NAMES, HEALTH_SERVICE_NAME]) assert.ok(listed.includes(name), `${name} in ${listed.join(', ')}`);
+    for (const name of [...QUERY_SERVICE_NAMES, INSTANCE_OPS_SERVICE_NAME, HEALTH_SERVICE_NAME]) assert.ok(listed.includes(name), `${name} in ${listed.join(', ')}`);
   } finally {
     await server.close();
   }

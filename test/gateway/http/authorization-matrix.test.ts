@@ -55,6 +55,7 @@ function app(options: { maxDepositCents?: number; slots?: StreamSlots; watch?: Q
     sseHeartbeatMs: 1_000,
     sseAwaitCreationMs: 0,
     now: () => 42,
+    ops: { collect: async () => ({ atMs: 42, services: [], unreachable: [] }) },
   }, {
     verify: createTokenVerifier({ secret, maxLifetimeS: 3_600 }),
     limiter: new RateLimiter({ burst: 10_000, perSecond: 1 }),
@@ -91,6 +92,10 @@ const MATRIX: ReadonlyArray<readonly [string, string, object | undefined, readon
   ['GET', '/health', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/metrics', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/openapi.json', undefined, [200, 200, 200, 200, 200]],
+  ['GET', '/ops', undefined, [200, 200, 200, 200, 200]],
+  ['GET', '/ops/ops.js', undefined, [200, 200, 200, 200, 200]],
+  ['GET', '/ops/ops.css', undefined, [200, 200, 200, 200, 200]],
+  ['GET', '/ops/snapshot', undefined, [401, 401, 403, 403, 200]],
 ];
 
 test('every route × {no token, expired token, another customer, the customer, admin} answers as the table says', async () => {

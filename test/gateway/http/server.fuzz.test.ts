@@ -78,6 +78,7 @@ function fuzzApp() {
     sseHeartbeatMs: 1_000,
     sseAwaitCreationMs: 0,
     now: () => 1_767_225_600_000,
+    ops: { collect: async () => ({ atMs: 1_767_225_600_000, services: [], unreachable: [] }) },
   };
   const app = buildHttpApi(context, { verify: verifier(secret), limiter: new RateLimiter({ burst: 1_000_000_000, perSecond: 1 }), bodyLimit, logger: false });
   const send = async (request: FuzzRequest): Promise<Answer> => {
@@ -159,7 +160,8 @@ test('fuzzed requests to every route: no 5xx but 503, JSON 4xx with a message, n
   const statuses = (key: string) => [...(seen.get(key) ?? [])].sort();
   for (const route of routeModels(ids)) {
     const key = `${route.method} ${route.url}`;
-    const wanted = route.produces !== undefined ? [202, 400] : route.public === true ? [200] : [200, 400, 401];
+    // A route without an id in its path has nothing for a request to get wrong but the token.
+    const wanted = route.produces !== undefined ? [202, 400] : route.public === true ? [200] : route.url.includes(':') ? [200, 400, 401] : [200, 401];
     for (const status of wanted) assert.ok(statuses(key).includes(status), `${key} answered ${status} at least once (saw ${statuses(key).join(', ')})`);
   }
   for (const status of [401, 403, 404, 413, 415, 422, 503]) assert.ok(statuses('any').includes(status), `some request answered ${status} (saw ${statuses('any').join(', ')})`);
