@@ -15,6 +15,7 @@ import { globSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadStackConfig } from './stack/config.ts';
+import { ensureChromium } from './stack/chromium.ts';
 import { down, up } from './stack/stack.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -64,6 +65,8 @@ const needsStack = selected.some(isIntegration);
 const stackConfig = loadStackConfig();
 let startedHere: string[] = [];
 if (needsStack) {
+  // The ops page's browser test drives Debian's chromium.
+  ensureChromium((line: string) => console.log(`[stack] ${line}`));
   const started = Date.now();
   const results = await up(stackConfig, undefined, (line: string) => console.log(`[stack] ${line}`));
   startedHere = results.filter((result) => result.startedNow).map((result) => result.service);

@@ -1,5 +1,5 @@
 /**
- * The ops page in headless Chromium (Debian's `chromium`, which `.ci/run` installs, driven
+ * The ops page in headless Chromium (Debian's `chromium`, which `npm test` installs (scripts/stack/chromium.ts), driven
  * by `puppeteer-core`) against the real stack: every e-commerce service runs as a process
  * of the platform launcher with its query server, the gateway in this process. The page,
  * given an admin token in localStorage, must draw the order service's topology (its
@@ -30,11 +30,11 @@ import { uniqueName } from '../../../support/names.ts';
 const secret = 'ops-page-secret-0123456789-abcdefgh';
 const bearer = async (sub: string, role: Role): Promise<string> => `Bearer ${await signToken({ sub, role, lifetimeS: 1_800 }, secret)}`;
 
-/** Debian's chromium (or CHROMIUM_PATH); the test fails without one: .ci/run installs it. */
+/** Debian's chromium (or CHROMIUM_PATH); the test fails without one: `npm test` installs it. */
 function chromiumPath(): string {
   const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => p !== undefined && p !== '');
   const found = candidates.find((p) => existsSync(p));
-  assert.ok(found !== undefined, `no Chromium at ${candidates.join(', ')}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
+  assert.ok(found !== undefined, `no Chromium at ${candidates.join(', ')}: install Debian's chromium (apt-get install -y chromium; npm test does) or set CHROMIUM_PATH`);
   return found;
 }
 
