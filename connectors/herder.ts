@@ -4,10 +4,9 @@
  * and are read back before the answer, so a client sees its own change on any worker.
  */
 
-import type { SinkConnectorPlugin } from './api/sink.ts';
 import { ConfigTransformer } from './config/config-transformer.ts';
 import { invalidConfigMessage, validateConnectorConfig, type ConfigInfos } from './config/validate.ts';
-import { findSinkPlugin, sinkPlugins } from './plugins/plugin-registry.ts';
+import { connectorPlugins, findConnectorPlugin, type ConnectorPlugin } from './plugins/plugin-registry.ts';
 import type { TargetState } from './runtime/lifecycle.ts';
 import { alreadyExists, badRequest, notFound, rebalancing } from './rest/rest-error.ts';
 import type { WorkReconciler } from './cluster/work-reconciler.ts';
@@ -20,7 +19,7 @@ export interface ConnectorInfo {
   readonly name: string;
   readonly config: Readonly<Record<string, string>>;
   readonly tasks: ReadonlyArray<{ readonly connector: string; readonly task: number }>;
-  readonly type: 'sink' | 'unknown';
+  readonly type: 'sink' | 'source' | 'unknown';
 }
 
 export interface StateInfo {
@@ -33,7 +32,7 @@ export interface ConnectorStateInfo {
   readonly name: string;
   readonly connector: StateInfo;
   readonly tasks: ReadonlyArray<StateInfo & { readonly id: number }>;
-  readonly type: 'sink' | 'unknown';
+  readonly type: 'sink' | 'source' | 'unknown';
 }
 
 export type InitialState = 'RUNNING' | 'PAUSED' | 'STOPPED';
@@ -204,7 +203,7 @@ export class Herder {
   }
 
   /** Validates the config with its references resolved; the answer shows the references, never what they resolve to. */
-  async validate(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin): Promise<ConfigInfos> {
+  async validate(config: Readonly<Record<string, string>>, plugin: ConnectorPlugin): Promise<ConfigInfos> {
     const resolved = await this.#transformer.transform(config, { strict: false });
     return validateConnectorConfig(resolved.config, plugin, { raw: config, redact: (text) => this.#transformer.redact(text) });
   }
@@ -221,9 +220,9 @@ export class Herder {
   async #validateOrThrow(config: Readonly<Record<string, string>>): Promise<void> {
     const className = config['connector.class'];
     if (className === undefined || className.trim() === '') throw badRequest(`Connector config ${javaMap(config)} contains no connector type`);
-    const plugin = findSinkPlugin(className);
+    const plugin = findConnectorPlugin(className);
     if (plugin === undefined) {
-      throw badRequest(`Failed to find any class that implements Connector and which name matches ${className}, available connectors are: ${sinkPlugins().map((p) => `PluginDesc{klass=class ${p.className}, name='${p.className}', version='${p.version}', type=sink}`).join(', ')}`);
+      throw badRequest(`Failed to find any class that implements Connector and which name matches ${className}, available connectors are: ${connectorPlugins().map((p) => `PluginDesc{klass=class ${p.className}, name='${p.className}', version='${p.version}', type=${p.type}}`).join(', ')}`);
     }
     const infos = await this.validate(config, plugin);
     if (infos.error_count > 0) throw badRequest(invalidConfigMessage(infos));
@@ -244,8 +243,8 @@ function infoOf(snapshot: ConnectorSnapshot): ConnectorInfo {
   return { name: snapshot.name, config: snapshot.config, tasks: snapshot.tasks.map((_, task) => ({ connector: snapshot.name, task })), type: typeOf(snapshot) };
 }
 
-function typeOf(snapshot: ConnectorSnapshot): 'sink' | 'unknown' {
-  return findSinkPlugin(snapshot.config['connector.class'] ?? '') === undefined ? 'unknown' : 'sink';
+function typeOf(snapshot: ConnectorSnapshot): 'sink' | 'source' | 'unknown' {
+  return findConnectorPlugin(snapshot.config['connector.class'] ?? '')?.type ?? 'unknown';
 }
 
 function stateOf(status: { state: string; worker_id: string; trace: string | null } | undefined, owner: string | undefined): StateInfo {

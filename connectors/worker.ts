@@ -20,6 +20,7 @@ import { OffsetManager } from './offsets/offset-manager.ts';
 import { buildRestServer } from './rest/rest-server.ts';
 import { ConfigStore } from './storage/config-store.ts';
 import { KafkaLog } from './storage/kafka-log.ts';
+import { OffsetStore } from './storage/offset-store.ts';
 import { StatusStore } from './storage/status-store.ts';
 
 /** The Connect version whose REST API this worker speaks. */
@@ -103,15 +104,17 @@ export class Worker {
     const statuses = new StatusStore();
     const configLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['config.storage.topic'], partitions: 1, replicationFactor: c['config.storage.replication.factor'], onRecord: (r) => configs.apply(r) });
     const statusLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['status.storage.topic'], partitions: c['status.storage.partitions'], replicationFactor: c['status.storage.replication.factor'], onRecord: (r) => statuses.apply(r) });
+    const sourceOffsets = new OffsetStore();
+    const offsetLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['offset.storage.topic'], partitions: c['offset.storage.partitions'], replicationFactor: c['offset.storage.replication.factor'], onRecord: (r) => sourceOffsets.apply(r) });
     configs.attach(configLog);
     statuses.attach(statusLog);
-    await this.#admin.createTopics([{ name: c['offset.storage.topic'], partitions: c['offset.storage.partitions'], replicationFactor: c['offset.storage.replication.factor'], configs: { 'cleanup.policy': 'compact' } }], { ifNotExists: true });
-    await Promise.all([configLog.start(), statusLog.start()]);
-    this.#logs = [configLog, statusLog];
+    sourceOffsets.attach(offsetLog);
+    await Promise.all([configLog.start(), statusLog.start(), offsetLog.start()]);
+    this.#logs = [configLog, statusLog, offsetLog];
     configs.markLive();
 
     // The REST server listens first: with port 0 the worker id is only known afterwards.
-    const offsets = new OffsetManager(this.#admin);
+    const offsets = new OffsetManager(this.#admin, sourceOffsets);
     const admin = this.#admin;
     // Asked once: a cluster id never changes, and a failed look-up is retried on the next GET /.
     let clusterId: Promise<string> | null = null;
@@ -130,6 +133,7 @@ export class Worker {
     const reconciler = new WorkReconciler({
       workerId: this.#workerId, configs, statuses, client: this.#client, admin: this.#admin, producer: this.#producer, loggers: this.loggers,
       offsetFlushIntervalMs: c['offset.flush.interval.ms'],
+      offsets: sourceOffsets,
       transformer: this.transformer,
       staticMembers: this.#options.groupInstanceId !== undefined,
       ...(this.#options.taskConsumer === undefined ? {} : { taskConsumer: this.#options.taskConsumer }),

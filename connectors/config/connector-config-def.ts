@@ -43,6 +43,27 @@ export const CONNECTOR_CONFIG_DEF: readonly ConfigDefinitionKey[] = [
   { name: 'errors.deadletterqueue.context.headers.enable', type: 'BOOLEAN', defaultValue: 'false', importance: 'MEDIUM', documentation: 'If true, add headers containing error context to the messages written to the dead letter queue. To avoid clashing with headers from the original record, all error context header keys, all error context header keys will start with __connect.errors.', group: ERRORS, orderInGroup: 8, width: 'MEDIUM', displayName: 'Enable Error Context Headers' },
 ];
 
+const SINK_ONLY = new Set(['topics', 'topics.regex', 'errors.deadletterqueue.topic.name', 'errors.deadletterqueue.topic.replication.factor', 'errors.deadletterqueue.context.headers.enable']);
+const TOPIC_CREATION = 'Topic Creation';
+const EXACTLY_ONCE = 'Exactly Once Support';
+
+/** The keys only source connectors have (Connect's `SourceConnectorConfig`, with topic creation enabled on the worker). */
+export const SOURCE_CONNECTOR_CONFIG_DEF: readonly ConfigDefinitionKey[] = [
+  { name: 'topic.creation.groups', type: 'LIST', defaultValue: '', importance: 'LOW', documentation: 'Groups of configurations for topics created by source connectors. Only the default group (topic.creation.default.*) is applied by this worker.', group: TOPIC_CREATION, orderInGroup: 1, width: 'LONG', displayName: 'Topic Creation Groups' },
+  { name: 'topic.creation.default.replication.factor', type: 'SHORT', defaultValue: null, importance: 'LOW', documentation: 'Replication factor of the topics this connector\'s records go to when the worker creates them; -1 or unset: the broker\'s default.', group: TOPIC_CREATION, orderInGroup: 2, width: 'SHORT', displayName: 'Replication Factor for Topics in default', validator: (v) => (v !== null && v !== '' && Number(v) < 1 && Number(v) !== -1 ? 'Value must be at least 1 or -1 for the broker default' : undefined) },
+  { name: 'topic.creation.default.partitions', type: 'INT', defaultValue: null, importance: 'LOW', documentation: 'Number of partitions of the topics this connector\'s records go to when the worker creates them; -1 or unset: the broker\'s default.', group: TOPIC_CREATION, orderInGroup: 3, width: 'SHORT', displayName: 'Partition Count for Topics in default', validator: (v) => (v !== null && v !== '' && Number(v) < 1 && Number(v) !== -1 ? 'Value must be at least 1 or -1 for the broker default' : undefined) },
+  { name: 'exactly.once.support', type: 'STRING', defaultValue: 'requested', importance: 'MEDIUM', documentation: 'Permitted values are requested, required. If set to "required", forces a preflight check for the connector to ensure that it can provide exactly-once semantics with the given configuration. This worker delivers source records at least once, so "required" is refused.', group: EXACTLY_ONCE, orderInGroup: 1, width: 'SHORT', displayName: 'Exactly once support', recommendedValues: ['requested', 'required'],
+    validator: (v) => (v !== null && v.trim().toLowerCase() === 'required' ? 'This worker does not have exactly-once source support enabled.' : undefined) },
+  { name: 'transaction.boundary', type: 'STRING', defaultValue: 'poll', importance: 'MEDIUM', documentation: 'Permitted values are: poll, interval, connector. Only used with exactly-once source support, which this worker does not offer.', group: EXACTLY_ONCE, orderInGroup: 2, width: 'SHORT', displayName: 'Transaction Boundary', recommendedValues: ['poll', 'interval', 'connector'] },
+  { name: 'transaction.boundary.interval.ms', type: 'LONG', defaultValue: null, importance: 'LOW', documentation: 'If \'transaction.boundary\' is set to \'interval\', determines the interval for producer transaction commits by connector tasks.', group: EXACTLY_ONCE, orderInGroup: 3, width: 'SHORT', displayName: 'Transaction boundary interval' },
+  { name: 'offsets.storage.topic', type: 'STRING', defaultValue: null, importance: 'LOW', documentation: 'The name of a separate offsets topic to use for this connector. Not supported by this worker: offsets go to the worker\'s offset.storage.topic.', group: 'Offsets', orderInGroup: 1, width: 'LONG', displayName: 'Offsets topic' },
+];
+
+/** The framework keys of a sink or a source connector. */
+export function frameworkConfigDef(type: 'sink' | 'source'): readonly ConfigDefinitionKey[] {
+  return type === 'sink' ? CONNECTOR_CONFIG_DEF : [...CONNECTOR_CONFIG_DEF.filter((k) => !SINK_ONLY.has(k.name)), ...SOURCE_CONNECTOR_CONFIG_DEF];
+}
+
 export function aliasesOf(config: Readonly<Record<string, string>>, key: 'transforms' | 'predicates'): string[] {
   return (config[key] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 }

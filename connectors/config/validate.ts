@@ -7,8 +7,9 @@
 
 import type { ConfigDefinitionKey } from '../api/config-def.ts';
 import type { SinkConnectorPlugin } from '../api/sink.ts';
+import type { SourceConnectorPlugin } from '../api/source.ts';
 import { hasReferences } from './config-transformer.ts';
-import { CONNECTOR_CONFIG_DEF, enrichedKeys } from './connector-config-def.ts';
+import { enrichedKeys, frameworkConfigDef } from './connector-config-def.ts';
 
 /** Connect's `ConfigKeyInfo` JSON. */
 export interface ConfigKeyInfo {
@@ -148,8 +149,8 @@ function sinkErrors(config: Readonly<Record<string, string>>): Record<string, st
  * if (infos.error_count > 0) throw badRequest(invalidConfigMessage(infos));
  * ```
  */
-export function validateConnectorConfig(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin, view: ValidationView = PLAIN): ConfigInfos {
-  const keys = [...CONNECTOR_CONFIG_DEF, ...enrichedKeys(config), ...plugin.configDef];
+export function validateConnectorConfig(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin | SourceConnectorPlugin, view: ValidationView = PLAIN): ConfigInfos {
+  const keys = [...frameworkConfigDef(plugin.type), ...enrichedKeys(config), ...plugin.configDef];
   const seen = new Set<string>();
   const configs: Array<{ definition: ConfigKeyInfo; value: ConfigValueInfo }> = [];
   for (const key of keys) {
@@ -157,7 +158,7 @@ export function validateConnectorConfig(config: Readonly<Record<string, string>>
     seen.add(key.name);
     configs.push({ definition: keyInfo(key), value: checkKey(key, config, view) });
   }
-  const extra: Readonly<Record<string, readonly string[]>> = { ...mergeErrors(sinkErrors(config), plugin.validate?.(config) ?? {}) };
+  const extra: Readonly<Record<string, readonly string[]>> = { ...mergeErrors(plugin.type === 'sink' ? sinkErrors(config) : {}, plugin.validate?.(config) ?? {}) };
   for (const [name, unredacted] of Object.entries(extra)) {
     const messages = unredacted.map(view.redact);
     const entry = configs.find((c) => c.value.name === name);
