@@ -195,7 +195,8 @@ test('the REST API answers every Connect endpoint with Connect\'s status codes a
     await t.test('connector plugins, their config and validation', async () => {
       const plugins = (await call('GET', '/connector-plugins')).body as Array<{ class: string; type: string; version: string }>;
       assert.ok(plugins.some((p) => p.class === SINK && p.type === 'sink' && p.version === memorySinkPlugin.version));
-      assert.ok(plugins.every((p) => p.type === 'sink'));
+      assert.ok(plugins.every((p) => p.type === 'sink' || p.type === 'source'));
+      assert.ok(plugins.some((p) => p.class === 'io.kstreams.connect.jdbc.PostgresSourceConnector' && p.type === 'source'));
       const everything = (await call('GET', '/connector-plugins?connectorsOnly=false')).body as Array<{ class: string; type: string }>;
       assert.ok(everything.some((p) => p.class === 'org.apache.kafka.connect.transforms.RegexRouter' && p.type === 'transformation'));
       assert.ok(everything.some((p) => p.class === 'org.apache.kafka.connect.json.JsonConverter' && p.type === 'converter'));
