@@ -172,5 +172,17 @@ test('incrementing mode with transforms: keys from the value, batches of batch.m
   assert.deepEqual((await http(worker.url, 'GET', `/connectors/${connector}/offsets`)).body, { offsets: [] });
   await http(worker.url, 'PUT', `/connectors/${connector}/resume`);
   await values(topic, (v) => v.length >= 50, 'the table copied again after the reset');
+
+  // Altered to id 20: the rows after it are copied once more.
+  await http(worker.url, 'PUT', `/connectors/${connector}/stop`);
+  await until('the connector is STOPPED again', async () => ((await http(worker.url, 'GET', `/connectors/${connector}/status`)).body as { connector: { state: string } }).connector.state === 'STOPPED');
+  const partition = { protocol: '1', table: `${database}.public.${name}` };
+  const altered = await http(worker.url, 'PATCH', `/connectors/${connector}/offsets`, { offsets: [{ partition, offset: { incrementing: 20 } }] });
+  assert.equal(altered.status, 200, JSON.stringify(altered.body));
+  assert.deepEqual((await http(worker.url, 'GET', `/connectors/${connector}/offsets`)).body, { offsets: [{ partition, offset: { incrementing: 20 } }] });
+  assert.equal((await http(worker.url, 'PATCH', `/connectors/${connector}/offsets`, { offsets: [{ partition: null, offset: {} }] })).status, 400);
+  await http(worker.url, 'PUT', `/connectors/${connector}/resume`);
+  const all = await values(topic, (v) => v.length >= 55, 'the rows after the altered offset');
+  assert.deepEqual(all.slice(50).map((v) => v['id']), [21, 22, 23, 24, 25]);
   await http(worker.url, 'DELETE', `/connectors/${connector}`);
 });
