@@ -26,6 +26,8 @@ export interface StateInfo {
   readonly state: string;
   readonly worker_id: string;
   readonly trace?: string;
+  /** The plugin version the unit runs (Connect 4.x, KIP-891); absent while unassigned. */
+  readonly version?: string;
 }
 
 export interface ConnectorStateInfo {
@@ -139,10 +141,11 @@ export class Herder {
     const snapshot = this.#snapshot(name);
     const work = this.#reconciler?.assignment();
     const connector = this.#statuses.connector(name);
+    const version = versionOf(snapshot);
     return {
       name,
-      connector: stateOf(connector, work?.connectors.get(name)),
-      tasks: snapshot.tasks.map((_, id) => ({ id, ...stateOf(this.#statuses.task(name, id), work?.tasks.get(taskKey(name, id))) })),
+      connector: stateOf(connector, work?.connectors.get(name), version),
+      tasks: snapshot.tasks.map((_, id) => ({ id, ...stateOf(this.#statuses.task(name, id), work?.tasks.get(taskKey(name, id)), version) })),
       type: typeOf(snapshot),
     };
   }
@@ -150,7 +153,7 @@ export class Herder {
   taskStatus(name: string, id: number): StateInfo & { id: number } {
     const snapshot = this.#configs.snapshot(name);
     if (snapshot === undefined || !Number.isInteger(id) || id < 0 || id >= snapshot.tasks.length) throw notFound(`No status found for task ${name}-${id}`);
-    return { id, ...stateOf(this.#statuses.task(name, id), this.#reconciler?.assignment()?.tasks.get(taskKey(name, id))) };
+    return { id, ...stateOf(this.#statuses.task(name, id), this.#reconciler?.assignment()?.tasks.get(taskKey(name, id)), versionOf(snapshot)) };
   }
 
   /** Restarts the connector only (legacy form, 204) or, with either flag, answers the status with RESTARTING marks (202). */
@@ -158,10 +161,11 @@ export class Herder {
     this.#checkReady();
     const status = this.connectorStatus(name);
     const restarts = (state: StateInfo): boolean => !onlyFailed || state.state === 'FAILED';
+    // As Connect's restart plan: the state becomes RESTARTING, the trace of the failure stays.
     const marked: ConnectorStateInfo = {
       ...status,
-      connector: restarts(status.connector) ? { state: 'RESTARTING', worker_id: status.connector.worker_id } : status.connector,
-      tasks: status.tasks.map((task) => (includeTasks && restarts(task) ? { id: task.id, state: 'RESTARTING', worker_id: task.worker_id } : task)),
+      connector: restarts(status.connector) ? { ...status.connector, state: 'RESTARTING' } : status.connector,
+      tasks: status.tasks.map((task) => (includeTasks && restarts(task) ? { ...task, state: 'RESTARTING' } : task)),
     };
     // The answer says RESTARTING; so does the status topic from now on, as Connect's herder
     // records the plan before the owners carry it out.
@@ -179,13 +183,12 @@ export class Herder {
     await this.#configs.requestRestart({ connector: name, task: id, includeTasks: true, onlyFailed: false });
   }
 
+  /** As Connect: read from the status topic whether or not the connector exists (an unknown one has none). */
   activeTopics(name: string): { topics: string[] } {
-    this.#snapshot(name);
     return { topics: this.#statuses.topics(name) };
   }
 
   async resetActiveTopics(name: string): Promise<void> {
-    this.#snapshot(name);
     await this.#statuses.resetTopics(name);
   }
 
@@ -247,9 +250,18 @@ function typeOf(snapshot: ConnectorSnapshot): 'sink' | 'source' | 'unknown' {
   return findConnectorPlugin(snapshot.config['connector.class'] ?? '')?.type ?? 'unknown';
 }
 
-function stateOf(status: { state: string; worker_id: string; trace: string | null } | undefined, owner: string | undefined): StateInfo {
+function versionOf(snapshot: ConnectorSnapshot): string | undefined {
+  return findConnectorPlugin(snapshot.config['connector.class'] ?? '')?.version;
+}
+
+function stateOf(status: { state: string; worker_id: string; trace: string | null } | undefined, owner: string | undefined, version: string | undefined): StateInfo {
   if (status === undefined) return { state: 'UNASSIGNED', worker_id: owner ?? '' };
-  return status.trace === null ? { state: status.state, worker_id: status.worker_id } : { state: status.state, trace: status.trace, worker_id: status.worker_id };
+  return {
+    state: status.state,
+    ...(status.trace === null ? {} : { trace: status.trace }),
+    worker_id: status.worker_id,
+    ...(version === undefined ? {} : { version }),
+  };
 }
 
 function javaMap(config: Readonly<Record<string, string>>): string {

@@ -18,13 +18,14 @@ import { BasicAuth } from './rest/basic-auth.ts';
 import { LoggerRegistry, type Level } from './logging/loggers.ts';
 import { OffsetManager } from './offsets/offset-manager.ts';
 import { buildRestServer } from './rest/rest-server.ts';
+import { CONNECT_VERSION } from './version.ts';
 import { ConfigStore } from './storage/config-store.ts';
 import { KafkaLog } from './storage/kafka-log.ts';
 import { OffsetStore } from './storage/offset-store.ts';
 import { StatusStore } from './storage/status-store.ts';
 
 /** The Connect version whose REST API this worker speaks. */
-export const CONNECT_API_VERSION = '3.9.0';
+export const CONNECT_API_VERSION = CONNECT_VERSION;
 const COMMIT = 'kstreams-ts';
 
 export interface WorkerOptions {

@@ -158,7 +158,7 @@ export function validateConnectorConfig(config: Readonly<Record<string, string>>
     seen.add(key.name);
     configs.push({ definition: keyInfo(key), value: checkKey(key, config, view) });
   }
-  const extra: Readonly<Record<string, readonly string[]>> = { ...mergeErrors(plugin.type === 'sink' ? sinkErrors(config) : {}, plugin.validate?.(config) ?? {}) };
+  const extra: Readonly<Record<string, readonly string[]>> = { ...mergeErrors(mergeErrors(plugin.type === 'sink' ? sinkErrors(config) : {}, versionErrors(config, plugin)), plugin.validate?.(config) ?? {}) };
   for (const [name, unredacted] of Object.entries(extra)) {
     const messages = unredacted.map(view.redact);
     const entry = configs.find((c) => c.value.name === name);
@@ -167,6 +167,13 @@ export function validateConnectorConfig(config: Readonly<Record<string, string>>
   }
   const groups = [...new Set(keys.map((k) => k.group).filter((g): g is string => g !== undefined))];
   return { name: plugin.className, error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), groups, configs };
+}
+
+/** `connector.plugin.version` (KIP-891): unset, or the version of the installed plugin (one per class here). */
+function versionErrors(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin | SourceConnectorPlugin): Record<string, string[]> {
+  const wanted = (config['connector.plugin.version'] ?? '').trim();
+  if (wanted === '' || wanted === plugin.version) return {};
+  return { 'connector.plugin.version': [`Version ${wanted} of ${plugin.className} is not installed; the installed version is ${plugin.version}`] };
 }
 
 function mergeErrors(a: Record<string, string[]>, b: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
