@@ -26,7 +26,7 @@ const atLeast = (min: number) => (value: string | null): string | undefined =>
  * worker's version, the only one installed.
  */
 function builtInVersionKey(name: string, documentation: string, displayName: string, group = COMMON): ConfigDefinitionKey {
-  return { name, type: 'STRING', defaultValue: null, importance: 'LOW', documentation, group, orderInGroup: 9, width: 'MEDIUM', displayName, recommendedValues: [CONNECT_VERSION],
+  return { name, type: 'STRING', defaultValue: null, importance: 'LOW', documentation, group, orderInGroup: 9, width: 'MEDIUM', displayName,
     validator: (v) => (v === null || v.trim() === '' || v.trim() === CONNECT_VERSION ? undefined : `Version ${v} is not installed; the installed version is ${CONNECT_VERSION}`) };
 }
 
