@@ -55,10 +55,12 @@ export class Herder {
   readonly #statuses: StatusStore;
   readonly #offsets: OffsetManager;
   readonly #transformer: ConfigTransformer;
+  readonly #exactlyOnceSource: boolean;
   #reconciler: WorkReconciler | null = null;
 
   /** `transformer` resolves config provider references for validation (leniently, as Connect does). */
-  constructor(configs: ConfigStore, statuses: StatusStore, offsets: OffsetManager, transformer: ConfigTransformer = new ConfigTransformer()) {
+  constructor(configs: ConfigStore, statuses: StatusStore, offsets: OffsetManager, transformer: ConfigTransformer = new ConfigTransformer(), options: { readonly exactlyOnceSource?: boolean } = {}) {
+    this.#exactlyOnceSource = options.exactlyOnceSource === true;
     this.#configs = configs;
     this.#statuses = statuses;
     this.#offsets = offsets;
@@ -208,7 +210,7 @@ export class Herder {
   /** Validates the config with its references resolved; the answer shows the references, never what they resolve to. */
   async validate(config: Readonly<Record<string, string>>, plugin: ConnectorPlugin): Promise<ConfigInfos> {
     const resolved = await this.#transformer.transform(config, { strict: false });
-    return validateConnectorConfig(resolved.config, plugin, { raw: config, redact: (text) => this.#transformer.redact(text) });
+    return validateConnectorConfig(resolved.config, plugin, { raw: config, redact: (text) => this.#transformer.redact(text) }, { exactlyOnceSource: this.#exactlyOnceSource });
   }
 
   #stoppedSnapshot(name: string): ConnectorSnapshot {

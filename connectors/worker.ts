@@ -106,7 +106,8 @@ export class Worker {
     const configLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['config.storage.topic'], partitions: 1, replicationFactor: c['config.storage.replication.factor'], onRecord: (r) => configs.apply(r) });
     const statusLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['status.storage.topic'], partitions: c['status.storage.partitions'], replicationFactor: c['status.storage.replication.factor'], onRecord: (r) => statuses.apply(r) });
     const sourceOffsets = new OffsetStore();
-    const offsetLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['offset.storage.topic'], partitions: c['offset.storage.partitions'], replicationFactor: c['offset.storage.replication.factor'], onRecord: (r) => sourceOffsets.apply(r) });
+    const exactlyOnce = c['exactly.once.source.support'] === 'enabled';
+    const offsetLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['offset.storage.topic'], partitions: c['offset.storage.partitions'], replicationFactor: c['offset.storage.replication.factor'], onRecord: (r) => sourceOffsets.apply(r), ...(exactlyOnce ? { isolation: 'read_committed' as const } : {}) });
     configs.attach(configLog);
     statuses.attach(statusLog);
     sourceOffsets.attach(offsetLog);
@@ -123,7 +124,7 @@ export class Worker {
       clusterId = null;
       throw error;
     })));
-    const herder = new Herder(configs, statuses, offsets, this.transformer);
+    const herder = new Herder(configs, statuses, offsets, this.transformer, { exactlyOnceSource: exactlyOnce });
     this.#rest = buildRestServer({ herder, loggers: this.loggers, info: { version: CONNECT_API_VERSION, commit: COMMIT, kafkaClusterId }, ...(this.#auth === undefined ? {} : { auth: this.#auth }) });
     const address = await this.#rest.listen({ host: c['rest.host.name'], port: c['rest.port'] });
     const port = Number(new URL(address).port);
@@ -135,6 +136,7 @@ export class Worker {
       workerId: this.#workerId, configs, statuses, client: this.#client, admin: this.#admin, producer: this.#producer, loggers: this.loggers,
       offsetFlushIntervalMs: c['offset.flush.interval.ms'],
       offsets: sourceOffsets,
+      ...(exactlyOnce ? { exactlyOnceSource: { groupId: c['group.id'], offsetsTopic: c['offset.storage.topic'] } } : {}),
       transformer: this.transformer,
       staticMembers: this.#options.groupInstanceId !== undefined,
       ...(this.#options.taskConsumer === undefined ? {} : { taskConsumer: this.#options.taskConsumer }),

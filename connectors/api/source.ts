@@ -64,4 +64,6 @@ export interface SourceConnectorPlugin {
   /** At most `maxTasks` task configs. */
   taskConfigs(config: Readonly<Record<string, string>>, maxTasks: number): ReadonlyArray<Readonly<Record<string, string>>>;
   createTask(): SourceTask;
+  /** KIP-618: whether the connector can give exactly-once delivery when the worker commits its offsets with its records. */
+  readonly exactlyOnceSupport?: 'SUPPORTED' | 'UNSUPPORTED';
 }

@@ -32,6 +32,8 @@ export interface ReconcilerOptions {
   readonly offsetFlushIntervalMs: number;
   /** Source connectors' offsets (the offsets topic). */
   readonly offsets: OffsetStore;
+  /** Exactly-once source support (KIP-618) is enabled: source tasks commit records and offsets in transactions. */
+  readonly exactlyOnceSource?: { readonly groupId: string; readonly offsetsTopic: string };
   readonly taskConsumer?: Readonly<Record<string, unknown>>;
   /** Resolves config provider references when a connector or task starts; none: configs run as stored. */
   readonly transformer?: ConfigTransformer;
@@ -189,6 +191,7 @@ export class WorkReconciler {
       client: this.#o.client,
       admin: this.#o.admin,
       offsets: this.#o.offsets,
+      ...(this.#o.exactlyOnceSource === undefined ? {} : { exactlyOnce: { transactionalId: `${this.#o.exactlyOnceSource.groupId}-${snapshot.name}-${id}`, offsetsTopic: this.#o.exactlyOnceSource.offsetsTopic } }),
       logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSourceTask.${snapshot.name}`),
       offsetFlushIntervalMs: this.#o.offsetFlushIntervalMs,
       target: snapshot.target,

@@ -1,21 +1,29 @@
 /**
- * One running source task, as Connect's `WorkerSourceTask` (at-least-once): `poll`, then
- * each record through the transform chain and the key/value converters, then produced by
- * the task's own producer. Offsets are stored in the offsets topic only for records the
- * broker acknowledged, every `offset.flush.interval.ms` and on stop, so a restart resumes
- * after what was delivered and at worst produces again what came after the last flush.
- * Exactly-once source delivery (KIP-618: records and offsets in one transaction) is not
- * offered. Pausing stops polling; the task stays started.
+ * One running source task, as Connect's `WorkerSourceTask`: `poll`, then each record
+ * through the transform chain and the key/value converters, then produced by the task's
+ * own producer. Pausing stops polling; the task stays started.
+ *
+ * At least once (the default): offsets are stored in the offsets topic only for records
+ * the broker acknowledged, every `offset.flush.interval.ms` and on stop, so a restart
+ * resumes after what was delivered and at worst produces again what came after the last
+ * flush.
+ *
+ * Exactly once (`exactlyOnce`, the worker's `exactly.once.source.support=enabled`, as
+ * Connect's `ExactlyOnceWorkerSourceTask` with `transaction.boundary=poll`): a
+ * transactional producer (`<group.id>-<connector>-<task>`, which fences a zombie of the
+ * same task when it starts) writes each poll's records and their offsets to the offsets
+ * topic in one transaction; a failed commit fails the task, and nothing of it is seen by
+ * read_committed readers or by the offsets the next run resumes from.
  */
 
 import { KstError, isKstError } from '../../common/errors.ts';
-import { KafkaProducer, type KafkaAdmin, type KafkaClientConfig, type KafkaRecord, type ProducerRecord } from '../../processors/kafka/index.ts';
+import { KafkaProducer, TransactionalProducer, type KafkaAdmin, type KafkaClientConfig, type KafkaRecord, type ProducerRecord } from '../../processors/kafka/index.ts';
 import type { ConnectSchema, SinkRecord } from '../api/connect-record.ts';
 import type { Converter } from '../api/converter.ts';
 import type { SourceConnectorPlugin, SourceMap, SourceRecord, SourceTask } from '../api/source.ts';
 import { createConverter } from '../converters/converter-registry.ts';
 import type { Logger } from '../logging/loggers.ts';
-import { canonicalJson, type OffsetStore } from '../storage/offset-store.ts';
+import { canonicalJson, offsetKey, type OffsetStore } from '../storage/offset-store.ts';
 import { ErrorHandler, SKIPPED, errorHandlingConfig, isRetriable } from './error-handler.ts';
 import { Lifecycle, type ConnectState, type TargetState } from './lifecycle.ts';
 import { applyStage, buildTransformChain, closeChain, type TransformStage } from './transform-chain.ts';
@@ -31,6 +39,8 @@ export interface SourceTaskRunnerOptions {
   readonly client: KafkaClientConfig;
   readonly admin: KafkaAdmin;
   readonly offsets: OffsetStore;
+  /** Exactly-once delivery: the task's transactional id and the offsets topic its transactions write to. */
+  readonly exactlyOnce?: { readonly transactionalId: string; readonly offsetsTopic: string };
   readonly logger: Logger;
   readonly offsetFlushIntervalMs: number;
   readonly target: TargetState;
@@ -68,6 +78,7 @@ export class SourceTaskRunner {
   #task: SourceTask | null = null;
   #taskStopped = false;
   #producer: KafkaProducer | null = null;
+  #transactional: TransactionalProducer | null = null;
   #loop: Promise<void> | null = null;
 
   constructor(options: SourceTaskRunnerOptions) {
@@ -107,7 +118,11 @@ export class SourceTaskRunner {
         chain: buildTransformChain(connectorConfig),
         errors: new ErrorHandler(errorHandlingConfig(connectorConfig), o.logger, undefined, () => this.#stopping),
       };
-      this.#producer = new KafkaProducer(o.client);
+      if (o.exactlyOnce === undefined) this.#producer = new KafkaProducer(o.client);
+      else {
+        this.#transactional = new TransactionalProducer(o.client, o.exactlyOnce.transactionalId);
+        await this.#transactional.initTransactions();
+      }
       this.#task = o.plugin.createTask();
       await this.#task.start(taskConfig, { offsetStorageReader: { offset: (partition) => o.offsets.offset(o.connector, partition) } });
       this.lifecycle.transition(this.#target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
@@ -127,6 +142,13 @@ export class SourceTaskRunner {
       }
       await this.#shutdown(parts, null);
     } catch (error) {
+      if (isKstError(error, 'KST_KAFKA_PRODUCER_FENCED')) {
+        // A newer run of this task took its transactional id: a zombie, not a failure of the task.
+        o.logger.info(`${this.id} fenced by a newer run of the task: ${error.message}`);
+        this.#stopping = true;
+        await this.#shutdown(parts, null, false);
+        return;
+      }
       await this.#shutdown(parts, error);
     }
   }
@@ -151,8 +173,31 @@ export class SourceTaskRunner {
       await this.#ensureTopic(produced.topic, config);
       out.push(produced);
     }
+    const latest = new Map<string, { partition: SourceMap; offset: SourceMap }>();
+    for (const record of records) latest.set(canonicalJson(record.sourcePartition), { partition: record.sourcePartition, offset: record.sourceOffset });
+    if (this.#transactional !== null) {
+      await this.#sendTransaction(this.#transactional, out, [...latest.values()]);
+      return;
+    }
     await (this.#producer as KafkaProducer).send(out);
-    for (const record of records) this.#acked.set(canonicalJson(record.sourcePartition), { partition: record.sourcePartition, offset: record.sourceOffset });
+    for (const [key, entry] of latest) this.#acked.set(key, entry);
+  }
+
+  /** The poll's records and offsets in one transaction; a failure aborts it and fails the task. */
+  async #sendTransaction(producer: TransactionalProducer, out: readonly ProducerRecord[], offsets: ReadonlyArray<{ partition: SourceMap; offset: SourceMap }>): Promise<void> {
+    const topic = (this.#o.exactlyOnce as { offsetsTopic: string }).offsetsTopic;
+    producer.begin();
+    try {
+      await producer.send([
+        ...out,
+        ...offsets.map((e) => ({ topic, key: Buffer.from(offsetKey(this.#o.connector, e.partition), 'utf8'), value: Buffer.from(canonicalJson(e.offset), 'utf8') })),
+      ]);
+      await producer.commit();
+    } catch (error) {
+      if (producer.state === 'in-transaction' || producer.state === 'failed') await producer.abort().catch(() => undefined);
+      throw wrap(error, `${this.id} committing a transaction failed`);
+    }
+    await this.#task?.commit?.();
   }
 
   async #convert(parts: Parts, record: SourceRecord): Promise<ProducerRecord | null> {
@@ -221,7 +266,7 @@ export class SourceTaskRunner {
     await this.#task.stop().catch((error: unknown) => this.#o.logger.warn(`${this.id} stop failed: ${(error as Error).message}`));
   }
 
-  async #shutdown(parts: Parts | null, failure: unknown): Promise<void> {
+  async #shutdown(parts: Parts | null, failure: unknown, report = true): Promise<void> {
     const o = this.#o;
     await this.#commitOffsets().catch((error: unknown) => o.logger.warn(`${this.id} storing offsets at stop failed: ${(error as Error).message}`));
     if (failure !== null) {
@@ -230,8 +275,9 @@ export class SourceTaskRunner {
     }
     await this.#stopTask();
     await this.#producer?.close().catch((error: unknown) => o.logger.warn(`${this.id} closing its producer failed: ${(error as Error).message}`));
+    await this.#transactional?.close().catch((error: unknown) => o.logger.warn(`${this.id} closing its transactional producer failed: ${(error as Error).message}`));
     if (parts !== null) closeChain(parts.chain);
-    if (failure === null) this.lifecycle.transition('UNASSIGNED');
+    if (failure === null && report) this.lifecycle.transition('UNASSIGNED');
   }
 }
 

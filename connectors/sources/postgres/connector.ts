@@ -31,4 +31,6 @@ export const postgresSourceConnector: SourceConnectorPlugin = Object.freeze({
   validate: (config: Readonly<Record<string, string>>) => crossKeyErrors(config),
   taskConfigs: (config: Readonly<Record<string, string>>, maxTasks: number) => spreadTables(tablesOf(config), maxTasks).map((tables) => ({ ...config, tables: tables.join(',') })),
   createTask: () => new PostgresSourceTask(),
+  // Its position is all in the offsets it hands the worker: committed with the records, a restart resumes exactly there.
+  exactlyOnceSupport: 'SUPPORTED' as const,
 });
