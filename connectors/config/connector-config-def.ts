@@ -7,6 +7,7 @@
 
 import type { ConfigDefinitionKey } from '../api/config-def.ts';
 import { findConverter } from '../converters/converter-registry.ts';
+import { isHeaderConverter } from '../converters/header-converter.ts';
 import { findPredicate, findTransformation } from '../plugins/plugin-registry.ts';
 import { CONNECT_VERSION } from '../version.ts';
 
@@ -42,7 +43,8 @@ export const CONNECTOR_CONFIG_DEF: readonly ConfigDefinitionKey[] = [
   builtInVersionKey('key.converter.plugin.version', 'Version of the key converter.', 'Key converter version'),
   { name: 'value.converter', type: 'CLASS', defaultValue: null, importance: 'LOW', documentation: 'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. This controls the format of the values in messages written to or read from Kafka.', group: COMMON, orderInGroup: 6, width: 'SHORT', displayName: 'Value converter class', validator: converterValidator },
   builtInVersionKey('value.converter.plugin.version', 'Version of the value converter.', 'Value converter version'),
-  { name: 'header.converter', type: 'CLASS', defaultValue: null, importance: 'LOW', documentation: 'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. Only the SimpleHeaderConverter behaviour (header bytes as UTF-8 strings) is supported.', group: COMMON, orderInGroup: 7, width: 'SHORT', displayName: 'Header converter class' },
+  { name: 'header.converter', type: 'CLASS', defaultValue: null, importance: 'LOW', documentation: 'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. Unset: org.apache.kafka.connect.storage.SimpleHeaderConverter; StringConverter, ByteArrayConverter and JsonConverter serve too.', group: COMMON, orderInGroup: 7, width: 'SHORT', displayName: 'Header converter class',
+    validator: (v) => (v === null || v === '' || isHeaderConverter(v) ? undefined : `Class ${v} could not be found.`) },
   builtInVersionKey('header.converter.plugin.version', 'Version of the header converter.', 'Header converter version'),
   { name: 'config.action.reload', type: 'STRING', defaultValue: 'restart', importance: 'LOW', documentation: 'The action that Connect should take on the connector when changes in external configuration providers result in a change in the connector\'s configuration properties. A value of \'none\' indicates that Connect will do nothing. A value of \'restart\' indicates that Connect should restart/reload the connector with the updated configuration properties.The restart may actually be scheduled in the future if the external configuration provider indicates that a configuration value will expire in the future.', group: COMMON, orderInGroup: 8, width: 'MEDIUM', displayName: 'Reload Action', recommendedValues: ['none', 'restart'] },
   { name: 'topics', type: 'LIST', defaultValue: '', importance: 'HIGH', documentation: 'List of topics to consume, separated by commas', group: COMMON, orderInGroup: 4, width: 'LONG', displayName: 'Topics' },

@@ -22,6 +22,7 @@ import type { ConnectSchema, SinkRecord } from '../api/connect-record.ts';
 import type { Converter } from '../api/converter.ts';
 import type { SourceConnectorPlugin, SourceMap, SourceRecord, SourceTask } from '../api/source.ts';
 import { createConverter } from '../converters/converter-registry.ts';
+import { createHeaderConverter, type HeaderConverter } from '../converters/header-converter.ts';
 import type { Logger } from '../logging/loggers.ts';
 import { canonicalJson, offsetKey, type OffsetStore } from '../storage/offset-store.ts';
 import { ErrorHandler, SKIPPED, errorHandlingConfig, isRetriable } from './error-handler.ts';
@@ -54,6 +55,7 @@ interface Parts {
   readonly valueConverter: Converter;
   readonly chain: readonly TransformStage[];
   readonly errors: ErrorHandler;
+  readonly headerConverter: HeaderConverter;
 }
 
 const PAUSED_WAIT_MS = 100;
@@ -117,6 +119,7 @@ export class SourceTaskRunner {
         valueConverter: await createConverter(connectorConfig, 'value.converter', false),
         chain: buildTransformChain(connectorConfig),
         errors: new ErrorHandler(errorHandlingConfig(connectorConfig), o.logger, undefined, () => this.#stopping),
+        headerConverter: await createHeaderConverter(connectorConfig),
       };
       if (o.exactlyOnce === undefined) this.#producer = new KafkaProducer(o.client);
       else {
@@ -225,12 +228,14 @@ export class SourceTaskRunner {
     if (key === SKIPPED) return null;
     const value = await parts.errors.execute(origin, 'VALUE_CONVERTER', 'value.converter', () => toBytes(parts.valueConverter, 'value.converter', r.topic, r.valueSchema, r.value));
     if (value === SKIPPED) return null;
+    const headers = await parts.errors.execute(origin, 'HEADER_CONVERTER', 'header.converter', () => r.headers.map((h) => [h.key, parts.headerConverter.fromConnectHeader(r.topic, h.key, h.schema, h.value) ?? Buffer.alloc(0)] as [string, Buffer]));
+    if (headers === SKIPPED) return null;
     return {
       topic: r.topic,
       ...(r.kafkaPartition >= 0 ? { partition: r.kafkaPartition } : {}),
       key,
       value,
-      headers: r.headers.map((h) => [h.key, Buffer.from(h.value === null || h.value === undefined ? '' : String(h.value), 'utf8')] as [string, Buffer]),
+      headers,
       ...(r.timestamp === undefined ? {} : { timestamp: BigInt(r.timestamp) }),
     };
   }

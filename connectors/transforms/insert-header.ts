@@ -1,7 +1,7 @@
 /**
  * Kafka Connect's `InsertHeader`: adds a header with a literal value to every record. As
  * Connect's `Values.parseString`, the literal is typed: `true`/`false` a boolean, a whole
- * number the smallest integer type that holds it, anything else a string.
+ * number the smallest integer type that holds it, a decimal a float64, anything else a string.
  *
  * @example
  * ```properties
@@ -15,7 +15,7 @@ import type { ConnectSchema, SinkRecord } from '../api/connect-record.ts';
 import type { Transformation } from '../api/transformation.ts';
 import { readConfig, stringKey } from './support/config.ts';
 import { transformPlugin } from './support/key-value.ts';
-import { primitive } from './support/schemas.ts';
+import { parseHeaderString } from '../converters/header-converter.ts';
 
 export const INSERT_HEADER_CONFIG = [
   stringKey('header', { doc: 'The name of the header.', importance: 'HIGH' }),
@@ -24,16 +24,8 @@ export const INSERT_HEADER_CONFIG = [
 
 /** A literal typed as Connect's `Values.parseString` types the simple cases. */
 export function parseLiteral(text: string): { schema: ConnectSchema; value: unknown } {
-  const trimmed = text.trim();
-  if (/^(true|false)$/i.test(trimmed)) return { schema: primitive('boolean'), value: trimmed.toLowerCase() === 'true' };
-  if (/^[-+]?\d+$/.test(trimmed)) {
-    const n = BigInt(trimmed);
-    if (n >= -128n && n <= 127n) return { schema: primitive('int8'), value: Number(n) };
-    if (n >= -32768n && n <= 32767n) return { schema: primitive('int16'), value: Number(n) };
-    if (n >= -(2n ** 31n) && n < 2n ** 31n) return { schema: primitive('int32'), value: Number(n) };
-    if (n >= -(2n ** 63n) && n < 2n ** 63n) return { schema: primitive('int64'), value: Number.isSafeInteger(Number(n)) ? Number(n) : n };
-  }
-  return { schema: primitive('string'), value: text };
+  const parsed = parseHeaderString(text);
+  return { schema: parsed.schema as ConnectSchema, value: parsed.value };
 }
 
 export class InsertHeader implements Transformation {

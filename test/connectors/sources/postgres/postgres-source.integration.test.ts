@@ -148,7 +148,8 @@ test('incrementing mode with transforms: keys from the value, batches of batch.m
   const connector = uniqueId('pg-source');
   const config = sourceConfig(name, prefix, {
     mode: 'incrementing', 'incrementing.column.name': 'id', 'batch.max.rows': '10',
-    transforms: 'createKey,extractKey', 'transforms.createKey.type': 'org.apache.kafka.connect.transforms.ValueToKey', 'transforms.createKey.fields': 'status',
+    transforms: 'createKey,extractKey,origin', 'transforms.origin.type': 'org.apache.kafka.connect.transforms.InsertHeader', 'transforms.origin.header': 'origin', 'transforms.origin.value.literal': 'postgres',
+    'transforms.createKey.type': 'org.apache.kafka.connect.transforms.ValueToKey', 'transforms.createKey.fields': 'status',
     'transforms.extractKey.type': 'org.apache.kafka.connect.transforms.ExtractField$Key', 'transforms.extractKey.field': 'status',
   });
   assert.equal((await http(worker.url, 'PUT', `/connectors/${connector}/config`, config)).status, 201);
@@ -164,6 +165,7 @@ test('incrementing mode with transforms: keys from the value, batches of batch.m
     await reader.close();
   }
   assert.deepEqual(records.map((r) => r.key?.toString('utf8')), Array.from({ length: 25 }, (_, i) => `S${i + 1}`));
+  assert.deepEqual(records[0]?.headers.map(([k, v]) => [k, v.toString('utf8')]), [['origin', 'postgres']], 'headers written by the header converter');
 
   assert.equal((await http(worker.url, 'PUT', `/connectors/${connector}/stop`)).status, 204);
   await until('the connector is STOPPED', async () => ((await http(worker.url, 'GET', `/connectors/${connector}/status`)).body as { connector: { state: string } }).connector.state === 'STOPPED');
