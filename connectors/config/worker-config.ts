@@ -13,7 +13,7 @@ export const workerConfig = defineConfig({
   'group.id': string({ default: 'connect-cluster', doc: 'The worker cluster: workers with the same group id share connectors and tasks.' }),
   'config.storage.topic': string({ default: 'connect-configs', doc: 'Compacted topic holding connector configs, target states and task configs.' }),
   'status.storage.topic': string({ default: 'connect-status', doc: 'Compacted topic holding connector and task statuses.' }),
-  'offset.storage.topic': string({ default: 'connect-offsets', doc: 'Compacted topic for source connector offsets (created for compatibility; sink offsets live in the consumer groups).' }),
+  'offset.storage.topic': string({ default: 'connect-offsets', doc: 'Compacted topic of source connector offsets, keyed as Connect keys them (["<connector>", {source partition}]); sink offsets live in the consumer groups.' }),
   'config.storage.replication.factor': integer({ default: -1, min: -1, doc: 'Replication factor of the config topic when created; -1: the broker default.' }),
   'status.storage.replication.factor': integer({ default: -1, min: -1, doc: 'Replication factor of the status topic when created; -1: the broker default.' }),
   'offset.storage.replication.factor': integer({ default: -1, min: -1, doc: 'Replication factor of the offset topic when created; -1: the broker default.' }),
