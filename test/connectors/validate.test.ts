@@ -85,7 +85,7 @@ test('a source connector gets the source framework keys instead of the sink ones
   const required = { ...source, 'exactly.once.support': 'required' };
   assert.deepEqual(errorsOf(validateConnectorConfig(required, postgresSourceConnector), 'exactly.once.support'), ['This worker does not have exactly-once source support enabled.']);
   assert.equal(validateConnectorConfig(required, postgresSourceConnector, undefined, { exactlyOnceSource: true }).error_count, 0);
-  const undeclared = { ...postgresSourceConnector, exactlyOnceSupport: undefined };
+  const undeclared = { ...postgresSourceConnector, exactlyOnceSupport: 'UNSUPPORTED' as const };
   assert.equal(errorsOf(validateConnectorConfig(required, undeclared, undefined, { exactlyOnceSource: true }), 'exactly.once.support').length, 1);
   assert.equal(errorsOf(validateConnectorConfig({ ...source, 'transaction.boundary': 'connector' }, postgresSourceConnector, undefined, { exactlyOnceSource: true }), 'transaction.boundary').length, 1);
 });
