@@ -16,7 +16,7 @@ export const heavy = {
   level: { name: 'level', message: 'Only state/ imports storage engines.' },
   classicLevel: { name: 'classic-level', message: 'Only state/ imports storage engines.' },
   memoryLevel: { name: 'memory-level', message: 'Only state/ imports storage engines.' },
-  pg: { name: 'pg', message: 'Only connectors/sinks/postgres/ imports a database client.' },
+  pg: { name: 'pg', message: 'Only connectors/sinks/postgres/ and connectors/sources/postgres/ import a database client.' },
   fastify: { name: 'fastify', message: 'Only gateway/ and the Connect REST server import fastify.' },
   grpc: { name: '@grpc/grpc-js', message: 'Only gateway/ imports gRPC.' },
   protoLoader: { name: '@grpc/proto-loader', message: 'Only gateway/ imports gRPC.' },
@@ -53,6 +53,7 @@ export const layers = [
   { files: 'gateway/**', forbidden: ['connectors', 'scripts'], heavy: ['fastify', 'grpc', 'protoLoader', 'grpcHealth', 'grpcReflection'], message: 'gateway/ never imports connectors/ or scripts/.' },
   { files: 'connectors/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
   { files: 'connectors/sinks/postgres/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify', 'pg'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
+  { files: 'connectors/sources/postgres/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify', 'pg'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
   { files: 'scripts/**', forbidden: [], heavy: ['pg'], message: 'scripts/ may import any folder; heavy clients only through their adapters (the stack scripts create PostgreSQL databases).' },
 ];
 

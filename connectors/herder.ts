@@ -4,10 +4,9 @@
  * and are read back before the answer, so a client sees its own change on any worker.
  */
 
-import type { SinkConnectorPlugin } from './api/sink.ts';
 import { ConfigTransformer } from './config/config-transformer.ts';
 import { invalidConfigMessage, validateConnectorConfig, type ConfigInfos } from './config/validate.ts';
-import { findSinkPlugin, sinkPlugins } from './plugins/plugin-registry.ts';
+import { connectorPlugins, findConnectorPlugin, type ConnectorPlugin } from './plugins/plugin-registry.ts';
 import type { TargetState } from './runtime/lifecycle.ts';
 import { alreadyExists, badRequest, notFound, rebalancing } from './rest/rest-error.ts';
 import type { WorkReconciler } from './cluster/work-reconciler.ts';
@@ -20,20 +19,22 @@ export interface ConnectorInfo {
   readonly name: string;
   readonly config: Readonly<Record<string, string>>;
   readonly tasks: ReadonlyArray<{ readonly connector: string; readonly task: number }>;
-  readonly type: 'sink' | 'unknown';
+  readonly type: 'sink' | 'source' | 'unknown';
 }
 
 export interface StateInfo {
   readonly state: string;
   readonly worker_id: string;
   readonly trace?: string;
+  /** The plugin version the unit runs (Connect 4.x, KIP-891); absent while unassigned. */
+  readonly version?: string;
 }
 
 export interface ConnectorStateInfo {
   readonly name: string;
   readonly connector: StateInfo;
   readonly tasks: ReadonlyArray<StateInfo & { readonly id: number }>;
-  readonly type: 'sink' | 'unknown';
+  readonly type: 'sink' | 'source' | 'unknown';
 }
 
 export type InitialState = 'RUNNING' | 'PAUSED' | 'STOPPED';
@@ -54,10 +55,12 @@ export class Herder {
   readonly #statuses: StatusStore;
   readonly #offsets: OffsetManager;
   readonly #transformer: ConfigTransformer;
+  readonly #exactlyOnceSource: boolean;
   #reconciler: WorkReconciler | null = null;
 
   /** `transformer` resolves config provider references for validation (leniently, as Connect does). */
-  constructor(configs: ConfigStore, statuses: StatusStore, offsets: OffsetManager, transformer: ConfigTransformer = new ConfigTransformer()) {
+  constructor(configs: ConfigStore, statuses: StatusStore, offsets: OffsetManager, transformer: ConfigTransformer = new ConfigTransformer(), options: { readonly exactlyOnceSource?: boolean } = {}) {
+    this.#exactlyOnceSource = options.exactlyOnceSource === true;
     this.#configs = configs;
     this.#statuses = statuses;
     this.#offsets = offsets;
@@ -140,10 +143,11 @@ export class Herder {
     const snapshot = this.#snapshot(name);
     const work = this.#reconciler?.assignment();
     const connector = this.#statuses.connector(name);
+    const version = versionOf(snapshot);
     return {
       name,
-      connector: stateOf(connector, work?.connectors.get(name)),
-      tasks: snapshot.tasks.map((_, id) => ({ id, ...stateOf(this.#statuses.task(name, id), work?.tasks.get(taskKey(name, id))) })),
+      connector: stateOf(connector, work?.connectors.get(name), version),
+      tasks: snapshot.tasks.map((_, id) => ({ id, ...stateOf(this.#statuses.task(name, id), work?.tasks.get(taskKey(name, id)), version) })),
       type: typeOf(snapshot),
     };
   }
@@ -151,7 +155,7 @@ export class Herder {
   taskStatus(name: string, id: number): StateInfo & { id: number } {
     const snapshot = this.#configs.snapshot(name);
     if (snapshot === undefined || !Number.isInteger(id) || id < 0 || id >= snapshot.tasks.length) throw notFound(`No status found for task ${name}-${id}`);
-    return { id, ...stateOf(this.#statuses.task(name, id), this.#reconciler?.assignment()?.tasks.get(taskKey(name, id))) };
+    return { id, ...stateOf(this.#statuses.task(name, id), this.#reconciler?.assignment()?.tasks.get(taskKey(name, id)), versionOf(snapshot)) };
   }
 
   /** Restarts the connector only (legacy form, 204) or, with either flag, answers the status with RESTARTING marks (202). */
@@ -159,10 +163,11 @@ export class Herder {
     this.#checkReady();
     const status = this.connectorStatus(name);
     const restarts = (state: StateInfo): boolean => !onlyFailed || state.state === 'FAILED';
+    // As Connect's restart plan: the state becomes RESTARTING, the trace of the failure stays.
     const marked: ConnectorStateInfo = {
       ...status,
-      connector: restarts(status.connector) ? { state: 'RESTARTING', worker_id: status.connector.worker_id } : status.connector,
-      tasks: status.tasks.map((task) => (includeTasks && restarts(task) ? { id: task.id, state: 'RESTARTING', worker_id: task.worker_id } : task)),
+      connector: restarts(status.connector) ? { ...status.connector, state: 'RESTARTING' } : status.connector,
+      tasks: status.tasks.map((task) => (includeTasks && restarts(task) ? { ...task, state: 'RESTARTING' } : task)),
     };
     // The answer says RESTARTING; so does the status topic from now on, as Connect's herder
     // records the plan before the owners carry it out.
@@ -180,13 +185,12 @@ export class Herder {
     await this.#configs.requestRestart({ connector: name, task: id, includeTasks: true, onlyFailed: false });
   }
 
+  /** As Connect: read from the status topic whether or not the connector exists (an unknown one has none). */
   activeTopics(name: string): { topics: string[] } {
-    this.#snapshot(name);
     return { topics: this.#statuses.topics(name) };
   }
 
   async resetActiveTopics(name: string): Promise<void> {
-    this.#snapshot(name);
     await this.#statuses.resetTopics(name);
   }
 
@@ -204,9 +208,9 @@ export class Herder {
   }
 
   /** Validates the config with its references resolved; the answer shows the references, never what they resolve to. */
-  async validate(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin): Promise<ConfigInfos> {
+  async validate(config: Readonly<Record<string, string>>, plugin: ConnectorPlugin): Promise<ConfigInfos> {
     const resolved = await this.#transformer.transform(config, { strict: false });
-    return validateConnectorConfig(resolved.config, plugin, { raw: config, redact: (text) => this.#transformer.redact(text) });
+    return validateConnectorConfig(resolved.config, plugin, { raw: config, redact: (text) => this.#transformer.redact(text) }, { exactlyOnceSource: this.#exactlyOnceSource });
   }
 
   #stoppedSnapshot(name: string): ConnectorSnapshot {
@@ -221,9 +225,9 @@ export class Herder {
   async #validateOrThrow(config: Readonly<Record<string, string>>): Promise<void> {
     const className = config['connector.class'];
     if (className === undefined || className.trim() === '') throw badRequest(`Connector config ${javaMap(config)} contains no connector type`);
-    const plugin = findSinkPlugin(className);
+    const plugin = findConnectorPlugin(className);
     if (plugin === undefined) {
-      throw badRequest(`Failed to find any class that implements Connector and which name matches ${className}, available connectors are: ${sinkPlugins().map((p) => `PluginDesc{klass=class ${p.className}, name='${p.className}', version='${p.version}', type=sink}`).join(', ')}`);
+      throw badRequest(`Failed to find any class that implements Connector and which name matches ${className}, available connectors are: ${connectorPlugins().map((p) => `PluginDesc{klass=class ${p.className}, name='${p.className}', version='${p.version}', type=${p.type}}`).join(', ')}`);
     }
     const infos = await this.validate(config, plugin);
     if (infos.error_count > 0) throw badRequest(invalidConfigMessage(infos));
@@ -244,13 +248,22 @@ function infoOf(snapshot: ConnectorSnapshot): ConnectorInfo {
   return { name: snapshot.name, config: snapshot.config, tasks: snapshot.tasks.map((_, task) => ({ connector: snapshot.name, task })), type: typeOf(snapshot) };
 }
 
-function typeOf(snapshot: ConnectorSnapshot): 'sink' | 'unknown' {
-  return findSinkPlugin(snapshot.config['connector.class'] ?? '') === undefined ? 'unknown' : 'sink';
+function typeOf(snapshot: ConnectorSnapshot): 'sink' | 'source' | 'unknown' {
+  return findConnectorPlugin(snapshot.config['connector.class'] ?? '')?.type ?? 'unknown';
 }
 
-function stateOf(status: { state: string; worker_id: string; trace: string | null } | undefined, owner: string | undefined): StateInfo {
+function versionOf(snapshot: ConnectorSnapshot): string | undefined {
+  return findConnectorPlugin(snapshot.config['connector.class'] ?? '')?.version;
+}
+
+function stateOf(status: { state: string; worker_id: string; trace: string | null } | undefined, owner: string | undefined, version: string | undefined): StateInfo {
   if (status === undefined) return { state: 'UNASSIGNED', worker_id: owner ?? '' };
-  return status.trace === null ? { state: status.state, worker_id: status.worker_id } : { state: status.state, trace: status.trace, worker_id: status.worker_id };
+  return {
+    state: status.state,
+    ...(status.trace === null ? {} : { trace: status.trace }),
+    worker_id: status.worker_id,
+    ...(version === undefined ? {} : { version }),
+  };
 }
 
 function javaMap(config: Readonly<Record<string, string>>): string {

@@ -18,12 +18,14 @@ import { BasicAuth } from './rest/basic-auth.ts';
 import { LoggerRegistry, type Level } from './logging/loggers.ts';
 import { OffsetManager } from './offsets/offset-manager.ts';
 import { buildRestServer } from './rest/rest-server.ts';
+import { CONNECT_VERSION } from './version.ts';
 import { ConfigStore } from './storage/config-store.ts';
 import { KafkaLog } from './storage/kafka-log.ts';
+import { OffsetStore } from './storage/offset-store.ts';
 import { StatusStore } from './storage/status-store.ts';
 
 /** The Connect version whose REST API this worker speaks. */
-export const CONNECT_API_VERSION = '3.9.0';
+export const CONNECT_API_VERSION = CONNECT_VERSION;
 const COMMIT = 'kstreams-ts';
 
 export interface WorkerOptions {
@@ -103,15 +105,18 @@ export class Worker {
     const statuses = new StatusStore();
     const configLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['config.storage.topic'], partitions: 1, replicationFactor: c['config.storage.replication.factor'], onRecord: (r) => configs.apply(r) });
     const statusLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['status.storage.topic'], partitions: c['status.storage.partitions'], replicationFactor: c['status.storage.replication.factor'], onRecord: (r) => statuses.apply(r) });
+    const sourceOffsets = new OffsetStore();
+    const exactlyOnce = c['exactly.once.source.support'] === 'enabled';
+    const offsetLog = new KafkaLog(this.#client, this.#admin, this.#producer, { topic: c['offset.storage.topic'], partitions: c['offset.storage.partitions'], replicationFactor: c['offset.storage.replication.factor'], onRecord: (r) => sourceOffsets.apply(r), ...(exactlyOnce ? { isolation: 'read_committed' as const } : {}) });
     configs.attach(configLog);
     statuses.attach(statusLog);
-    await this.#admin.createTopics([{ name: c['offset.storage.topic'], partitions: c['offset.storage.partitions'], replicationFactor: c['offset.storage.replication.factor'], configs: { 'cleanup.policy': 'compact' } }], { ifNotExists: true });
-    await Promise.all([configLog.start(), statusLog.start()]);
-    this.#logs = [configLog, statusLog];
+    sourceOffsets.attach(offsetLog);
+    await Promise.all([configLog.start(), statusLog.start(), offsetLog.start()]);
+    this.#logs = [configLog, statusLog, offsetLog];
     configs.markLive();
 
     // The REST server listens first: with port 0 the worker id is only known afterwards.
-    const offsets = new OffsetManager(this.#admin);
+    const offsets = new OffsetManager(this.#admin, sourceOffsets);
     const admin = this.#admin;
     // Asked once: a cluster id never changes, and a failed look-up is retried on the next GET /.
     let clusterId: Promise<string> | null = null;
@@ -119,7 +124,7 @@ export class Worker {
       clusterId = null;
       throw error;
     })));
-    const herder = new Herder(configs, statuses, offsets, this.transformer);
+    const herder = new Herder(configs, statuses, offsets, this.transformer, { exactlyOnceSource: exactlyOnce });
     this.#rest = buildRestServer({ herder, loggers: this.loggers, info: { version: CONNECT_API_VERSION, commit: COMMIT, kafkaClusterId }, ...(this.#auth === undefined ? {} : { auth: this.#auth }) });
     const address = await this.#rest.listen({ host: c['rest.host.name'], port: c['rest.port'] });
     const port = Number(new URL(address).port);
@@ -130,6 +135,8 @@ export class Worker {
     const reconciler = new WorkReconciler({
       workerId: this.#workerId, configs, statuses, client: this.#client, admin: this.#admin, producer: this.#producer, loggers: this.loggers,
       offsetFlushIntervalMs: c['offset.flush.interval.ms'],
+      offsets: sourceOffsets,
+      ...(exactlyOnce ? { exactlyOnceSource: { groupId: c['group.id'], offsetsTopic: c['offset.storage.topic'] } } : {}),
       transformer: this.transformer,
       staticMembers: this.#options.groupInstanceId !== undefined,
       ...(this.#options.taskConsumer === undefined ? {} : { taskConsumer: this.#options.taskConsumer }),

@@ -8,12 +8,13 @@
  */
 
 import type { KafkaAdmin, KafkaClientConfig, KafkaProducer } from '../../processors/kafka/index.ts';
-import type { SinkConnectorPlugin } from '../api/sink.ts';
 import { reverseTransform, type ConfigTransformer } from '../config/config-transformer.ts';
 import type { LoggerRegistry } from '../logging/loggers.ts';
-import { findSinkPlugin } from '../plugins/plugin-registry.ts';
+import { findConnectorPlugin, type ConnectorPlugin } from '../plugins/plugin-registry.ts';
 import { Lifecycle, type ConnectState, type TargetState } from '../runtime/lifecycle.ts';
 import { SinkTaskRunner } from '../runtime/sink-task-runner.ts';
+import { SourceTaskRunner } from '../runtime/source-task-runner.ts';
+import type { OffsetStore } from '../storage/offset-store.ts';
 import type { ConfigStore, ConnectorSnapshot, RestartRequest } from '../storage/config-store.ts';
 import type { StatusStore } from '../storage/status-store.ts';
 import { spreadWork, taskKey, type WorkAssignment } from './assignment.ts';
@@ -29,6 +30,10 @@ export interface ReconcilerOptions {
   readonly producer: KafkaProducer;
   readonly loggers: LoggerRegistry;
   readonly offsetFlushIntervalMs: number;
+  /** Source connectors' offsets (the offsets topic). */
+  readonly offsets: OffsetStore;
+  /** Exactly-once source support (KIP-618) is enabled: source tasks commit records and offsets in transactions. */
+  readonly exactlyOnceSource?: { readonly groupId: string; readonly offsetsTopic: string };
   readonly taskConsumer?: Readonly<Record<string, unknown>>;
   /** Resolves config provider references when a connector or task starts; none: configs run as stored. */
   readonly transformer?: ConfigTransformer;
@@ -37,14 +42,14 @@ export interface ReconcilerOptions {
 }
 
 interface RunningConnector { readonly lifecycle: Lifecycle; readonly configJson: string; target: TargetState }
-interface RunningTask { readonly runner: SinkTaskRunner; readonly configJson: string; restarting: boolean }
+interface RunningTask { readonly runner: SinkTaskRunner | SourceTaskRunner; readonly configJson: string; restarting: boolean }
 
 const JSON_OF = (value: unknown): string => JSON.stringify(value);
 
-/** Task configs as Connect's worker stores them: the connector's, plus `task.class` and the topics. */
-export function taskConfigsOf(plugin: SinkConnectorPlugin, config: Readonly<Record<string, string>>): Array<Record<string, string>> {
+/** Task configs as Connect's worker stores them: the connector's, plus `task.class` and, for a sink, the topics. */
+export function taskConfigsOf(plugin: ConnectorPlugin, config: Readonly<Record<string, string>>): Array<Record<string, string>> {
   const max = Math.max(1, Number(config['tasks.max'] ?? '1'));
-  return plugin.taskConfigs(config, max).slice(0, max).map((task) => ({
+  return plugin.taskConfigs(config, max).slice(0, max).map((task) => plugin.type === 'source' ? { ...task, 'task.class': `${plugin.className}Task` } : ({
     ...task,
     'task.class': `${plugin.className}Task`,
     ...(config['topics'] !== undefined && config['topics'] !== '' ? { topics: config['topics'] } : { 'topics.regex': config['topics.regex'] ?? '' }),
@@ -148,7 +153,7 @@ export class WorkReconciler {
     const lifecycle = running.lifecycle;
     if (lifecycle.state === 'FAILED') return;
     try {
-      const plugin = findSinkPlugin(snapshot.config['connector.class'] ?? '');
+      const plugin = findConnectorPlugin(snapshot.config['connector.class'] ?? '');
       if (plugin === undefined) throw new Error(`Failed to find any class that implements Connector and which name matches ${snapshot.config['connector.class']}`);
       // Resolved for the connector, references again in the task configs it writes (Connect's reverse transform).
       const resolved = this.#o.transformer === undefined ? snapshot.config : (await this.#o.transformer.transform(snapshot.config)).config;
@@ -170,10 +175,30 @@ export class WorkReconciler {
 
   #startTask(snapshot: ConnectorSnapshot, id: number): void {
     const key = taskKey(snapshot.name, id);
-    const plugin = findSinkPlugin(snapshot.config['connector.class'] ?? '');
+    const plugin = findConnectorPlugin(snapshot.config['connector.class'] ?? '');
     if (plugin === undefined) return;
     const entry: { restarting: boolean } = { restarting: false };
-    const runner = new SinkTaskRunner({
+    // A task stopped to be restarted stays RESTARTING until its successor runs.
+    const onState = (state: ConnectState, trace: string | null): void => void (state === 'UNASSIGNED' && entry.restarting ? undefined : this.#putStatus(snapshot.name, id, state, trace, state === 'UNASSIGNED'));
+    const onTopic = (topic: string): void => void this.#o.statuses.putTopic(snapshot.name, topic, id).catch(() => undefined);
+    const resolve = this.#o.transformer === undefined ? {} : { resolve: resolverOf(this.#o.transformer) };
+    const runner = plugin.type === 'source' ? new SourceTaskRunner({
+      connector: snapshot.name,
+      taskId: id,
+      connectorConfig: snapshot.config,
+      taskConfig: snapshot.tasks[id] ?? {},
+      plugin,
+      client: this.#o.client,
+      admin: this.#o.admin,
+      offsets: this.#o.offsets,
+      ...(this.#o.exactlyOnceSource === undefined ? {} : { exactlyOnce: { transactionalId: `${this.#o.exactlyOnceSource.groupId}-${snapshot.name}-${id}`, offsetsTopic: this.#o.exactlyOnceSource.offsetsTopic } }),
+      logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSourceTask.${snapshot.name}`),
+      offsetFlushIntervalMs: this.#o.offsetFlushIntervalMs,
+      target: snapshot.target,
+      onState,
+      onTopic,
+      ...resolve,
+    }) : new SinkTaskRunner({
       connector: snapshot.name,
       taskId: id,
       connectorConfig: snapshot.config,
@@ -187,10 +212,9 @@ export class WorkReconciler {
       logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSinkTask.${snapshot.name}`),
       offsetFlushIntervalMs: this.#o.offsetFlushIntervalMs,
       target: snapshot.target,
-      // A task stopped to be restarted stays RESTARTING until its successor runs.
-      onState: (state, trace) => void (state === 'UNASSIGNED' && entry.restarting ? undefined : this.#putStatus(snapshot.name, id, state, trace, state === 'UNASSIGNED')),
-      onTopic: (topic) => void this.#o.statuses.putTopic(snapshot.name, topic, id).catch(() => undefined),
-      ...(this.#o.transformer === undefined ? {} : { resolve: resolverOf(this.#o.transformer) }),
+      onState,
+      onTopic,
+      ...resolve,
     });
     this.#tasks.set(key, Object.assign(entry, { runner, configJson: JSON_OF([snapshot.config, snapshot.tasks[id]]) }));
     runner.start();

@@ -7,8 +7,9 @@
 
 import type { ConfigDefinitionKey } from '../api/config-def.ts';
 import type { SinkConnectorPlugin } from '../api/sink.ts';
+import type { SourceConnectorPlugin } from '../api/source.ts';
 import { hasReferences } from './config-transformer.ts';
-import { CONNECTOR_CONFIG_DEF, enrichedKeys } from './connector-config-def.ts';
+import { enrichedKeys, frameworkConfigDef } from './connector-config-def.ts';
 
 /** Connect's `ConfigKeyInfo` JSON. */
 export interface ConfigKeyInfo {
@@ -148,8 +149,8 @@ function sinkErrors(config: Readonly<Record<string, string>>): Record<string, st
  * if (infos.error_count > 0) throw badRequest(invalidConfigMessage(infos));
  * ```
  */
-export function validateConnectorConfig(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin, view: ValidationView = PLAIN): ConfigInfos {
-  const keys = [...CONNECTOR_CONFIG_DEF, ...enrichedKeys(config), ...plugin.configDef];
+export function validateConnectorConfig(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin | SourceConnectorPlugin, view: ValidationView = PLAIN, worker: { readonly exactlyOnceSource?: boolean } = {}): ConfigInfos {
+  const keys = [...frameworkConfigDef(plugin.type), ...enrichedKeys(config), ...plugin.configDef];
   const seen = new Set<string>();
   const configs: Array<{ definition: ConfigKeyInfo; value: ConfigValueInfo }> = [];
   for (const key of keys) {
@@ -157,7 +158,7 @@ export function validateConnectorConfig(config: Readonly<Record<string, string>>
     seen.add(key.name);
     configs.push({ definition: keyInfo(key), value: checkKey(key, config, view) });
   }
-  const extra: Readonly<Record<string, readonly string[]>> = { ...mergeErrors(sinkErrors(config), plugin.validate?.(config) ?? {}) };
+  const extra: Readonly<Record<string, readonly string[]>> = { ...mergeErrors(mergeErrors(plugin.type === 'sink' ? sinkErrors(config) : exactlyOnceErrors(config, plugin, worker.exactlyOnceSource === true), versionErrors(config, plugin)), plugin.validate?.(config) ?? {}) };
   for (const [name, unredacted] of Object.entries(extra)) {
     const messages = unredacted.map(view.redact);
     const entry = configs.find((c) => c.value.name === name);
@@ -166,6 +167,29 @@ export function validateConnectorConfig(config: Readonly<Record<string, string>>
   }
   const groups = [...new Set(keys.map((k) => k.group).filter((g): g is string => g !== undefined))];
   return { name: plugin.className, error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), groups, configs };
+}
+
+/**
+ * KIP-618's preflight checks: `exactly.once.support=required` needs the worker's
+ * exactly-once source support and a connector that declares it; this worker's
+ * transactions follow polls only (`transaction.boundary=poll`).
+ */
+function exactlyOnceErrors(config: Readonly<Record<string, string>>, plugin: SourceConnectorPlugin, workerEnabled: boolean): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if ((config['exactly.once.support'] ?? 'requested').trim().toLowerCase() === 'required') {
+    if (!workerEnabled) out['exactly.once.support'] = ['This worker does not have exactly-once source support enabled.'];
+    else if (plugin.exactlyOnceSupport !== 'SUPPORTED') out['exactly.once.support'] = [`The connector does not implement the API required for preflight validation of exactly-once source support. Please consult the documentation for the connector to determine whether it supports exactly-once guarantees, and then consider reconfiguring the connector to use the value "requested" for this property (which will still permit the connector to be created, but without ensuring that it supports exactly-once guarantees).`];
+  }
+  const boundary = (config['transaction.boundary'] ?? 'poll').trim().toLowerCase();
+  if (workerEnabled && boundary !== 'poll') out['transaction.boundary'] = [`This worker commits a transaction per poll only; transaction.boundary=${boundary} is not supported`];
+  return out;
+}
+
+/** `connector.plugin.version` (KIP-891): unset, or the version of the installed plugin (one per class here). */
+function versionErrors(config: Readonly<Record<string, string>>, plugin: SinkConnectorPlugin | SourceConnectorPlugin): Record<string, string[]> {
+  const wanted = (config['connector.plugin.version'] ?? '').trim();
+  if (wanted === '' || wanted === plugin.version) return {};
+  return { 'connector.plugin.version': [`Version ${wanted} of ${plugin.className} is not installed; the installed version is ${plugin.version}`] };
 }
 
 function mergeErrors(a: Record<string, string[]>, b: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {

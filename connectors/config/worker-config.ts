@@ -4,7 +4,7 @@
  * `worker-main.ts` (e.g. `CONNECT_GROUP_ID`, `CONNECT_REST_PORT`).
  */
 
-import { defineConfig, integer, list, string, type ConfigOf } from '../../common/config.ts';
+import { defineConfig, integer, list, oneOf, string, type ConfigOf } from '../../common/config.ts';
 import { securityFields } from '../../processors/kafka/index.ts';
 import { providerSettingsFromEnv } from './config-providers.ts';
 
@@ -13,7 +13,7 @@ export const workerConfig = defineConfig({
   'group.id': string({ default: 'connect-cluster', doc: 'The worker cluster: workers with the same group id share connectors and tasks.' }),
   'config.storage.topic': string({ default: 'connect-configs', doc: 'Compacted topic holding connector configs, target states and task configs.' }),
   'status.storage.topic': string({ default: 'connect-status', doc: 'Compacted topic holding connector and task statuses.' }),
-  'offset.storage.topic': string({ default: 'connect-offsets', doc: 'Compacted topic for source connector offsets (created for compatibility; sink offsets live in the consumer groups).' }),
+  'offset.storage.topic': string({ default: 'connect-offsets', doc: 'Compacted topic of source connector offsets, keyed as Connect keys them (["<connector>", {source partition}]); sink offsets live in the consumer groups.' }),
   'config.storage.replication.factor': integer({ default: -1, min: -1, doc: 'Replication factor of the config topic when created; -1: the broker default.' }),
   'status.storage.replication.factor': integer({ default: -1, min: -1, doc: 'Replication factor of the status topic when created; -1: the broker default.' }),
   'offset.storage.replication.factor': integer({ default: -1, min: -1, doc: 'Replication factor of the offset topic when created; -1: the broker default.' }),
@@ -22,7 +22,8 @@ export const workerConfig = defineConfig({
   'rest.host.name': string({ default: '127.0.0.1', doc: 'Address the REST API binds to.' }),
   'rest.port': integer({ default: 8083, min: 0, max: 65535, doc: 'Port of the REST API; 0 picks a free one (tests).' }),
   'rest.advertised.host.name': string({ default: '', doc: 'Host other workers and status entries name this worker by; empty: rest.host.name.' }),
-  'offset.flush.interval.ms': integer({ default: 60_000, min: 1, doc: 'How often sink tasks flush and commit offsets.' }),
+  'offset.flush.interval.ms': integer({ default: 60_000, min: 1, doc: 'How often sink tasks flush and commit offsets, and source tasks store theirs (without exactly-once source support).' }),
+  'exactly.once.source.support': oneOf(['disabled', 'preparing', 'enabled'] as const, { default: 'disabled', doc: 'KIP-618: enabled runs every source task with a transactional producer (transactional id <group.id>-<connector>-<task>) that commits each poll\'s records and their offsets in one transaction; the offsets topic is then read read_committed. preparing behaves as disabled (there is no older worker to roll from).' }),
   'session.timeout.ms': integer({ default: 10_000, min: 1_000, doc: 'A worker not heard from for this long leaves the cluster and its work moves.' }),
   'heartbeat.interval.ms': integer({ default: 3_000, min: 100, doc: 'Worker heartbeat period in the cluster group.' }),
   'rebalance.timeout.ms': integer({ default: 60_000, min: 1_000, doc: 'How long the cluster group waits for workers to rejoin in a rebalance.' }),

@@ -1,5 +1,8 @@
 /**
- * Sink connector offsets for `/connectors/{name}/offsets`: they are the committed offsets
+ * Connector offsets for `/connectors/{name}/offsets`. A source connector's are its
+ * entries in the offsets topic (`{"partition": {…source partition}, "offset": {…}}`);
+ * altering writes them (null: a tombstone), resetting writes a tombstone for each.
+ * A sink connector's are the committed offsets
  * of the consumer group `connect-<name>`, shown and changed in Connect's shape
  * (`{"partition": {"kafka_topic", "kafka_partition"}, "offset": {"kafka_offset"}}`).
  * As Connect does for sink connectors: altering sets the group's offsets with the admin
@@ -10,6 +13,9 @@
 import { hasProtocolError, type KafkaAdmin, type TopicPartition, type TopicPartitionOffset } from '../../processors/kafka/index.ts';
 import { badRequest, rebalancing } from '../rest/rest-error.ts';
 import type { ConnectorSnapshot } from '../storage/config-store.ts';
+import type { SourceMap } from '../api/source.ts';
+import { findConnectorPlugin } from '../plugins/plugin-registry.ts';
+import type { OffsetStore } from '../storage/offset-store.ts';
 
 interface OffsetEntry {
   readonly partition: { readonly kafka_topic: string; readonly kafka_partition: number };
@@ -28,12 +34,20 @@ const RESET = 'The Connect framework-managed offsets for this connector have bee
  */
 export class OffsetManager {
   readonly #admin: KafkaAdmin;
+  readonly #sources: OffsetStore | undefined;
 
-  constructor(admin: KafkaAdmin) {
+  constructor(admin: KafkaAdmin, sources?: OffsetStore) {
     this.#admin = admin;
+    this.#sources = sources;
   }
 
-  async get(snapshot: ConnectorSnapshot): Promise<{ offsets: OffsetEntry[] }> {
+  #source(snapshot: ConnectorSnapshot): OffsetStore | undefined {
+    return findConnectorPlugin(snapshot.config['connector.class'] ?? '')?.type === 'source' ? this.#sources : undefined;
+  }
+
+  async get(snapshot: ConnectorSnapshot): Promise<{ offsets: Array<OffsetEntry | { partition: SourceMap; offset: SourceMap }> }> {
+    const sources = this.#source(snapshot);
+    if (sources !== undefined) return { offsets: sources.entries(snapshot.name) };
     const committed = await this.#admin.listGroupOffsets(`connect-${snapshot.name}`).catch((error: unknown) => {
       if (hasProtocolError(error, 'GROUP_ID_NOT_FOUND')) return [];
       throw error;
@@ -45,6 +59,11 @@ export class OffsetManager {
   }
 
   async alter(snapshot: ConnectorSnapshot, body: unknown): Promise<{ message: string }> {
+    const sources = this.#source(snapshot);
+    if (sources !== undefined) {
+      await sources.write(snapshot.name, parseSourceEntries(body));
+      return { message: ALTERED };
+    }
     const entries = parseEntries(body);
     const group = `connect-${snapshot.name}`;
     const altered: TopicPartitionOffset[] = [];
@@ -59,6 +78,11 @@ export class OffsetManager {
   }
 
   async reset(snapshot: ConnectorSnapshot): Promise<{ message: string }> {
+    const sources = this.#source(snapshot);
+    if (sources !== undefined) {
+      await sources.write(snapshot.name, sources.entries(snapshot.name).map((e) => ({ partition: e.partition, offset: null })));
+      return { message: RESET };
+    }
     await this.#admin.deleteGroups([`connect-${snapshot.name}`]).catch((error: unknown) => {
       if (!hasProtocolError(error, 'GROUP_ID_NOT_FOUND')) refusal(snapshot.name, 'reset')(error);
     });
@@ -93,5 +117,18 @@ function parseEntries(body: unknown): OffsetEntry[] {
     const offset = e.offset['kafka_offset'];
     if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw badRequest('Offset Map should contain the key kafka_offset (a non-negative integer)');
     return { partition: { kafka_topic: topic, kafka_partition: partition }, offset: { kafka_offset: offset } };
+  });
+}
+
+/** A source connector's alter body: partitions are JSON objects, offsets objects or null (Connect's checks). */
+function parseSourceEntries(body: unknown): Array<{ partition: SourceMap; offset: SourceMap | null }> {
+  const list = (body as { offsets?: unknown } | null)?.offsets;
+  if (!Array.isArray(list) || list.length === 0) throw badRequest('Partitions / offsets need to be provided for an alter offsets request');
+  const isMap = (v: unknown): v is SourceMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+  return list.map((entry: unknown) => {
+    const e = entry as { partition?: unknown; offset?: unknown } | null;
+    if (!isMap(e?.partition)) throw badRequest('Source partitions may not be null');
+    if (e.offset !== null && e.offset !== undefined && !isMap(e.offset)) throw badRequest('Source offsets must be JSON objects or null');
+    return { partition: e.partition, offset: isMap(e.offset) ? e.offset : null };
   });
 }

@@ -1,17 +1,21 @@
 /**
- * The plugins a worker knows: sink connectors (registered by the sinks, or by tests),
+ * The plugins a worker knows: sink and source connectors (registered by the sinks and
+ * sources, or by tests),
  * and the transformations and predicates of `connectors/transforms/`. Names resolve as
  * Connect resolves them: the full class name, an alias, or the simple class name.
  */
 
 import type { SinkConnectorPlugin } from '../api/sink.ts';
+import type { SourceConnectorPlugin } from '../api/source.ts';
 import type { PluginDefinition, Predicate, Transformation } from '../api/transformation.ts';
 import { sinkPlugins as builtInSinks } from '../sinks/index.ts';
+import { sourcePlugins as builtInSources } from '../sources/index.ts';
 import { predicatePlugins, transformPlugins } from '../transforms/index.ts';
 import { memorySinkPlugin } from './memory-sink.ts';
 
 // The project's sinks (PostgreSQL, Elasticsearch/OpenSearch) and the in-memory demo sink are always there.
 const sinks = new Map<string, SinkConnectorPlugin>([...builtInSinks, memorySinkPlugin].map((p) => [p.className, p]));
+const sources = new Map<string, SourceConnectorPlugin>(builtInSources.map((p) => [p.className, p]));
 // Tests and embedders add their own transforms next to the built-in ones.
 const extraTransforms: PluginDefinition<Transformation>[] = [];
 const extraPredicates: PluginDefinition<Predicate>[] = [];
@@ -47,6 +51,31 @@ function matches(name: string, plugin: { readonly className: string; readonly al
 
 export function findSinkPlugin(name: string): SinkConnectorPlugin | undefined {
   return sinks.get(name.trim()) ?? [...sinks.values()].find((p) => matches(name, p));
+}
+
+/** Makes a source connector available to `connector.class` and `/connector-plugins`. */
+export function registerSourcePlugin(plugin: SourceConnectorPlugin): void {
+  sources.set(plugin.className, plugin);
+}
+
+export function sourcePlugins(): readonly SourceConnectorPlugin[] {
+  return [...sources.values()].sort((a, b) => (a.className < b.className ? -1 : 1));
+}
+
+export function findSourcePlugin(name: string): SourceConnectorPlugin | undefined {
+  return sources.get(name.trim()) ?? [...sources.values()].find((p) => matches(name, p));
+}
+
+export type ConnectorPlugin = SinkConnectorPlugin | SourceConnectorPlugin;
+
+/** Every connector plugin, sorted by class name, as `GET /connector-plugins` lists them. */
+export function connectorPlugins(): readonly ConnectorPlugin[] {
+  return [...sinkPlugins(), ...sourcePlugins()].sort((a, b) => (a.className < b.className ? -1 : 1));
+}
+
+/** A sink or source connector by class name, alias or simple name. */
+export function findConnectorPlugin(name: string): ConnectorPlugin | undefined {
+  return findSinkPlugin(name) ?? findSourcePlugin(name);
 }
 
 export function transformationPlugins(): readonly PluginDefinition<Transformation>[] {

@@ -38,6 +38,8 @@ export function buildRestServer(context: RestContext): FastifyInstance {
   const app = Fastify({
     logger: false,
     forceCloseConnections: true,
+    // Jersey answers `/connectors/` as `/connectors`.
+    routerOptions: { ignoreTrailingSlash: true },
     // Errors the router raises before any route runs (a malformed percent-encoding, a bad
     // content type header) get Connect's error body too.
     frameworkErrors: (error, _request, reply) => {
@@ -51,11 +53,24 @@ export function buildRestServer(context: RestContext): FastifyInstance {
     // A passing condition of the servers behind the worker (Kafka unreachable, a request timing out): 503, retry later.
     if (isKstError(error) && error.canRetry) return reply.code(503).send({ error_code: 503, message: error.message });
     const code = (error as FastifyError).statusCode;
+    if (code === 415) return reply.code(415).send({ error_code: 415, message: 'HTTP 415 Unsupported Media Type' });
     const status = typeof code === 'number' && code >= 400 && code < 500 ? code : 500;
     if (status === 500) context.loggers.get('io.kstreams.connect.runtime.rest.RestServer').error(`request failed: ${error.stack ?? error.message}`);
     return reply.code(status).send({ error_code: status, message: error.message });
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error_code: 404, message: 'HTTP 404 Not Found' }));
+  // A known path with another method is Jersey's 405, not a 404.
+  const routes: Array<{ readonly method: string; readonly path: RegExp }> = [];
+  app.addHook('onRoute', (route) => {
+    const path = new RegExp(`^${route.url.replace(/\/$/, '').split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`);
+    for (const method of [route.method].flat()) routes.push({ method, path });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (routes.some((r) => r.method !== request.method && r.path.test(path))) return reply.code(405).send({ error_code: 405, message: 'HTTP 405 Method Not Allowed' });
+    return reply.code(404).send({ error_code: 404, message: 'HTTP 404 Not Found' });
+  });
+  // Connect's resources consume JSON only: a text/plain body is Jersey's 415.
+  app.removeContentTypeParser('text/plain');
   // Connect accepts an empty body on PUT/POST endpoints that take none (pause, restart).
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');

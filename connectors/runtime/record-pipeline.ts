@@ -6,6 +6,7 @@
 
 import type { ConnectHeaders, SinkRecord } from '../api/connect-record.ts';
 import type { Converter, SchemaAndValue } from '../api/converter.ts';
+import type { HeaderConverter } from '../converters/header-converter.ts';
 import { OPTIONAL_STRING_SCHEMA } from '../converters/connect-schemas.ts';
 import type { KafkaRecord } from '../../processors/kafka/index.ts';
 import { SKIPPED, type ErrorHandler } from './error-handler.ts';
@@ -18,6 +19,8 @@ export interface PipelineParts {
   readonly valueConverterClass: string;
   readonly chain: readonly TransformStage[];
   readonly errors: ErrorHandler;
+  /** `header.converter`; none: header bytes as UTF-8 strings. */
+  readonly headerConverter?: HeaderConverter;
 }
 
 /** The original Kafka record of a sink record (for the DLQ), by topic, partition and offset. */
@@ -39,9 +42,9 @@ export async function prepareBatch(parts: PipelineParts, records: readonly Kafka
   }
 }
 
-function headersOf(record: KafkaRecord): ConnectHeaders {
-  // Connect's SimpleHeaderConverter would infer a schema; strings cover what sinks read.
-  return record.headers.map(([key, value]) => ({ key, value: value.toString('utf8'), schema: OPTIONAL_STRING_SCHEMA }));
+function headersOf(record: KafkaRecord, converter: HeaderConverter | undefined): ConnectHeaders {
+  if (converter === undefined) return record.headers.map(([key, value]) => ({ key, value: value.toString('utf8'), schema: OPTIONAL_STRING_SCHEMA }));
+  return record.headers.map(([key, value]) => ({ key, ...converter.toConnectHeader(record.topic, key, value) }));
 }
 
 /**
@@ -62,7 +65,7 @@ export async function convertAndTransform(parts: PipelineParts, records: readonl
     if (key === SKIPPED) continue;
     const value = await parts.errors.execute<SchemaAndValue>(record, 'VALUE_CONVERTER', parts.valueConverterClass, () => parts.valueConverter.toConnectData(record.topic, record.value));
     if (value === SKIPPED) continue;
-    const headers = await parts.errors.execute(record, 'HEADER_CONVERTER', 'org.apache.kafka.connect.storage.SimpleHeaderConverter', () => headersOf(record));
+    const headers = await parts.errors.execute(record, 'HEADER_CONVERTER', 'org.apache.kafka.connect.storage.SimpleHeaderConverter', () => headersOf(record, parts.headerConverter));
     if (headers === SKIPPED) continue;
     const converted: SinkRecord = {
       topic: record.topic,

@@ -14,6 +14,7 @@ import {
 import type { SinkRecord } from '../api/connect-record.ts';
 import type { SinkConnectorPlugin, SinkTask, SinkTaskContext } from '../api/sink.ts';
 import { createConverter } from '../converters/converter-registry.ts';
+import { createHeaderConverter } from '../converters/header-converter.ts';
 import type { Logger } from '../logging/loggers.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { ErrorHandler, errorHandlingConfig, isRetriable } from './error-handler.ts';
@@ -130,6 +131,7 @@ export class SinkTaskRunner {
         valueConverterClass: connectorConfig['value.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
         chain: buildTransformChain(connectorConfig),
         errors: this.#errors,
+        headerConverter: await createHeaderConverter(connectorConfig),
       };
       this.#task = o.plugin.createTask();
       await this.#task.start(taskConfig, this.#context());

@@ -5,7 +5,7 @@
  * config and status topics needs.
  */
 
-import type { KafkaAdmin, KafkaClientConfig, KafkaProducer, KafkaRecord, TopicPartition } from '../../processors/kafka/index.ts';
+import type { IsolationLevel, KafkaAdmin, KafkaClientConfig, KafkaProducer, KafkaRecord, TopicPartition } from '../../processors/kafka/index.ts';
 import { PartitionReader } from '../../processors/kafka/index.ts';
 
 export interface KafkaLogOptions {
@@ -13,6 +13,8 @@ export interface KafkaLogOptions {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly onRecord: (record: KafkaRecord) => void;
+  /** read_committed: records of open or aborted transactions stay unseen (the offsets topic under exactly-once source). */
+  readonly isolation?: IsolationLevel;
 }
 
 interface Waiter { readonly target: ReadonlyMap<number, bigint>; readonly resolve: () => void }
@@ -54,7 +56,7 @@ export class KafkaLog {
     await this.#admin.createTopics([{ name: this.topic, partitions: this.#options.partitions, replicationFactor: this.#options.replicationFactor, configs: { 'cleanup.policy': 'compact' } }], { ifNotExists: true });
     const counts = await this.#admin.partitionCounts([this.topic]);
     this.#partitions = Array.from({ length: counts.get(this.topic) ?? 1 }, (_, partition) => ({ topic: this.topic, partition }));
-    this.#reader = new PartitionReader(this.#client, { maxWaitMs: 100 });
+    this.#reader = new PartitionReader(this.#client, { maxWaitMs: 100, ...(this.#options.isolation === undefined ? {} : { isolation: this.#options.isolation }) });
     this.#reader.assign(this.#partitions.map((p) => ({ ...p, offset: 'earliest' as const })));
     this.#running = true;
     this.#loop = this.#follow();

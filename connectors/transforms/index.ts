@@ -13,6 +13,11 @@
 
 import type { PluginDefinition, Predicate, Transformation } from '../api/transformation.ts';
 import { castPlugins } from './cast.ts';
+import { dropHeadersPlugin } from './drop-headers.ts';
+import { headerFromPlugins } from './header-from.ts';
+import { insertHeaderPlugin } from './insert-header.ts';
+import { setSchemaMetadataPlugins } from './set-schema-metadata.ts';
+import { timestampRouterPlugin } from './timestamp-router.ts';
 import { extractFieldPlugins } from './extract-field.ts';
 import { filterPlugin } from './filter.ts';
 import { flattenPlugins } from './flatten.ts';
@@ -37,6 +42,11 @@ export const transformPlugins: readonly PluginDefinition<Transformation>[] = Obj
   ...hoistFieldPlugins,
   ...maskFieldPlugins,
   filterPlugin,
+  dropHeadersPlugin,
+  ...headerFromPlugins,
+  insertHeaderPlugin,
+  ...setSchemaMetadataPlugins,
+  timestampRouterPlugin,
 ]);
 
 export const predicatePlugins: readonly PluginDefinition<Predicate>[] = Object.freeze([

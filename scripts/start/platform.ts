@@ -1,7 +1,8 @@
 /**
  * The platform on top of a running stack, as README's first command starts it: every
  * e-commerce service (`PLATFORM_INSTANCES` processes each, default 1, each with its gRPC
- * query server), the Connect worker with the read-model connectors, and the gateway,
+ * query server), the Connect worker with the read-model connectors and the notification
+ * templates source (its table created here, see notification-templates.ts), and the gateway,
  * whose query endpoints are the service processes that host each store. Every one of these
  * processes is supervised: one that exits unexpectedly is printed (exit code or signal,
  * last log lines) and restarted after a backoff (1 s doubling to 30 s, reset after a minute
@@ -43,6 +44,7 @@ import { ecommerceServiceConfig, ENV_PREFIX } from '../../topologies/ecommerce/s
 import { ManagedProcess } from './managed-process.ts';
 import { platformAuth } from './auth-env.ts';
 import { applyReadModels, readModelWorkerEnv, readModels } from './read-models.ts';
+import { ensureTemplatesTable, templateSources } from './notification-templates.ts';
 
 export interface StackEndpoints {
   readonly kafkaBootstrap: string;
@@ -114,7 +116,9 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
     started.push(supervised(worker));
     await started.at(-1)?.start();
     const connectUrl = worker.address;
-    await applyReadModels(connectUrl, readModels({ prefix, postgresUrl: stack.postgresUrl, opensearchUrl: stack.opensearchUrl, registryUrl: stack.registryUrl }), undefined, restAuthorization(env));
+    await ensureTemplatesTable(stack.postgresUrl, prefix);
+    const connectors = { ...readModels({ prefix, postgresUrl: stack.postgresUrl, opensearchUrl: stack.opensearchUrl, registryUrl: stack.registryUrl }), ...templateSources({ prefix, postgresUrl: stack.postgresUrl }) };
+    await applyReadModels(connectUrl, connectors, undefined, restAuthorization(env));
 
     // A store whose services the launcher does not run (PLATFORM_SERVICES) keeps the gateway's default endpoints.
     const hosts = (variable: string, service: ServiceName): Record<string, string> => {

@@ -61,8 +61,8 @@ export function readModelWorkerEnv(postgresUrl: string, secretsDir: string): Rec
   };
 }
 
-/** The sink's connection keys: the URL without credentials, the user, and the password as a reference. */
-function postgresConnection(postgresUrl: string): Record<string, string> {
+/** A PostgreSQL connector's connection keys: the URL without credentials, the user, and the password as a reference. */
+export function postgresConnection(postgresUrl: string): Record<string, string> {
   const url = new URL(postgresUrl);
   return {
     'connection.url': `jdbc:postgresql://${url.host}${url.pathname}`,

@@ -71,17 +71,20 @@ test('the REST API answers every Connect endpoint with Connect\'s status codes a
       });
       const status = (await call('GET', `/connectors/${c1}/status`)).body as Record<string, unknown>;
       assert.deepEqual(Object.keys(status).sort(), ['connector', 'name', 'tasks', 'type']);
-      assert.deepEqual(status['connector'], { state: 'RUNNING', worker_id: worker.workerId });
-      assert.deepEqual(status['tasks'], [{ id: 0, state: 'RUNNING', worker_id: worker.workerId }, { id: 1, state: 'RUNNING', worker_id: worker.workerId }]);
+      const version = memorySinkPlugin.version;
+      assert.deepEqual(status['connector'], { state: 'RUNNING', worker_id: worker.workerId, version });
+      assert.deepEqual(status['tasks'], [{ id: 0, state: 'RUNNING', worker_id: worker.workerId, version }, { id: 1, state: 'RUNNING', worker_id: worker.workerId, version }]);
       const info = (await call('GET', `/connectors/${c1}`)).body as { tasks: unknown };
       assert.deepEqual(info.tasks, [{ connector: c1, task: 0 }, { connector: c1, task: 1 }]);
       assert.equal(((await call('GET', `/connectors/${c1}/config`)).body as Record<string, string>)['topics'], topic);
       const tasks = (await call('GET', `/connectors/${c1}/tasks`)).body as Array<{ id: unknown; config: Record<string, string> }>;
       assert.deepEqual(tasks.map((task) => task.id), [{ connector: c1, task: 0 }, { connector: c1, task: 1 }]);
       assert.equal(tasks[0]?.config['topics'], topic);
-      assert.deepEqual((await call('GET', `/connectors/${c1}/tasks/1/status`)).body, { id: 1, state: 'RUNNING', worker_id: worker.workerId });
+      assert.deepEqual((await call('GET', `/connectors/${c1}/tasks/1/status`)).body, { id: 1, state: 'RUNNING', worker_id: worker.workerId, version });
 
-      for (const path of ['/connectors/nope', '/connectors/nope/config', '/connectors/nope/status', '/connectors/nope/tasks', '/connectors/nope/topics', '/connectors/nope/offsets']) {
+      // Connect reads active topics from the status topic without looking the connector up.
+      assert.deepEqual(await call('GET', '/connectors/nope/topics').then((a) => [a.status, a.body]), [200, { nope: { topics: [] } }]);
+      for (const path of ['/connectors/nope', '/connectors/nope/config', '/connectors/nope/status', '/connectors/nope/tasks', '/connectors/nope/offsets']) {
         assert.deepEqual(await call('GET', path).then((a) => [a.status, a.body]), [404, error(404, 'Connector nope not found')], path);
       }
       for (const [method, path] of [['PUT', '/connectors/nope/pause'], ['PUT', '/connectors/nope/resume'], ['PUT', '/connectors/nope/stop'], ['POST', '/connectors/nope/restart'], ['DELETE', '/connectors/nope']] as const) {
@@ -195,7 +198,8 @@ test('the REST API answers every Connect endpoint with Connect\'s status codes a
     await t.test('connector plugins, their config and validation', async () => {
       const plugins = (await call('GET', '/connector-plugins')).body as Array<{ class: string; type: string; version: string }>;
       assert.ok(plugins.some((p) => p.class === SINK && p.type === 'sink' && p.version === memorySinkPlugin.version));
-      assert.ok(plugins.every((p) => p.type === 'sink'));
+      assert.ok(plugins.every((p) => p.type === 'sink' || p.type === 'source'));
+      assert.ok(plugins.some((p) => p.class === 'io.kstreams.connect.jdbc.PostgresSourceConnector' && p.type === 'source'));
       const everything = (await call('GET', '/connector-plugins?connectorsOnly=false')).body as Array<{ class: string; type: string }>;
       assert.ok(everything.some((p) => p.class === 'org.apache.kafka.connect.transforms.RegexRouter' && p.type === 'transformation'));
       assert.ok(everything.some((p) => p.class === 'org.apache.kafka.connect.json.JsonConverter' && p.type === 'converter'));

@@ -72,3 +72,26 @@ test('a config with provider references is checked resolved but shown with its r
   assert.equal(shown, '${file:/s.properties:id}');
   assert.equal(JSON.stringify(infos).includes('resolved-sink-id'), false);
 });
+
+test('a source connector gets the source framework keys instead of the sink ones, and KIP-618\'s preflight', async () => {
+  const { postgresSourceConnector } = await import('../../connectors/sources/postgres/connector.ts');
+  const source = { name: 's1', 'connector.class': postgresSourceConnector.className, 'connection.url': 'jdbc:postgresql://127.0.0.1:5432/db', mode: 'bulk', 'table.include.list': 't', 'topic.prefix': 'p.' };
+  const infos = validateConnectorConfig(source, postgresSourceConnector);
+  assert.equal(infos.error_count, 0, JSON.stringify(infos.configs.filter((c) => c.value.errors.length > 0)));
+  const names = infos.configs.map((c) => c.definition.name);
+  for (const key of ['exactly.once.support', 'transaction.boundary', 'offsets.storage.topic', 'topic.creation.groups', 'topic.creation.default.partitions']) assert.ok(names.includes(key), key);
+  for (const key of ['topics', 'topics.regex', 'errors.deadletterqueue.topic.name']) assert.ok(!names.includes(key), key);
+
+  const required = { ...source, 'exactly.once.support': 'required' };
+  assert.deepEqual(errorsOf(validateConnectorConfig(required, postgresSourceConnector), 'exactly.once.support'), ['This worker does not have exactly-once source support enabled.']);
+  assert.equal(validateConnectorConfig(required, postgresSourceConnector, undefined, { exactlyOnceSource: true }).error_count, 0);
+  const undeclared = { ...postgresSourceConnector, exactlyOnceSupport: 'UNSUPPORTED' as const };
+  assert.equal(errorsOf(validateConnectorConfig(required, undeclared, undefined, { exactlyOnceSource: true }), 'exactly.once.support').length, 1);
+  assert.equal(errorsOf(validateConnectorConfig({ ...source, 'transaction.boundary': 'connector' }, postgresSourceConnector, undefined, { exactlyOnceSource: true }), 'transaction.boundary').length, 1);
+});
+
+test('plugin version keys accept nothing or the installed version', () => {
+  assert.equal(validateConnectorConfig({ ...base, 'connector.plugin.version': memorySinkPlugin.version }, memorySinkPlugin).error_count, 0);
+  assert.equal(errorsOf(validateConnectorConfig({ ...base, 'connector.plugin.version': '0.0.1' }, memorySinkPlugin), 'connector.plugin.version').length, 1);
+  assert.equal(errorsOf(validateConnectorConfig({ ...base, 'key.converter.plugin.version': '1.2.3' }, memorySinkPlugin), 'key.converter.plugin.version').length, 1);
+});

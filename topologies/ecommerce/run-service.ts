@@ -82,7 +82,9 @@ export async function ensurePlatformTopics(config: EcommerceServiceConfig, waitF
     // well after the brokers were back (orders expired; see saga-chaos.serial.integration.test.ts).
     for (let attempt = 1; ; attempt++) {
       try {
-        await admin.createTopics(topics.map((name) => ({ name, partitions: config['topic.partitions'] })), { ifNotExists: true });
+        // The templates topic is a table (the source connector writes every change of a row): compacted.
+        const templates = prefixedTopics(config['topic.prefix']).notificationTemplates;
+        await admin.createTopics(topics.map((name) => ({ name, partitions: config['topic.partitions'], ...(name === templates ? { configs: { 'cleanup.policy': 'compact' } } : {}) })), { ifNotExists: true });
         return;
       } catch (error) {
         if (!isKstError(error) || error.recovery !== 'retry' || Date.now() > giveUpAt) throw error;

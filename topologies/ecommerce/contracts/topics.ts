@@ -26,6 +26,11 @@ export const Topics = {
   customerEvents: 'customers.events',
   /** `Notification`, one per order transition, keyed by customerId. */
   notifications: 'notifications',
+  /**
+   * `NotificationTemplate` (JSON), keyed by order status: the rows of the PostgreSQL table
+   * `notification_templates`, copied by the Connect PostgreSQL source (compacted).
+   */
+  notificationTemplates: 'notifications.templates',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

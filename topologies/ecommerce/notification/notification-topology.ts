@@ -5,8 +5,12 @@
  * A notification's id is `<orderId>:<status>`, and an order enters each status at most
  * once, so a replayed or duplicated event finds its notification kept and sends nothing.
  *
+ * Texts come from the templates of `notifications.templates` (a GlobalKTable fed from the
+ * PostgreSQL table `notification_templates` by the Connect source connector, see
+ * templates.ts), looked up by status; without one, the built-in text.
+ *
  * Stores: `customer-notifications` (customerId → Notification[], the latest
- * `NOTIFICATIONS_KEPT`, oldest first).
+ * `NOTIFICATIONS_KEPT`, oldest first); `notification-templates` (global: status → template).
  *
  * @example
  * ```ts
@@ -18,40 +22,34 @@ import type { ProcessorContext, ProcessorSupplier } from '../../../processors/ap
 import { withValue, type StreamRecord } from '../../../processors/api/record.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
-import { Consumed, Named, Produced, Repartitioned, StreamsBuilder, type Topology } from '../../../processors/dsl/index.ts';
+import { Consumed, Materialized, Named, Produced, Repartitioned, StreamsBuilder, type Topology } from '../../../processors/dsl/index.ts';
 import { isOrderTransition, type OrderEvent } from '../contracts/events.ts';
 import { Stores } from '../contracts/stores.ts';
-import type { Notification, OrderStatus } from '../contracts/views.ts';
+import type { Notification } from '../contracts/views.ts';
 import { jsonStore, type ServiceOptions } from '../shared/service-options.ts';
+import { renderMessage, TEMPLATES_STORE, type NotificationTemplate } from './templates.ts';
 
 /** Notifications kept per customer; older ones stay only on the topic. */
 export const NOTIFICATIONS_KEPT = 500;
 
-const MESSAGES: Record<OrderStatus, string> = {
-  PENDING: 'We received your order.',
-  RESERVED: 'Your items are reserved.',
-  PAID: 'Your payment went through.',
-  SHIPPED: 'Your order is on its way.',
-  COMPLETED: 'Your order was delivered.',
-  REJECTED: 'We could not accept your order',
-  PAYMENT_FAILED: 'Your payment failed',
-  CANCELLED: 'Your order was cancelled',
-  EXPIRED: 'Your order expired',
-};
+/** An order transition and the template of its status, if one is set. */
+interface Templated {
+  readonly event: OrderEvent;
+  readonly template: NotificationTemplate | null;
+}
 
-export function notificationOf(event: OrderEvent): Notification {
-  const base = MESSAGES[event.status];
+export function notificationOf(event: OrderEvent, template: NotificationTemplate | null = null): Notification {
   return {
     notificationId: `${event.orderId}:${event.status}`,
     customerId: event.customerId,
     orderId: event.orderId,
     status: event.status,
-    message: event.reason === undefined ? base : `${base.replace(/\.$/, '')}: ${event.reason}.`,
+    message: renderMessage(event, template),
     atMs: event.atMs,
   };
 }
 
-function notifier(): ProcessorSupplier<string, OrderEvent, string, Notification> {
+function notifier(): ProcessorSupplier<string, Templated, string, Notification> {
   return () => {
     let context: ProcessorContext<string, Notification>;
     let kept: KeyValueStore<string, Notification[]>;
@@ -60,8 +58,8 @@ function notifier(): ProcessorSupplier<string, OrderEvent, string, Notification>
         context = ctx;
         kept = ctx.getStateStore(Stores.notifications);
       },
-      async process(record: StreamRecord<string, OrderEvent>) {
-        const notification = notificationOf(record.value);
+      async process(record: StreamRecord<string, Templated>) {
+        const notification = notificationOf(record.value.event, record.value.template);
         const list = (await kept.get(record.key)) ?? [];
         if (list.some((n) => n.notificationId === notification.notificationId)) return;
         const next = [...list, notification];
@@ -76,11 +74,13 @@ export function buildNotificationTopology(options: ServiceOptions): Topology {
   const { topics, serdes } = options;
   const builder = new StreamsBuilder();
   builder.addStateStore(jsonStore<Notification[]>(Stores.notifications, options.storeKind ?? 'persistent'));
+  const templates = builder.globalTable(topics.notificationTemplates, Consumed.with(Serdes.String(), Serdes.JSON<NotificationTemplate>()), Materialized.as(TEMPLATES_STORE));
   builder
     .stream(topics.orderEvents, Consumed.with(serdes.key, serdes.orderEvent))
     .filter((_orderId, event) => isOrderTransition(event), Named.as('notification-transitions'))
     .selectKey((_orderId, event) => event.customerId, Named.as('notification-by-customer'))
     .repartition(Repartitioned.with(Serdes.String(), serdes.orderEvent).withName('notification-orders'))
+    .leftJoin(templates, (_customerId, event) => event.status, (event, template): Templated => ({ event, template }), Named.as('notification-templated'))
     .process(notifier(), Named.as('notifier'), Stores.notifications)
     .to(topics.notifications, Produced.with(serdes.key, serdes.notification));
   return builder.build();
