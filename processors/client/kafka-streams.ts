@@ -24,6 +24,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KstError } from '../../common/errors.ts';
+import { consoleLogger, type Logger } from '../../common/logger.ts';
 import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../kafka/index.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import { assignmentTopology, type HostInfo } from '../runtime/assignment/index.ts';
@@ -53,10 +54,21 @@ export type { ClientState, StateListener } from './client-state.ts';
 export type StreamThreadExceptionResponse = 'REPLACE_THREAD' | 'SHUTDOWN_CLIENT' | 'SHUTDOWN_APPLICATION';
 export type UncaughtExceptionHandler = (error: Error) => StreamThreadExceptionResponse;
 
+/** What is not configuration: objects the client uses. */
+export interface KafkaStreamsOptions {
+  /**
+   * Where the client and its threads log (each thread through `logger.child({ thread })`);
+   * `consoleLogger` by default. Threads on worker threads (`num.stream.threads` > 1)
+   * log to the console: a logger cannot cross threads.
+   */
+  readonly logger?: Logger;
+}
+
 export class KafkaStreams {
   /** The client's prom-client registry: every thread's metrics, labelled by application id, thread and task. */
   readonly metricsRegistry: StreamsRegistry = new StreamsRegistry();
   readonly #config: StreamsConfig;
+  readonly #logger: Logger;
   readonly #module: TopologyModule | undefined;
   readonly #machine: ClientStateMachine;
   #plan: TopologyPlan | undefined;
@@ -73,8 +85,9 @@ export class KafkaStreams {
   #closing: Promise<boolean> | undefined;
   #erroring: Promise<void> | undefined;
 
-  constructor(topology: TopologySource, config: StreamsConfigInput) {
+  constructor(topology: TopologySource, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.#config = parseStreamsConfig(config as Readonly<Record<string, unknown>>);
+    this.#logger = options.logger ?? consoleLogger;
     if (isModuleSpec(topology)) {
       this.#module = normalizeModule(topology);
     } else {
@@ -184,6 +197,7 @@ export class KafkaStreams {
       pollMs: Math.max(10, config['poll.ms']),
       ...(this.#restoreListener === undefined ? {} : { restoreListener: this.#restoreListener }),
       metricsRegistry: this.metricsRegistry,
+      log: (message) => this.#logger.warn(message, { thread: 'global' }),
       onStateChange: () => this.#updateState(),
     });
     this.#global = global;
@@ -305,6 +319,7 @@ export class KafkaStreams {
     const options: ThreadHandleOptions = {
       settings: threadSettings(this.#config, this.#processId as string, index, this.#partitionCounts),
       restoreListener: this.#restoreListener,
+      logger: this.#logger,
       ...(this.#global === undefined ? {} : onWorker ? { workerGlobal: this.#workerGlobal(index) } : { globalStores: this.#global.stores }),
       events: {
         onStateChange: () => this.#updateState(),
@@ -366,7 +381,7 @@ export class KafkaStreams {
       response = 'SHUTDOWN_CLIENT';
     }
     if (response === 'REPLACE_THREAD' && this.#threads[handle.index - 1] === handle) {
-      console.warn(`kstreams: replacing stream thread ${handle.name} after: ${failure.message}`);
+      this.#logger.warn(`kstreams: replacing stream thread ${handle.name} after: ${failure.message}`, { thread: handle.name });
       this.#startThread(handle.index);
       this.#updateState();
       return;

@@ -37,6 +37,8 @@ export interface CommitStrategy {
   readonly exactlyOnce: boolean;
   /** Producer client ids, for thread metadata. */
   readonly producerClientIds: readonly string[];
+  /** Transactions aborted so far (always 0 under at-least-once), for the metrics. */
+  readonly abortedTransactions: number;
   start(): Promise<void>;
   /** Sends one batch of output (inside the current transaction under exactly-once); too large records go to `options.onTooLarge`. */
   send(records: readonly ProducerRecord[], options?: SendOptions): Promise<ProduceResult>;
@@ -52,6 +54,7 @@ export interface CommitStrategy {
 /** Commits offsets through the consumer group member, after the output is acknowledged. */
 export class AtLeastOnceCommit implements CommitStrategy {
   readonly exactlyOnce = false;
+  readonly abortedTransactions = 0;
   readonly producerClientIds: readonly string[];
   readonly #producer: KafkaProducer;
   readonly #commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>;
@@ -92,6 +95,7 @@ export class ExactlyOnceCommit implements CommitStrategy {
   readonly #transactionalId: string;
   readonly #config: KafkaProducerConfig;
   #producer: TransactionalProducer;
+  #aborted = 0;
 
   constructor(client: KafkaClientConfig, producer: KafkaProducerConfig, transactionalId: string) {
     this.#client = client;
@@ -99,6 +103,10 @@ export class ExactlyOnceCommit implements CommitStrategy {
     this.#config = producer;
     this.#producer = new TransactionalProducer(client, transactionalId, producer);
     this.producerClientIds = [`${client['client.id']}-txn-${transactionalId}`];
+  }
+
+  get abortedTransactions(): number {
+    return this.#aborted;
   }
 
   get transactionalId(): string {
@@ -129,6 +137,7 @@ export class ExactlyOnceCommit implements CommitStrategy {
   async abort(): Promise<void> {
     const state = this.#producer.state;
     if (state !== 'in-transaction' && state !== 'failed') return;
+    this.#aborted++;
     await this.#producer.abort().catch(() => undefined);
   }
 
