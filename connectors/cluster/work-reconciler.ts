@@ -19,6 +19,7 @@ import type { StatusStore } from '../storage/status-store.ts';
 import { spreadWork, taskKey, type WorkAssignment } from './assignment.ts';
 import { taskInstanceId } from './static-membership.ts';
 import type { ClusterView } from './worker-group.ts';
+import type { ConnectMetrics } from '../runtime/sink-metrics.ts';
 
 export interface ReconcilerOptions {
   readonly workerId: string;
@@ -34,6 +35,8 @@ export interface ReconcilerOptions {
   readonly transformer?: ConfigTransformer;
   /** The worker is a static member: its sink tasks' consumers are static members too. */
   readonly staticMembers?: boolean;
+  /** The worker's metrics; each sink task reports into them. */
+  readonly metrics?: ConnectMetrics;
 }
 
 interface RunningConnector { readonly lifecycle: Lifecycle; readonly configJson: string; target: TargetState }
@@ -184,13 +187,14 @@ export class WorkReconciler {
       ...(this.#o.staticMembers === true ? { groupInstanceId: taskInstanceId(snapshot.name, id) } : {}),
       admin: this.#o.admin,
       producer: this.#o.producer,
-      logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSinkTask.${snapshot.name}`),
+      logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSinkTask.${snapshot.name}`, { connector: snapshot.name, task: `${snapshot.name}-${id}` }),
       offsetFlushIntervalMs: this.#o.offsetFlushIntervalMs,
       target: snapshot.target,
       // A task stopped to be restarted stays RESTARTING until its successor runs.
       onState: (state, trace) => void (state === 'UNASSIGNED' && entry.restarting ? undefined : this.#putStatus(snapshot.name, id, state, trace, state === 'UNASSIGNED')),
       onTopic: (topic) => void this.#o.statuses.putTopic(snapshot.name, topic, id).catch(() => undefined),
       ...(this.#o.transformer === undefined ? {} : { resolve: resolverOf(this.#o.transformer) }),
+      ...(this.#o.metrics === undefined ? {} : { metrics: this.#o.metrics.task(snapshot.name, id) }),
     });
     this.#tasks.set(key, Object.assign(entry, { runner, configJson: JSON_OF([snapshot.config, snapshot.tasks[id]]) }));
     runner.start();
