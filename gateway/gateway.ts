@@ -46,7 +46,7 @@ export interface GatewayParts {
   readonly commands?: CommandSink;
   /** Replaces the gRPC query client (tests). */
   readonly queries?: QueryReader & { close?: () => void };
-  readonly logger?: boolean | { level: string };
+  readonly logger?: boolean | { readonly level: string; readonly base?: Readonly<Record<string, unknown>> };
 }
 
 /** Lifetime of the service tokens the gateway signs for itself, at most the configured maximum. */

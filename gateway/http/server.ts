@@ -36,7 +36,7 @@ export interface HttpApiOptions {
   /** Caps on open event streams. Default 10 per caller, 1 000 in total. */
   readonly streamSlots?: StreamSlots;
   /** fastify's logger (pino options or false). Default: warnings and errors. */
-  readonly logger?: boolean | { level: string };
+  readonly logger?: boolean | { readonly level: string; readonly base?: Readonly<Record<string, unknown>> };
 }
 
 export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): FastifyInstance {
