@@ -30,7 +30,7 @@ import { GatewayMetrics } from './http/metrics.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
 import { unprefixedSecuritySettings } from '../processors/kafka/index.ts';
 import { registryAuthOf } from '../schemas/registry/registry-auth.ts';
-import { buildHttpApi } from './http/server.ts';
+import { buildHttpApi, type GatewayLoggerOptions } from './http/server.ts';
 import { QueryClient } from './queries/query-client.ts';
 
 export interface Gateway {
@@ -46,7 +46,7 @@ export interface GatewayParts {
   readonly commands?: CommandSink;
   /** Replaces the gRPC query client (tests). */
   readonly queries?: QueryReader & { close?: () => void };
-  readonly logger?: boolean | { readonly level: string; readonly base?: Readonly<Record<string, unknown>> };
+  readonly logger?: boolean | GatewayLoggerOptions;
 }
 
 /** Lifetime of the service tokens the gateway signs for itself, at most the configured maximum. */

@@ -20,7 +20,9 @@ let gateway: Gateway;
 try {
   const config = gatewayConfig.fromEnv(process.env, 'GATEWAY');
   // JSON log lines as the services' and the worker's: service and instance on each.
-  gateway = await startGateway(config, { logger: { level: config['log.level'], base: { service: 'gateway', instance: `${hostname()}-${process.pid}` } } });
+  gateway = await startGateway(config, {
+    logger: { level: config['log.level'], base: { service: 'gateway', instance: `${hostname()}-${process.pid}` }, formatters: { level: (label) => ({ level: label }) }, timestamp: () => `,"time":"${new Date().toISOString()}"` },
+  });
 } catch (error) {
   // A configuration the gateway refuses: say which variable, exit 78 (EX_CONFIG) without a stack.
   if (!isKstError(error, 'KST_CONFIG_INVALID')) throw error;

@@ -15,6 +15,8 @@
 const ALWAYS = new Set(['level', 'time', 'msg', 'service', 'instance', 'pid', 'hostname']);
 /** Fields shown after the message, when the line has them. */
 const SHOWN = ['thread', 'task', 'orderId', 'state', 'err'];
+/** pino's numeric levels, for loggers that write numbers (`"level":30`). */
+const NUMERIC: Readonly<Record<number, string>> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 export function readableLine(line: string): string {
   if (!line.startsWith('{') || !line.endsWith('}')) return line;
@@ -25,7 +27,8 @@ export function readableLine(line: string): string {
     return line;
   }
   if (typeof entry['msg'] !== 'string') return line;
-  const level = typeof entry['level'] === 'string' ? entry['level'].toUpperCase() : String(entry['level'] ?? '');
+  const raw = entry['level'];
+  const level = typeof raw === 'string' ? raw.toUpperCase() : typeof raw === 'number' ? (NUMERIC[raw] ?? String(raw)) : '';
   const fields = SHOWN.filter((key) => entry[key] !== undefined && !ALWAYS.has(key))
     .map((key) => `${key}=${typeof entry[key] === 'string' ? entry[key] : JSON.stringify(entry[key])}`);
   return `${level} ${entry['msg']}${fields.length === 0 ? '' : ` (${fields.join(', ')})`}`;

@@ -6,6 +6,7 @@ test('a JSON log line reads as its level and message, with the thread, task, ord
   const line = JSON.stringify({ level: 'warn', time: '2026-01-01T00:00:00.000Z', service: 'order', instance: 'order-0', task: '0_1', orderId: 'o-1', msg: 'lost its transaction' });
   assert.equal(readableLine(line), 'WARN lost its transaction (task=0_1, orderId=o-1)');
   assert.equal(readableLine(JSON.stringify({ level: 'info', msg: 'client state RUNNING', state: 'RUNNING' })), 'INFO client state RUNNING (state=RUNNING)');
+  assert.equal(readableLine(JSON.stringify({ level: 50, msg: 'numeric levels too' })), 'ERROR numeric levels too');
 });
 
 test('contract lines, stack traces and JSON that is no log line come back unchanged', () => {
