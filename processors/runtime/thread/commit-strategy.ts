@@ -96,6 +96,8 @@ export class ExactlyOnceCommit implements CommitStrategy {
   readonly #config: KafkaProducerConfig;
   #producer: TransactionalProducer;
   #aborted = 0;
+  /** The fenced producer whose lost transaction is already counted. */
+  #fencedCounted: TransactionalProducer | null = null;
 
   constructor(client: KafkaClientConfig, producer: KafkaProducerConfig, transactionalId: string) {
     this.#client = client;
@@ -135,10 +137,18 @@ export class ExactlyOnceCommit implements CommitStrategy {
   }
 
   async abort(): Promise<void> {
-    const state = this.#producer.state;
+    const producer = this.#producer;
+    const state = producer.state;
+    // A fenced producer's open transaction was aborted by the broker when it was fenced: counted once per producer.
+    if (state === 'fenced') {
+      if (this.#fencedCounted !== producer) this.#aborted++;
+      this.#fencedCounted = producer;
+      return;
+    }
     if (state !== 'in-transaction' && state !== 'failed') return;
     this.#aborted++;
-    await this.#producer.abort().catch(() => undefined);
+    await producer.abort().catch(() => undefined);
+    if (producer.state === 'fenced') this.#fencedCounted = producer;
   }
 
   /**
