@@ -69,6 +69,8 @@ export class KafkaStreams {
   readonly metricsRegistry: StreamsRegistry = new StreamsRegistry();
   readonly #config: StreamsConfig;
   readonly #logger: Logger;
+  /** True when the caller gave a logger: only then do the engine's parts that keep a console default log through it. */
+  readonly #ownLogger: boolean;
   readonly #module: TopologyModule | undefined;
   readonly #machine: ClientStateMachine;
   #plan: TopologyPlan | undefined;
@@ -88,6 +90,7 @@ export class KafkaStreams {
   constructor(topology: TopologySource, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.#config = parseStreamsConfig(config as Readonly<Record<string, unknown>>);
     this.#logger = options.logger ?? consoleLogger;
+    this.#ownLogger = options.logger !== undefined;
     if (isModuleSpec(topology)) {
       this.#module = normalizeModule(topology);
     } else {
@@ -162,7 +165,7 @@ export class KafkaStreams {
           deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
         });
         if (plan.globalStores.length > 0) this.#partitionCounts = new Map([...this.#partitionCounts, ...(await globalTopicCounts(admin, plan, applicationId))]);
-        await checkStateCluster(admin, { stateDir: config['state.dir'], applicationId, registry: this.metricsRegistry });
+        await checkStateCluster(admin, { stateDir: config['state.dir'], applicationId, registry: this.metricsRegistry, ...(this.#ownLogger ? { log: (line: string) => this.#logger.warn(line) } : {}) });
       } finally {
         await admin.close().catch(() => undefined);
       }
@@ -197,7 +200,7 @@ export class KafkaStreams {
       pollMs: Math.max(10, config['poll.ms']),
       ...(this.#restoreListener === undefined ? {} : { restoreListener: this.#restoreListener }),
       metricsRegistry: this.metricsRegistry,
-      log: (message) => this.#logger.warn(message, { thread: 'global' }),
+      ...(this.#ownLogger ? { log: (message: string) => this.#logger.warn(message, { thread: 'global' }) } : {}),
       onStateChange: () => this.#updateState(),
     });
     this.#global = global;
@@ -319,7 +322,7 @@ export class KafkaStreams {
     const options: ThreadHandleOptions = {
       settings: threadSettings(this.#config, this.#processId as string, index, this.#partitionCounts),
       restoreListener: this.#restoreListener,
-      logger: this.#logger,
+      ...(this.#ownLogger ? { logger: this.#logger } : {}),
       ...(this.#global === undefined ? {} : onWorker ? { workerGlobal: this.#workerGlobal(index) } : { globalStores: this.#global.stores }),
       events: {
         onStateChange: () => this.#updateState(),

@@ -124,6 +124,7 @@ export class StreamThread {
         topology: assignmentTopology(options.plan, settings.applicationId),
         numStandbyReplicas: settings.numStandbyReplicas,
         ownedTasks: () => ({ active: this.#previousActive, standby: this.#standbys.taskIds, taskOffsetSums: new Map([...this.#standbys.offsetSums, ...this.#manager.offsetSums]) }),
+        ...(options.logger === undefined ? {} : { log: (message: string) => this.#log(`[streams-assignor] ${message}`) }),
       }),
       listener: {
         // A failed assignment is delivered again by the next poll, so a retriable failure (a
@@ -160,7 +161,7 @@ export class StreamThread {
       droppedOnSend: () => this.#collector.droppedRecords,
       abortedTransactions: () => this.#strategy.abortedTransactions,
     });
-    this.#restorer = createRestorer(client, settings.exactlyOnce, this.#metrics, options.restoreListener);
+    this.#restorer = createRestorer(client, settings.exactlyOnce, this.#metrics, options.restoreListener, options.logger === undefined ? undefined : this.#log);
     const factory = new TaskFactory({
       applicationId: settings.applicationId,
       plan: options.plan,
@@ -172,6 +173,7 @@ export class StreamThread {
       processingExceptionHandler: settings.processingHandler === 'log-and-continue' ? continueOnError : failOnError,
       deadLetters: deadLetterHandler(dlqOptions),
       metricsRegistry: options.metricsRegistry,
+      ...(options.logger === undefined ? {} : { log: this.#log }),
       ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
     });
     this.#manager = new TaskManager({

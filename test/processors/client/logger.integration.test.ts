@@ -1,0 +1,58 @@
+/**
+ * `new KafkaStreams(topology, config, { logger })`: the client's threads log through the
+ * given logger (each through its child bound to `thread`), a skipped record names its
+ * task, and nothing goes to the console. The engine needs no logging library for that.
+ */
+
+import '../../support/exit-after-tests.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { LogFields, Logger } from '../../../common/logger.ts';
+import { KafkaStreams } from '../../../processors/client/index.ts';
+import { Consumed, Produced, StreamsBuilder } from '../../../processors/dsl/index.ts';
+import { Serdes } from '../../../schemas/serdes/serdes.ts';
+import { bootstrap, createTopics, produce, readUntil, tempStateDir, text, uniqueName, waitForState } from './helpers.ts';
+
+interface Line { readonly level: string; readonly message: string; readonly fields: LogFields }
+
+function capturingLogger(lines: Line[], bound: LogFields = {}): Logger {
+  const write = (level: string) => (message: string, fields?: LogFields): void => void lines.push({ level, message, fields: { ...bound, ...fields } });
+  return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug'), child: (fields) => capturingLogger(lines, { ...bound, ...fields }) };
+}
+
+test('the threads log through the logger given in the options, with their thread, and a skipped record with its task', { timeout: 120_000 }, async () => {
+  const input = uniqueName('kst-log-in');
+  const output = uniqueName('kst-log-out');
+  await createTopics([{ name: input, partitions: 1 }, { name: output, partitions: 1 }]);
+  const builder = new StreamsBuilder();
+  builder.stream(input, Consumed.with(Serdes.String(), Serdes.Integer())).mapValues((n) => String(n * 2)).to(output, Produced.with(Serdes.String(), Serdes.String()));
+  const state = tempStateDir();
+  const lines: Line[] = [];
+  const consoleLines: string[] = [];
+  const warn = console.warn;
+  console.warn = (message: unknown) => void consoleLines.push(String(message));
+  const streams = new KafkaStreams(builder.build(), {
+    'application.id': uniqueName('kst-log'),
+    'bootstrap.servers': bootstrap(),
+    'state.dir': state.dir,
+    'default.deserialization.exception.handler': 'log-and-continue',
+  }, { logger: capturingLogger(lines) });
+  try {
+    await streams.start();
+    await waitForState(streams, 'RUNNING');
+    const four = Buffer.alloc(4);
+    four.writeInt32BE(21);
+    await produce([{ topic: input, key: text('bad'), value: text('xyz') }, { topic: input, key: text('good'), value: four }]);
+    await readUntil(output, (records) => records.some((r) => r.value?.toString() === '42'));
+    const thread = streams.localThreadsMetadata()[0]?.threadName;
+    const assigned = lines.find((line) => line.level === 'info' && /assigned 1 active/.test(line.message));
+    assert.equal(assigned?.fields['thread'], thread, JSON.stringify(lines));
+    const skipped = lines.find((line) => line.level === 'warn' && /skipped a record \(deserialization error\)/.test(line.message));
+    assert.deepEqual([skipped?.fields['thread'], skipped?.fields['task']], [thread, '0_0'], JSON.stringify(lines));
+    assert.deepEqual(consoleLines, [], 'nothing went to the console');
+  } finally {
+    console.warn = warn;
+    await streams.close({ timeoutMs: 30_000 });
+    state.remove();
+  }
+});
