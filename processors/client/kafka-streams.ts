@@ -57,9 +57,9 @@ export type UncaughtExceptionHandler = (error: Error) => StreamThreadExceptionRe
 /** What is not configuration: objects the client uses. */
 export interface KafkaStreamsOptions {
   /**
-   * Where the client and its threads log (each thread through `logger.child({ thread })`);
-   * `consoleLogger` by default. Threads on worker threads (`num.stream.threads` > 1)
-   * log to the console: a logger cannot cross threads.
+   * Where the client and its threads log (each thread through `logger.child({ thread })`;
+   * a thread on a worker, `num.stream.threads` > 1, posts its lines to it); the console
+   * (`consoleLogger`) by default.
    */
   readonly logger?: Logger;
 }

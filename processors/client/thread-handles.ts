@@ -40,7 +40,7 @@ export interface ThreadHandleOptions {
   readonly settings: ThreadSettings;
   readonly events: ThreadHandleEvents;
   readonly restoreListener: StateRestoreListener | undefined;
-  /** The client's logger; a thread in this thread logs through its child `{ thread }`. */
+  /** The client's logger; a thread logs through its child `{ thread }` (on a worker, by posting its lines). */
   readonly logger?: Logger;
   /** The client's global stores; only a thread on the client's own thread can read them. */
   readonly globalStores?: ReadonlyMap<string, StateStore>;
@@ -140,6 +140,7 @@ export class WorkerThreadHandle implements ThreadHandle {
       settings: options.settings,
       topology,
       restoreEvents: options.restoreListener !== undefined,
+      ...(options.logger === undefined ? {} : { logs: true }),
       ...(options.workerGlobal === undefined ? {} : { global: options.workerGlobal }),
     };
     this.#worker = new Worker(WORKER_URL, { workerData, name: this.name });
@@ -215,6 +216,9 @@ export class WorkerThreadHandle implements ThreadHandle {
   #onMessage(message: Exclude<FromWorker, { type: 'done' }>, options: ThreadHandleOptions): void {
     const listener = options.restoreListener;
     switch (message.type) {
+      case 'log':
+        options.logger?.[message.level](message.message, { thread: this.name, ...message.fields });
+        break;
       case 'state':
         this.#state = message.state;
         options.events.onStateChange(this, message.state, message.previous);

@@ -56,3 +56,34 @@ test('the threads log through the logger given in the options, with their thread
     state.remove();
   }
 });
+
+test('threads on workers (num.stream.threads 2) post their log lines to the client\'s logger, each with its thread', { timeout: 180_000 }, async () => {
+  const input = uniqueName('kst-logw-in');
+  const output = uniqueName('kst-logw-out');
+  await createTopics([{ name: input, partitions: 2 }, { name: output, partitions: 2 }]);
+  // Workers inherit the environment: the module's export reads its topics from it.
+  process.env['KST_TEST_WC_INPUT'] = input;
+  process.env['KST_TEST_WC_OUTPUT'] = output;
+  const state = tempStateDir();
+  const lines: Line[] = [];
+  const streams = new KafkaStreams({ module: new URL('./fixtures/word-count.ts', import.meta.url), exportName: 'buildFromEnv' }, {
+    'application.id': uniqueName('kst-logw'),
+    'bootstrap.servers': bootstrap(),
+    'num.stream.threads': 2,
+    'state.dir': state.dir,
+    'session.timeout.ms': 10_000,
+    'heartbeat.interval.ms': 1_000,
+  }, { logger: capturingLogger(lines) });
+  try {
+    await streams.start();
+    await waitForState(streams, 'RUNNING');
+    const names = streams.localThreadsMetadata().map((t) => t.threadName).sort();
+    const assigned = (): string[] => [...new Set(lines.filter((line) => /assigned \d+ active/.test(line.message)).map((line) => String(line.fields['thread'])))].sort();
+    const deadline = Date.now() + 60_000;
+    while (assigned().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(assigned(), names, `both workers' threads logged their assignment: ${JSON.stringify(lines)}`);
+  } finally {
+    await streams.close({ timeoutMs: 30_000 });
+    state.remove();
+  }
+});
