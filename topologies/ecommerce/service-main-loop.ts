@@ -73,6 +73,7 @@ export async function runServiceProcess(name: ServiceName, settings: Readonly<Re
     log.info({ state: next }, `client state ${next}`);
     process.stdout.write(`${service.applicationId} state ${next}\n`);
     if (next === 'ERROR') {
+      log.error({ err: service.streams.lastError }, 'the streams client failed');
       process.stderr.write(`${String(service.streams.lastError?.stack ?? service.streams.lastError)}\n`);
       closeAll().finally(() => process.exit(70));
     }
