@@ -6,6 +6,10 @@
  * for static membership, see `cluster/static-membership.ts`). With no bootstrap given it
  * uses the local stack's Kafka. Invalid settings fail at start, naming the variable.
  *
+ * Logs are JSON lines on stdout (`CONNECT_LOG_LEVEL`, changed at runtime through
+ * `/admin/loggers`); the one plain line `connect worker listening on <url>` tells a
+ * launcher it serves. Prometheus metrics: `<url>/metrics`.
+ *
  * @example
  * ```sh
  * CONNECT_REST_PORT=8083 CONNECT_GROUP_ID=connect-cluster node connectors/worker-main.ts
@@ -15,14 +19,16 @@
 import { isKstError } from '../common/errors.ts';
 import { connectMembershipConfig } from './cluster/static-membership.ts';
 import { workerSettingsFromEnv } from './config/worker-config.ts';
+import { jsonLogSink } from './logging/json-log-sink.ts';
 import { Worker } from './worker.ts';
 
 async function main(): Promise<void> {
-  let worker: Worker;
+  let worker: Worker | undefined;
   try {
     // Read here so that an error names the variable; the Worker validates the settings again.
     const groupInstanceId = connectMembershipConfig.fromEnv(process.env, 'CONNECT')['group.instance.id'];
-    worker = new Worker(workerSettingsFromEnv(process.env, 'CONNECT'), groupInstanceId === '' ? {} : { groupInstanceId });
+    const logSink = jsonLogSink({ instance: () => worker?.workerId ?? '' });
+    worker = new Worker(workerSettingsFromEnv(process.env, 'CONNECT'), { logSink, ...(groupInstanceId === '' ? {} : { groupInstanceId }) });
   } catch (error) {
     console.error(isKstError(error) ? error.message : error);
     process.exit(2);

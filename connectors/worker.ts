@@ -15,8 +15,9 @@ import { configTransformerFrom, isProviderKey } from './config/config-providers.
 import type { ConfigTransformer } from './config/config-transformer.ts';
 import { Herder } from './herder.ts';
 import { BasicAuth } from './rest/basic-auth.ts';
-import { LoggerRegistry, type Level } from './logging/loggers.ts';
+import { LoggerRegistry, type Level, type LogSink } from './logging/loggers.ts';
 import { OffsetManager } from './offsets/offset-manager.ts';
+import { ConnectMetrics } from './runtime/sink-metrics.ts';
 import { buildRestServer } from './rest/rest-server.ts';
 import { CONNECT_VERSION } from './version.ts';
 import { ConfigStore } from './storage/config-store.ts';
@@ -31,8 +32,10 @@ const COMMIT = 'kstreams-ts';
 export interface WorkerOptions {
   /** Consumer settings for every sink task (tests shorten session timeouts). */
   readonly taskConsumer?: Readonly<Record<string, unknown>>;
-  /** Where log lines go; console by default. */
-  readonly logSink?: (line: string) => void;
+  /** Where log lines go; console by default (see logging/loggers.ts for the JSON sink). */
+  readonly logSink?: LogSink;
+  /** Add Node's process metrics to `metrics`; default true. */
+  readonly processMetrics?: boolean;
   /** Answers `kafka_cluster_id` in `GET /`; by default the id the brokers report in their metadata. */
   readonly kafkaClusterId?: () => Promise<string>;
   /**
@@ -55,6 +58,8 @@ export interface WorkerOptions {
 export class Worker {
   readonly config: WorkerConfig;
   readonly loggers: LoggerRegistry;
+  /** Its Prometheus metrics (sink tasks, the process), served at `GET /metrics`. */
+  readonly metrics: ConnectMetrics;
   /** Resolves `${provider:[path:]key}` references in connector configs (`config.providers`). */
   readonly transformer: ConfigTransformer;
   readonly #auth: BasicAuth | undefined;
@@ -80,6 +85,7 @@ export class Worker {
     this.#auth = usersFile === '' ? undefined : BasicAuth.fromFile(usersFile);
     this.#options = options;
     this.loggers = new LoggerRegistry(this.config['log.level'] as Level, options.logSink);
+    this.metrics = new ConnectMetrics(options.processMetrics === false ? { processMetrics: false } : {});
     if (options.groupInstanceId !== undefined && this.config['rest.port'] === 0) {
       throw new KstError('KST_CONFIG_INVALID', 'config "group.instance.id" needs a fixed rest.port: the worker id (host:port) must stay the same across restarts', { key: 'group.instance.id', value: options.groupInstanceId });
     }
@@ -125,7 +131,7 @@ export class Worker {
       throw error;
     })));
     const herder = new Herder(configs, statuses, offsets, this.transformer, { exactlyOnceSource: exactlyOnce });
-    this.#rest = buildRestServer({ herder, loggers: this.loggers, info: { version: CONNECT_API_VERSION, commit: COMMIT, kafkaClusterId }, ...(this.#auth === undefined ? {} : { auth: this.#auth }) });
+    this.#rest = buildRestServer({ herder, loggers: this.loggers, metrics: this.metrics.registry, info: { version: CONNECT_API_VERSION, commit: COMMIT, kafkaClusterId }, ...(this.#auth === undefined ? {} : { auth: this.#auth }) });
     const address = await this.#rest.listen({ host: c['rest.host.name'], port: c['rest.port'] });
     const port = Number(new URL(address).port);
     const host = c['rest.advertised.host.name'] === '' ? c['rest.host.name'] : c['rest.advertised.host.name'];
@@ -133,7 +139,7 @@ export class Worker {
     this.#url = `http://${host}:${port}`;
 
     const reconciler = new WorkReconciler({
-      workerId: this.#workerId, configs, statuses, client: this.#client, admin: this.#admin, producer: this.#producer, loggers: this.loggers,
+      workerId: this.#workerId, configs, statuses, client: this.#client, admin: this.#admin, producer: this.#producer, loggers: this.loggers, metrics: this.metrics,
       offsetFlushIntervalMs: c['offset.flush.interval.ms'],
       offsets: sourceOffsets,
       ...(exactlyOnce ? { exactlyOnceSource: { groupId: c['group.id'], offsetsTopic: c['offset.storage.topic'] } } : {}),

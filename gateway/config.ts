@@ -12,7 +12,7 @@
  * ```
  */
 
-import { defineConfig, integer, list, string, type ConfigOf, type Field } from '../common/config.ts';
+import { defineConfig, integer, list, oneOf, string, type ConfigOf, type Field } from '../common/config.ts';
 import { KstError } from '../common/errors.ts';
 import { prefixedSecurityFields } from '../processors/kafka/index.ts';
 import { registryAuthFields } from '../schemas/registry/registry-auth.ts';
@@ -37,6 +37,7 @@ function endpoints(doc: string, fallback?: string): Field<readonly string[]> {
 export const gatewayConfig = defineConfig({
   'http.host': string({ default: '127.0.0.1', doc: 'Interface the HTTP API binds to.' }),
   'http.port': integer({ default: 8080, min: 0, max: 65535, doc: 'Port of the HTTP API; 0 picks a free one.' }),
+  'log.level': oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info', doc: 'Level of the JSON log lines (fastify\'s pino logger, with service and instance) on stdout.' }),
   'http.body.limit.bytes': integer({ default: 65_536, min: 1_024, doc: 'Largest request body accepted.' }),
   'kafka.bootstrap.servers': list({ default: ['127.0.0.1:9092'], doc: 'Brokers the commands are produced to.' }),
   // TLS and SASL of the command producer: GATEWAY_KAFKA_SECURITY_PROTOCOL, GATEWAY_KAFKA_SASL_JAAS_CONFIG, …

@@ -31,7 +31,7 @@ import { GatewayMetrics } from './http/metrics.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
 import { kafkaClientConfig, unprefixedSecuritySettings } from '../processors/kafka/index.ts';
 import { registryAuthOf } from '../schemas/registry/registry-auth.ts';
-import { buildHttpApi } from './http/server.ts';
+import { buildHttpApi, type GatewayLoggerOptions } from './http/server.ts';
 import { KafkaGroupLag } from './ops/group-lag.ts';
 import { OpsCollector, type OpsSource } from './ops/ops-collector.ts';
 import { QueryClient } from './queries/query-client.ts';
@@ -51,7 +51,7 @@ export interface GatewayParts {
   readonly queries?: QueryReader & { close?: () => void };
   /** Replaces what the ops page reads (tests). */
   readonly ops?: OpsSource;
-  readonly logger?: boolean | { level: string };
+  readonly logger?: boolean | GatewayLoggerOptions;
 }
 
 /** Lifetime of the service tokens the gateway signs for itself, at most the configured maximum. */

@@ -2,7 +2,8 @@
  * Entry point of the gateway process: `node gateway/main.ts`. Settings come from
  * `GATEWAY_*` variables (see `config.ts`; `GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL` or
  * `GATEWAY_JWKS_FILE` is required, and the development secret only on loopback). Prints
- * `gateway listening on http://…` once it serves, and stops cleanly on SIGINT/SIGTERM.
+ * `gateway listening on http://…` once it serves, and stops cleanly on SIGINT/SIGTERM. Logs
+ * are JSON lines (`GATEWAY_LOG_LEVEL`); Prometheus metrics at `/metrics`.
  *
  * @example
  * ```sh
@@ -10,13 +11,18 @@
  * ```
  */
 
+import { hostname } from 'node:os';
 import { isKstError } from '../common/errors.ts';
 import { gatewayConfig } from './config.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 
 let gateway: Gateway;
 try {
-  gateway = await startGateway(gatewayConfig.fromEnv(process.env, 'GATEWAY'), { logger: { level: process.env['GATEWAY_LOG_LEVEL'] ?? 'info' } });
+  const config = gatewayConfig.fromEnv(process.env, 'GATEWAY');
+  // JSON log lines as the services' and the worker's: service and instance on each.
+  gateway = await startGateway(config, {
+    logger: { level: config['log.level'], base: { service: 'gateway', instance: `${hostname()}-${process.pid}` }, formatters: { level: (label) => ({ level: label }) }, timestamp: () => `,"time":"${new Date().toISOString()}"` },
+  });
 } catch (error) {
   // A configuration the gateway refuses: say which variable, exit 78 (EX_CONFIG) without a stack.
   if (!isKstError(error, 'KST_CONFIG_INVALID')) throw error;

@@ -36,6 +36,8 @@ const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8'),
 const services = compose.services;
 const stack = loadStackConfig({});
 const INFRA = ['kafka', 'registry', 'postgres', 'opensearch'];
+/** Prometheus and Grafana: they run no platform code, so no platform config schema applies. */
+const OBSERVABILITY = ['prometheus', 'grafana'];
 const SECRET_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|_KEY$/;
 /** Compose's `${VAR:?message}`: required, no default; compose refuses to start while VAR is unset or empty. */
 const REQUIRED = /^\$\{([A-Z0-9_]+):\?[^}]+\}$/;
@@ -78,8 +80,8 @@ function env(name: string): Readonly<Record<string, string>> {
   return Object.fromEntries(Object.entries(service(name).environment ?? {}).map(([key, value]) => [key, interpolate(String(value))]));
 }
 
-test('it runs the stack\'s four servers, every e-commerce service, the gateway and the Connect worker, and nothing else', () => {
-  assert.deepEqual(Object.keys(services).sort(), [...INFRA, ...SERVICE_NAMES, 'gateway', 'connect'].sort());
+test('it runs the stack\'s four servers, every e-commerce service, the gateway, the Connect worker, Prometheus and Grafana, and nothing else', () => {
+  assert.deepEqual(Object.keys(services).sort(), [...INFRA, ...SERVICE_NAMES, 'gateway', 'connect', ...OBSERVABILITY].sort());
 });
 
 test('the servers have the local stack\'s versions, ports and settings', () => {
@@ -99,7 +101,7 @@ test('the servers have the local stack\'s versions, ports and settings', () => {
 
 test('every platform variable is a key of its process\'s config schema, with a value the schema accepts', () => {
   for (const name of Object.keys(services)) {
-    if (INFRA.includes(name)) continue;
+    if (INFRA.includes(name) || OBSERVABILITY.includes(name)) continue;
     const variables = env(name);
     // The worker's config providers, and what its env provider is allowed to read.
     const connect = name === 'connect' ? workerSettingsFromEnv(variables) : {};
@@ -147,14 +149,29 @@ test('the gateway and the Connect worker listen on their default ports, and the 
   }
 });
 
-test('only the gateway is published, and only on 127.0.0.1', () => {
+test('only the gateway and Grafana are published, and only on 127.0.0.1', () => {
   for (const [name, definition] of Object.entries(services)) {
-    if (name === 'gateway') continue;
+    if (name === 'gateway' || name === 'grafana') continue;
     assert.deepEqual(definition.ports ?? [], [], `${name} publishes no port (see the file's header for debugging)`);
   }
-  const ports = service('gateway').ports ?? [];
-  assert.equal(ports.length, 1);
-  for (const [, [address]] of published('gateway')) assert.equal(address, '127.0.0.1');
+  for (const name of ['gateway', 'grafana']) {
+    assert.equal((service(name).ports ?? []).length, 1, name);
+    for (const [, [address]] of published(name)) assert.equal(address, '127.0.0.1', name);
+  }
+});
+
+test('Prometheus scrapes every platform process on the port its config sets, and Grafana provisions it and the dashboards', () => {
+  const scrape = parse(readFileSync(new URL('observability/prometheus/prometheus.yml', root), 'utf8')) as { scrape_configs: Array<{ job_name: string; metrics_path?: string; static_configs: Array<{ targets: string[] }> }> };
+  const targets = new Map(scrape.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((c) => c.targets)]));
+  const metricsPorts = SERVICE_NAMES.map((name) => ecommerceServiceConfig.fromEnv(env(name), ENV_PREFIX)['metrics.port']);
+  assert.deepEqual(targets.get('ecommerce'), SERVICE_NAMES.map((name, i) => `${name}:${metricsPorts[i]}`));
+  for (const name of SERVICE_NAMES) assert.equal(ecommerceServiceConfig.fromEnv(env(name), ENV_PREFIX)['metrics.host'], '0.0.0.0', `${name}'s metrics server is reachable from Prometheus`);
+  assert.deepEqual(targets.get('connect'), [`connect:${workerConfig.fromEnv(env('connect'), 'CONNECT')['rest.port']}`]);
+  assert.deepEqual(targets.get('gateway'), [`gateway:${gatewayConfig.fromEnv(env('gateway'), 'GATEWAY')['http.port']}`]);
+  const mounts = (name: string): string[] => ((services[name] as { volumes?: string[] }).volumes ?? []);
+  assert.ok(mounts('prometheus').some((m) => m.startsWith('./observability/prometheus/prometheus.yml:')));
+  for (const folder of ['provisioning', 'dashboards']) assert.ok(mounts('grafana').some((m) => m.startsWith(`./observability/grafana/${folder}:`)), `grafana mounts ${folder}`);
+  for (const mount of [...mounts('prometheus'), ...mounts('grafana')]) assert.ok(existsSync(new URL(mount.split(':')[0] as string, root)), `${mount} exists`);
 });
 
 test('no secret has a default: each comes from .env as ${VAR:?message}, and .env.example documents each with no value', () => {

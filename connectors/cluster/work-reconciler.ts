@@ -20,6 +20,7 @@ import type { StatusStore } from '../storage/status-store.ts';
 import { spreadWork, taskKey, type WorkAssignment } from './assignment.ts';
 import { taskInstanceId } from './static-membership.ts';
 import type { ClusterView } from './worker-group.ts';
+import type { ConnectMetrics } from '../runtime/sink-metrics.ts';
 
 export interface ReconcilerOptions {
   readonly workerId: string;
@@ -39,6 +40,8 @@ export interface ReconcilerOptions {
   readonly transformer?: ConfigTransformer;
   /** The worker is a static member: its sink tasks' consumers are static members too. */
   readonly staticMembers?: boolean;
+  /** The worker's metrics; each sink task reports into them. */
+  readonly metrics?: ConnectMetrics;
 }
 
 interface RunningConnector { readonly lifecycle: Lifecycle; readonly configJson: string; target: TargetState }
@@ -192,7 +195,7 @@ export class WorkReconciler {
       admin: this.#o.admin,
       offsets: this.#o.offsets,
       ...(this.#o.exactlyOnceSource === undefined ? {} : { exactlyOnce: { transactionalId: `${this.#o.exactlyOnceSource.groupId}-${snapshot.name}-${id}`, offsetsTopic: this.#o.exactlyOnceSource.offsetsTopic } }),
-      logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSourceTask.${snapshot.name}`),
+      logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSourceTask.${snapshot.name}`, { connector: snapshot.name, task: `${snapshot.name}-${id}` }),
       offsetFlushIntervalMs: this.#o.offsetFlushIntervalMs,
       target: snapshot.target,
       onState,
@@ -209,12 +212,13 @@ export class WorkReconciler {
       ...(this.#o.staticMembers === true ? { groupInstanceId: taskInstanceId(snapshot.name, id) } : {}),
       admin: this.#o.admin,
       producer: this.#o.producer,
-      logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSinkTask.${snapshot.name}`),
+      logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSinkTask.${snapshot.name}`, { connector: snapshot.name, task: `${snapshot.name}-${id}` }),
       offsetFlushIntervalMs: this.#o.offsetFlushIntervalMs,
       target: snapshot.target,
       onState,
       onTopic,
       ...resolve,
+      ...(this.#o.metrics === undefined ? {} : { metrics: this.#o.metrics.task(snapshot.name, id) }),
     });
     this.#tasks.set(key, Object.assign(entry, { runner, configJson: JSON_OF([snapshot.config, snapshot.tasks[id]]) }));
     runner.start();

@@ -1,7 +1,9 @@
 /**
  * Named loggers with levels that `/admin/loggers` reads and changes at runtime, as
  * Connect's `Loggers` over log4j: setting a level on a namespace sets it on every known
- * logger below it, and `last_modified` records when.
+ * logger below it, and `last_modified` records when. A line that passes its logger's
+ * level goes to the sink as text and as a structured entry (`jsonLogSink` in
+ * json-log-sink.ts writes the entry as a JSON line).
  */
 
 export const LEVELS = ['OFF', 'FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'] as const;
@@ -21,6 +23,19 @@ export interface Logger {
 
 export const ROOT_LOGGER = 'root';
 
+/** One line that passed its logger's level. */
+export interface LogEntry {
+  readonly level: Exclude<Level, 'OFF'>;
+  /** The logger's name, e.g. `io.kstreams.connect.runtime.Worker`. */
+  readonly logger: string;
+  readonly message: string;
+  /** Fields the logger was created with (`connector`, `task`). */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Where lines go: the text form (`[time] LEVEL message (logger)`) and the entry. */
+export type LogSink = (line: string, entry: LogEntry) => void;
+
 /**
  * @example
  * ```ts
@@ -31,19 +46,21 @@ export const ROOT_LOGGER = 'root';
  */
 export class LoggerRegistry {
   readonly #levels = new Map<string, LoggerLevel>();
-  readonly #sink: (line: string) => void;
+  readonly #sink: LogSink;
 
-  constructor(rootLevel: Level = 'INFO', sink: (line: string) => void = (line) => console.log(line)) {
+  constructor(rootLevel: Level = 'INFO', sink: LogSink = (line) => console.log(line)) {
     this.#levels.set(ROOT_LOGGER, { level: rootLevel, last_modified: null });
     this.#sink = sink;
   }
 
-  /** The logger `name`; it inherits the nearest ancestor's level until set on its own. */
-  get(name: string): Logger {
+  /** The logger `name`; it inherits the nearest ancestor's level until set on its own. Its lines carry `fields`. */
+  get(name: string, fields: Readonly<Record<string, string>> = {}): Logger {
     if (!this.#levels.has(name)) this.#levels.set(name, { level: this.#inherited(name), last_modified: null });
-    const write = (level: Level) => (message: string): void => {
+    const write = (level: Exclude<Level, 'OFF'>) => (message: string): void => {
       const current = this.#levels.get(name)?.level ?? 'INFO';
-      if (LEVELS.indexOf(level) <= LEVELS.indexOf(current) && current !== 'OFF') this.#sink(`[${new Date().toISOString()}] ${level} ${message} (${name})`);
+      if (LEVELS.indexOf(level) <= LEVELS.indexOf(current) && current !== 'OFF') {
+        this.#sink(`[${new Date().toISOString()}] ${level} ${message} (${name})`, { level, logger: name, message, fields });
+      }
     };
     return { error: write('ERROR'), warn: write('WARN'), info: write('INFO'), debug: write('DEBUG') };
   }

@@ -13,6 +13,7 @@ import { isKstError } from '../../common/errors.ts';
 import { connectorRoutes } from './routes/connector-routes.ts';
 import { lifecycleRoutes } from './routes/lifecycle-routes.ts';
 import { loggerRoutes } from './routes/logger-routes.ts';
+import { metricsRoutes } from './routes/metrics-routes.ts';
 import { offsetRoutes } from './routes/offset-routes.ts';
 import { pluginRoutes } from './routes/plugin-routes.ts';
 import { rootRoutes, type WorkerInfo } from './routes/root-routes.ts';
@@ -23,6 +24,8 @@ export interface RestContext {
   readonly info: WorkerInfo;
   /** When set, every route but `GET /` needs basic auth. */
   readonly auth?: BasicAuth;
+  /** Served at `GET /metrics` (Prometheus text format) when set. */
+  readonly metrics?: { readonly contentType: string; metrics(): Promise<string> };
 }
 
 /**
@@ -87,5 +90,6 @@ export function buildRestServer(context: RestContext): FastifyInstance {
   app.register(offsetRoutes(context));
   app.register(pluginRoutes(context));
   app.register(loggerRoutes(context));
+  app.register(metricsRoutes(context));
   return app;
 }

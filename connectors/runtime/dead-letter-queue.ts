@@ -45,6 +45,8 @@ export interface DeadLetterQueueOptions {
   readonly contextHeaders: boolean;
   readonly connectorName: string;
   readonly taskId: number;
+  /** Told of each record written to the queue (the task's metrics). */
+  readonly onWritten?: () => void;
 }
 
 /**
@@ -73,6 +75,7 @@ export class DeadLetterQueue {
     const headers: KafkaHeader[] = [...context.record.headers];
     if (this.#options.contextHeaders) headers.push(...contextHeaders(context, this.#options));
     await this.#producer.send([{ topic: this.#options.topic, key: context.record.key, value: context.record.value, headers }]);
+    this.#options.onWritten?.();
   }
 }
 

@@ -17,6 +17,7 @@ import { createConverter } from '../converters/converter-registry.ts';
 import { createHeaderConverter } from '../converters/header-converter.ts';
 import type { Logger } from '../logging/loggers.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import type { SinkTaskMetrics } from './sink-metrics.ts';
 import { ErrorHandler, errorHandlingConfig, isRetriable } from './error-handler.ts';
 import { Lifecycle, type ConnectState, type TargetState } from './lifecycle.ts';
 import { convertAndTransform, originKey, prepareBatch, type PipelineParts } from './record-pipeline.ts';
@@ -44,6 +45,8 @@ export interface SinkTaskRunnerOptions {
   readonly onState: (state: ConnectState, trace: string | null) => void;
   /** The first record seen from a topic (Connect's active-topic tracking). */
   readonly onTopic?: (topic: string) => void;
+  /** Where the task counts what it reads, writes and dead-letters, and reports its lag. */
+  readonly metrics?: SinkTaskMetrics;
   /** Resolves config provider references in both configs when the task starts; a failure fails the task. */
   readonly resolve?: (config: Readonly<Record<string, string>>) => Promise<Record<string, string>>;
 }
@@ -122,6 +125,7 @@ export class SinkTaskRunner {
         contextHeaders: (connectorConfig['errors.deadletterqueue.context.headers.enable'] ?? 'false').toLowerCase() === 'true',
         connectorName: o.connector,
         taskId: o.taskId,
+        ...(o.metrics === undefined ? {} : { onWritten: () => o.metrics?.deadLettered() }),
       });
       this.#errors = new ErrorHandler(errors, o.logger, dlq, () => this.#stopping);
       const parts: PipelineParts = {
@@ -146,7 +150,9 @@ export class SinkTaskRunner {
         if (this.#target === 'PAUSED') consumer.pause(owned);
         else consumer.resume(owned.filter((p) => !this.#taskPaused.has(partitionName(p))));
         const batch = await consumer.poll();
+        o.metrics?.read(batch.records.length);
         if (batch.records.length > 0) await this.#deliver(parts, batch.records);
+        this.#reportLag(consumer);
         for (const next of batch.nextOffsets) this.#consumed.set(partitionName(next), next);
         if (this.#commitRequested || Date.now() - lastCommit >= o.offsetFlushIntervalMs) {
           await this.#commit();
@@ -180,7 +186,9 @@ export class SinkTaskRunner {
     // Connect redelivers a batch whose put failed retriably, for as long as it takes.
     for (let backoff = 100; ; backoff = Math.min(backoff * 2, 10_000)) {
       try {
+        const started = performance.now();
         await (this.#task as SinkTask).put(sinkRecords);
+        this.#options.metrics?.written(sinkRecords.length, (performance.now() - started) / 1000);
         return;
       } catch (error) {
         if (!isRetriable(error) || this.#stopping) throw wrapTaskError(error, `${this.id} put failed`);
@@ -188,6 +196,17 @@ export class SinkTaskRunner {
         await new Promise((resolve) => setTimeout(resolve, backoff));
       }
     }
+  }
+
+  #reportLag(consumer: KafkaConsumer): void {
+    const metrics = this.#options.metrics;
+    if (metrics === undefined) return;
+    const lags: Array<{ topic: string; partition: number; lag: number }> = [];
+    for (const p of consumer.assignment()?.partitions ?? []) {
+      const lag = consumer.currentLag(p);
+      if (lag !== undefined) lags.push({ topic: p.topic, partition: p.partition, lag: Number(lag) });
+    }
+    metrics.setLag(lags);
   }
 
   /** Flushes the task, then commits the offsets it flushed; a failed flush commits nothing and rewinds. */
@@ -301,6 +320,7 @@ export class SinkTaskRunner {
     await this.#task?.stop().catch((error: unknown) => o.logger.warn(`${this.id} stop failed: ${(error as Error).message}`));
     await this.#consumer?.close({ leaveGroup: this.#leaveGroup }).catch((error: unknown) => o.logger.warn(`${this.id} closing its consumer failed: ${(error as Error).message}`));
     if (parts !== null) closeChain(parts.chain);
+    o.metrics?.close();
     if (failure === null) this.lifecycle.transition('UNASSIGNED');
   }
 }

@@ -28,6 +28,17 @@ import { PUBLIC_PATHS, registerOpsRoutes } from './routes/ops.ts';
 import { registerOpsPageRoutes } from './routes/ops-page.ts';
 import { registerProductRoutes } from './routes/products.ts';
 
+/** The pino options the gateway passes to fastify's logger. */
+export interface GatewayLoggerOptions {
+  readonly level: string;
+  /** Fields on every line (service, instance). */
+  readonly base?: Readonly<Record<string, unknown>>;
+  /** Write levels as names (`"level":"info"`), as the other processes do. */
+  readonly formatters?: { level(label: string, number: number): Record<string, unknown> };
+  /** pino's time field (`,"time":…`); ISO time as the other processes write it. */
+  readonly timestamp?: () => string;
+}
+
 export interface HttpApiOptions {
   readonly verify: (token: string) => Principal | Promise<Principal>;
   readonly limiter: RateLimiter;
@@ -37,7 +48,7 @@ export interface HttpApiOptions {
   /** Caps on open event streams. Default 10 per caller, 1 000 in total. */
   readonly streamSlots?: StreamSlots;
   /** fastify's logger (pino options or false). Default: warnings and errors. */
-  readonly logger?: boolean | { level: string };
+  readonly logger?: boolean | GatewayLoggerOptions;
 }
 
 export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): FastifyInstance {

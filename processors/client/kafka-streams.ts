@@ -24,6 +24,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KstError } from '../../common/errors.ts';
+import { consoleLogger, type Logger } from '../../common/logger.ts';
 import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../kafka/index.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import { assignmentTopology, type HostInfo } from '../runtime/assignment/index.ts';
@@ -53,10 +54,23 @@ export type { ClientState, StateListener } from './client-state.ts';
 export type StreamThreadExceptionResponse = 'REPLACE_THREAD' | 'SHUTDOWN_CLIENT' | 'SHUTDOWN_APPLICATION';
 export type UncaughtExceptionHandler = (error: Error) => StreamThreadExceptionResponse;
 
+/** What is not configuration: objects the client uses. */
+export interface KafkaStreamsOptions {
+  /**
+   * Where the client and its threads log (each thread through `logger.child({ thread })`;
+   * a thread on a worker, `num.stream.threads` > 1, posts its lines to it); the console
+   * (`consoleLogger`) by default.
+   */
+  readonly logger?: Logger;
+}
+
 export class KafkaStreams {
   /** The client's prom-client registry: every thread's metrics, labelled by application id, thread and task. */
   readonly metricsRegistry: StreamsRegistry = new StreamsRegistry();
   readonly #config: StreamsConfig;
+  readonly #logger: Logger;
+  /** True when the caller gave a logger: only then do the engine's parts that keep a console default log through it. */
+  readonly #ownLogger: boolean;
   readonly #module: TopologyModule | undefined;
   readonly #machine: ClientStateMachine;
   #plan: TopologyPlan | undefined;
@@ -73,8 +87,10 @@ export class KafkaStreams {
   #closing: Promise<boolean> | undefined;
   #erroring: Promise<void> | undefined;
 
-  constructor(topology: TopologySource, config: StreamsConfigInput) {
+  constructor(topology: TopologySource, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.#config = parseStreamsConfig(config as Readonly<Record<string, unknown>>);
+    this.#logger = options.logger ?? consoleLogger;
+    this.#ownLogger = options.logger !== undefined;
     if (isModuleSpec(topology)) {
       this.#module = normalizeModule(topology);
     } else {
@@ -149,7 +165,7 @@ export class KafkaStreams {
           deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
         });
         if (plan.globalStores.length > 0) this.#partitionCounts = new Map([...this.#partitionCounts, ...(await globalTopicCounts(admin, plan, applicationId))]);
-        await checkStateCluster(admin, { stateDir: config['state.dir'], applicationId, registry: this.metricsRegistry });
+        await checkStateCluster(admin, { stateDir: config['state.dir'], applicationId, registry: this.metricsRegistry, ...(this.#ownLogger ? { log: (line: string) => this.#logger.warn(line) } : {}) });
       } finally {
         await admin.close().catch(() => undefined);
       }
@@ -184,6 +200,7 @@ export class KafkaStreams {
       pollMs: Math.max(10, config['poll.ms']),
       ...(this.#restoreListener === undefined ? {} : { restoreListener: this.#restoreListener }),
       metricsRegistry: this.metricsRegistry,
+      ...(this.#ownLogger ? { log: (message: string) => this.#logger.warn(message, { thread: 'global' }) } : {}),
       onStateChange: () => this.#updateState(),
     });
     this.#global = global;
@@ -305,6 +322,7 @@ export class KafkaStreams {
     const options: ThreadHandleOptions = {
       settings: threadSettings(this.#config, this.#processId as string, index, this.#partitionCounts),
       restoreListener: this.#restoreListener,
+      ...(this.#ownLogger ? { logger: this.#logger } : {}),
       ...(this.#global === undefined ? {} : onWorker ? { workerGlobal: this.#workerGlobal(index) } : { globalStores: this.#global.stores }),
       events: {
         onStateChange: () => this.#updateState(),
@@ -366,7 +384,7 @@ export class KafkaStreams {
       response = 'SHUTDOWN_CLIENT';
     }
     if (response === 'REPLACE_THREAD' && this.#threads[handle.index - 1] === handle) {
-      console.warn(`kstreams: replacing stream thread ${handle.name} after: ${failure.message}`);
+      this.#logger.warn(`kstreams: replacing stream thread ${handle.name} after: ${failure.message}`, { thread: handle.name });
       this.#startThread(handle.index);
       this.#updateState();
       return;

@@ -14,6 +14,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { Registry } from 'prom-client';
+import type { Logger } from '../../common/logger.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import type { StateRestoreListener, RestoreTarget } from '../runtime/restoration/index.ts';
 import type { StateStore } from '../../state/api/state-store.ts';
@@ -39,6 +40,8 @@ export interface ThreadHandleOptions {
   readonly settings: ThreadSettings;
   readonly events: ThreadHandleEvents;
   readonly restoreListener: StateRestoreListener | undefined;
+  /** The client's logger; a thread logs through its child `{ thread }` (on a worker, by posting its lines). */
+  readonly logger?: Logger;
   /** The client's global stores; only a thread on the client's own thread can read them. */
   readonly globalStores?: ReadonlyMap<string, StateStore>;
   /** How a thread on a worker keeps its own copy of the global stores. */
@@ -72,6 +75,7 @@ export class LocalThreadHandle implements ThreadHandle {
       settings: options.settings,
       plan,
       metricsRegistry: registry,
+      ...(options.logger === undefined ? {} : { logger: options.logger.child({ thread: this.name }) }),
       ...(options.restoreListener === undefined ? {} : { restoreListener: options.restoreListener }),
       ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
       events: {
@@ -136,6 +140,7 @@ export class WorkerThreadHandle implements ThreadHandle {
       settings: options.settings,
       topology,
       restoreEvents: options.restoreListener !== undefined,
+      ...(options.logger === undefined ? {} : { logs: true }),
       ...(options.workerGlobal === undefined ? {} : { global: options.workerGlobal }),
     };
     this.#worker = new Worker(WORKER_URL, { workerData, name: this.name });
@@ -211,6 +216,9 @@ export class WorkerThreadHandle implements ThreadHandle {
   #onMessage(message: Exclude<FromWorker, { type: 'done' }>, options: ThreadHandleOptions): void {
     const listener = options.restoreListener;
     switch (message.type) {
+      case 'log':
+        options.logger?.[message.level](message.message, { thread: this.name, ...message.fields });
+        break;
       case 'state':
         this.#state = message.state;
         options.events.onStateChange(this, message.state, message.previous);

@@ -31,6 +31,8 @@ export interface WorkerData {
   readonly restoreEvents: boolean;
   /** Set when the topology has global stores: the worker keeps its own copy of them. */
   readonly global?: WorkerGlobalSettings;
+  /** True when the client has a logger: the thread's log lines are posted to it (a logger cannot cross threads). */
+  readonly logs?: boolean;
 }
 
 /**
@@ -104,6 +106,8 @@ export type FromWorker =
   | { readonly type: 'restore-batch'; readonly target: RestoreTargetData; readonly batchEnd: bigint; readonly count: number }
   | { readonly type: 'restore-end'; readonly target: RestoreTargetData; readonly total: number }
   | { readonly type: 'metrics'; readonly requestId: number; readonly metrics: readonly object[] }
+  /** One line of the thread's log, for the client's logger. */
+  | { readonly type: 'log'; readonly level: 'error' | 'warn' | 'info' | 'debug'; readonly message: string; readonly fields: Readonly<Record<string, unknown>> }
   /** The worker's store copies a query may read, sent again whenever its thread changes state. */
   | { readonly type: 'stores'; readonly instances: readonly StoreInstanceData[] }
   /** The answer to a `store-call`, `store-next` or `store-lags` (a value: the thread's `StorePartitionLag[]`). */

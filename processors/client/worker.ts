@@ -22,6 +22,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Registry } from 'prom-client';
 import type { RestoreTarget, StateRestoreListener } from '../runtime/restoration/index.ts';
 import { KstError } from '../../common/errors.ts';
+import type { LogFields, Logger } from '../../common/logger.ts';
 import { GlobalStreamThread } from '../runtime/global/global-stream-thread.ts';
 import { StreamThread } from '../runtime/thread/stream-thread.ts';
 import { StoreServer } from './queries/store-server.ts';
@@ -32,6 +33,12 @@ if (parentPort === null) throw new Error('processors/client/worker.ts runs as a 
 const port: MessagePort = parentPort;
 const data = workerData as WorkerData;
 const post = (message: FromWorker): void => port.postMessage(message);
+
+/** A logger whose lines go to the client's logger, as messages (fields must be cloneable: plain data). */
+function postingLogger(bound: LogFields = {}): Logger {
+  const write = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, fields?: LogFields): void => post({ type: 'log', level, message, fields: { ...bound, ...fields } });
+  return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug'), child: (fields) => postingLogger({ ...bound, ...fields }) };
+}
 const targetData = (t: RestoreTarget): RestoreTargetData => ({ taskId: t.taskId, storeName: t.storeName, topic: t.topic, partition: t.partition, startOffset: t.startOffset });
 
 const restoreListener: StateRestoreListener = {
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
       settings: data.settings,
       plan,
       metricsRegistry: registry,
+      ...(data.logs === true ? { logger: postingLogger() } : {}),
       ...(global === undefined ? {} : { globalStores: global.stores }),
       ...(data.restoreEvents ? { restoreListener } : {}),
       events: {

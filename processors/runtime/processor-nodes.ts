@@ -37,6 +37,8 @@ abstract class ParentNode implements ForwardingNode {
   readonly children: RuntimeNode[] = [];
   readonly childByName = new Map<string, RuntimeNode>();
   readonly storeNames: ReadonlySet<string>;
+  /** Records this node was given (Kafka Streams' processor-node `process-total`), read by the metrics when scraped. */
+  processed = 0;
 
   constructor(name: string, storeNames: readonly string[]) {
     this.name = name;
@@ -58,6 +60,7 @@ export class SourceNode extends ParentNode implements RuntimeNode {
   }
 
   process(record: AnyRecord): Awaitable<void> {
+    this.processed++;
     return forwardToAll(this.children, record);
   }
 }
@@ -81,6 +84,7 @@ export class ProcessorNode extends ParentNode implements RuntimeNode {
     // The record context seen by stores is the record this node got; restored on return so
     // a parent that writes after forwarding stamps its own record's time. For a processor
     // that writes after an await, this is approximate (its parent's time).
+    this.processed++;
     const clock = this.#services.recordClock;
     const previousTimestamp = clock.timestampMs;
     clock.timestampMs = record.timestamp;

@@ -97,6 +97,14 @@ export class StreamTask {
     return { ...this.#counters, skipped: this.#errors.skipped, punctuations: this.#punctuator.count };
   }
 
+  /** Records each source and processor node was given, by node name (the processor-node metrics). */
+  nodeCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const binding of this.#graph.sources.values()) counts.set(binding.node.name, binding.node.processed);
+    for (const node of this.#graph.processors) counts.set(node.name, node.processed);
+    return counts;
+  }
+
   get state(): TaskState {
     return this.#state;
   }

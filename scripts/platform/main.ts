@@ -6,13 +6,13 @@
  * The launcher's keys come from `PLATFORM_*` variables (see `platform-config.ts`), the
  * services' settings from the `ECOMMERCE_*` variables they read themselves (see
  * `topologies/ecommerce/service-config.ts`); both are validated before anything starts.
- * Prints where each process answers queries and where its log is. Each process is
+ * Prints where each process answers queries, serves its metrics and where its log is. Each process is
  * supervised (`PLATFORM_SUPERVISE`, default true): one that crashes is printed and
  * restarted after a backoff; SIGINT/SIGTERM stop them all and restart nothing.
  */
 
 import { ecommerceServiceConfig, ENV_PREFIX } from '../../topologies/ecommerce/service-config.ts';
-import { platformConfig } from './platform-config.ts';
+import { PER_PROCESS, platformConfig } from './platform-config.ts';
 import { Platform } from './services.ts';
 
 const PLATFORM_PREFIX = 'PLATFORM';
@@ -31,12 +31,12 @@ const launcher = fromVariables(Object.keys(platformConfig.fields), (key) => plat
 const settings = fromVariables(
   Object.keys(ecommerceServiceConfig.fields),
   (key) => ecommerceServiceConfig.envName(key as keyof typeof ecommerceServiceConfig.fields & string, ENV_PREFIX),
-  new Set(['state.dir', 'application.server', 'group.instance.id']),
+  PER_PROCESS,
 );
 const started = Date.now();
 const platform = await Platform.start(launcher, settings);
 console.log(`platform: ${platform.processes.length} processes RUNNING in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-for (const { name, endpoint, logFile } of platform.endpoints()) console.log(`  ${name.padEnd(16)} queries on ${endpoint}  log ${logFile}`);
+for (const { name, endpoint, metrics, logFile } of platform.endpoints()) console.log(`  ${name.padEnd(16)} queries on ${endpoint}  metrics ${metrics}  log ${logFile}`);
 let stopping = false;
 const stop = (): void => {
   if (stopping) return;

@@ -25,6 +25,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { readableLogFileLine } from './log-lines.ts';
 
 /**
  * Node's on-disk compile cache for the launcher's children: with it, loading the engine's
@@ -249,7 +250,7 @@ export class NodeProcess {
     return this.#lines.slice(Math.max(0, from - this.#dropped)).filter((line) => pattern.test(line));
   }
 
-  /** The last lines of the log file (all runs, stderr included). */
+  /** The last lines of the log file (all runs, stderr included), JSON log lines shown as level and message. */
   tail(count = 60): string {
     let text: string;
     try {
@@ -258,7 +259,7 @@ export class NodeProcess {
       return `(no log at ${this.logFile})`;
     }
     const lines = text.trimEnd().split('\n');
-    return `---- last ${Math.min(count, lines.length)} of ${lines.length} log lines of ${this.name} (${this.logFile})\n${lines.slice(-count).join('\n')}`;
+    return `---- last ${Math.min(count, lines.length)} of ${lines.length} log lines of ${this.name} (${this.logFile})\n${lines.slice(-count).map(readableLogFileLine).join('\n')}`;
   }
 
   #notify(): void {

@@ -22,11 +22,22 @@ import { DEFAULT_STATE_DIR, ecommerceServiceConfig, ENV_PREFIX, type EcommerceSe
 
 export const SERVICE_NAMES = Object.keys(ApplicationIds) as ServiceName[];
 
+/** How far above its query port a process's metrics port is when `metrics.base.port` is -1. */
+export const METRICS_PORT_OFFSET = 1_000;
+
+/** The first metrics port: as set, or derived from `query.base.port` (-1). */
+export function metricsBasePort(config: Pick<PlatformConfig, 'metrics.base.port' | 'query.base.port'>): number {
+  const base = config['metrics.base.port'];
+  if (base >= 0) return base;
+  return config['query.base.port'] === 0 ? 0 : config['query.base.port'] + METRICS_PORT_OFFSET;
+}
+
 const fields = {
   instances: integer({ default: 1, min: 1, max: 16, doc: 'Processes per service; they share the service\'s partitions as members of its consumer group.' }),
   services: list({ default: SERVICE_NAMES, doc: `Which services to run: any of ${SERVICE_NAMES.join(', ')}.` }),
   'query.host': string({ default: '127.0.0.1', pattern: /^[^\s:]+$/, doc: 'Host every process advertises as its application.server.' }),
   'query.base.port': integer({ default: 50051, min: 0, max: 65_535, doc: 'Port of the first process\'s query endpoint; the others count up from it, one port per process. 0: every process binds a free port and reports it (tests).' }),
+  'metrics.base.port': integer({ default: -1, min: -1, max: 65_535, doc: `Port of the first process's Prometheus metrics server (GET /metrics); the others count up from it, one port per process, in the order of the query ports. 0: every process binds a free port and reports it. -1 (default): derived from the query port, ${METRICS_PORT_OFFSET} above it (50051 → ${50_051 + METRICS_PORT_OFFSET}), or a free port when query.base.port is 0; so launchers started with distinct query ports never collide.` }),
   'state.dir': string({ default: DEFAULT_STATE_DIR, doc: 'Root of the processes\' state: <state.dir>/<service>-<n>, kept across restarts of that process; by default .stack/state of this checkout.' }),
   'log.dir': string({ default: join(tmpdir(), 'kstreams-platform-logs'), doc: 'Each process\'s stdout and stderr are appended to <log.dir>/<service>-<n>.log.' }),
   'ready.timeout.ms': integer({ default: 180_000, min: 1_000, doc: 'How long a process may take to report RUNNING.' }),
@@ -50,11 +61,14 @@ export function parsePlatformConfig(input: Readonly<Record<string, unknown>>): P
   }
   const last = config['query.base.port'] === 0 ? 0 : config['query.base.port'] + config.services.length * config.instances - 1;
   if (last > 65_535) throw new KstError('KST_CONFIG_INVALID', `config "query.base.port" leaves no room for ${config.services.length * config.instances} ports`, { key: 'query.base.port', value: config['query.base.port'] });
+  const metricsBase = metricsBasePort(config);
+  const lastMetrics = metricsBase === 0 ? 0 : metricsBase + config.services.length * config.instances - 1;
+  if (lastMetrics > 65_535) throw new KstError('KST_CONFIG_INVALID', `config "metrics.base.port" leaves no room for ${config.services.length * config.instances} ports`, { key: 'metrics.base.port', value: config['metrics.base.port'] });
   return config as PlatformConfig;
 }
 
 /** Keys every process gets from the launcher itself, so they are not service settings. */
-const PER_PROCESS = new Set(['state.dir', 'application.server', 'group.instance.id']);
+export const PER_PROCESS = new Set(['state.dir', 'application.server', 'group.instance.id', 'metrics.port']);
 
 /**
  * The services' settings, validated with their own schema, as the `ECOMMERCE_*`

@@ -43,6 +43,8 @@ export interface ServiceProcessOptions {
   readonly endpoint: string;
   readonly stateDir: string;
   readonly logFile: string;
+  /** Port of its Prometheus metrics server (`ECOMMERCE_METRICS_PORT`); 0 binds a free one, which `metricsUrl` tells once reported. Default 0. */
+  readonly metricsPort?: number;
   /** The service settings as `ECOMMERCE_*` variables. */
   readonly env: Readonly<Record<string, string>>;
   /** Out of the launcher's process group (a supervised process: see `NodeProcessOptions`). */
@@ -63,12 +65,15 @@ export class ServiceProcess implements SupervisedChild {
   readonly logFile: string;
   readonly #process: NodeProcess;
   #endpoint: string;
+  #metricsPort: number;
+  #metricsUrl = '';
   #startMark = 0;
 
   constructor(options: ServiceProcessOptions) {
     this.service = options.service;
     this.index = options.index;
     this.#endpoint = options.endpoint;
+    this.#metricsPort = options.metricsPort ?? 0;
     this.logFile = options.logFile;
     this.#process = new NodeProcess({
       name: `${options.service}-${options.index}`,
@@ -84,12 +89,23 @@ export class ServiceProcess implements SupervisedChild {
     this.#process.onLine((line) => {
       const reported = / queries on (\S+:\d+)$/.exec(line);
       if (reported !== null) this.#endpoint = reported[1] as string;
+      // Its metrics server's address; a restart binds the same port again.
+      const metrics = / metrics on (http:\/\/\S+:(\d+)\/metrics)$/.exec(line);
+      if (metrics !== null) {
+        this.#metricsUrl = metrics[1] as string;
+        this.#metricsPort = Number(metrics[2]);
+      }
     });
   }
 
   /** Where it answers queries: as configured, or, with port 0, as it reported. */
   get endpoint(): string {
     return this.#endpoint;
+  }
+
+  /** `http://host:port/metrics` once the process reported it; empty before. */
+  get metricsUrl(): string {
+    return this.#metricsUrl;
   }
 
   get name(): string {
@@ -118,7 +134,7 @@ export class ServiceProcess implements SupervisedChild {
   start(): void {
     if (this.running) throw new KstError('KST_PLATFORM_PROCESS_FAILED', `${this.name} is already running`, { process: this.name });
     this.#startMark = this.#process.mark();
-    this.#process.start({ ECOMMERCE_GROUP_INSTANCE_ID: this.name, ...queryEnvironment(this.#endpoint) });
+    this.#process.start({ ECOMMERCE_GROUP_INSTANCE_ID: this.name, ECOMMERCE_METRICS_PORT: String(this.#metricsPort), ...queryEnvironment(this.#endpoint) });
   }
 
   /** Resolves once it printed `started` (its query server serves) since it was last started. */

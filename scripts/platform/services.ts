@@ -29,7 +29,7 @@ import type { ServiceName } from '../../topologies/ecommerce/contracts/stores.ts
 import { ensurePlatformTopics, registerPlatformSchemas } from '../../topologies/ecommerce/run-service.ts';
 import { ecommerceServiceConfig } from '../../topologies/ecommerce/service-config.ts';
 import { checkHealth } from '../../gateway/grpc/health-probe.ts';
-import { parsePlatformConfig, serviceEnvironment, type PlatformConfig, withStandbyDefault } from './platform-config.ts';
+import { metricsBasePort, parsePlatformConfig, serviceEnvironment, type PlatformConfig, withStandbyDefault } from './platform-config.ts';
 import { ServiceProcess } from './service-process.ts';
 import { SupervisionReport } from './supervision/supervision-report.ts';
 import { Supervisor } from './supervision/supervisor.ts';
@@ -78,11 +78,14 @@ export class Platform {
     config.services.forEach((service, position) => {
       for (let index = 0; index < config.instances; index++) {
         const base = config['query.base.port'];
-        const port = base === 0 ? 0 : base + position * config.instances + index;
+        const slot = position * config.instances + index;
+        const port = base === 0 ? 0 : base + slot;
+        const metricsBase = metricsBasePort(config);
         processes.push(new ServiceProcess({
           service,
           index,
           endpoint: `${config['query.host']}:${port}`,
+          metricsPort: metricsBase === 0 ? 0 : metricsBase + slot,
           stateDir: join(config['state.dir'], `${service}-${index}`),
           logFile: join(config['log.dir'], `${service}-${index}.log`),
           env,
@@ -142,9 +145,9 @@ export class Platform {
     return this.processes.filter((_p, i) => clean[i] !== true).map((p) => p.name);
   }
 
-  /** Where each process answers queries, for printing. */
-  endpoints(): { readonly name: string; readonly endpoint: string; readonly logFile: string }[] {
-    return this.processes.map((p) => ({ name: p.name, endpoint: p.endpoint, logFile: p.logFile }));
+  /** Where each process answers queries and serves its metrics, for printing. */
+  endpoints(): { readonly name: string; readonly endpoint: string; readonly metrics: string; readonly logFile: string }[] {
+    return this.processes.map((p) => ({ name: p.name, endpoint: p.endpoint, metrics: p.metricsUrl, logFile: p.logFile }));
   }
 
   async #startAll(): Promise<void> {

@@ -35,7 +35,7 @@ import { signToken } from '../../gateway/auth/jwt.ts';
 import { DEV_JWT_SECRET } from '../../gateway/auth/settings.ts';
 import { loadStackConfig } from '../stack/config.ts';
 import { Platform } from '../platform/services.ts';
-import { platformConfig } from '../platform/platform-config.ts';
+import { PER_PROCESS, platformConfig } from '../platform/platform-config.ts';
 import { SupervisionReport } from '../platform/supervision/supervision-report.ts';
 import { Supervisor } from '../platform/supervision/supervisor.ts';
 import { StoreHosts } from '../../topologies/ecommerce/contracts/stores.ts';
@@ -80,7 +80,7 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
   const settings: Record<string, unknown> = { 'bootstrap.servers': stack.kafkaBootstrap, 'schema.registry.url': stack.registryUrl };
   for (const key of Object.keys(ecommerceServiceConfig.fields) as Array<keyof typeof ecommerceServiceConfig.fields>) {
     const value = env[ecommerceServiceConfig.envName(key, ENV_PREFIX)];
-    if (value !== undefined && key !== 'state.dir' && key !== 'application.server' && key !== 'group.instance.id') settings[key] = value;
+    if (value !== undefined && !PER_PROCESS.has(key)) settings[key] = value;
   }
   const prefix = ecommerceServiceConfig.parse(settings)['topic.prefix'];
   const auth = platformAuth(env);
@@ -156,6 +156,9 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
         ...(opsToken === undefined ? [] : [['ops admin token (1 h)', opsToken] as const]),
         ['Connect REST', connectUrl],
         ...services.endpoints().map((p) => [`${p.name} (gRPC queries)`, p.endpoint] as const),
+        ['gateway (metrics)', `${gateway.address}/metrics`],
+        ['Connect (metrics)', `${connectUrl}/metrics`],
+        ...services.endpoints().map((p) => [`${p.name} (metrics)`, p.metrics] as const),
         ['logs', logDir],
       ],
       stop: stopAll,

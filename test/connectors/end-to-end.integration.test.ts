@@ -69,6 +69,15 @@ test('10,000 Avro records with updates and tombstones: the PostgreSQL table and 
       }
     }
 
+    // The worker's /metrics counts the same: every malformed record dead-lettered, the rest read and written (at least once).
+    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    const sum = (family: string, connector: string): number => [...metrics.matchAll(new RegExp(`^${family}\\{connector="${connector}",task="\\d+"\\} (\\S+)$`, 'gm'))].reduce((total, match) => total + Number(match[1]), 0);
+    for (const name of Object.values(names)) {
+      assert.ok(sum('kafka_connect_sink_task_dead_letter_records_total', name) >= workload.malformed, `${name}: dead letters counted`);
+      assert.ok(sum('kafka_connect_sink_task_records_read_total', name) >= workload.changes.length, `${name}: records read counted`);
+      assert.ok(sum('kafka_connect_sink_task_records_written_total', name) >= workload.changes.length - workload.malformed, `${name}: records written counted`);
+    }
+
     for (const name of Object.values(names)) {
       const status = (await http(worker.url, 'GET', `/connectors/${name}/status`)).body as Status;
       assert.deepEqual([status.connector.state, ...status.tasks.map((task) => task.state)], ['RUNNING', 'RUNNING', 'RUNNING'], `${name} and its two tasks stay RUNNING: ${JSON.stringify(status)}`);

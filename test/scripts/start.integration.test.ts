@@ -79,6 +79,14 @@ test('npm start restarts a service process, the gateway and the Connect worker k
     pids.set(name, Number(/pid (\d+)/.exec(line)?.[1]));
   }
   const gatewayUrl = (/gateway \(HTTP\)\s+(\S+)/.exec(launcher.lines.join('\n')) as RegExpExecArray)[1] as string;
+  // It prints every process's Prometheus metrics URL, and each answers.
+  for (const [what, family] of [['customer-0', 'kstreams_thread_rebalances_total'], ['Connect', 'kafka_connect_sink_task_records_read_total'], ['gateway', 'gateway_http_requests_total']] as const) {
+    const url = new RegExp(`^\\s+${what} \\(metrics\\)\\s+(http://\\S+/metrics)$`, 'm').exec(launcher.lines.join('\n'))?.[1];
+    assert.ok(url !== undefined, `the launcher printed ${what}'s metrics URL`);
+    const scraped = await fetch(url);
+    assert.equal(scraped.status, 200, url);
+    assert.match(await scraped.text(), new RegExp(`^# TYPE ${family} `, 'm'), `${what}'s /metrics has ${family}`);
+  }
 
   const from = launcher.mark();
   for (const pid of pids.values()) process.kill(pid, 'SIGKILL');

@@ -18,6 +18,7 @@
 
 import { join } from 'node:path';
 import { isKstError } from '../../common/errors.ts';
+import type { Logger } from '../../common/logger.ts';
 import { KafkaStreams } from '../../processors/client/index.ts';
 import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../../processors/kafka/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
@@ -33,6 +34,7 @@ import { inlineFraudScorer, pooledFraudScorer, type FraudScorer } from './paymen
 import { buildPaymentTopology } from './payment/payment-topology.ts';
 import { createEcommerceSerdes, type EcommerceSerdes } from './serdes.ts';
 import { ecommerceServiceConfig, type EcommerceServiceConfig } from './service-config.ts';
+import { SagaMetrics } from './observability/saga-metrics.ts';
 import { buildShippingTopology } from './shipping/shipping-topology.ts';
 
 export interface RunningService {
@@ -51,11 +53,18 @@ export function applicationIdOf(name: ServiceName, config: Pick<EcommerceService
   return `${config['topic.prefix']}${ApplicationIds[name]}`;
 }
 
-/** The topology of one service, built from its config. */
-export function serviceTopology(name: ServiceName, config: EcommerceServiceConfig, serdes: EcommerceSerdes, scorer: FraudScorer): Topology {
+export interface CreateServiceOptions {
+  /** Where the engine logs (the process's JSON log); the engine's console default otherwise. */
+  readonly logger?: Logger;
+}
+
+/** The topology of one service, built from its config; the order saga reports its steps to `saga`. */
+export function serviceTopology(name: ServiceName, config: EcommerceServiceConfig, serdes: EcommerceSerdes, scorer: FraudScorer, saga?: SagaMetrics): Topology {
   const options = { topics: prefixedTopics(config['topic.prefix']), serdes, storeKind: 'persistent' as const };
   switch (name) {
-    case 'order': return buildOrderTopology({ ...options, defaultDeadlineMs: config['order.deadline.ms'], deadlineCheckIntervalMs: config['order.deadline.check.interval.ms'] });
+    case 'order': return buildOrderTopology({
+      ...options, defaultDeadlineMs: config['order.deadline.ms'], deadlineCheckIntervalMs: config['order.deadline.check.interval.ms'], ...(saga === undefined ? {} : { onTransition: saga.observer }),
+    });
     case 'inventory': return buildInventoryTopology(options);
     case 'payment': return buildPaymentTopology({
       ...options, scorer, fraudBatchSize: config['fraud.batch.size'], velocityWindowMs: config['fraud.velocity.window.ms'], velocityMaxOrders: config['fraud.velocity.max.orders'],
@@ -108,7 +117,7 @@ export async function registerPlatformSchemas(config: EcommerceServiceConfig): P
 }
 
 /** Everything but `start()`: topics, schemas, topology, client. */
-export async function createService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}): Promise<RunningService> {
+export async function createService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}, options: CreateServiceOptions = {}): Promise<RunningService> {
   const config = ecommerceServiceConfig.parse(input);
   const topics = prefixedTopics(config['topic.prefix']);
   await ensurePlatformTopics(config);
@@ -118,7 +127,8 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
     ? pooledFraudScorer(scoreSettings, { threads: config['fraud.pool.threads'] })
     : inlineFraudScorer(scoreSettings);
   const applicationId = applicationIdOf(name, config);
-  const topology = serviceTopology(name, config, serdes, scorer);
+  const saga = name === 'order' ? new SagaMetrics(options.logger) : undefined;
+  const topology = serviceTopology(name, config, serdes, scorer, saga);
   const streams = new KafkaStreams(topology, {
     ...securitySettingsOf(config),
     'application.id': applicationId,
@@ -134,7 +144,9 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
     ...(config['application.server'] === '' ? {} : { 'application.server': config['application.server'] }),
     'default.deserialization.exception.handler': 'log-and-continue',
     'errors.dead.letter.queue.topic.name': `${applicationId}.dead-letters`,
-  });
+  }, options.logger === undefined ? {} : { logger: options.logger });
+  // One registry, so the process's /metrics serves the engine's metrics and the saga's.
+  if (saga !== undefined) streams.metricsRegistry.registerMetric(saga.histogram);
   return {
     name,
     applicationId,
@@ -149,8 +161,8 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
 }
 
 /** `createService`, then `start()`; resolves once the client runs (REBALANCING or RUNNING). */
-export async function startService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}): Promise<RunningService> {
-  const service = await createService(name, input);
+export async function startService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}, options: CreateServiceOptions = {}): Promise<RunningService> {
+  const service = await createService(name, input, options);
   try {
     await service.streams.start();
   } catch (error) {

@@ -13,6 +13,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { defineConfig, integer, list, oneOf, string, type ConfigOf } from '../../common/config.ts';
+import { LOG_LEVELS } from './observability/service-log.ts';
 import { securityFields } from '../../processors/kafka/index.ts';
 import { registryAuthFields } from '../../schemas/registry/registry-auth.ts';
 
@@ -53,6 +54,9 @@ const fields = {
   'fraud.velocity.window.ms': integer({ default: 60_000, min: 1, doc: 'The sliding window of the per-customer velocity rule.' }),
   'fraud.velocity.max.orders': integer({ default: 5, min: 1, doc: 'Orders a customer may place within the window; the next is refused.' }),
   'fraud.batch.size': integer({ default: 64, min: 1, doc: 'Orders scored together at most.' }),
+  'metrics.host': string({ default: '127.0.0.1', pattern: /^[^\s/]+$/, doc: 'Address the Prometheus metrics server (GET /metrics) binds.' }),
+  'metrics.port': integer({ default: 0, min: 0, max: 65_535, doc: 'Port of the Prometheus metrics server; 0 binds a free one, which the process prints (`<application id> metrics on http://host:port/metrics`). The platform launcher gives each process its own (PLATFORM_METRICS_BASE_PORT).' }),
+  'log.level': oneOf(LOG_LEVELS, { default: 'info', doc: 'Level of the JSON log lines on stdout: fatal, error, warn, info, debug (each order step with its orderId), trace or silent.' }),
   // Credentials and CA of a secured schema registry (ECOMMERCE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO, …).
   ...registryAuthFields('schema.registry.'),
   // TLS and SASL of the service's Kafka clients (ECOMMERCE_SECURITY_PROTOCOL, ECOMMERCE_SASL_JAAS_CONFIG, …).

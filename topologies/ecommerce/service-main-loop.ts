@@ -7,7 +7,10 @@
  * started` line once the client runs, then one `<application id> state <STATE>` line per
  * client state change, so a launcher can wait for RUNNING without polling anything, and
  * one `<application id> processing: first records (<n>) <ms> ms after process start`
- * once it has processed records (how a launcher sees a restarted process work again). A
+ * once it has processed records (how a launcher sees a restarted process work again), and
+ * one `<application id> metrics on http://host:port/metrics` once its Prometheus metrics
+ * server listens (`ECOMMERCE_METRICS_PORT`, 0: a free port). Everything else on stdout is
+ * the JSON log (pino, `ECOMMERCE_LOG_LEVEL`; see observability/service-log.ts). A
  * client that ends in ERROR exits with code 70, so a supervisor sees the failure; invalid
  * settings exit with 78 and a message naming the key and its variable.
  *
@@ -21,6 +24,8 @@ import { isKstError } from '../../common/errors.ts';
 import type { ClientState } from '../../processors/client/index.ts';
 import { watchFirstRecords } from './first-records.ts';
 import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
+import { MetricsServer } from './observability/metrics-server.ts';
+import { engineLogger, serviceLog } from './observability/service-log.ts';
 import { createService, type RunningService } from './run-service.ts';
 import { ecommerceServiceConfig, ENV_PREFIX } from './service-config.ts';
 
@@ -51,18 +56,24 @@ export function serviceSettings(name: string | undefined, usage: string): { read
 }
 
 export async function runServiceProcess(name: ServiceName, settings: Readonly<Record<string, unknown>>, hooks: ServiceProcessHooks = {}): Promise<void> {
-  const service = await createService(name, { ...settings, ...hooks.overrides });
+  const config = ecommerceServiceConfig.parse({ ...settings, ...hooks.overrides });
+  const log = serviceLog({ service: name, instance: config['group.instance.id'], level: config['log.level'] });
+  const service = await createService(name, { ...settings, ...hooks.overrides }, { logger: engineLogger(log) });
+  const metrics = await listenMetrics(service, config['metrics.host'], config['metrics.port']);
+  process.stdout.write(`${service.applicationId} metrics on ${metrics.url}/metrics\n`);
   const stopWatching = watchFirstRecords(service.streams, (records) => {
     process.stdout.write(`${service.applicationId} processing: first records (${records}) ${Math.round(performance.now())} ms after process start\n`);
   });
   const closeAll = (): Promise<unknown> => {
     stopWatching();
-    return Promise.all([service.close(), hooks.close?.()]);
+    return Promise.all([service.close().finally(() => metrics.close()), hooks.close?.()]);
   };
   service.streams.setStateListener((next) => {
     hooks.stateChanged?.(next);
+    log.info({ state: next }, `client state ${next}`);
     process.stdout.write(`${service.applicationId} state ${next}\n`);
     if (next === 'ERROR') {
+      log.error({ err: service.streams.lastError }, 'the streams client failed');
       process.stderr.write(`${String(service.streams.lastError?.stack ?? service.streams.lastError)}\n`);
       closeAll().finally(() => process.exit(70));
     }
@@ -88,4 +99,14 @@ export async function runServiceProcess(name: ServiceName, settings: Readonly<Re
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** The metrics server; a port in use fails naming the key and its variable (exit 78), as invalid settings do. */
+async function listenMetrics(service: RunningService, host: string, port: number): Promise<MetricsServer> {
+  try {
+    return await MetricsServer.listen(service.streams.metricsRegistry, { host, port });
+  } catch (error) {
+    await service.close().catch(() => undefined);
+    return fail(`config "metrics.port" (${ecommerceServiceConfig.envName('metrics.port', ENV_PREFIX)}): cannot listen on ${host}:${port}: ${(error as Error).message}`, 78);
+  }
 }

@@ -37,6 +37,8 @@ export interface CommitStrategy {
   readonly exactlyOnce: boolean;
   /** Producer client ids, for thread metadata. */
   readonly producerClientIds: readonly string[];
+  /** Transactions aborted so far (always 0 under at-least-once), for the metrics. */
+  readonly abortedTransactions: number;
   start(): Promise<void>;
   /** Sends one batch of output (inside the current transaction under exactly-once); too large records go to `options.onTooLarge`. */
   send(records: readonly ProducerRecord[], options?: SendOptions): Promise<ProduceResult>;
@@ -52,6 +54,7 @@ export interface CommitStrategy {
 /** Commits offsets through the consumer group member, after the output is acknowledged. */
 export class AtLeastOnceCommit implements CommitStrategy {
   readonly exactlyOnce = false;
+  readonly abortedTransactions = 0;
   readonly producerClientIds: readonly string[];
   readonly #producer: KafkaProducer;
   readonly #commitOffsets: (offsets: readonly TopicPartitionOffset[]) => Promise<void>;
@@ -92,6 +95,9 @@ export class ExactlyOnceCommit implements CommitStrategy {
   readonly #transactionalId: string;
   readonly #config: KafkaProducerConfig;
   #producer: TransactionalProducer;
+  #aborted = 0;
+  /** The fenced producer whose lost transaction is already counted. */
+  #fencedCounted: TransactionalProducer | null = null;
 
   constructor(client: KafkaClientConfig, producer: KafkaProducerConfig, transactionalId: string) {
     this.#client = client;
@@ -99,6 +105,10 @@ export class ExactlyOnceCommit implements CommitStrategy {
     this.#config = producer;
     this.#producer = new TransactionalProducer(client, transactionalId, producer);
     this.producerClientIds = [`${client['client.id']}-txn-${transactionalId}`];
+  }
+
+  get abortedTransactions(): number {
+    return this.#aborted;
   }
 
   get transactionalId(): string {
@@ -127,9 +137,18 @@ export class ExactlyOnceCommit implements CommitStrategy {
   }
 
   async abort(): Promise<void> {
-    const state = this.#producer.state;
+    const producer = this.#producer;
+    const state = producer.state;
+    // A fenced producer's open transaction was aborted by the broker when it was fenced: counted once per producer.
+    if (state === 'fenced') {
+      if (this.#fencedCounted !== producer) this.#aborted++;
+      this.#fencedCounted = producer;
+      return;
+    }
     if (state !== 'in-transaction' && state !== 'failed') return;
-    await this.#producer.abort().catch(() => undefined);
+    this.#aborted++;
+    await producer.abort().catch(() => undefined);
+    if (producer.state === 'fenced') this.#fencedCounted = producer;
   }
 
   /**

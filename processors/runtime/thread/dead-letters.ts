@@ -15,6 +15,7 @@ import type { KstError } from '../../../common/errors.ts';
 import type { KafkaHeader, ProducerRecord, TooLargeRecord } from '../../kafka/index.ts';
 import type { DeadLetter, DeadLetterCallback } from '../exception-handlers.ts';
 import { describeLocation } from '../exception-handlers.ts';
+import { taskIdToString } from '../../api/processor.ts';
 
 export const DLQ_HEADERS = Object.freeze({
   exception: '__streams.errors.exception',
@@ -29,8 +30,8 @@ export interface DeadLetterOptions {
   /** The DLQ topic; undefined: skipped records are only logged and counted. */
   readonly topic: string | undefined;
   readonly collector: { sendRecord(record: ProducerRecord): void };
-  /** Where "log-and-continue" logs; `console.warn` by default. */
-  readonly log?: (message: string) => void;
+  /** Where "log-and-continue" logs (with the task's id as `task`); `console.warn` by default. */
+  readonly log?: (message: string, fields?: Readonly<Record<string, unknown>>) => void;
 }
 
 /** The record written to the DLQ for one skipped record. */
@@ -61,7 +62,7 @@ export function deadLetterHandler(options: DeadLetterOptions): DeadLetterCallbac
   const log = options.log ?? ((message: string) => console.warn(message));
   return (deadLetter) => {
     const error = deadLetter.error;
-    log(`kstreams: skipped a record (${deadLetter.kind} error) ${describeLocation(deadLetter.context)}: ${error instanceof Error ? error.message : String(error)}`);
+    log(`kstreams: skipped a record (${deadLetter.kind} error) ${describeLocation(deadLetter.context)}: ${error instanceof Error ? error.message : String(error)}`, { task: taskIdToString(deadLetter.context.taskId) });
     if (options.topic !== undefined) options.collector.sendRecord(deadLetterRecord(options.topic, deadLetter));
   };
 }

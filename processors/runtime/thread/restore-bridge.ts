@@ -16,7 +16,7 @@ import type { ThreadMetrics } from './thread-metrics.ts';
 
 export type RestoreListener = StateRestoreListener;
 
-export function createRestorer(client: KafkaClientConfig, exactlyOnce: boolean, metrics: ThreadMetrics, user: StateRestoreListener | undefined): ChangelogRestorer {
+export function createRestorer(client: KafkaClientConfig, exactlyOnce: boolean, metrics: ThreadMetrics, user: StateRestoreListener | undefined, log?: (message: string) => void): ChangelogRestorer {
   const ends = new Map<object, bigint>();
   const listener: StateRestoreListener = {
     onRestoreStart(target, startOffset, endOffset) {
@@ -38,5 +38,5 @@ export function createRestorer(client: KafkaClientConfig, exactlyOnce: boolean, 
       user?.onRestoreReset?.(target, from, to, reason);
     },
   };
-  return new ChangelogRestorer(client, { listener, isolation: exactlyOnce ? 'read_committed' : 'read_uncommitted' });
+  return new ChangelogRestorer(client, { listener, isolation: exactlyOnce ? 'read_committed' : 'read_uncommitted', ...(log === undefined ? {} : { log: (message: string) => log(`[restore] ${message}`) }) });
 }

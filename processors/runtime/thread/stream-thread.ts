@@ -23,6 +23,7 @@
 
 import type { Registry } from 'prom-client';
 import { KstError, isKstError } from '../../../common/errors.ts';
+import type { LogFields, Logger } from '../../../common/logger.ts';
 import { KafkaConsumer, type Assignment, type ProducerRecord, type TopicPartition } from '../../kafka/index.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import type { StateStore } from '../../../state/api/state-store.ts';
@@ -69,7 +70,9 @@ export interface StreamThreadOptions {
   readonly globalStores?: ReadonlyMap<string, StateStore>;
   readonly events?: StreamThreadEvents;
   /** Where skipped records and transaction recoveries are logged; console.warn by default. */
-  readonly log?: (message: string) => void;
+  readonly log?: (message: string, fields?: LogFields) => void;
+  /** The thread's logger (`log` wins for warnings when both are set); rebalances are logged at info. */
+  readonly logger?: Logger;
 }
 
 export class StreamThread {
@@ -86,7 +89,8 @@ export class StreamThread {
   readonly #metrics: ThreadMetrics;
   readonly #standbys: StandbyUpdater;
   readonly #lag: ConsumerLag;
-  readonly #log: (message: string) => void;
+  readonly #log: (message: string, fields?: LogFields) => void;
+  readonly #info: (message: string, fields?: LogFields) => void;
   /** The thread's stores as interactive queries and lag reports see them. */
   readonly stores: ThreadStores;
   #resolveDone!: (error: Error | undefined) => void;
@@ -106,7 +110,9 @@ export class StreamThread {
     const settings = options.settings;
     this.#settings = settings;
     this.name = threadName(settings);
-    this.#log = options.log ?? ((message) => console.warn(message));
+    const logger = options.logger;
+    this.#log = options.log ?? (logger === undefined ? ((message) => console.warn(message)) : (message, fields) => logger.warn(message, fields));
+    this.#info = logger === undefined ? () => undefined : (message, fields) => logger.info(message, fields);
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     const client = clientSettings(settings);
     const stateDirectory = new StateDirectory(settings.stateDir, settings.applicationId);
@@ -118,6 +124,7 @@ export class StreamThread {
         topology: assignmentTopology(options.plan, settings.applicationId),
         numStandbyReplicas: settings.numStandbyReplicas,
         ownedTasks: () => ({ active: this.#previousActive, standby: this.#standbys.taskIds, taskOffsetSums: new Map([...this.#standbys.offsetSums, ...this.#manager.offsetSums]) }),
+        ...(options.logger === undefined ? {} : { log: (message: string) => this.#log(`[streams-assignor] ${message}`) }),
       }),
       listener: {
         // A failed assignment is delivered again by the next poll, so a retriable failure (a
@@ -152,8 +159,9 @@ export class StreamThread {
       enforcedProcessing: () => this.#manager.enforcedProcessing(),
       produced: () => this.#collector.sentRecords,
       droppedOnSend: () => this.#collector.droppedRecords,
+      abortedTransactions: () => this.#strategy.abortedTransactions,
     });
-    this.#restorer = createRestorer(client, settings.exactlyOnce, this.#metrics, options.restoreListener);
+    this.#restorer = createRestorer(client, settings.exactlyOnce, this.#metrics, options.restoreListener, options.logger === undefined ? undefined : this.#log);
     const factory = new TaskFactory({
       applicationId: settings.applicationId,
       plan: options.plan,
@@ -165,6 +173,7 @@ export class StreamThread {
       processingExceptionHandler: settings.processingHandler === 'log-and-continue' ? continueOnError : failOnError,
       deadLetters: deadLetterHandler(dlqOptions),
       metricsRegistry: options.metricsRegistry,
+      ...(options.logger === undefined ? {} : { log: this.#log }),
       ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
     });
     this.#manager = new TaskManager({
@@ -388,6 +397,8 @@ export class StreamThread {
     this.#previousActive = this.#manager.taskIds;
     this.#lastCommitMs = Date.now();
     this.#metrics.clearLag();
+    this.#metrics.rebalanced();
+    this.#info(`kstreams: ${this.name} assigned ${streams.activeTasks.size} active and ${streams.standbyTasks.size} standby task(s)`, { tasks: [...streams.activeTasks.keys()] });
     if (!this.#stopRequested) this.#setState('RUNNING');
   }
 

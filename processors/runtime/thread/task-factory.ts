@@ -90,6 +90,8 @@ export interface TaskFactoryOptions {
   readonly processingExceptionHandler: ProcessingExceptionHandler;
   readonly deadLetters: DeadLetterCallback;
   readonly metricsRegistry?: Registry;
+  /** Where a wiped task is reported; console.warn by default. */
+  readonly log?: (message: string, fields?: Readonly<Record<string, unknown>>) => void;
   /** The client's global stores (GlobalKTables), open before any task is created. */
   readonly globalStores?: ReadonlyMap<string, StateStore>;
 }
@@ -111,7 +113,11 @@ export class TaskFactory {
     } catch (error) {
       if (!isKstError(error, 'KST_TASK_CORRUPTED')) throw error;
       await this.#options.stateDirectory.wipeTask(id);
-      reportStateWipe({ registry: this.#options.metricsRegistry, applicationId: this.#options.applicationId, reason: 'task-corrupted', message: `${error.message}: wiped task ${id}'s state, restoring it from the changelogs` });
+      const log = this.#options.log;
+      reportStateWipe({
+        registry: this.#options.metricsRegistry, applicationId: this.#options.applicationId, reason: 'task-corrupted', message: `${error.message}: wiped task ${id}'s state, restoring it from the changelogs`,
+        ...(log === undefined ? {} : { log: (message: string) => log(message, { task: id }) }),
+      });
       return this.#create(id, partitions, cache);
     }
   }

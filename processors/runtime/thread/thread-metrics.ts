@@ -26,7 +26,7 @@ export interface ThreadLabels {
 
 export interface TaskCounterSource {
   readonly id: string;
-  readonly task: { readonly counters: TaskCounters };
+  readonly task: { readonly counters: TaskCounters; nodeCounts?(): ReadonlyMap<string, number> };
 }
 
 interface LiveThread {
@@ -36,6 +36,8 @@ interface LiveThread {
   readonly enforcedProcessing: () => Iterable<readonly [string, number]>;
   readonly produced: () => number;
   readonly droppedOnSend: () => number;
+  /** Transactions aborted (exactly-once): a lost transaction, a dirty revocation, a failed commit. */
+  readonly abortedTransactions?: () => number;
 }
 
 const LATENCY_BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
@@ -48,6 +50,7 @@ class RegistryMetrics {
   readonly lag: Gauge<'application_id' | 'thread' | 'topic' | 'partition'>;
   readonly restored: Counter<'application_id' | 'thread' | 'store' | 'topic' | 'partition'>;
   readonly restoreRemaining: Gauge<'application_id' | 'thread' | 'store' | 'topic' | 'partition'>;
+  readonly rebalances: Counter<'application_id' | 'thread'>;
 
   constructor(registry: Registry) {
     const live = this.live;
@@ -59,6 +62,7 @@ class RegistryMetrics {
     this.lag = new Gauge({ name: 'kstreams_consumer_lag_records', help: 'Records between the position of an input partition and its end.', labelNames: ['application_id', 'thread', 'topic', 'partition'], registers });
     this.restored = new Counter({ name: 'kstreams_restore_records_total', help: 'Changelog records restored into state stores.', labelNames: ['application_id', 'thread', 'store', 'topic', 'partition'], registers });
     this.restoreRemaining = new Gauge({ name: 'kstreams_restore_remaining_records', help: 'Changelog records left to restore.', labelNames: ['application_id', 'thread', 'store', 'topic', 'partition'], registers });
+    this.rebalances = new Counter({ name: 'kstreams_thread_rebalances_total', help: 'Assignments the thread received: one per rebalance it took part in.', labelNames: threadLabels, registers });
     const taskCounter = (name: string, help: string, pick: (c: TaskCounters) => number): void => {
       new Counter({
         name,
@@ -92,6 +96,20 @@ class RegistryMetrics {
         }
       },
     });
+    new Counter({
+      name: 'kstreams_processor_node_processed_records_total',
+      help: 'Records a source or processor node was given (Kafka Streams\' processor-node process-total).',
+      labelNames: ['application_id', 'thread', 'task', 'processor_node'],
+      registers,
+      collect() {
+        this.reset();
+        for (const thread of live) {
+          for (const source of thread.tasks()) {
+            for (const [node, count] of source.task.nodeCounts?.() ?? []) if (count > 0) this.inc({ ...thread.labels, task: source.id, processor_node: node }, count);
+          }
+        }
+      },
+    });
     const threadCounter = (name: string, help: string, pick: (t: LiveThread) => number): void => {
       new Counter({
         name,
@@ -106,6 +124,7 @@ class RegistryMetrics {
     };
     threadCounter('kstreams_thread_produced_records_total', 'Output records (sinks, changelogs, dead letters) acknowledged by the producer.', (t) => t.produced());
     threadCounter('kstreams_thread_send_dropped_records_total', 'Output records dropped by production.exception.handler=log-and-continue.', (t) => t.droppedOnSend());
+    threadCounter('kstreams_thread_aborted_transactions_total', 'Transactions the thread aborted (exactly-once): lost transactions, dirty revocations, failed commits.', (t) => t.abortedTransactions?.() ?? 0);
   }
 }
 
@@ -155,6 +174,11 @@ export class ThreadMetrics {
       this.#metrics.lag.remove({ ...this.#live.labels, topic, partition });
     }
     this.#lagPartitions.clear();
+  }
+
+  /** Counts one rebalance (an assignment received). */
+  rebalanced(): void {
+    this.#metrics.rebalances.inc(this.#live.labels);
   }
 
   restoreProgress(store: string, topic: string, partition: number, restored: number, remaining: number): void {

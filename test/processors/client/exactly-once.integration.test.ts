@@ -44,6 +44,7 @@ test('exactly_once_v2: a fenced producer loses its transaction; state and positi
     const records = await readUntil(output, (r) => sameCounts(latestCounts(r), expected), { timeoutMs: 90_000 });
     assert.deepEqual(latestCounts(records), expected);
     assert.ok(logs.some((line) => line.includes('lost its transaction')), `the thread recovered: ${logs.join('\n')}`);
+    assert.match(await streams.metricsRegistry.metrics(), new RegExp(`^kstreams_thread_aborted_transactions_total\\{application_id="${applicationId}",thread="[^"]+"\\} [1-9]`, 'm'), 'the lost transaction is counted');
     assert.notEqual(streams.state, 'ERROR');
   } finally {
     console.warn = warn;

@@ -29,6 +29,8 @@ export interface OrderSagaSettings {
   readonly defaultDeadlineMs: number;
   /** How often the deadline index is scanned (wall clock). */
   readonly checkIntervalMs: number;
+  /** Told of every status change of an order (metrics and logs of the saga's steps). */
+  readonly onTransition?: (transition: { readonly before: OrderView; readonly after: OrderView }) => void;
 }
 
 class OrderSagaProcessor {
@@ -61,6 +63,7 @@ class OrderSagaProcessor {
     const saga = await this.#sagas.get(orderId);
     const decision = decide(view, saga, input, { nowMs, defaultDeadlineMs: this.#settings.defaultDeadlineMs });
     await this.#store(orderId, saga, decision);
+    if (view !== undefined && decision.view !== undefined && decision.view.status !== view.status) this.#settings.onTransition?.({ before: view, after: decision.view });
     for (const event of decision.events) await this.#context.forward(streamRecord(orderId, event, timestamp));
   }
 

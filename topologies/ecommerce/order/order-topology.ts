@@ -22,13 +22,15 @@ import type { OrderEvent } from '../contracts/events.ts';
 import type { OrderView } from '../contracts/views.ts';
 import { jsonStore, type ServiceOptions } from '../shared/service-options.ts';
 import type { OrderInput, SagaState } from './order-rules.ts';
-import { DEADLINE_STORE, ORDER_SAGA_STORES, SAGA_STORE, orderSagaProcessor } from './order-saga-processor.ts';
+import { DEADLINE_STORE, ORDER_SAGA_STORES, SAGA_STORE, orderSagaProcessor, type OrderSagaSettings } from './order-saga-processor.ts';
 
 export interface OrderTopologyOptions extends ServiceOptions {
   /** How long each saga step may take when the order does not say; 30 s by default. */
   readonly defaultDeadlineMs?: number;
   /** How often due deadlines are looked for (wall clock); 1 s by default. */
   readonly deadlineCheckIntervalMs?: number;
+  /** Told of every status change of an order (see observability/saga-metrics.ts). */
+  readonly onTransition?: OrderSagaSettings['onTransition'];
 }
 
 export function buildOrderTopology(options: OrderTopologyOptions): Topology {
@@ -60,7 +62,11 @@ export function buildOrderTopology(options: OrderTopologyOptions): Topology {
     .merge(payments, Named.as('order-merge-payments'))
     .merge(shipments, Named.as('order-merge-shipments'))
     .process(
-      orderSagaProcessor({ defaultDeadlineMs: options.defaultDeadlineMs ?? 30_000, checkIntervalMs: options.deadlineCheckIntervalMs ?? 1_000 }),
+      orderSagaProcessor({
+        defaultDeadlineMs: options.defaultDeadlineMs ?? 30_000,
+        checkIntervalMs: options.deadlineCheckIntervalMs ?? 1_000,
+        ...(options.onTransition === undefined ? {} : { onTransition: options.onTransition }),
+      }),
       Named.as('order-saga'),
       ...ORDER_SAGA_STORES,
     );
