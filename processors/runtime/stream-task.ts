@@ -35,6 +35,7 @@ import { buildTaskGraph, type TaskGraph } from './task-graph.ts';
 import type { StreamTaskOptions } from './stream-task-options.ts';
 import { transition, requireState, type TaskState } from './task-state.ts';
 import type { TaskServices } from './task-services.ts';
+import { recordTracing, type RecordTracing } from './record-tracing.ts';
 
 export type { StreamTaskOptions } from './stream-task-options.ts';
 
@@ -69,6 +70,8 @@ export class StreamTask {
   readonly #punctuator: TaskPunctuator;
   readonly #partitions = new Map<string, PartitionProgress>();
   readonly #clock: () => number;
+  /** Undefined unless an OpenTelemetry SDK is registered: then a span per record. */
+  readonly #tracing: RecordTracing | undefined;
   #lastPartition: PartitionProgress | undefined;
   #state: TaskState = 'CREATED';
   #currentInput: TaskInputRecord | undefined;
@@ -83,6 +86,7 @@ export class StreamTask {
     this.id = options.taskId;
     this.idString = taskIdToString(options.taskId);
     this.#clock = options.clock ?? Date.now;
+    this.#tracing = recordTracing(options.applicationId, this.idString);
     this.#errors = new TaskErrorPolicy(options.taskId, options);
     this.#services = this.#makeServices();
     this.#graph = buildTaskGraph(options.plan, options.taskId, this.#services);
@@ -220,7 +224,8 @@ export class StreamTask {
     this.#currentInput = raw;
     this.#recordClock.timestampMs = timestamp;
     this.#counters.processed++;
-    const result = binding.node.process(record);
+    const tracing = this.#tracing;
+    const result = tracing === undefined ? binding.node.process(record) : tracing.process(raw, record, binding.node);
     if (result instanceof Promise) return result.then(() => this.#afterRecord(raw));
     return this.#afterRecord(raw);
   }

@@ -12,7 +12,7 @@
  */
 
 import { PunctuationType, type ProcessorContext, type ProcessorSupplier } from '../../../processors/api/processor.ts';
-import { streamRecord, type StreamRecord } from '../../../processors/api/record.ts';
+import { NO_HEADERS, streamRecord, type Headers, type StreamRecord } from '../../../processors/api/record.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
 import type { OrderEvent } from '../contracts/events.ts';
 import { Stores } from '../contracts/stores.ts';
@@ -53,15 +53,16 @@ class OrderSagaProcessor {
   async process(record: StreamRecord<string, OrderInput>): Promise<void> {
     const orderId = record.key;
     if (typeof orderId !== 'string' || orderId === '' || record.value === null) return;
-    await this.#apply(orderId, record.value, this.#context.currentSystemTimeMs(), record.timestamp);
+    await this.#apply(orderId, record.value, this.#context.currentSystemTimeMs(), record.timestamp, record.headers);
   }
 
-  async #apply(orderId: string, input: OrderInput, nowMs: number, timestamp: number): Promise<void> {
+  /** `headers` are the input record's, forwarded with the events it leads to (its trace context among them). */
+  async #apply(orderId: string, input: OrderInput, nowMs: number, timestamp: number, headers: Headers): Promise<void> {
     const view = await this.#orders.get(orderId);
     const saga = await this.#sagas.get(orderId);
     const decision = decide(view, saga, input, { nowMs, defaultDeadlineMs: this.#settings.defaultDeadlineMs });
     await this.#store(orderId, saga, decision);
-    for (const event of decision.events) await this.#context.forward(streamRecord(orderId, event, timestamp));
+    for (const event of decision.events) await this.#context.forward(streamRecord(orderId, event, timestamp, headers));
   }
 
   async #store(orderId: string, before: SagaState | undefined, decision: Decision): Promise<void> {
@@ -81,7 +82,7 @@ class OrderSagaProcessor {
       const orderId = idOfTimeKey(key);
       const deadlineAtMs = Number(key.slice(0, key.indexOf('|')));
       await this.#deadlines.delete(key);
-      await this.#apply(orderId, { kind: 'deadline', deadlineAtMs }, nowMs, nowMs);
+      await this.#apply(orderId, { kind: 'deadline', deadlineAtMs }, nowMs, nowMs, NO_HEADERS);
     }
   }
 }

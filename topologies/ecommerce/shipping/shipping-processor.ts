@@ -14,7 +14,7 @@
  */
 
 import { PunctuationType, type ProcessorContext, type ProcessorSupplier } from '../../../processors/api/processor.ts';
-import { streamRecord, type StreamRecord } from '../../../processors/api/record.ts';
+import { NO_HEADERS, streamRecord, type Headers, type StreamRecord } from '../../../processors/api/record.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
 import type { OrderEvent, ShipmentEvent, ShipmentEventType } from '../contracts/events.ts';
 import { idOfTimeKey, rangeOf, timeKey } from '../shared/service-options.ts';
@@ -31,6 +31,24 @@ export interface Shipment {
   /** When the courier acts next; absent once delivered or cancelled. */
   readonly dueAtMs?: number;
   readonly updatedAtMs: number;
+  /**
+   * The trace context (W3C `traceparent`, `tracestate`) of the record that created the
+   * shipment, so that what the courier sends later continues the order's trace.
+   */
+  readonly trace?: Readonly<Record<string, string>>;
+}
+
+const TRACE_HEADERS = ['traceparent', 'tracestate'];
+
+/** The trace-context headers of a record, as strings; undefined when it carries none. */
+function traceOf(headers: Headers): Record<string, string> | undefined {
+  let trace: Record<string, string> | undefined;
+  for (const [key, value] of headers) if (TRACE_HEADERS.includes(key)) (trace ??= {})[key] = value.toString('utf8');
+  return trace;
+}
+
+function headersOf(trace: Readonly<Record<string, string>> | undefined): Headers {
+  return trace === undefined ? NO_HEADERS : Object.entries(trace).map(([key, value]) => [key, Buffer.from(value, 'utf8')] as const);
 }
 
 export interface CourierSettings {
@@ -69,10 +87,14 @@ class ShippingProcessor {
     const nowMs = this.#context.currentSystemTimeMs();
     const current = await this.#shipments.get(order.orderId);
     if (order.type === 'OrderPaid' && current === undefined) {
-      await this.#save(undefined, { shipmentId: `shp-${order.orderId}`, orderId: order.orderId, customerId: order.customerId, status: 'CREATED', dueAtMs: nowMs + this.#settings.dispatchDelayMs, updatedAtMs: nowMs });
+      const trace = traceOf(record.headers);
+      await this.#save(undefined, {
+        shipmentId: `shp-${order.orderId}`, orderId: order.orderId, customerId: order.customerId, status: 'CREATED', dueAtMs: nowMs + this.#settings.dispatchDelayMs, updatedAtMs: nowMs,
+        ...(trace === undefined ? {} : { trace }),
+      }, record.headers);
     } else if (order.type === 'OrderCancelRequested' && current?.status === 'CREATED') {
       const { dueAtMs: _due, ...rest } = current;
-      await this.#save(current, { ...rest, status: 'CANCELLED', updatedAtMs: nowMs });
+      await this.#save(current, { ...rest, status: 'CANCELLED', updatedAtMs: nowMs }, record.headers);
     }
   }
 
@@ -82,18 +104,20 @@ class ShippingProcessor {
       const shipment = await this.#shipments.get(idOfTimeKey(key));
       if (shipment?.dueAtMs === undefined || timeKey(shipment.dueAtMs, shipment.orderId) !== key) continue;
       const { dueAtMs: _due, ...rest } = shipment;
-      if (shipment.status === 'CREATED') await this.#save(shipment, { ...rest, status: 'DISPATCHED', dueAtMs: nowMs + this.#settings.deliveryDelayMs, updatedAtMs: nowMs });
-      else if (shipment.status === 'DISPATCHED') await this.#save(shipment, { ...rest, status: 'DELIVERED', updatedAtMs: nowMs });
+      // The courier continues the trace of the record that created the shipment.
+      const headers = headersOf(shipment.trace);
+      if (shipment.status === 'CREATED') await this.#save(shipment, { ...rest, status: 'DISPATCHED', dueAtMs: nowMs + this.#settings.deliveryDelayMs, updatedAtMs: nowMs }, headers);
+      else if (shipment.status === 'DISPATCHED') await this.#save(shipment, { ...rest, status: 'DELIVERED', updatedAtMs: nowMs }, headers);
     }
   }
 
-  async #save(before: Shipment | undefined, shipment: Shipment): Promise<void> {
+  async #save(before: Shipment | undefined, shipment: Shipment, headers: Headers): Promise<void> {
     this.#shipments.put(shipment.orderId, shipment);
     if (before?.dueAtMs !== undefined) await this.#schedule.delete(timeKey(before.dueAtMs, before.orderId));
     if (shipment.dueAtMs !== undefined) this.#schedule.put(timeKey(shipment.dueAtMs, shipment.orderId), shipment.orderId);
     const type = EVENT_OF[shipment.status];
     const event: ShipmentEvent = { type, eventId: `${shipment.shipmentId}:${shipment.status}`, shipmentId: shipment.shipmentId, orderId: shipment.orderId, customerId: shipment.customerId, atMs: shipment.updatedAtMs };
-    await this.#context.forward(streamRecord(shipment.orderId, event, shipment.updatedAtMs));
+    await this.#context.forward(streamRecord(shipment.orderId, event, shipment.updatedAtMs, headers));
   }
 }
 
