@@ -3,6 +3,7 @@
  * `GATEWAY_*` variables (see `config.ts`; `GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL` or
  * `GATEWAY_JWKS_FILE` is required, and the development secret only on loopback). Prints
  * `gateway listening on http://…` once it serves, and stops cleanly on SIGINT/SIGTERM.
+ * With `OTEL_EXPORTER_OTLP_ENDPOINT` set it traces each request (telemetry/tracing.ts).
  *
  * @example
  * ```sh
@@ -12,10 +13,13 @@
 
 import { isKstError } from '../common/errors.ts';
 import { gatewayConfig } from './config.ts';
+import { startTracing, type Tracing } from '../telemetry/tracing.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 
 let gateway: Gateway;
+let tracing: Tracing;
 try {
+  tracing = startTracing(process.env, { serviceName: 'gateway' });
   gateway = await startGateway(gatewayConfig.fromEnv(process.env, 'GATEWAY'), { logger: { level: process.env['GATEWAY_LOG_LEVEL'] ?? 'info' } });
 } catch (error) {
   // A configuration the gateway refuses: say which variable, exit 78 (EX_CONFIG) without a stack.
@@ -29,7 +33,7 @@ let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
-  gateway.close().then(() => process.exit(0), (error: unknown) => {
+  gateway.close().then(() => tracing.shutdown()).then(() => process.exit(0), (error: unknown) => {
     console.error('gateway: closing failed', error);
     process.exit(1);
   });

@@ -20,6 +20,7 @@ import { ErrorHandler, errorHandlingConfig, isRetriable } from './error-handler.
 import { Lifecycle, type ConnectState, type TargetState } from './lifecycle.ts';
 import { convertAndTransform, originKey, prepareBatch, type PipelineParts } from './record-pipeline.ts';
 import { buildTransformChain, closeChain } from './transform-chain.ts';
+import { sinkTracing, type SinkTracing } from './sink-tracing.ts';
 import { taskClientSettings } from '../config/client-overrides.ts';
 
 export interface SinkTaskRunnerOptions {
@@ -76,10 +77,13 @@ export class SinkTaskRunner {
   #task: SinkTask | null = null;
   #loop: Promise<void> | null = null;
   #origins = new Map<string, KafkaRecord>();
+  /** Spans per record around `put`; undefined without an OpenTelemetry SDK. */
+  readonly #tracing: SinkTracing | undefined;
   #errors: ErrorHandler | null = null;
   #connectorConfig: Readonly<Record<string, string>>;
 
   constructor(options: SinkTaskRunnerOptions) {
+    this.#tracing = sinkTracing(options.connector, options.taskId);
     this.#options = options;
     this.id = `${options.connector}-${options.taskId}`;
     this.#target = options.target;
@@ -178,7 +182,8 @@ export class SinkTaskRunner {
     // Connect redelivers a batch whose put failed retriably, for as long as it takes.
     for (let backoff = 100; ; backoff = Math.min(backoff * 2, 10_000)) {
       try {
-        await (this.#task as SinkTask).put(sinkRecords);
+        const task = this.#task as SinkTask;
+        await (this.#tracing === undefined ? task.put(sinkRecords) : this.#tracing.around(records, () => task.put(sinkRecords)));
         return;
       } catch (error) {
         if (!isRetriable(error) || this.#stopping) throw wrapTaskError(error, `${this.id} put failed`);
