@@ -11,8 +11,9 @@
  * through `withValue`, `withKey`, the DSL's operators and repartition topics, as Kafka
  * Streams forwards headers — names this span as its producer, and the next hop's span
  * becomes its child. The span is the active context while the processors run, so spans
- * they start are its children too. Sampling is the SDK's: a parent's sampled flag
- * travels in the header.
+ * they start are its children too. Sampling is the SDK's (parent-based: a new trace by
+ * its ratio); a record whose `traceparent` says "not sampled" is processed without a span
+ * and its header left as it is, so an unsampled trace costs one header parse per record.
  *
  * @example
  * ```ts
@@ -22,7 +23,7 @@
  */
 
 import {
-  ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace,
+  ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, propagation, trace,
   type Span, type TextMapGetter, type TextMapSetter, type Tracer,
 } from '@opentelemetry/api';
 import type { Awaitable } from '../../common/awaitable.ts';
@@ -98,6 +99,9 @@ export class RecordTracing {
    */
   process(raw: TaskInputRecord, record: StreamRecord<unknown, unknown>, node: ProcessingNode): Awaitable<void> {
     const parent = propagation.extract(ROOT_CONTEXT, record.headers, headersGetter);
+    const parentSpan = trace.getSpanContext(parent);
+    // A trace its root did not sample stays unsampled downstream: the header goes on as it is, no span.
+    if (parentSpan !== undefined && (parentSpan.traceFlags & TraceFlags.SAMPLED) === 0) return node.process(record);
     const span = this.#tracer.startSpan(`process ${raw.topic}`, {
       kind: SpanKind.CONSUMER,
       attributes: {
