@@ -20,6 +20,7 @@ import { loadStackConfig } from '../scripts/stack/config.ts';
 import { platformConfig, SERVICE_NAMES } from '../scripts/platform/platform-config.ts';
 import { Stores, StoreHosts } from '../topologies/ecommerce/contracts/stores.ts';
 import { ecommerceServiceConfig, ENV_PREFIX } from '../topologies/ecommerce/service-config.ts';
+import { tracesUrl, tracingConfig } from '../telemetry/tracing-config.ts';
 
 interface ComposeService {
   readonly image?: string;
@@ -35,7 +36,7 @@ const root = new URL('../', import.meta.url);
 const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 const services = compose.services;
 const stack = loadStackConfig({});
-const INFRA = ['kafka', 'registry', 'postgres', 'opensearch'];
+const INFRA = ['kafka', 'registry', 'postgres', 'opensearch', 'jaeger'];
 const SECRET_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|_KEY$/;
 /** Compose's `${VAR:?message}`: required, no default; compose refuses to start while VAR is unset or empty. */
 const REQUIRED = /^\$\{([A-Z0-9_]+):\?[^}]+\}$/;
@@ -56,6 +57,7 @@ const SCHEMAS: ReadonlyArray<readonly [string, ConfigDefinition<never>]> = [
   ['QUERY', queryServerConfig as unknown as ConfigDefinition<never>],
   ['GATEWAY', gatewayConfig as unknown as ConfigDefinition<never>],
   ['CONNECT', workerConfig as unknown as ConfigDefinition<never>],
+  ['OTEL', tracingConfig as unknown as ConfigDefinition<never>],
 ];
 
 function service(name: string): ComposeService {
@@ -78,7 +80,7 @@ function env(name: string): Readonly<Record<string, string>> {
   return Object.fromEntries(Object.entries(service(name).environment ?? {}).map(([key, value]) => [key, interpolate(String(value))]));
 }
 
-test('it runs the stack\'s four servers, every e-commerce service, the gateway and the Connect worker, and nothing else', () => {
+test('it runs the stack\'s four servers, Jaeger, every e-commerce service, the gateway and the Connect worker, and nothing else', () => {
   assert.deepEqual(Object.keys(services).sort(), [...INFRA, ...SERVICE_NAMES, 'gateway', 'connect'].sort());
 });
 
@@ -116,6 +118,15 @@ test('every platform variable is a key of its process\'s config schema, with a v
       if (!Object.keys(variables).some((variable) => variable.startsWith(`${prefix}_`))) continue;
       assert.doesNotThrow(() => config.fromEnv(variables, prefix), `${name}: its ${prefix}_* values`);
     }
+  }
+});
+
+test('every platform process exports its spans to the Jaeger all-in-one over OTLP/HTTP, and waits for it', () => {
+  assert.match(service('jaeger').image ?? '', /^jaegertracing\/jaeger:2\.\d+\.\d+$/, 'Jaeger v2 (OTLP built in), a pinned version');
+  for (const name of Object.keys(services)) {
+    if (INFRA.includes(name)) continue;
+    assert.equal(tracesUrl(tracingConfig.fromEnv(env(name), 'OTEL')), 'http://jaeger:4318/v1/traces', `${name} traces to Jaeger`);
+    assert.equal(service(name).depends_on?.['jaeger']?.condition, 'service_healthy', `${name} waits for Jaeger`);
   }
 });
 
