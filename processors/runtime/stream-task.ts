@@ -23,7 +23,7 @@
 import { KstError } from '../../common/errors.ts';
 import type { Awaitable } from '../../common/awaitable.ts';
 import { taskIdToString, type TaskId } from '../api/processor.ts';
-import type { StreamRecord } from '../api/record.ts';
+import { NO_HEADERS, type StreamRecord } from '../api/record.ts';
 import type { StateStore } from '../../state/api/state-store.ts';
 import { NodeContext } from './node-context.ts';
 import { TaskPunctuator } from './task-punctuator.ts';
@@ -34,7 +34,7 @@ import { TaskStores } from './task-stores.ts';
 import { buildTaskGraph, type TaskGraph } from './task-graph.ts';
 import type { StreamTaskOptions } from './stream-task-options.ts';
 import { transition, requireState, type TaskState } from './task-state.ts';
-import type { TaskServices } from './task-services.ts';
+import type { RecordClock, TaskServices } from './task-services.ts';
 import { recordTracing, type RecordTracing } from './record-tracing.ts';
 
 export type { StreamTaskOptions } from './stream-task-options.ts';
@@ -76,7 +76,7 @@ export class StreamTask {
   #state: TaskState = 'CREATED';
   #currentInput: TaskInputRecord | undefined;
   #streamTimeMs = -1;
-  readonly #recordClock = { timestampMs: -1 };
+  readonly #recordClock: RecordClock = { timestampMs: -1, headers: NO_HEADERS };
   #commitRequested = false;
   #commitNeeded = false;
   readonly #counters = { processed: 0, dropped: 0 };
@@ -152,7 +152,12 @@ export class StreamTask {
     this.#state = transition(this.#state, 'RESTORING', this.idString);
     await this.#stores.init((store) => {
       const context = this.#options.storeContext(store, this.id);
-      return context.currentTimestampMs === undefined ? { ...context, currentTimestampMs: () => this.currentRecordTimestampMs() } : context;
+      const clock = this.#recordClock;
+      return {
+        ...context,
+        currentTimestampMs: context.currentTimestampMs ?? (() => this.currentRecordTimestampMs()),
+        currentHeaders: context.currentHeaders ?? (() => clock.headers),
+      };
     });
   }
 

@@ -6,6 +6,9 @@
 
 import type { Registry } from 'prom-client';
 
+/** Record headers as a store sees them (the Processor API's `Headers`), in order. */
+export type StoreHeaders = ReadonlyArray<readonly [key: string, value: Buffer]>;
+
 export interface StateStoreContext {
   readonly applicationId: string;
   /** The task's folder for persistent stores: `<state.dir>/<application.id>/<taskId>`. */
@@ -20,6 +23,12 @@ export interface StateStoreContext {
    * entries (Kafka Streams takes it from the record context); `Date.now()` when absent.
    */
   readonly currentTimestampMs?: () => number;
+  /**
+   * The headers of the record being processed (empty in a punctuator): a cache keeps them
+   * with an entry and hands them to its flush listener, as Kafka Streams' cache keeps the
+   * record context. Empty when absent.
+   */
+  readonly currentHeaders?: () => StoreHeaders;
   /** Upper bound of a caching layer's record cache (`statestore.cache.max.bytes`); a builder's own setting wins. */
   readonly cacheMaxBytes?: number;
   /**

@@ -10,7 +10,7 @@ import type { ProcessorContext, ProcessorSupplier } from '../../../processors/ap
 import { lastHeader, withHeaders, withKey, withValue, type Headers } from '../../../processors/api/record.ts';
 import { TopologyTestDriver } from '../../../processors/testing/index.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
-import { Named, Repartitioned, StreamsBuilder, keyValue, type KStream } from '../../../processors/dsl/index.ts';
+import { Materialized, Named, Repartitioned, StreamsBuilder, TimeWindows, keyValue, type KStream } from '../../../processors/dsl/index.ts';
 import type { TestRecord } from '../../../processors/testing/test-record.ts';
 
 const S = Serdes.String();
@@ -96,6 +96,47 @@ test('with no tracing SDK registered, the headers are the very array the input c
     await driver.createInputTopic('input', S, S).pipeInput('k', 'v', 5, HEADERS);
     assert.equal(seen.length, 1);
     assert.equal(seen[0], HEADERS, 'no copy per record when tracing is off');
+  } finally {
+    await driver.close();
+  }
+});
+
+test('a cached KTable forwards, at flush, each key\'s change with the headers of the record that last wrote it', async () => {
+  const builder = new StreamsBuilder({ defaultKeySerde: S, defaultValueSerde: S, defaultDslStore: 'in_memory' });
+  builder.stream<string, string>('input').groupByKey()
+    .reduce((a, b) => `${a}+${b}`, Materialized.as<string, string>('joined').withCachingEnabled())
+    .toStream().to('output');
+  const driver = new TopologyTestDriver(builder.build(), { initialWallClockTimeMs: 0, commitEveryRecord: false });
+  try {
+    const input = driver.createInputTopic('input', S, S);
+    const tagged = (tag: string): Headers => [['traceparent', Buffer.from(tag)]];
+    await input.pipeInput('a', '1', 1, tagged('first-a'));
+    await input.pipeInput('b', '1', 2, tagged('only-b'));
+    await input.pipeInput('a', '2', 3, tagged('last-a'));
+    const output = driver.createOutputTopic('output', S, S);
+    assert.equal(output.getQueueSize(), 0, 'nothing leaves before the cache flushes');
+    await driver.advanceWallClockTime(0); // commits: the cache flushes
+    const records = output.readRecordsToList();
+    assert.deepEqual(records.map((r) => [r.key, r.value, text(r.headers)]), [
+      ['b', '1', [['traceparent', 'only-b']]],
+      ['a', '1+2', [['traceparent', 'last-a']]],
+    ]);
+  } finally {
+    await driver.close();
+  }
+});
+
+test('a windowed count flushed from its cache carries the last writer\'s headers too', async () => {
+  const builder = new StreamsBuilder({ defaultKeySerde: S, defaultValueSerde: S, defaultDslStore: 'in_memory' });
+  builder.stream<string, string>('input').groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(1_000))
+    .count(Materialized.as<string, number>('counts').withCachingEnabled())
+    .toStream().map((key, count) => keyValue(key.key, String(count))).to('output');
+  const driver = new TopologyTestDriver(builder.build(), { initialWallClockTimeMs: 0 });
+  try {
+    await driver.createInputTopic('input', S, S).pipeInput('a', 'x', 10, HEADERS);
+    const [record] = driver.createOutputTopic('output', S, S).readRecordsToList();
+    assert.deepEqual([record?.key, record?.value, text(record?.headers ?? [])], ['a', '1', text(HEADERS)]);
   } finally {
     await driver.close();
   }
