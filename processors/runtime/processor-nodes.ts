@@ -83,19 +83,15 @@ export class ProcessorNode extends ParentNode implements RuntimeNode {
     // that writes after an await, this is approximate (its parent's time).
     const clock = this.#services.recordClock;
     const previousTimestamp = clock.timestampMs;
-    const previousHeaders = clock.headers;
     clock.timestampMs = record.timestamp;
-    clock.headers = record.headers;
     let result: Awaitable<void>;
     try {
       result = this.#processor.process(record);
     } catch (error) {
       clock.timestampMs = previousTimestamp;
-      clock.headers = previousHeaders;
       return this.#services.onProcessingError(this.name, record, error);
     }
     clock.timestampMs = previousTimestamp;
-    clock.headers = previousHeaders;
     // The closure is only made on the asynchronous path, which allocates a promise anyway.
     if (result instanceof Promise) return result.then(undefined, (error: unknown) => this.#services.onProcessingError(this.name, record, error));
     return undefined;

@@ -29,6 +29,7 @@ import {
 import type { Awaitable } from '../../common/awaitable.ts';
 import type { Headers, StreamRecord } from '../api/record.ts';
 import type { TaskInputRecord } from './record-collector.ts';
+import type { RecordClock } from './task-services.ts';
 
 /** The instrumentation scope of the engine's spans. */
 export const TRACER_NAME = 'kstreams-ts';
@@ -97,7 +98,7 @@ export class RecordTracing {
    * span's context in its headers; ends the span when processing ends (at once, or when
    * the returned promise settles), marking it failed when processing throws.
    */
-  process(raw: TaskInputRecord, record: StreamRecord<unknown, unknown>, node: ProcessingNode): Awaitable<void> {
+  process(raw: TaskInputRecord, record: StreamRecord<unknown, unknown>, node: ProcessingNode, clock?: RecordClock): Awaitable<void> {
     const parent = propagation.extract(ROOT_CONTEXT, record.headers, headersGetter);
     const parentSpan = trace.getSpanContext(parent);
     // A trace its root did not sample stays unsampled downstream: the header goes on as it is, no span.
@@ -116,6 +117,8 @@ export class RecordTracing {
     }, parent);
     const active = trace.setSpan(parent, span);
     const traced = { key: record.key, value: record.value, timestamp: record.timestamp, headers: withTraceContext(record.headers, active) };
+    // What a cache keeps with the record's writes: the header naming this span.
+    if (clock !== undefined) clock.headers = traced.headers;
     let result: Awaitable<void>;
     try {
       result = context.with(active, node.process, node, traced);

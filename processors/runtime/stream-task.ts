@@ -227,10 +227,12 @@ export class StreamTask {
     }
     if (timestamp > this.#streamTimeMs) this.#streamTimeMs = timestamp;
     this.#currentInput = raw;
-    this.#recordClock.timestampMs = timestamp;
+    const clock = this.#recordClock;
+    clock.timestampMs = timestamp;
+    clock.headers = record.headers;
     this.#counters.processed++;
     const tracing = this.#tracing;
-    const result = tracing === undefined ? binding.node.process(record) : tracing.process(raw, record, binding.node);
+    const result = tracing === undefined ? binding.node.process(record) : tracing.process(raw, record, binding.node, clock);
     if (result instanceof Promise) return result.then(() => this.#afterRecord(raw));
     return this.#afterRecord(raw);
   }
@@ -239,6 +241,7 @@ export class StreamTask {
     this.#progress(raw.topic, raw.partition).lastOffset = raw.offset;
     this.#currentInput = undefined;
     this.#recordClock.timestampMs = -1;
+    this.#recordClock.headers = NO_HEADERS;
     if (!this.#punctuator.isStreamTimeDue(this.#streamTimeMs)) return undefined;
     const fired = this.#punctuator.punctuateStreamTime(this.#streamTimeMs);
     return fired instanceof Promise ? fired.then(noop) : undefined;

@@ -17,7 +17,11 @@ import type { RecordCollector, TaskInputRecord } from './record-collector.ts';
 export interface RecordClock {
   /** -1 when no record is being processed. */
   timestampMs: number;
-  /** The headers of the record the running processor got; empty outside one (a punctuator). Caches keep them with what it writes. */
+  /**
+   * The headers of the input record being processed (with tracing, naming its span); empty
+   * outside one and in a punctuator. Caches keep them with what is written, as the record
+   * context Kafka Streams keeps (which follows a processor's `withHeaders`; this does not).
+   */
   headers: Headers;
 }
 

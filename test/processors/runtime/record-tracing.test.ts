@@ -14,7 +14,7 @@ import type { ProcessorContext } from '../../../processors/api/processor.ts';
 import { lastHeader, type Headers } from '../../../processors/api/record.ts';
 import { headersGetter, tracingRegistered, withTraceContext } from '../../../processors/runtime/record-tracing.ts';
 import { TopologyTestDriver } from '../../../processors/testing/index.ts';
-import { Repartitioned, StreamsBuilder, keyValue } from '../../../processors/dsl/index.ts';
+import { Materialized, Repartitioned, StreamsBuilder, keyValue } from '../../../processors/dsl/index.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
 
 const S = Serdes.String();
@@ -109,6 +109,23 @@ test('a record without a traceparent starts a trace of its own', async () => {
   assert.ok(root !== undefined);
   assert.equal(root.parentSpanContext, undefined);
   assert.equal(lastHeader(output[0]?.headers ?? [], 'traceparent')?.toString().split('-')[1], root.spanContext().traceId);
+});
+
+test('a cached KTable\'s flush names the span of the record that wrote the entry', async () => {
+  const builder = new StreamsBuilder({ defaultKeySerde: S, defaultValueSerde: S, defaultDslStore: 'in_memory' });
+  builder.stream<string, string>('lines').groupByKey()
+    .reduce((a, b) => `${a}${b}`, Materialized.as<string, string>('latest').withCachingEnabled())
+    .toStream().to('joined');
+  const driver = new TopologyTestDriver(builder.build(), { initialWallClockTimeMs: 0 });
+  try {
+    await driver.createInputTopic('lines', S, S).pipeInput('k', 'v', 5, traceparent('01'));
+    const [record] = driver.createOutputTopic('joined', S, S).readRecordsToList();
+    const [span] = exporter.getFinishedSpans().filter((s) => s.name === 'process lines');
+    assert.ok(span !== undefined && record !== undefined);
+    assert.equal(lastHeader(record.headers, 'traceparent')?.toString(), `00-${TRACE_ID}-${span.spanContext().spanId}-01`);
+  } finally {
+    await driver.close();
+  }
 });
 
 test('a processing failure marks the span as failed', async () => {
