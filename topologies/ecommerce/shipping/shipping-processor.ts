@@ -14,10 +14,11 @@
  */
 
 import { PunctuationType, type ProcessorContext, type ProcessorSupplier } from '../../../processors/api/processor.ts';
-import { NO_HEADERS, streamRecord, type Headers, type StreamRecord } from '../../../processors/api/record.ts';
+import { streamRecord, type Headers, type StreamRecord } from '../../../processors/api/record.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
 import type { OrderEvent, ShipmentEvent, ShipmentEventType } from '../contracts/events.ts';
 import { idOfTimeKey, rangeOf, timeKey } from '../shared/service-options.ts';
+import { traceContextOf, traceHeaders, type TraceContext } from '../shared/trace-context.ts';
 
 export const SHIPMENT_STORE = 'shipments';
 export const SCHEDULE_STORE = 'shipment-schedule';
@@ -35,20 +36,7 @@ export interface Shipment {
    * The trace context (W3C `traceparent`, `tracestate`) of the record that created the
    * shipment, so that what the courier sends later continues the order's trace.
    */
-  readonly trace?: Readonly<Record<string, string>>;
-}
-
-const TRACE_HEADERS = ['traceparent', 'tracestate'];
-
-/** The trace-context headers of a record, as strings; undefined when it carries none. */
-function traceOf(headers: Headers): Record<string, string> | undefined {
-  let trace: Record<string, string> | undefined;
-  for (const [key, value] of headers) if (TRACE_HEADERS.includes(key)) (trace ??= {})[key] = value.toString('utf8');
-  return trace;
-}
-
-function headersOf(trace: Readonly<Record<string, string>> | undefined): Headers {
-  return trace === undefined ? NO_HEADERS : Object.entries(trace).map(([key, value]) => [key, Buffer.from(value, 'utf8')] as const);
+  readonly trace?: TraceContext;
 }
 
 export interface CourierSettings {
@@ -87,7 +75,7 @@ class ShippingProcessor {
     const nowMs = this.#context.currentSystemTimeMs();
     const current = await this.#shipments.get(order.orderId);
     if (order.type === 'OrderPaid' && current === undefined) {
-      const trace = traceOf(record.headers);
+      const trace = traceContextOf(record.headers);
       await this.#save(undefined, {
         shipmentId: `shp-${order.orderId}`, orderId: order.orderId, customerId: order.customerId, status: 'CREATED', dueAtMs: nowMs + this.#settings.dispatchDelayMs, updatedAtMs: nowMs,
         ...(trace === undefined ? {} : { trace }),
@@ -105,7 +93,7 @@ class ShippingProcessor {
       if (shipment?.dueAtMs === undefined || timeKey(shipment.dueAtMs, shipment.orderId) !== key) continue;
       const { dueAtMs: _due, ...rest } = shipment;
       // The courier continues the trace of the record that created the shipment.
-      const headers = headersOf(shipment.trace);
+      const headers = traceHeaders(shipment.trace);
       if (shipment.status === 'CREATED') await this.#save(shipment, { ...rest, status: 'DISPATCHED', dueAtMs: nowMs + this.#settings.deliveryDelayMs, updatedAtMs: nowMs }, headers);
       else if (shipment.status === 'DISPATCHED') await this.#save(shipment, { ...rest, status: 'DELIVERED', updatedAtMs: nowMs }, headers);
     }
