@@ -22,10 +22,16 @@ export const heavy = {
   protoLoader: { name: '@grpc/proto-loader', message: 'Only gateway/ imports gRPC.' },
   grpcHealth: { name: 'grpc-health-check', message: 'Only gateway/ imports gRPC.' },
   grpcReflection: { name: '@grpc/reflection', message: 'Only gateway/ imports gRPC.' },
+  otelApi: { name: '@opentelemetry/api', message: 'Only the runtime (a span per record), gateway/, connectors/ and telemetry/ create spans.' },
+  otelSdk: { name: '@opentelemetry/sdk-trace', message: 'Only telemetry/ sets up the OpenTelemetry SDK; the rest uses @opentelemetry/api.' },
+  otelCore: { name: '@opentelemetry/core', message: 'Only telemetry/ sets up the OpenTelemetry SDK; the rest uses @opentelemetry/api.' },
+  otelResources: { name: '@opentelemetry/resources', message: 'Only telemetry/ sets up the OpenTelemetry SDK; the rest uses @opentelemetry/api.' },
+  otelContext: { name: '@opentelemetry/context-async-hooks', message: 'Only telemetry/ sets up the OpenTelemetry SDK; the rest uses @opentelemetry/api.' },
+  otelExporter: { name: '@opentelemetry/exporter-trace-otlp-http', message: 'Only telemetry/ sets up the OpenTelemetry SDK; the rest uses @opentelemetry/api.' },
 };
 
 /** The engine package's folders and the application's: the package boundary is folders. */
-const application = ['topologies', 'gateway', 'connectors', 'scripts'];
+const application = ['topologies', 'gateway', 'connectors', 'scripts', 'telemetry'];
 /** The DSL side of processors/ (builds and compiles a topology) and its runtime side (runs a plan). */
 const dslSide = ['dsl', 'compiler'];
 const runtimeSide = ['runtime', 'client', 'testing'];
@@ -45,15 +51,16 @@ export const layers = [
   { files: 'processors/compiler/**', forbidden: [...runtimeSide, ...application], heavy: [], message: 'The DSL builds and compiles a plan; it never imports the runtime, the client or the test driver.' },
   { files: 'processors/api/**', forbidden: [...dslSide, 'testing', ...application], heavy: [], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
   { files: 'processors/plan/**', forbidden: [...dslSide, 'testing', ...application], heavy: [], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
-  { files: 'processors/runtime/**', forbidden: [...dslSide, 'testing', ...application], heavy: [], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
+  { files: 'processors/runtime/**', forbidden: [...dslSide, 'testing', ...application], heavy: ['otelApi'], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
   { files: 'processors/client/**', forbidden: [...dslSide, 'testing', ...application], heavy: [], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
   { files: 'processors/testing/**', forbidden: [...dslSide, ...application], heavy: [], message: 'The test driver runs the compiled plan, never the DSL or its compiler.' },
   { files: 'processors/kafka/**', forbidden: [...dslSide, 'testing', ...application], heavy: ['kafka'], message: 'The runtime imports the compiled plan, never the DSL, its compiler or the test driver.' },
   { files: 'topologies/**', forbidden: ['gateway', 'connectors', 'scripts'], heavy: [], message: 'The services import the engine, never the gateway, the connectors or the scripts.' },
-  { files: 'gateway/**', forbidden: ['connectors', 'scripts'], heavy: ['fastify', 'grpc', 'protoLoader', 'grpcHealth', 'grpcReflection'], message: 'gateway/ never imports connectors/ or scripts/.' },
-  { files: 'connectors/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
-  { files: 'connectors/sinks/postgres/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify', 'pg'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
-  { files: 'connectors/sources/postgres/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify', 'pg'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
+  { files: 'gateway/**', forbidden: ['connectors', 'scripts'], heavy: ['fastify', 'grpc', 'protoLoader', 'grpcHealth', 'grpcReflection', 'otelApi'], message: 'gateway/ never imports connectors/ or scripts/.' },
+  { files: 'connectors/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify', 'otelApi'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
+  { files: 'connectors/sinks/postgres/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify', 'pg', 'otelApi'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
+  { files: 'connectors/sources/postgres/**', forbidden: ['topologies', 'gateway', 'scripts'], heavy: ['fastify', 'pg', 'otelApi'], message: 'connectors/ never imports the services, gateway/ or scripts/.' },
+  { files: 'telemetry/**', forbidden: ['state', 'schemas', 'processors', 'topologies', 'gateway', 'connectors', 'scripts'], heavy: ['otelApi', 'otelSdk', 'otelCore', 'otelResources', 'otelContext', 'otelExporter'], message: 'telemetry/ sets up the OpenTelemetry SDK for the platform\'s processes; it imports only common/.' },
   { files: 'scripts/**', forbidden: [], heavy: ['pg'], message: 'scripts/ may import any folder; heavy clients only through their adapters (the stack scripts create PostgreSQL databases).' },
 ];
 

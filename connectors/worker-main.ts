@@ -19,12 +19,15 @@
 import { isKstError } from '../common/errors.ts';
 import { connectMembershipConfig } from './cluster/static-membership.ts';
 import { workerSettingsFromEnv } from './config/worker-config.ts';
+import { startTracing, type Tracing } from '../telemetry/tracing.ts';
 import { jsonLogSink } from './logging/json-log-sink.ts';
 import { Worker } from './worker.ts';
 
 async function main(): Promise<void> {
   let worker: Worker | undefined;
+  let tracing: Tracing;
   try {
+    tracing = startTracing(process.env, { serviceName: 'connect' });
     // Read here so that an error names the variable; the Worker validates the settings again.
     const groupInstanceId = connectMembershipConfig.fromEnv(process.env, 'CONNECT')['group.instance.id'];
     const logSink = jsonLogSink({ instance: () => worker?.workerId ?? '' });
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
   await worker.start();
   console.log(`connect worker listening on ${worker.url}`);
   const shutdown = (): void => {
-    worker.stop().then(() => process.exit(0), (error: unknown) => {
+    worker.stop().then(() => tracing.shutdown()).then(() => process.exit(0), (error: unknown) => {
       console.error(error);
       process.exit(1);
     });

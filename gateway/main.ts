@@ -4,6 +4,7 @@
  * `GATEWAY_JWKS_FILE` is required, and the development secret only on loopback). Prints
  * `gateway listening on http://…` once it serves, and stops cleanly on SIGINT/SIGTERM. Logs
  * are JSON lines (`GATEWAY_LOG_LEVEL`); Prometheus metrics at `/metrics`.
+ * With `OTEL_EXPORTER_OTLP_ENDPOINT` set it traces each request (telemetry/tracing.ts).
  *
  * @example
  * ```sh
@@ -14,11 +15,14 @@
 import { hostname } from 'node:os';
 import { isKstError } from '../common/errors.ts';
 import { gatewayConfig } from './config.ts';
+import { startTracing, type Tracing } from '../telemetry/tracing.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 
 let gateway: Gateway;
+let tracing: Tracing;
 try {
   const config = gatewayConfig.fromEnv(process.env, 'GATEWAY');
+  tracing = startTracing(process.env, { serviceName: 'gateway' });
   // JSON log lines as the services' and the worker's: service and instance on each.
   gateway = await startGateway(config, {
     logger: { level: config['log.level'], base: { service: 'gateway', instance: `${hostname()}-${process.pid}` }, formatters: { level: (label) => ({ level: label }) }, timestamp: () => `,"time":"${new Date().toISOString()}"` },
@@ -35,7 +39,7 @@ let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
-  gateway.close().then(() => process.exit(0), (error: unknown) => {
+  gateway.close().then(() => tracing.shutdown()).then(() => process.exit(0), (error: unknown) => {
     console.error('gateway: closing failed', error);
     process.exit(1);
   });

@@ -9,16 +9,22 @@
  * endpoint — also with `QUERY_GRPC_PORT=0` — becomes the instance's `application.server`
  * and every instance's metadata names where the owner of a key answers. It lives here,
  * not in topologies/ecommerce, because only the gateway layer may import gRPC. Stdout
- * lines and exit codes: topologies/ecommerce/service-main-loop.ts.
+ * lines and exit codes: topologies/ecommerce/service-main-loop.ts. With
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` set, it traces (telemetry/tracing.ts; service.name is the
+ * service's name unless `OTEL_SERVICE_NAME` says otherwise).
  */
 
 import { isKstError } from '../common/errors.ts';
 import { runServiceProcess, serviceSettings } from '../topologies/ecommerce/service-main-loop.ts';
+import { startTracing, type Tracing } from '../telemetry/tracing.ts';
 import { QueryServer, queryServerConfig } from './grpc/query-server.ts';
 
 const { name, settings } = serviceSettings(process.argv[2], 'node gateway/service-main.ts');
 let server: QueryServer;
+let tracing: Tracing;
 try {
+  // Before the streams client starts: its tasks decide when they are made whether to trace.
+  tracing = startTracing(process.env, { serviceName: name, ...(process.env['ECOMMERCE_GROUP_INSTANCE_ID'] ? { instanceId: process.env['ECOMMERCE_GROUP_INSTANCE_ID'] } : {}) });
   server = await QueryServer.fromConfig(queryServerConfig.fromEnv(process.env, 'QUERY'));
 } catch (error) {
   if (!isKstError(error, 'KST_CONFIG_INVALID')) throw error;
@@ -30,5 +36,5 @@ await runServiceProcess(name, settings, {
   // SERVING while the client is RUNNING: what health checks (and the platform launcher) see.
   stateChanged: (state) => server.health.setServing(state === 'RUNNING'),
   beforeStart: (service) => server.serve(service.streams, { applicationId: service.applicationId, topology: service.topology.describe() }),
-  close: () => server.close(),
+  close: () => Promise.all([server.close(), tracing.shutdown()]).then(() => undefined),
 });

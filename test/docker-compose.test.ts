@@ -20,6 +20,7 @@ import { loadStackConfig } from '../scripts/stack/config.ts';
 import { platformConfig, SERVICE_NAMES } from '../scripts/platform/platform-config.ts';
 import { Stores, StoreHosts } from '../topologies/ecommerce/contracts/stores.ts';
 import { ecommerceServiceConfig, ENV_PREFIX } from '../topologies/ecommerce/service-config.ts';
+import { tracesUrl, tracingConfig } from '../telemetry/tracing-config.ts';
 
 interface ComposeService {
   readonly image?: string;
@@ -35,7 +36,7 @@ const root = new URL('../', import.meta.url);
 const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 const services = compose.services;
 const stack = loadStackConfig({});
-const INFRA = ['kafka', 'registry', 'postgres', 'opensearch'];
+const INFRA = ['kafka', 'registry', 'postgres', 'opensearch', 'jaeger'];
 /** Prometheus and Grafana: they run no platform code, so no platform config schema applies. */
 const OBSERVABILITY = ['prometheus', 'grafana'];
 const SECRET_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|_KEY$/;
@@ -58,6 +59,7 @@ const SCHEMAS: ReadonlyArray<readonly [string, ConfigDefinition<never>]> = [
   ['QUERY', queryServerConfig as unknown as ConfigDefinition<never>],
   ['GATEWAY', gatewayConfig as unknown as ConfigDefinition<never>],
   ['CONNECT', workerConfig as unknown as ConfigDefinition<never>],
+  ['OTEL', tracingConfig as unknown as ConfigDefinition<never>],
 ];
 
 function service(name: string): ComposeService {
@@ -80,7 +82,7 @@ function env(name: string): Readonly<Record<string, string>> {
   return Object.fromEntries(Object.entries(service(name).environment ?? {}).map(([key, value]) => [key, interpolate(String(value))]));
 }
 
-test('it runs the stack\'s four servers, every e-commerce service, the gateway, the Connect worker, Prometheus and Grafana, and nothing else', () => {
+test('it runs the stack\'s four servers, Jaeger, every e-commerce service, the gateway, the Connect worker, Prometheus and Grafana, and nothing else', () => {
   assert.deepEqual(Object.keys(services).sort(), [...INFRA, ...SERVICE_NAMES, 'gateway', 'connect', ...OBSERVABILITY].sort());
 });
 
@@ -118,6 +120,15 @@ test('every platform variable is a key of its process\'s config schema, with a v
       if (!Object.keys(variables).some((variable) => variable.startsWith(`${prefix}_`))) continue;
       assert.doesNotThrow(() => config.fromEnv(variables, prefix), `${name}: its ${prefix}_* values`);
     }
+  }
+});
+
+test('every platform process exports its spans to the Jaeger all-in-one over OTLP/HTTP, and none waits for it', () => {
+  assert.match(service('jaeger').image ?? '', /^jaegertracing\/jaeger:2\.\d+\.\d+$/, 'Jaeger v2 (OTLP built in), a pinned version');
+  for (const name of Object.keys(services)) {
+    if (INFRA.includes(name)) continue;
+    assert.equal(tracesUrl(tracingConfig.fromEnv(env(name), 'OTEL')), 'http://jaeger:4318/v1/traces', `${name} traces to Jaeger`);
+    assert.equal(service(name).depends_on?.['jaeger'], undefined, `${name} does not wait for Jaeger: tracing never holds the platform back`);
   }
 });
 

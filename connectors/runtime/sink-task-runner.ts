@@ -22,6 +22,7 @@ import { ErrorHandler, errorHandlingConfig, isRetriable } from './error-handler.
 import { Lifecycle, type ConnectState, type TargetState } from './lifecycle.ts';
 import { convertAndTransform, originKey, prepareBatch, type PipelineParts } from './record-pipeline.ts';
 import { buildTransformChain, closeChain } from './transform-chain.ts';
+import { sinkTracing, type SinkTracing } from './sink-tracing.ts';
 import { taskClientSettings } from '../config/client-overrides.ts';
 
 export interface SinkTaskRunnerOptions {
@@ -80,10 +81,13 @@ export class SinkTaskRunner {
   #task: SinkTask | null = null;
   #loop: Promise<void> | null = null;
   #origins = new Map<string, KafkaRecord>();
+  /** Spans per record around `put`; undefined without an OpenTelemetry SDK. */
+  readonly #tracing: SinkTracing | undefined;
   #errors: ErrorHandler | null = null;
   #connectorConfig: Readonly<Record<string, string>>;
 
   constructor(options: SinkTaskRunnerOptions) {
+    this.#tracing = sinkTracing(options.connector, options.taskId);
     this.#options = options;
     this.id = `${options.connector}-${options.taskId}`;
     this.#target = options.target;
@@ -187,7 +191,8 @@ export class SinkTaskRunner {
     for (let backoff = 100; ; backoff = Math.min(backoff * 2, 10_000)) {
       try {
         const started = performance.now();
-        await (this.#task as SinkTask).put(sinkRecords);
+        const task = this.#task as SinkTask;
+        await (this.#tracing === undefined ? task.put(sinkRecords) : this.#tracing.around(records, () => task.put(sinkRecords)));
         this.#options.metrics?.written(sinkRecords.length, (performance.now() - started) / 1000);
         return;
       } catch (error) {

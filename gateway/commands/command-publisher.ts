@@ -3,7 +3,9 @@
  * `schemas/ecommerce/`, registered once at start under `<topic>-value`), keyed by the
  * entity id as UTF-8, to the command topics of `contracts/topics.ts` (with the configured
  * prefix), through the project's idempotent Kafka producer. `publish` resolves once the
- * broker acknowledged the record, so a 202 means the command is on the topic.
+ * broker acknowledged the record, so a 202 means the command is on the topic. With an
+ * OpenTelemetry SDK registered, each send is a PRODUCER span under the request's, and the
+ * record's `traceparent` header carries it to the service that consumes it.
  *
  * @example
  * ```ts
@@ -13,7 +15,9 @@
  * ```
  */
 
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { isKstError, KstError } from '../../common/errors.ts';
+import { withTraceContext } from '../../processors/runtime/record-tracing.ts';
 import { KafkaProducer, kafkaClientConfig, type SecuritySettings } from '../../processors/kafka/index.ts';
 import { ecommerceSchema, type EcommerceSchemaName } from '../../schemas/ecommerce/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
@@ -22,6 +26,8 @@ import { AvroSerde } from '../../schemas/serdes/avro.ts';
 import { toAvroRecord } from '../../topologies/ecommerce/contracts/avro-records.ts';
 import type { CustomerCommand, InventoryCommand, OrderCommand } from '../../topologies/ecommerce/contracts/commands.ts';
 import { Topics } from '../../topologies/ecommerce/contracts/topics.ts';
+
+const TRACER = 'kstreams-gateway';
 
 /** Which command stream: each has its topic, schema and command type. */
 export interface CommandKinds {
@@ -78,9 +84,18 @@ export class CommandPublisher implements CommandSink {
   async publish<K extends CommandKind>(kind: K, key: string, command: CommandKinds[K]): Promise<void> {
     const topic = this.topics[kind];
     const value = this.#serdes[kind].serialize(topic, toAvroRecord(command, KINDS[kind].nullable));
+    // A PRODUCER span under the request's; the record carries it, so the service's span is its child.
+    const span = trace.getTracer(TRACER).startSpan(`send ${topic}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topic, 'messaging.kafka.message.key': key, 'kstreams.command.type': command.type },
+    });
+    const headers = withTraceContext([], trace.setSpan(context.active(), span));
     try {
-      await this.#producer.send([{ topic, key: Buffer.from(key, 'utf8'), value }]);
+      await this.#producer.send([{ topic, key: Buffer.from(key, 'utf8'), value, headers }]);
+      span.end();
     } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      span.end();
       const reason = isKstError(error) ? error.message : String(error);
       throw new KstError('KST_GATEWAY_COMMAND_FAILED', `producing ${command.type} to ${topic} failed: ${reason}`, { topic, type: command.type }, { cause: error });
     }

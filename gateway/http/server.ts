@@ -27,6 +27,7 @@ import { registerOrderRoutes } from './routes/orders.ts';
 import { PUBLIC_PATHS, registerOpsRoutes } from './routes/ops.ts';
 import { registerOpsPageRoutes } from './routes/ops-page.ts';
 import { registerProductRoutes } from './routes/products.ts';
+import { registerTracing } from './tracing.ts';
 
 /** The pino options the gateway passes to fastify's logger. */
 export interface GatewayLoggerOptions {
@@ -65,6 +66,8 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
   });
   const metrics = context.metrics;
   app.setErrorHandler(errorHandler);
+  // First, so that the span covers the access checks and wraps every route's handler.
+  registerTracing(app, PUBLIC_PATHS);
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'KST_GATEWAY_REQUEST_INVALID', `no route ${request.method} ${request.url.split('?')[0]}`));
   app.addHook('onRequest', accessHook({ verify: options.verify, limiter: options.limiter, publicPaths: PUBLIC_PATHS, onRejected: (reason) => metrics.rejected.inc({ reason }) }));
   app.addHook('onResponse', async (request, reply) => {

@@ -23,7 +23,7 @@
 import { KstError } from '../../common/errors.ts';
 import type { Awaitable } from '../../common/awaitable.ts';
 import { taskIdToString, type TaskId } from '../api/processor.ts';
-import type { StreamRecord } from '../api/record.ts';
+import { NO_HEADERS, type StreamRecord } from '../api/record.ts';
 import type { StateStore } from '../../state/api/state-store.ts';
 import { NodeContext } from './node-context.ts';
 import { TaskPunctuator } from './task-punctuator.ts';
@@ -34,7 +34,8 @@ import { TaskStores } from './task-stores.ts';
 import { buildTaskGraph, type TaskGraph } from './task-graph.ts';
 import type { StreamTaskOptions } from './stream-task-options.ts';
 import { transition, requireState, type TaskState } from './task-state.ts';
-import type { TaskServices } from './task-services.ts';
+import type { RecordClock, TaskServices } from './task-services.ts';
+import { recordTracing, type RecordTracing } from './record-tracing.ts';
 
 export type { StreamTaskOptions } from './stream-task-options.ts';
 
@@ -69,11 +70,13 @@ export class StreamTask {
   readonly #punctuator: TaskPunctuator;
   readonly #partitions = new Map<string, PartitionProgress>();
   readonly #clock: () => number;
+  /** Undefined unless an OpenTelemetry SDK is registered: then a span per record. */
+  readonly #tracing: RecordTracing | undefined;
   #lastPartition: PartitionProgress | undefined;
   #state: TaskState = 'CREATED';
   #currentInput: TaskInputRecord | undefined;
   #streamTimeMs = -1;
-  readonly #recordClock = { timestampMs: -1 };
+  readonly #recordClock: RecordClock = { timestampMs: -1, headers: NO_HEADERS };
   #commitRequested = false;
   #commitNeeded = false;
   readonly #counters = { processed: 0, dropped: 0 };
@@ -83,6 +86,7 @@ export class StreamTask {
     this.id = options.taskId;
     this.idString = taskIdToString(options.taskId);
     this.#clock = options.clock ?? Date.now;
+    this.#tracing = recordTracing(options.applicationId, this.idString);
     this.#errors = new TaskErrorPolicy(options.taskId, options);
     this.#services = this.#makeServices();
     this.#graph = buildTaskGraph(options.plan, options.taskId, this.#services);
@@ -156,7 +160,12 @@ export class StreamTask {
     this.#state = transition(this.#state, 'RESTORING', this.idString);
     await this.#stores.init((store) => {
       const context = this.#options.storeContext(store, this.id);
-      return context.currentTimestampMs === undefined ? { ...context, currentTimestampMs: () => this.currentRecordTimestampMs() } : context;
+      const clock = this.#recordClock;
+      return {
+        ...context,
+        currentTimestampMs: context.currentTimestampMs ?? (() => this.currentRecordTimestampMs()),
+        currentHeaders: context.currentHeaders ?? (() => clock.headers),
+      };
     });
   }
 
@@ -226,9 +235,12 @@ export class StreamTask {
     }
     if (timestamp > this.#streamTimeMs) this.#streamTimeMs = timestamp;
     this.#currentInput = raw;
-    this.#recordClock.timestampMs = timestamp;
+    const clock = this.#recordClock;
+    clock.timestampMs = timestamp;
+    clock.headers = record.headers;
     this.#counters.processed++;
-    const result = binding.node.process(record);
+    const tracing = this.#tracing;
+    const result = tracing === undefined ? binding.node.process(record) : tracing.process(raw, record, binding.node, clock);
     if (result instanceof Promise) return result.then(() => this.#afterRecord(raw));
     return this.#afterRecord(raw);
   }
@@ -237,6 +249,7 @@ export class StreamTask {
     this.#progress(raw.topic, raw.partition).lastOffset = raw.offset;
     this.#currentInput = undefined;
     this.#recordClock.timestampMs = -1;
+    this.#recordClock.headers = NO_HEADERS;
     if (!this.#punctuator.isStreamTimeDue(this.#streamTimeMs)) return undefined;
     const fired = this.#punctuator.punctuateStreamTime(this.#streamTimeMs);
     return fired instanceof Promise ? fired.then(noop) : undefined;

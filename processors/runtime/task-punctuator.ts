@@ -7,6 +7,7 @@
 import { KstError } from '../../common/errors.ts';
 import type { Awaitable } from '../../common/awaitable.ts';
 import { PunctuationType, type Cancellable, type Punctuator } from '../api/processor.ts';
+import { NO_HEADERS } from '../api/record.ts';
 import { PunctuationQueue, type PunctuationSchedule } from './punctuation-queue.ts';
 import type { TaskErrorPolicy } from './task-error-policy.ts';
 import type { RecordClock } from './task-services.ts';
@@ -71,6 +72,8 @@ export class TaskPunctuator {
     this.count++;
     const clock = this.#recordClock;
     clock.timestampMs = timestampMs;
+    // A punctuator's records have no input record's headers, as in Kafka Streams.
+    clock.headers = NO_HEADERS;
     let result: Awaitable<void>;
     try {
       result = schedule.punctuator(timestampMs);

@@ -4,7 +4,7 @@
  */
 
 import type { Cancellable, PunctuationType, Punctuator, TaskId } from '../api/processor.ts';
-import type { StreamRecord } from '../api/record.ts';
+import type { Headers, StreamRecord } from '../api/record.ts';
 import type { StateStore } from '../../state/api/state-store.ts';
 import type { Awaitable } from '../../common/awaitable.ts';
 import type { RecordCollector, TaskInputRecord } from './record-collector.ts';
@@ -17,6 +17,12 @@ import type { RecordCollector, TaskInputRecord } from './record-collector.ts';
 export interface RecordClock {
   /** -1 when no record is being processed. */
   timestampMs: number;
+  /**
+   * The headers of the input record being processed (with tracing, naming its span); empty
+   * outside one and in a punctuator. Caches keep them with what is written, as the record
+   * context Kafka Streams keeps (which follows a processor's `withHeaders`; this does not).
+   */
+  headers: Headers;
 }
 
 export interface TaskServices {

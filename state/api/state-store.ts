@@ -8,6 +8,9 @@ import type { Registry } from 'prom-client';
 
 import type { StoreTransaction } from './store-transaction.ts';
 
+/** Record headers as a store sees them (the Processor API's `Headers`), in order. */
+export type StoreHeaders = ReadonlyArray<readonly [key: string, value: Buffer]>;
+
 export interface StateStoreContext {
   readonly applicationId: string;
   /** The task's folder for persistent stores: `<state.dir>/<application.id>/<taskId>`. */
@@ -22,6 +25,12 @@ export interface StateStoreContext {
    * entries (Kafka Streams takes it from the record context); `Date.now()` when absent.
    */
   readonly currentTimestampMs?: () => number;
+  /**
+   * The headers of the record being processed (empty in a punctuator): a cache keeps them
+   * with an entry and hands them to its flush listener, as Kafka Streams' cache keeps the
+   * record context. Empty when absent.
+   */
+  readonly currentHeaders?: () => StoreHeaders;
   /** Upper bound of a caching layer's record cache (`statestore.cache.max.bytes`); a builder's own setting wins. */
   readonly cacheMaxBytes?: number;
   /**

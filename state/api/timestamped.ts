@@ -6,6 +6,7 @@
 
 import type { Awaitable } from '../../common/awaitable.ts';
 import type { KeyValueStore } from './key-value-store.ts';
+import type { StoreHeaders } from './state-store.ts';
 
 export interface ValueAndTimestamp<V> {
   readonly value: V;
@@ -22,6 +23,8 @@ export interface CacheFlushEntry<K, V> {
   /** The value before the first change since the last flush; only when old values are sent. */
   readonly oldValue: V | undefined;
   readonly timestamp: number;
+  /** The headers of the record that last wrote the entry (its record context); absent from a store without them. */
+  readonly headers?: StoreHeaders;
 }
 
 /**

@@ -26,7 +26,7 @@
 import { isPromise, type Awaitable } from '../../common/awaitable.ts';
 import type { KeyValueBytesStore } from '../api/bytes-store.ts';
 import type { RestoreRecord } from '../api/restorable.ts';
-import type { KeyValue, RecordCacheBudget, StateStoreContext } from '../api/state-store.ts';
+import type { KeyValue, RecordCacheBudget, StateStoreContext, StoreHeaders } from '../api/state-store.ts';
 import type { CacheFlushEntry, FlushListenable } from '../api/timestamped.ts';
 import { keyString } from './bytes.ts';
 import { mergeWithOverlay, sortedOverlay } from './merge-iterator.ts';
@@ -42,6 +42,9 @@ const OLD_VALUE_ROUNDS = 3;
 /** An eviction pass frees the cache down to this share of its bound. */
 const EVICT_TO = 0.9;
 
+const NO_STORE_HEADERS: StoreHeaders = Object.freeze([]);
+const noHeaders = (): StoreHeaders => NO_STORE_HEADERS;
+
 interface CacheEntry {
   readonly id: string;
   readonly key: Buffer;
@@ -52,6 +55,8 @@ interface CacheEntry {
   oldKnown: boolean;
   oldLoading: boolean;
   timestamp: number;
+  /** The headers of the record that last wrote it (the record context a flush forwards with). */
+  headers: StoreHeaders;
   size: number;
   /** `#inserted` when the entry last went into the map: how far it is from the young end. */
   position: number;
@@ -82,6 +87,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
   #pendingEmits: Promise<void>[] = [];
   #sendOldValues = false;
   #clock: () => number = Date.now;
+  #headers: () => StoreHeaders = noHeaders;
 
   constructor(inner: KeyValueBytesStore, maxBytes?: number) {
     super(inner);
@@ -97,6 +103,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     this.#maxBytes = this.#configuredMaxBytes ?? context.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     this.#budget = this.#configuredMaxBytes === undefined ? context.cacheBudget : undefined;
     this.#clock = context.currentTimestampMs ?? Date.now;
+    this.#headers = context.currentHeaders ?? noHeaders;
     await this.inner.init(context);
   }
 
@@ -137,7 +144,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     const time = timestamp ?? this.#clock();
     let entry = this.#entries.get(id);
     if (entry === undefined) {
-      entry = { id, key, value, dirty: true, old: null, oldKnown: false, oldLoading: false, timestamp: time, size, position: ++this.#inserted, slot: 0 };
+      entry = { id, key, value, dirty: true, old: null, oldKnown: false, oldLoading: false, timestamp: time, headers: this.#headers(), size, position: ++this.#inserted, slot: 0 };
       this.#entries.set(id, entry);
       this.#grow(size);
       this.#dirty.write(entry, true);
@@ -152,6 +159,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
       entry.size = size;
       entry.value = value;
       entry.timestamp = time;
+      entry.headers = this.#headers();
       this.#touch(id, entry);
       this.#dirty.write(entry, becameDirty);
     }
@@ -238,7 +246,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
 
   #addClean(id: string, key: Buffer, value: Buffer | undefined): void {
     const size = key.length + (value === undefined ? 0 : value.length) + ENTRY_OVERHEAD;
-    this.#entries.set(id, { id, key, value: value ?? null, dirty: false, old: null, oldKnown: false, oldLoading: false, timestamp: 0, size, position: ++this.#inserted, slot: 0 });
+    this.#entries.set(id, { id, key, value: value ?? null, dirty: false, old: null, oldKnown: false, oldLoading: false, timestamp: 0, headers: NO_STORE_HEADERS, size, position: ++this.#inserted, slot: 0 });
     this.#grow(size);
     if (this.#overBound()) this.#evict();
   }
@@ -335,7 +343,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements FlushList
     for (const entry of entries) this.inner.put(entry.key, entry.value, entry.timestamp);
     const listener = this.#listener;
     const sendOld = this.#sendOldValues;
-    const changes = listener === undefined ? undefined : entries.map((entry) => ({ key: entry.key, newValue: entry.value ?? undefined, oldValue: sendOld ? (entry.old ?? undefined) : undefined, timestamp: entry.timestamp }));
+    const changes = listener === undefined ? undefined : entries.map((entry) => ({ key: entry.key, newValue: entry.value ?? undefined, oldValue: sendOld ? (entry.old ?? undefined) : undefined, timestamp: entry.timestamp, headers: entry.headers }));
     for (const entry of entries) this.#markClean(entry);
     return listener === undefined ? undefined : listener(changes as CacheFlushEntry<Buffer, Buffer>[]);
   }

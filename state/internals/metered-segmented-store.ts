@@ -87,7 +87,7 @@ export abstract class MeteredSegmentedStore<K, V> implements StateStore, Restora
     const cache = this.inner as Partial<FlushListenable<Buffer, Buffer>>;
     if (typeof cache.setFlushListener !== 'function') return false;
     return cache.setFlushListener((entries) =>
-      listener(entries.map((entry) => ({ key: this.windowedKey(entry.key), newValue: this.value(entry.newValue), oldValue: this.value(entry.oldValue), timestamp: entry.timestamp }))), sendOldValues);
+      listener(entries.map((entry) => ({ key: this.windowedKey(entry.key), newValue: this.value(entry.newValue), oldValue: this.value(entry.oldValue), timestamp: entry.timestamp, ...(entry.headers === undefined ? {} : { headers: entry.headers }) }))), sendOldValues);
   }
 
   async flush(): Promise<void> {

@@ -194,7 +194,7 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, FlushLis
     const cache = this.#inner as Partial<FlushListenable<Buffer, Buffer>>;
     if (typeof cache.setFlushListener !== 'function') return false;
     return cache.setFlushListener((entries) =>
-      listener(entries.map((entry) => ({ key: this.#key(entry.key), newValue: this.#value(entry.newValue), oldValue: this.#value(entry.oldValue), timestamp: entry.timestamp }))), sendOldValues);
+      listener(entries.map((entry) => ({ key: this.#key(entry.key), newValue: this.#value(entry.newValue), oldValue: this.#value(entry.oldValue), timestamp: entry.timestamp, ...(entry.headers === undefined ? {} : { headers: entry.headers }) }))), sendOldValues);
   }
 
   async flush(): Promise<void> {

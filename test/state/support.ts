@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 
-import type { ChangelogWriter, StateStoreContext } from '../../state/api/state-store.ts';
+import type { ChangelogWriter, StateStoreContext, StoreHeaders } from '../../state/api/state-store.ts';
 
 export interface ChangelogRecord {
   readonly topic: string;
@@ -36,10 +36,13 @@ export interface TestContext extends StateStoreContext {
   readonly metricsRegistry: Registry;
   /** Sets the record timestamp the stores see. */
   setTime(timestampMs: number): void;
+  /** Sets the headers of the record being processed, as the stores see them. */
+  setHeaders(headers: StoreHeaders): void;
 }
 
 export function testContext(stateDir: string, overrides: Partial<Pick<StateStoreContext, 'applicationId' | 'taskId' | 'partition' | 'cacheMaxBytes'>> = {}): TestContext {
   let now = 1_000;
+  let headers: StoreHeaders = [];
   return {
     applicationId: 'app',
     stateDir,
@@ -48,8 +51,12 @@ export function testContext(stateDir: string, overrides: Partial<Pick<StateStore
     changelog: new CollectingChangelog(),
     metricsRegistry: new Registry(),
     currentTimestampMs: () => now,
+    currentHeaders: () => headers,
     setTime: (timestampMs: number) => {
       now = timestampMs;
+    },
+    setHeaders: (next: StoreHeaders) => {
+      headers = next;
     },
     ...overrides,
   };

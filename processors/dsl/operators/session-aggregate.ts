@@ -12,7 +12,7 @@
  */
 
 import type { ProcessorContext, ProcessorSupplier } from '../../api/processor.ts';
-import type { StreamRecord } from '../../api/record.ts';
+import { NO_HEADERS, type StreamRecord } from '../../api/record.ts';
 import type { SessionStore } from '../../../state/api/session-store.ts';
 import type { KeyValue } from '../../../state/api/state-store.ts';
 import type { CacheFlushEntry, FlushListenable } from '../../../state/api/timestamped.ts';
@@ -63,7 +63,7 @@ export function sessionAggregateOperator<K, V, VA>(options: SessionAggregateOpti
             key: entry.key,
             value: change(entry.newValue ?? null, sendOld ? entry.oldValue ?? null : null),
             timestamp: entry.key.window.end,
-            headers: [],
+            headers: entry.headers ?? NO_HEADERS,
           }))), sendOld);
         }
       },

@@ -8,7 +8,7 @@
 
 import { then, type Awaitable } from '../../../common/awaitable.ts';
 import type { ProcessorContext } from '../../api/processor.ts';
-import { withValue, type StreamRecord } from '../../api/record.ts';
+import { NO_HEADERS, withValue, type StreamRecord } from '../../api/record.ts';
 import type { CacheFlushEntry, FlushListenable, TimestampedKeyValueStore, ValueAndTimestamp } from '../../../state/api/timestamped.ts';
 import { change, type Change } from '../functions.ts';
 import { sequence } from './forward-all.ts';
@@ -47,7 +47,7 @@ export function tableEmitter<K, V>(
       key: entry.key,
       value: change(valueOf(entry.newValue), sendOldValues ? valueOf(entry.oldValue) : null),
       timestamp: entry.timestamp,
-      headers: [],
+      headers: entry.headers ?? NO_HEADERS,
     })));
   // The listener's result is returned so that a caching layer that awaits it keeps order.
   const cached = isFlushListenable<K, ValueAndTimestamp<V>>(store) && store.setFlushListener(onFlush, sendOldValues);

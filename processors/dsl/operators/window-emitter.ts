@@ -8,7 +8,7 @@
 
 import { then, type Awaitable } from '../../../common/awaitable.ts';
 import type { ProcessorContext } from '../../api/processor.ts';
-import type { Headers } from '../../api/record.ts';
+import { NO_HEADERS, type Headers } from '../../api/record.ts';
 import type { CacheFlushEntry, FlushListenable, ValueAndTimestamp } from '../../../state/api/timestamped.ts';
 import type { TimestampedWindowStore } from '../../../state/api/window-store.ts';
 import type { TimeWindow, Windowed } from '../../../state/api/windowed.ts';
@@ -48,7 +48,7 @@ export function windowEmitter<K, V>(
         key: entry.key,
         value: change(valueOf(entry.newValue), sendOldValues ? valueOf(entry.oldValue) : null),
         timestamp: entry.newValue?.timestamp ?? entry.timestamp,
-        headers: [],
+        headers: entry.headers ?? NO_HEADERS,
       })));
     cached = store.setFlushListener(onFlush, sendOldValues);
   }

@@ -45,9 +45,10 @@ for (const [backend, supplier] of BACKENDS) {
       dir.remove();
     });
 
-    test('many updates of one key between flushes leave as one entry and one changelog record', async () => {
+    test('many updates of one key between flushes leave as one entry and one changelog record, with the last writer\'s headers', async () => {
       for (let i = 0; i < 100; i++) {
         context.setTime(2_000 + i);
+        context.setHeaders([['n', Buffer.from(String(i))]]);
         store.put('k', String(i));
       }
       assert.deepEqual(context.changelog.records, [], 'nothing reaches the changelog before the flush');
@@ -56,7 +57,7 @@ for (const [backend, supplier] of BACKENDS) {
       assert.deepEqual(context.changelog.records.map(({ topic, partition, key, value, timestamp }) => ({ topic, partition, key, value, timestamp })), [
         { topic: 'app-cached-changelog', partition: 3, key: 'k', value: '99', timestamp: 2_099 },
       ]);
-      assert.deepEqual(flushed, [{ key: 'k', newValue: '99', oldValue: undefined, timestamp: 2_099 }]);
+      assert.deepEqual(flushed, [{ key: 'k', newValue: '99', oldValue: undefined, timestamp: 2_099, headers: [['n', Buffer.from('99')]] }]);
       await store.flush();
       assert.equal(context.changelog.records.length, 1, 'a second flush with nothing dirty writes nothing');
     });

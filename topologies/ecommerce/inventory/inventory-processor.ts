@@ -51,6 +51,9 @@ interface Reservation {
 /** Command ids remembered per product to drop a retried restock. */
 const REMEMBERED_COMMANDS = 200;
 
+/** The input record an output answers: its timestamp and headers (the trace context) go on. */
+type Origin = StreamRecord<string, unknown>;
+
 class InventoryProcessor {
   #context!: ProcessorContext<string, InventoryEvent>;
   #products!: KeyValueStore<string, ProductView>;
@@ -67,11 +70,11 @@ class InventoryProcessor {
   async process(record: StreamRecord<string, InventoryInput>): Promise<void> {
     const input = record.value;
     const nowMs = this.#context.currentSystemTimeMs();
-    if (input.kind === 'command') await this.#upsert(input.command, nowMs, record.timestamp);
-    else await this.#item(input.request, nowMs, record.timestamp);
+    if (input.kind === 'command') await this.#upsert(input.command, nowMs, record);
+    else await this.#item(input.request, nowMs, record);
   }
 
-  async #upsert(command: UpsertProduct, nowMs: number, timestamp: number): Promise<void> {
+  async #upsert(command: UpsertProduct, nowMs: number, origin: Origin): Promise<void> {
     const productId = command.productId;
     const seen = (await this.#commands.get(productId)) ?? [];
     if (seen.includes(command.commandId)) return;
@@ -80,7 +83,7 @@ class InventoryProcessor {
     const problem = upsertProblem(command, current);
     if (problem !== undefined) {
       const rejected: InventoryEvent = { type: 'ProductRejected', eventId: `${productId}:rejected:${command.commandId}`, productId, quantity: 0, atMs: nowMs, reason: problem, commandId: command.commandId };
-      await this.#context.forward(streamRecord(productId, rejected, timestamp));
+      await this.#context.forward(streamRecord(productId, rejected, origin.timestamp, origin.headers));
       return;
     }
     const next: ProductView = {
@@ -92,10 +95,10 @@ class InventoryProcessor {
       sold: current?.sold ?? 0,
       updatedAtMs: nowMs,
     };
-    await this.#saveProduct(next, `upsert:${command.commandId}`, timestamp, command.commandId);
+    await this.#saveProduct(next, `upsert:${command.commandId}`, origin, command.commandId);
   }
 
-  async #item(request: ItemRequest, nowMs: number, timestamp: number): Promise<void> {
+  async #item(request: ItemRequest, nowMs: number, origin: Origin): Promise<void> {
     const key = `${request.productId}|${request.orderId}`;
     const reservation = await this.#reservations.get(key);
     const product = await this.#products.get(request.productId);
@@ -105,7 +108,7 @@ class InventoryProcessor {
         ...(reason === undefined ? {} : { reason }),
         ...(unitPriceCents === undefined ? {} : { unitPriceCents }),
       };
-      return this.#context.forward(streamRecord(request.orderId, event, timestamp));
+      return this.#context.forward(streamRecord(request.orderId, event, origin.timestamp, origin.headers));
     };
     if (request.action === 'reserve') {
       if (reservation !== undefined) return;
@@ -115,7 +118,7 @@ class InventoryProcessor {
         return;
       }
       this.#reservations.put(key, { status: 'RESERVED', quantity: request.quantity, unitPriceCents: product.priceCents });
-      await this.#saveProduct({ ...product, available: product.available - request.quantity, reserved: product.reserved + request.quantity, updatedAtMs: nowMs }, `reserve:${request.orderId}`, timestamp);
+      await this.#saveProduct({ ...product, available: product.available - request.quantity, reserved: product.reserved + request.quantity, updatedAtMs: nowMs }, `reserve:${request.orderId}`, origin);
       // The catalog owns the price: the order charges what the stock was reserved at, whatever the customer sent.
       await answer('ItemReserved', request.quantity, undefined, product.priceCents);
       return;
@@ -123,7 +126,7 @@ class InventoryProcessor {
     if (request.action === 'commit') {
       if (reservation?.status !== 'RESERVED' || product === undefined) return;
       this.#reservations.put(key, { ...reservation, status: 'COMMITTED' });
-      await this.#saveProduct({ ...product, reserved: product.reserved - reservation.quantity, sold: product.sold + reservation.quantity, updatedAtMs: nowMs }, `commit:${request.orderId}`, timestamp);
+      await this.#saveProduct({ ...product, reserved: product.reserved - reservation.quantity, sold: product.sold + reservation.quantity, updatedAtMs: nowMs }, `commit:${request.orderId}`, origin);
       await answer('ItemCommitted', reservation.quantity);
       return;
     }
@@ -143,18 +146,18 @@ class InventoryProcessor {
       reserved: product.reserved - fromReserved,
       sold: product.sold - fromSold,
       updatedAtMs: nowMs,
-    }, `release:${request.orderId}`, timestamp);
+    }, `release:${request.orderId}`, origin);
     await answer('ItemReleased', reservation.quantity);
   }
 
-  async #saveProduct(product: ProductView, cause: string, timestamp: number, commandId?: string): Promise<void> {
+  async #saveProduct(product: ProductView, cause: string, origin: Origin, commandId?: string): Promise<void> {
     this.#products.put(product.productId, product);
     const event: InventoryEvent = {
       type: 'ProductUpdated', eventId: `${product.productId}:${cause}`, productId: product.productId, quantity: 0, atMs: product.updatedAtMs,
       name: product.name, priceCents: product.priceCents, available: product.available, reserved: product.reserved, sold: product.sold,
       ...(commandId === undefined ? {} : { commandId }),
     };
-    await this.#context.forward(streamRecord(product.productId, event, timestamp));
+    await this.#context.forward(streamRecord(product.productId, event, origin.timestamp, origin.headers));
   }
 }
 

@@ -47,6 +47,8 @@ export interface SagaState {
   readonly stepMs: number;
   /** When the current step fails; absent when no step is awaited. */
   readonly deadlineAtMs?: number;
+  /** The trace context of the command that created the order: a deadline's events continue its trace. */
+  readonly trace?: Readonly<Record<string, string>>;
   /** A paid order's cancel, waiting for shipping to stop the parcel (or to say it has left). */
   readonly cancelRequest?: { readonly commandId: string; readonly reason: string };
 }

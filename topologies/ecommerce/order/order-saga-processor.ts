@@ -12,7 +12,8 @@
  */
 
 import { PunctuationType, type ProcessorContext, type ProcessorSupplier } from '../../../processors/api/processor.ts';
-import { streamRecord, type StreamRecord } from '../../../processors/api/record.ts';
+import { streamRecord, type Headers, type StreamRecord } from '../../../processors/api/record.ts';
+import { traceContextOf, traceHeaders } from '../shared/trace-context.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
 import type { OrderEvent } from '../contracts/events.ts';
 import { Stores } from '../contracts/stores.ts';
@@ -55,22 +56,25 @@ class OrderSagaProcessor {
   async process(record: StreamRecord<string, OrderInput>): Promise<void> {
     const orderId = record.key;
     if (typeof orderId !== 'string' || orderId === '' || record.value === null) return;
-    await this.#apply(orderId, record.value, this.#context.currentSystemTimeMs(), record.timestamp);
+    await this.#apply(orderId, record.value, this.#context.currentSystemTimeMs(), record.timestamp, record.headers);
   }
 
-  async #apply(orderId: string, input: OrderInput, nowMs: number, timestamp: number): Promise<void> {
+  /** `headers` are the input record's, forwarded with the events it leads to (its trace context among them). */
+  async #apply(orderId: string, input: OrderInput, nowMs: number, timestamp: number, headers: Headers): Promise<void> {
     const view = await this.#orders.get(orderId);
     const saga = await this.#sagas.get(orderId);
     const decision = decide(view, saga, input, { nowMs, defaultDeadlineMs: this.#settings.defaultDeadlineMs });
-    await this.#store(orderId, saga, decision);
+    await this.#store(orderId, saga, decision, headers);
     if (view !== undefined && decision.view !== undefined && decision.view.status !== view.status) this.#settings.onTransition?.({ before: view, after: decision.view });
-    for (const event of decision.events) await this.#context.forward(streamRecord(orderId, event, timestamp));
+    for (const event of decision.events) await this.#context.forward(streamRecord(orderId, event, timestamp, headers));
   }
 
-  async #store(orderId: string, before: SagaState | undefined, decision: Decision): Promise<void> {
+  async #store(orderId: string, before: SagaState | undefined, decision: Decision, headers: Headers): Promise<void> {
     if (decision.events.length === 0 && decision.saga === before) return;
     if (decision.view !== undefined) this.#orders.put(orderId, decision.view);
-    if (decision.saga !== undefined) this.#sagas.put(orderId, decision.saga);
+    // A new saga keeps its creating command's trace context (later states copy it along).
+    const trace = before === undefined ? traceContextOf(headers) : undefined;
+    if (decision.saga !== undefined) this.#sagas.put(orderId, trace === undefined ? decision.saga : { ...decision.saga, trace });
     const oldDeadline = before?.deadlineAtMs;
     const newDeadline = decision.saga?.deadlineAtMs;
     if (oldDeadline === newDeadline) return;
@@ -84,7 +88,9 @@ class OrderSagaProcessor {
       const orderId = idOfTimeKey(key);
       const deadlineAtMs = Number(key.slice(0, key.indexOf('|')));
       await this.#deadlines.delete(key);
-      await this.#apply(orderId, { kind: 'deadline', deadlineAtMs }, nowMs, nowMs);
+      // The failed step's events continue the order's trace.
+      const headers = traceHeaders((await this.#sagas.get(orderId))?.trace);
+      await this.#apply(orderId, { kind: 'deadline', deadlineAtMs }, nowMs, nowMs, headers);
     }
   }
 }

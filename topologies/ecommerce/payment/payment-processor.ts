@@ -48,6 +48,9 @@ export interface PaymentSettings {
   readonly velocityMaxOrders: number;
 }
 
+/** The input record an output answers: its timestamp and headers (the trace context) go on. */
+type Origin = StreamRecord<string, unknown>;
+
 class PaymentProcessor {
   readonly #settings: PaymentSettings;
   #context!: ProcessorContext<string, PaymentEvent>;
@@ -71,8 +74,8 @@ class PaymentProcessor {
   async process(record: StreamRecord<string, PaymentInput>): Promise<void> {
     const input = record.value;
     if (input.kind === 'customer') return this.#applyCustomer(input.event);
-    if (input.event.type === 'OrderReserved') return this.#charge(input.event, input.fraudScore ?? 0, record.timestamp);
-    return this.#refund(input.event, record.timestamp);
+    if (input.event.type === 'OrderReserved') return this.#charge(input.event, input.fraudScore ?? 0, record);
+    return this.#refund(input.event, record);
   }
 
   async #applyCustomer(event: CustomerEvent): Promise<void> {
@@ -90,7 +93,7 @@ class PaymentProcessor {
     }
   }
 
-  async #charge(order: OrderEvent, fraudScore: number, timestamp: number): Promise<void> {
+  async #charge(order: OrderEvent, fraudScore: number, origin: Origin): Promise<void> {
     if ((await this.#payments.get(order.orderId)) !== undefined) return;
     const customer = await this.#customers.get(order.customerId);
     const recent = ((await this.#velocity.get(order.customerId)) ?? []).filter((atMs) => atMs > order.atMs - this.#settings.velocityWindowMs);
@@ -103,14 +106,14 @@ class PaymentProcessor {
       : undefined;
     if (reason !== undefined || customer === undefined) {
       this.#payments.put(order.orderId, { status: 'DECLINED', amountCents: order.totalCents });
-      return this.#emit('PaymentDeclined', order, timestamp, reason, fraudScore);
+      return this.#emit('PaymentDeclined', order, origin, reason, fraudScore);
     }
     this.#payments.put(order.orderId, { status: 'CAPTURED', amountCents: order.totalCents });
     this.#customers.put(customer.customerId, { ...customer, balanceCents: customer.balanceCents - order.totalCents, updatedAtMs: order.atMs });
-    return this.#emit('PaymentCaptured', order, timestamp, undefined, fraudScore);
+    return this.#emit('PaymentCaptured', order, origin, undefined, fraudScore);
   }
 
-  async #refund(order: OrderEvent, timestamp: number): Promise<void> {
+  async #refund(order: OrderEvent, origin: Origin): Promise<void> {
     const payment = await this.#payments.get(order.orderId);
     if (payment === undefined) {
       // The order failed before it was charged: a charge request still on its way must find it closed.
@@ -122,17 +125,17 @@ class PaymentProcessor {
     if (customer === undefined) return;
     this.#payments.put(order.orderId, { status: 'REFUNDED', amountCents: payment.amountCents });
     this.#customers.put(customer.customerId, { ...customer, balanceCents: customer.balanceCents + payment.amountCents, updatedAtMs: order.atMs });
-    return this.#emit('PaymentRefunded', { ...order, totalCents: payment.amountCents }, timestamp, order.reason);
+    return this.#emit('PaymentRefunded', { ...order, totalCents: payment.amountCents }, origin, order.reason);
   }
 
-  #emit(type: PaymentEventType, order: OrderEvent, timestamp: number, reason?: string, fraudScore?: number): Promise<void> | void {
+  #emit(type: PaymentEventType, order: OrderEvent, origin: Origin, reason?: string, fraudScore?: number): Promise<void> | void {
     const suffix = type === 'PaymentCaptured' ? 'captured' : type === 'PaymentDeclined' ? 'declined' : 'refunded';
     const event: PaymentEvent = {
       type, eventId: `${order.orderId}:${suffix}`, orderId: order.orderId, customerId: order.customerId, amountCents: order.totalCents, atMs: order.atMs,
       ...(reason === undefined ? {} : { reason }),
       ...(fraudScore === undefined ? {} : { fraudScore }),
     };
-    return this.#context.forward(streamRecord(order.orderId, event, timestamp));
+    return this.#context.forward(streamRecord(order.orderId, event, origin.timestamp, origin.headers));
   }
 }
 

@@ -14,10 +14,11 @@
  */
 
 import { PunctuationType, type ProcessorContext, type ProcessorSupplier } from '../../../processors/api/processor.ts';
-import { streamRecord, type StreamRecord } from '../../../processors/api/record.ts';
+import { streamRecord, type Headers, type StreamRecord } from '../../../processors/api/record.ts';
 import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
 import type { OrderEvent, ShipmentEvent, ShipmentEventType } from '../contracts/events.ts';
 import { idOfTimeKey, rangeOf, timeKey } from '../shared/service-options.ts';
+import { traceContextOf, traceHeaders, type TraceContext } from '../shared/trace-context.ts';
 
 export const SHIPMENT_STORE = 'shipments';
 export const SCHEDULE_STORE = 'shipment-schedule';
@@ -31,6 +32,11 @@ export interface Shipment {
   /** When the courier acts next; absent once delivered or cancelled. */
   readonly dueAtMs?: number;
   readonly updatedAtMs: number;
+  /**
+   * The trace context (W3C `traceparent`, `tracestate`) of the record that created the
+   * shipment, so that what the courier sends later continues the order's trace.
+   */
+  readonly trace?: TraceContext;
 }
 
 export interface CourierSettings {
@@ -69,10 +75,14 @@ class ShippingProcessor {
     const nowMs = this.#context.currentSystemTimeMs();
     const current = await this.#shipments.get(order.orderId);
     if (order.type === 'OrderPaid' && current === undefined) {
-      await this.#save(undefined, { shipmentId: `shp-${order.orderId}`, orderId: order.orderId, customerId: order.customerId, status: 'CREATED', dueAtMs: nowMs + this.#settings.dispatchDelayMs, updatedAtMs: nowMs });
+      const trace = traceContextOf(record.headers);
+      await this.#save(undefined, {
+        shipmentId: `shp-${order.orderId}`, orderId: order.orderId, customerId: order.customerId, status: 'CREATED', dueAtMs: nowMs + this.#settings.dispatchDelayMs, updatedAtMs: nowMs,
+        ...(trace === undefined ? {} : { trace }),
+      }, record.headers);
     } else if (order.type === 'OrderCancelRequested' && current?.status === 'CREATED') {
       const { dueAtMs: _due, ...rest } = current;
-      await this.#save(current, { ...rest, status: 'CANCELLED', updatedAtMs: nowMs });
+      await this.#save(current, { ...rest, status: 'CANCELLED', updatedAtMs: nowMs }, record.headers);
     }
   }
 
@@ -82,18 +92,20 @@ class ShippingProcessor {
       const shipment = await this.#shipments.get(idOfTimeKey(key));
       if (shipment?.dueAtMs === undefined || timeKey(shipment.dueAtMs, shipment.orderId) !== key) continue;
       const { dueAtMs: _due, ...rest } = shipment;
-      if (shipment.status === 'CREATED') await this.#save(shipment, { ...rest, status: 'DISPATCHED', dueAtMs: nowMs + this.#settings.deliveryDelayMs, updatedAtMs: nowMs });
-      else if (shipment.status === 'DISPATCHED') await this.#save(shipment, { ...rest, status: 'DELIVERED', updatedAtMs: nowMs });
+      // The courier continues the trace of the record that created the shipment.
+      const headers = traceHeaders(shipment.trace);
+      if (shipment.status === 'CREATED') await this.#save(shipment, { ...rest, status: 'DISPATCHED', dueAtMs: nowMs + this.#settings.deliveryDelayMs, updatedAtMs: nowMs }, headers);
+      else if (shipment.status === 'DISPATCHED') await this.#save(shipment, { ...rest, status: 'DELIVERED', updatedAtMs: nowMs }, headers);
     }
   }
 
-  async #save(before: Shipment | undefined, shipment: Shipment): Promise<void> {
+  async #save(before: Shipment | undefined, shipment: Shipment, headers: Headers): Promise<void> {
     this.#shipments.put(shipment.orderId, shipment);
     if (before?.dueAtMs !== undefined) await this.#schedule.delete(timeKey(before.dueAtMs, before.orderId));
     if (shipment.dueAtMs !== undefined) this.#schedule.put(timeKey(shipment.dueAtMs, shipment.orderId), shipment.orderId);
     const type = EVENT_OF[shipment.status];
     const event: ShipmentEvent = { type, eventId: `${shipment.shipmentId}:${shipment.status}`, shipmentId: shipment.shipmentId, orderId: shipment.orderId, customerId: shipment.customerId, atMs: shipment.updatedAtMs };
-    await this.#context.forward(streamRecord(shipment.orderId, event, shipment.updatedAtMs));
+    await this.#context.forward(streamRecord(shipment.orderId, event, shipment.updatedAtMs, headers));
   }
 }
 

@@ -91,3 +91,24 @@ test('a step past its deadline expires the order; an undecodable command is dead
     await driver.close();
   }
 });
+
+test('the events of an order carry its command\'s trace context, those of an expired step too', async () => {
+  const { driver, serdes, topics } = await serviceDriver('order', { deadlineMs: 5_000 });
+  try {
+    const commands = driver.createInputTopic(topics.orderCommands, serdes.key, serdes.orderCommand);
+    const items = driver.createInputTopic(topics.inventoryEvents, serdes.key, serdes.inventoryEvent);
+    const events = driver.createOutputTopic(topics.orderEvents, serdes.key, serdes.orderEvent);
+    const command = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const answer = '00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01';
+    await commands.pipeInput('o1', createOrder, 0, [['traceparent', Buffer.from(command)]]);
+    await items.pipeInput('o1', reserved('p1', 150), 1, [['traceparent', Buffer.from(answer)]]);
+    await driver.advanceWallClockTime(6_000);
+    const sent = events.readRecordsToList().map((r) => [r.value?.type, r.headers.map(([key, value]) => `${key}=${value.toString()}`).join()]);
+    assert.deepEqual(sent, [
+      ['OrderCreated', `traceparent=${command}`],
+      ['OrderExpired', `traceparent=${command}`],
+    ], 'the deadline\'s event continues the trace of the command that created the order');
+  } finally {
+    await driver.close();
+  }
+});

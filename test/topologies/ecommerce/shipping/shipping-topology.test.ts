@@ -46,3 +46,25 @@ test('a cancel request after dispatch changes nothing: the parcel is on its way 
     await driver.close();
   }
 });
+
+test('what the courier sends later carries the trace context of the order that created the shipment', async () => {
+  const { driver, serdes, topics } = await serviceDriver('shipping');
+  try {
+    const orders = driver.createInputTopic(topics.orderEvents, serdes.key, serdes.orderEvent);
+    const out = driver.createOutputTopic(topics.shipmentEvents, serdes.key, serdes.shipmentEvent);
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await orders.pipeInput('o1', paid('o1'), undefined, [['traceparent', Buffer.from(traceparent)], ['other', Buffer.from('not kept')]]);
+    await orders.pipeInput('o2', paid('o2'));
+    await driver.advanceWallClockTime(2_500);
+    await driver.advanceWallClockTime(3_500);
+    const sent = out.readRecordsToList().map((r) => [`${r.value?.orderId}:${r.value?.type}`, r.headers.map(([key, value]) => `${key}=${value.toString()}`).join()]);
+    assert.deepEqual(sent.filter(([event]) => event?.startsWith('o1')), [
+      ['o1:ShipmentCreated', `traceparent=${traceparent},other=not kept`],
+      ['o1:ShipmentDispatched', `traceparent=${traceparent}`],
+      ['o1:ShipmentDelivered', `traceparent=${traceparent}`],
+    ]);
+    assert.deepEqual(sent.filter(([event]) => event?.startsWith('o2')).map(([, headers]) => headers), ['', '', ''], 'no trace, no header');
+  } finally {
+    await driver.close();
+  }
+});
