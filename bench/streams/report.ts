@@ -33,6 +33,9 @@ export interface Row {
   /** Median seconds from spawn to STARTED (RUNNING), of the same runs. */
   readonly oursStartSeconds: number | undefined;
   readonly kafkaStreamsStartSeconds: number | undefined;
+  /** Median CPU microseconds per record after the first commit (see ContenderResult), of the same runs. */
+  readonly oursCpuMicros: number | undefined;
+  readonly kafkaStreamsCpuMicros: number | undefined;
   /** Runs of this case left out of every median: a wrong or unchecked output. */
   readonly excluded: number;
 }
@@ -75,6 +78,8 @@ export function summarise(settings: Pick<BenchSettings, 'cases' | 'guarantees'>,
         kafkaStreamsFromSpawn: median(kafkaStreams.map((r) => r.recordsPerSecond)),
         oursStartSeconds: median(defined(ours.map((r) => r.startedSeconds))),
         kafkaStreamsStartSeconds: median(defined(kafkaStreams.map((r) => r.startedSeconds))),
+        oursCpuMicros: median(defined(ours.map((r) => r.steadyCpuMicrosPerRecord))),
+        kafkaStreamsCpuMicros: median(defined(kafkaStreams.map((r) => r.steadyCpuMicrosPerRecord))),
         excluded: runs.length - ours.length - kafkaStreams.length,
       };
     }),
@@ -99,16 +104,16 @@ const secs = (n: number | undefined): string => (n === undefined ? '—' : n.toF
 /** A Markdown table, readable in a terminal and pasteable into BENCHMARKS.md. */
 export function formatTable(rows: readonly Row[], results: readonly ContenderResult[], limits: Limits): string {
   const lines = [
-    '| case | guarantee | ours steady (records/s) | Kafka Streams steady (records/s) | **ours / Kafka Streams** | from spawn: ours / KS (records/s) | ratio from spawn | start-up s: ours / KS | runs left out |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.topology} | ${row.guarantee} | ${fmt(row.ours)} | ${fmt(row.kafkaStreams)} | **${ratioOf(row.ours, row.kafkaStreams)}** | ${fmt(row.oursFromSpawn)} / ${fmt(row.kafkaStreamsFromSpawn)} | ${ratioOf(row.oursFromSpawn, row.kafkaStreamsFromSpawn)} | ${secs(row.oursStartSeconds)} / ${secs(row.kafkaStreamsStartSeconds)} | ${row.excluded} |`),
+    '| case | guarantee | ours steady (records/s) | Kafka Streams steady (records/s) | **ours / Kafka Streams** | from spawn: ours / KS (records/s) | ratio from spawn | start-up s: ours / KS | steady CPU µs/record: ours / KS | KS CPU ÷ ours | runs left out |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((row) => `| ${row.topology} | ${row.guarantee} | ${fmt(row.ours)} | ${fmt(row.kafkaStreams)} | **${ratioOf(row.ours, row.kafkaStreams)}** | ${fmt(row.oursFromSpawn)} / ${fmt(row.kafkaStreamsFromSpawn)} | ${ratioOf(row.oursFromSpawn, row.kafkaStreamsFromSpawn)} | ${secs(row.oursStartSeconds)} / ${secs(row.kafkaStreamsStartSeconds)} | ${secs(row.oursCpuMicros)} / ${secs(row.kafkaStreamsCpuMicros)} | ${ratioOf(row.kafkaStreamsCpuMicros, row.oursCpuMicros)} | ${row.excluded} |`),
   ];
-  if (limits.consumer !== undefined) lines.push(`| limit: kafka-consumer-perf-test (read input) | — | ${fmt(limits.consumer.recordsPerSecond)} | (${fmt(limits.consumer.withJoinPerSecond)} incl. group join) | | | | | |`);
-  if (limits.producer !== undefined) lines.push(`| limit: kafka-producer-perf-test (write, acks=all) | — | ${fmt(limits.producer.recordsPerSecond)} | | | | | | |`);
-  lines.push('', '| run | seconds | records/s from spawn | steady records/s (after first commit) | spawn → STARTED s | spawn → first commit s | commits seen | output end offsets | output check | load avg |', '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
+  if (limits.consumer !== undefined) lines.push(`| limit: kafka-consumer-perf-test (read input) | — | ${fmt(limits.consumer.recordsPerSecond)} | (${fmt(limits.consumer.withJoinPerSecond)} incl. group join) | | | | | | | |`);
+  if (limits.producer !== undefined) lines.push(`| limit: kafka-producer-perf-test (write, acks=all) | — | ${fmt(limits.producer.recordsPerSecond)} | | | | | | | | |`);
+  lines.push('', '| run | seconds | records/s from spawn | steady records/s (after first commit) | spawn → STARTED s | spawn → first commit s | CPU s (spawn → done) | steady CPU µs/record | commits seen | output end offsets | output check | load avg |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const r of results) {
     const check = r.outputCheck === undefined ? 'not checked (left out)' : `${r.outputCheck.ok ? 'OK' : 'WRONG (left out)'} (${fmt(r.outputCheck.records)} records, ${fmt(r.outputCheck.offsetGaps)} offset gaps)`;
-    lines.push(`| ${r.engine} ${r.topology} ${r.guarantee} #${r.repetition} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSecond)} | ${fmt(r.steadyRecordsPerSecond)} | ${secs(r.startedSeconds)} | ${secs(r.firstCommitSeconds)} | ${r.commitsSeen} | ${fmt(r.outputOffsets)} | ${check} | ${r.loadAverage.toFixed(1)} |`);
+    lines.push(`| ${r.engine} ${r.topology} ${r.guarantee} #${r.repetition} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSecond)} | ${fmt(r.steadyRecordsPerSecond)} | ${secs(r.startedSeconds)} | ${secs(r.firstCommitSeconds)} | ${secs(r.cpuSeconds)} | ${secs(r.steadyCpuMicrosPerRecord)} | ${r.commitsSeen} | ${fmt(r.outputOffsets)} | ${check} | ${r.loadAverage.toFixed(1)} |`);
   }
   return lines.join('\n');
 }

@@ -18,6 +18,8 @@ function run(engine: ContenderResult['engine'], steady: number | undefined, over
     firstCommitSeconds: 2,
     startedSeconds: engine === 'ours' ? 1 : 2.5,
     steadyRecordsPerSecond: steady,
+    cpuSeconds: 8,
+    steadyCpuMicrosPerRecord: engine === 'ours' ? 4 : 6,
     outputTopic: 'out',
     commitsSeen: 5,
     loadAverage: 3,
@@ -61,6 +63,7 @@ test('the headline is the steady-state median of valid runs; a wrong output is l
   assert.equal(row.kafkaStreamsFromSpawn, 200);
   assert.equal(row.oursStartSeconds, 1); // the wrong run's 9 s start-up is left out too
   assert.equal(row.kafkaStreamsStartSeconds, 2.5);
+  assert.equal(row.oursCpuMicros, 4);
   assert.equal(row.excluded, 1);
   assert.deepEqual(verdict([row], []), ['join at_least_once: 1 run(s) with a wrong or unchecked output left out of the medians']);
 });
@@ -82,6 +85,6 @@ test('a clean run has no verdict, and the table leads with the steady ratio and 
   const rows = summarise(settings, results);
   assert.deepEqual(verdict(rows, []), []);
   const table = formatTable(rows, results, {});
-  assert.match(table, /\| join \| at_least_once \| 500 \| 250 \| \*\*2\.00x\*\* \| 100 \/ 100 \| 1\.00x \| 1\.00 \/ 2\.50 \| 0 \|/);
-  assert.match(table, /\| ours join at_least_once #1 \| 10\.00 \| 100 \| 500 \|/);
+  assert.match(table, /\| join \| at_least_once \| 500 \| 250 \| \*\*2\.00x\*\* \| 100 \/ 100 \| 1\.00x \| 1\.00 \/ 2\.50 \| 4\.00 \/ 6\.00 \| 1\.50x \| 0 \|/);
+  assert.match(table, /\| ours join at_least_once #1 \| 10\.00 \| 100 \| 500 \| 1\.00 \| 2\.00 \| 8\.00 \| 4\.00 \|/);
 });
