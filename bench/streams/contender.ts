@@ -84,7 +84,7 @@ export interface RunContext {
   readonly table: { readonly topic: string; readonly endOffsets: ReadonlyMap<number, bigint> } | undefined;
 }
 
-function childCommand(context: RunContext, spec: ContenderSpec, args: readonly string[]): { command: string; args: string[] } {
+function childCommand(context: Pick<RunContext, 'java' | 'settings'>, spec: Pick<ContenderSpec, 'engine' | 'profileDir'>, args: readonly string[]): { command: string; args: string[] } {
   if (spec.engine === 'kafka-streams') {
     const { java } = context;
     return { command: java.jdk.java, args: [`-Xmx${context.settings.javaHeapMb}m`, '-cp', `${java.compiledDir}:${java.streamsClasspath}`, 'StreamsBench', ...args] };
@@ -114,7 +114,7 @@ export function parseCpuSeconds(stat: string): number | undefined {
   return Number.isFinite(user) && Number.isFinite(system) ? (user + system) / CLOCK_TICKS : undefined;
 }
 
-function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
+export function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => {
@@ -133,7 +133,7 @@ function internalTopicsOf(admin: KafkaAdmin, applicationId: string): Promise<str
   return admin.listTopics().then((topics) => topics.filter((topic) => topic.startsWith(`${applicationId}-`)).sort(), () => []);
 }
 
-interface Launched {
+export interface Launched {
   readonly child: ChildProcess;
   readonly spawnedAt: number;
   /** When the child printed STARTED. */
@@ -142,7 +142,7 @@ interface Launched {
   exited(): string | undefined;
 }
 
-function launch(context: RunContext, spec: ContenderSpec, args: readonly string[], log: string): Launched {
+export function launch(context: Pick<RunContext, 'java' | 'settings'>, spec: Pick<ContenderSpec, 'engine' | 'profileDir'>, args: readonly string[], log: string): Launched {
   const { command, args: argv } = childCommand(context, spec, args);
   const logStream = createWriteStream(log);
   const spawnedAt = performance.now();
