@@ -89,7 +89,7 @@ export async function runHopLatency(context: HopLatencyContext, spec: HopLatency
   let readLoop: Promise<void> | undefined;
   const words = vocabulary(settings.keys);
   const send = (sequence: number): Promise<unknown> => {
-    const key = Buffer.from(words[sequence % words.length] as string);
+    const key = Buffer.from(words[Math.abs(sequence) % words.length] as string);
     return producer.send([{ topic: inputTopic, key, value: Buffer.from(`0:${sequence}:${performance.now().toFixed(3)}`) }]);
   };
   try {
