@@ -1,8 +1,8 @@
 /**
  * Stream-processing benchmark: our engine against Apache Kafka Streams 4.1 (Java), on
  * the same broker, data and machine, in one run; plus Kafka's own perf tools as the
- * physical limit. Four cases, each under at_least_once and exactly_once_v2 (the first two
- * by default, `--cases=` picks):
+ * physical limit. Four cases, each under at_least_once and exactly_once_v2 (all four by
+ * default, `--cases=` picks):
  *   - filter-map: `filter` (about half kept) + `mapValues`, stateless;
  *   - count: `groupByKey().count()` in a RocksDB store with a changelog, the table's
  *     updates written to a topic;
@@ -13,8 +13,11 @@
  * The input (and table) topics are generated once per run; every contender gets a fresh application
  * id and output topic, runs in its own process, and is timed from spawn until its
  * group's committed offsets reach the input's end offsets. Contenders run one after
- * the other; the engine that goes first alternates across repetitions. Results:
- * a table on stdout and `bench/results/<date>.json`. Method and figures: BENCHMARKS.md.
+ * the other; the engine that goes first alternates across repetitions. The headline is
+ * the steady-state rate (after the first commit; start-up in its own column), median of
+ * the runs whose output checked OK; a wrong output, a failed run or a missing figure
+ * makes the run exit non-zero. Results: a table on stdout and
+ * `bench/results/<date>.json`. Method and figures: BENCHMARKS.md.
  *
  *   node bench/run.ts [--records=3000000] [--repetitions=3] [--profile] …   (see settings.ts)
  */
@@ -32,7 +35,7 @@ import { generateInput, generateTable } from './streams/data.ts';
 import { BENCH_CACHE, KAFKA_VERSION, prepareJavaSide, type JavaSide } from './streams/jars.ts';
 import { consumerPerf, endOffsets, producerPerf } from './streams/perf-tools.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './streams/profile-summary.ts';
-import { formatTable, summarise, writeResults, type Limits } from './streams/report.ts';
+import { formatTable, summarise, verdict, writeResults, type Limits } from './streams/report.ts';
 import { parseSettings, type Engine } from './streams/settings.ts';
 
 const say = (line: string): void => console.log(`[bench] ${line}`);
@@ -75,6 +78,9 @@ async function main(): Promise<void> {
   const tableTopic = settings.cases.includes('join') ? `bench-${runId}-table` : undefined;
   let table: RunContext['table'];
   const failures: string[] = [];
+  // What makes the run unclean (exit code 1): outputs that checked wrong, and runs that failed on their retry too.
+  const wrongOutputs: string[] = [];
+  const lost: string[] = [];
   const results: ContenderResult[] = [];
   const profiles: ProfileSummary[] = [];
   const limits: { consumer?: Limits['consumer']; producer?: Limits['producer'] } = {};
@@ -114,8 +120,9 @@ async function main(): Promise<void> {
           say(`  ${result.seconds.toFixed(2)} s, ${Math.round(result.recordsPerSecond)} records/s, ${result.outputOffsets ?? '?'} output offsets, load ${result.loadAverage.toFixed(1)}${result.internalTopics.length > 0 ? `, internal topics: ${result.internalTopics.join(' ')}` : ''}`);
           const check = result.outputCheck;
           say(`  output ${check === undefined ? 'not checked' : `${check.ok ? 'OK' : 'WRONG'}: ${check.detail}, ${check.offsetGaps} offset gaps`}`);
-          // A wrong output is reported, and its rate still shown: it measured less work than the case asks.
-          if (check !== undefined && !check.ok) failures.push(`${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}: wrong output: ${check.detail}`);
+          // A wrong output is reported and its rate shown, but it is left out of every median
+          // (report.ts): it measured less work than the case asks. The run then exits non-zero.
+          if (check === undefined || !check.ok) wrongOutputs.push(`${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}: wrong output: ${check?.detail ?? 'not checked'}`);
           return result;
         } catch (error) {
           const message = `${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}${retry ? ' (retry)' : ''}: ${(error as Error).message}`;
@@ -123,6 +130,7 @@ async function main(): Promise<void> {
           failures.push(message);
         }
       }
+      lost.push(`${spec.engine} ${spec.topology} ${spec.guarantee} #${spec.repetition}: failed twice, no result`);
       return undefined;
     };
     for (let repetition = 1; repetition <= settings.repetitions; repetition++) {
@@ -153,10 +161,14 @@ async function main(): Promise<void> {
     }
     const rows = summarise(settings, results);
     console.log(`\n${formatTable(rows, results, limits)}\n`);
-    const path = writeResults({ date, machine: machine(java), engine: { atStart: engineAtStart, atEnd: engineVersion() }, settings, input, rows, runs: results, limits, failures, profiles });
+    const path = writeResults({ date, machine: machine(java), engine: { atStart: engineAtStart, atEnd: engineVersion() }, settings, input, rows, runs: results, limits, failures: [...failures, ...wrongOutputs], profiles });
     say(`results written to ${path}`);
-    if (failures.length > 0) say(`${failures.length} run(s) failed (each retried once):\n  ${failures.join('\n  ')}`);
-    if (rows.some((row) => row.ours === undefined || row.kafkaStreams === undefined)) process.exitCode = 1;
+    if (failures.length > 0) say(`${failures.length} attempt(s) failed (each retried once):\n  ${failures.join('\n  ')}`);
+    const problems = verdict(rows, [...wrongOutputs, ...lost]);
+    if (problems.length > 0) {
+      say(`NOT A CLEAN RUN (exit code 1):\n  ${problems.join('\n  ')}`);
+      process.exitCode = 1;
+    }
   } finally {
     await admin.deleteTopics([inputTopic, perfTopic, ...(tableTopic === undefined ? [] : [tableTopic])], { ifExists: true }).catch(() => undefined);
     await admin.close();

@@ -34,6 +34,8 @@ export interface WaitOptions {
   readonly stallMs: number;
   /** Stops the wait early: returns a reason when the contender died. */
   readonly failed: () => string | undefined;
+  /** Called when the first committed offset is seen (e.g. to sample the contender's CPU time). */
+  readonly onFirstCommit?: () => void;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -83,6 +85,7 @@ export async function waitForCompletion(options: WaitOptions): Promise<Progress>
       if (firstCommitAt === undefined && committed.size > 0) {
         firstCommitAt = now;
         firstCommitted = Number(total);
+        options.onFirstCommit?.();
       }
       if ([...options.endOffsets].every(([partition, end]) => (committed.get(partition) ?? -1n) >= end)) {
         return { firstCommitAt, firstCommitted, doneAt: now, commitsSeen, pollErrors };

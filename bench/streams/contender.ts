@@ -6,7 +6,7 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,13 @@ export interface ContenderResult {
    * the commit interval alike, so it is a cross-check, not the headline.
    */
   readonly steadyRecordsPerSecond: number | undefined;
+  /** CPU seconds (user + system, all threads) the contender's process used from spawn to completion. */
+  readonly cpuSeconds: number | undefined;
+  /**
+   * CPU microseconds per record after the first commit: CPU time is what the engine
+   * costs, and unlike wall time it hardly moves when other work shares the machine.
+   */
+  readonly steadyCpuMicrosPerRecord: number | undefined;
   readonly outputTopic: string;
   /** Moves of the committed offsets seen while polling every 100 ms (a lower bound on commits). */
   readonly commitsSeen: number;
@@ -77,7 +84,7 @@ export interface RunContext {
   readonly table: { readonly topic: string; readonly endOffsets: ReadonlyMap<number, bigint> } | undefined;
 }
 
-function childCommand(context: RunContext, spec: ContenderSpec, args: readonly string[]): { command: string; args: string[] } {
+function childCommand(context: Pick<RunContext, 'java' | 'settings'>, spec: Pick<ContenderSpec, 'engine' | 'profileDir'>, args: readonly string[]): { command: string; args: string[] } {
   if (spec.engine === 'kafka-streams') {
     const { java } = context;
     return { command: java.jdk.java, args: [`-Xmx${context.settings.javaHeapMb}m`, '-cp', `${java.compiledDir}:${java.streamsClasspath}`, 'StreamsBench', ...args] };
@@ -86,7 +93,28 @@ function childCommand(context: RunContext, spec: ContenderSpec, args: readonly s
   return { command: process.execPath, args: [...profile, OURS_CHILD, ...args] };
 }
 
-function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Linux clock ticks per second (`getconf CLK_TCK`), the unit of /proc/<pid>/stat times. */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system, every thread) a running process used so far, from /proc; undefined where unavailable. */
+export function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return parseCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime and stime are fields 14 and 15 of /proc/<pid>/stat; the command name (field 2) may hold spaces, so fields count from its closing parenthesis. */
+export function parseCpuSeconds(stat: string): number | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const user = Number(fields[11]);
+  const system = Number(fields[12]);
+  return Number.isFinite(user) && Number.isFinite(system) ? (user + system) / CLOCK_TICKS : undefined;
+}
+
+export function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => {
@@ -105,7 +133,7 @@ function internalTopicsOf(admin: KafkaAdmin, applicationId: string): Promise<str
   return admin.listTopics().then((topics) => topics.filter((topic) => topic.startsWith(`${applicationId}-`)).sort(), () => []);
 }
 
-interface Launched {
+export interface Launched {
   readonly child: ChildProcess;
   readonly spawnedAt: number;
   /** When the child printed STARTED. */
@@ -114,7 +142,7 @@ interface Launched {
   exited(): string | undefined;
 }
 
-function launch(context: RunContext, spec: ContenderSpec, args: readonly string[], log: string): Launched {
+export function launch(context: Pick<RunContext, 'java' | 'settings'>, spec: Pick<ContenderSpec, 'engine' | 'profileDir'>, args: readonly string[], log: string): Launched {
   const { command, args: argv } = childCommand(context, spec, args);
   const logStream = createWriteStream(log);
   const spawnedAt = performance.now();
@@ -154,6 +182,7 @@ export async function runContender(context: RunContext, spec: ContenderSpec): Pr
   try {
     const launched = launch(context, spec, args, log);
     running = launched;
+    let cpuAtFirstCommit: number | undefined;
     const progress = await waitForCompletion({
       admin,
       groupId: applicationId,
@@ -163,7 +192,11 @@ export async function runContender(context: RunContext, spec: ContenderSpec): Pr
       timeoutMs: settings.contenderTimeoutMs,
       stallMs: settings.stallMs,
       failed: launched.exited,
+      onFirstCommit: () => {
+        cpuAtFirstCommit = cpuSecondsOf(launched.child.pid);
+      },
     });
+    const cpuAtDone = cpuSecondsOf(launched.child.pid);
     const { spawnedAt } = launched;
     const startedAt = launched.startedAt();
     const seconds = (progress.doneAt - spawnedAt) / 1000;
@@ -183,6 +216,8 @@ export async function runContender(context: RunContext, spec: ContenderSpec): Pr
       firstCommitSeconds: progress.firstCommitAt === undefined ? undefined : (progress.firstCommitAt - spawnedAt) / 1000,
       steadyRecordsPerSecond: progress.firstCommitAt === undefined || progress.doneAt <= progress.firstCommitAt ? undefined : (settings.records - progress.firstCommitted) / ((progress.doneAt - progress.firstCommitAt) / 1000),
       startedSeconds: startedAt === undefined ? undefined : (startedAt - spawnedAt) / 1000,
+      cpuSeconds: cpuAtDone,
+      steadyCpuMicrosPerRecord: cpuAtDone === undefined || cpuAtFirstCommit === undefined || progress.firstCommitted >= settings.records ? undefined : ((cpuAtDone - cpuAtFirstCommit) * 1e6) / (settings.records - progress.firstCommitted),
       outputTopic,
       commitsSeen: progress.commitsSeen,
       loadAverage: loadavg()[0] ?? 0,

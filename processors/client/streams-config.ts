@@ -48,7 +48,7 @@ export const streamsConfig = defineConfig({
   'bootstrap.servers': list({ doc: 'Brokers to bootstrap from, as host:port.' }),
   'processing.guarantee': oneOf(PROCESSING_GUARANTEES, { default: 'at_least_once', doc: 'exactly_once_v2: one transactional producer per thread, offsets committed in the transaction, read_committed consumers.' }),
   'num.stream.threads': integer({ default: 1, min: 1, max: 256, doc: 'Stream threads of this client; more than one runs each on a worker thread and needs the topology as a module.' }),
-  'commit.interval.ms': integer({ default: DEFAULT_COMMIT_INTERVAL_MS.at_least_once, min: 0, doc: 'How often offsets are committed (and stores flushed); 30000 at_least_once, 100 exactly_once_v2 when not set.' }),
+  'commit.interval.ms': integer({ default: DEFAULT_COMMIT_INTERVAL_MS.at_least_once, min: 0, doc: 'How often offsets are committed (and stores flushed); 30000 at_least_once, 100 exactly_once_v2 when not set. Under exactly_once_v2 it is an upper bound: a thread that has caught up with its input commits at once, so output becomes visible without waiting for the interval.' }),
   'state.dir': string({ default: join(tmpdir(), 'kafka-streams'), doc: 'Root folder of local state: <state.dir>/<application.id>/<taskId>/<store>.' }),
   'application.server': optionalString(/^[^\s:]+:\d{1,5}$/, 'host:port where this instance answers interactive queries, shared with the group.'),
   'num.standby.replicas': integer({ default: 0, min: 0, doc: 'Standby copies of each stateful task kept warm on other instances.' }),

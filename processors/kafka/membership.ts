@@ -21,6 +21,7 @@
 import { decodeConsumerProtocolAssignment, decodeConsumerProtocolSubscription, encodeConsumerProtocolAssignment, type Consumer } from '@platformatic/kafka';
 import { KstError } from '../../common/errors.ts';
 import { hookApis, wrapApi, type ApiCallback, type ApiFunction } from './api-hooks.ts';
+import { lazyFetch } from './fetch-decoder.ts';
 import { hasProtocolError } from './errors.ts';
 import type { Assignment, AssignmentContext, Assignor, AssignorMember, MemberAssignment } from './assignor.ts';
 import { groupByTopic } from './types.ts';
@@ -120,7 +121,8 @@ export function interceptGroupProtocol(consumer: WireConsumer, assignor: Assigno
     invoke([args[0], named, ...args.slice(2)], done);
   });
 
-  hookApis(consumer, { JoinGroup: joinGroup, SyncGroup: syncGroup, Heartbeat: heartbeat, LeaveGroup: leaveGroup });
+  // Fetch is not group protocol, but a client takes its hooks in one call: records decoded lazily (fetch-decoder.ts).
+  hookApis(consumer, { JoinGroup: joinGroup, SyncGroup: syncGroup, Heartbeat: heartbeat, LeaveGroup: leaveGroup, Fetch: lazyFetch });
 }
 
 function decodeMember(member: JoinResponse['members'][number]): AssignorMember {

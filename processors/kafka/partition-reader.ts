@@ -12,8 +12,10 @@
 import { Consumer } from '@platformatic/kafka';
 import { randomUUID } from 'node:crypto';
 import { KstError } from '../../common/errors.ts';
+import { hookApis } from './api-hooks.ts';
 import { isolationLevelCode, toBaseOptions, type KafkaClientConfig } from './config.ts';
 import { mapped } from './errors.ts';
+import { lazyFetch } from './fetch-decoder.ts';
 import { fetchRound, type FetchSettings, type PartitionState } from './fetcher.ts';
 import { listOffsetsRetrying } from './list-offsets.ts';
 import type { WireConsumer } from './membership.ts';
@@ -74,6 +76,7 @@ export class PartitionReader {
       autocommit: false,
       isolationLevel: this.#settings.isolationLevel,
     });
+    hookApis(this.#consumer, { Fetch: lazyFetch });
   }
 
   /** Adds partitions (or moves already assigned ones) to read from the given offsets. */

@@ -123,26 +123,33 @@ export function planRequests(records: readonly ProducerRecord[], partitionCount:
   const tooLarge: TooLargeRecord[] = [];
   // Per partition, its batches in order; the first one not yet placed is at the front.
   const queues = new Map<string, Batch[]>();
+  // Per topic, its partitions' queues by index, so a record costs no key string (hot path).
+  const byTopic = new Map<string, { readonly count: number; readonly limit: number; readonly queues: Array<Batch[] | undefined> }>();
   for (const record of records) {
     const topic = record.topic;
-    const partition = partitionOf(record, partitionCount(topic));
+    let known = byTopic.get(topic);
+    if (known === undefined) byTopic.set(topic, (known = { count: partitionCount(topic), limit: limits.limitOf(topic), queues: [] }));
+    const partition = partitionOf(record, known.count);
     const size = recordSizeUpperBound(record);
-    const limit = limits.limitOf(topic);
+    const limit = known.limit;
     if (BATCH_OVERHEAD + size > limit) {
       tooLarge.push({ record, topic, partition, bytes: BATCH_OVERHEAD + size, limit });
       continue;
     }
     const placed: ProducerRecord = record.partition === partition ? record : { ...record, partition };
-    const key = `${topic}\u0000${partition}`;
-    let queue = queues.get(key);
-    if (queue === undefined) queues.set(key, (queue = []));
+    let queue = known.queues[partition];
+    if (queue === undefined) {
+      queue = [];
+      known.queues[partition] = queue;
+      queues.set(`${topic}\u0000${partition}`, queue);
+    }
     const last = queue[queue.length - 1];
     // A record larger than batch.size opens a batch of its own, which takes nothing more.
     if (last !== undefined && last.bytes + size <= Math.min(limit, limits.batchSize)) {
       last.records.push(placed);
       last.bytes += size;
     } else {
-      queue.push({ key, topic, partition, records: [placed], bytes: BATCH_OVERHEAD + size });
+      queue.push({ key: `${topic}\u0000${partition}`, topic, partition, records: [placed], bytes: BATCH_OVERHEAD + size });
     }
   }
   return { requests: drain(queues, limits.maxRequestSize), tooLarge };

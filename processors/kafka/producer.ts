@@ -5,11 +5,12 @@
  */
 
 import { Producer, type ProduceResult as WireProduceResult } from '@platformatic/kafka';
-import { hookApis, wrapApi } from './api-hooks.ts';
+import { hookApis, wrapApi, type ApiFunction } from './api-hooks.ts';
 import { toBaseOptions, type KafkaClientConfig, type KafkaProducerConfig } from './config.ts';
 import { KstError } from '../../common/errors.ts';
 import { mapped, toKstError, tooLargePartitions } from './errors.ts';
 import { planSend, ResultMerger, type SendOptions } from './planned-send.ts';
+import { fastProduce } from './produce-encoder.ts';
 import { ProduceLimits, sendWaves, type PlannedRequest } from './produce-requests.ts';
 import { headerSerializers, javaCompatiblePartitioner, toMessages } from './records.ts';
 import type { KafkaHeader, ProduceResult, ProducerRecord } from './types.ts';
@@ -29,11 +30,13 @@ export function createWireProducer(client: KafkaClientConfig, producer: KafkaPro
     serializers: headerSerializers,
     ...(transactionalId === undefined ? {} : { transactionalId }),
   });
-  // The library sends its request timeout as the transaction timeout; ours is a setting of its own.
+  // Produce requests are encoded by the adapter in one pass (produce-encoder.ts). The library
+  // sends its request timeout as the transaction timeout; ours is a setting of its own.
   const transactionTimeoutMs = producer['transaction.timeout.ms'];
-  if (transactionalId !== undefined) {
-    hookApis(wire, { InitProducerId: (api) => wrapApi(api, (args, invoke, done) => invoke([args[0], transactionTimeoutMs, ...args.slice(2)], done)) });
-  }
+  hookApis(wire, {
+    Produce: fastProduce,
+    ...(transactionalId === undefined ? {} : { InitProducerId: (api: ApiFunction) => wrapApi(api, (args, invoke, done) => invoke([args[0], transactionTimeoutMs, ...args.slice(2)], done)) }),
+  });
   return wire;
 }
 

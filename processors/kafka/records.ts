@@ -5,6 +5,7 @@
  */
 
 import { IS_CONTROL, IS_TRANSACTIONAL, murmur2, type MessageToProduce, type RecordsBatch } from '@platformatic/kafka';
+import { LazyBatch, RECORDS_START } from './fetch-decoder.ts';
 import type { KafkaHeader, KafkaRecord, ProducerRecord } from './types.ts';
 
 /** What the library's producer is given: headers travel as their own tuples (see `toMessages`). */
@@ -79,7 +80,7 @@ export function appendFetchedRecords(
   out: KafkaRecord[],
   topic: string,
   partition: number,
-  batches: readonly RecordsBatch[],
+  batches: ReadonlyArray<RecordsBatch | LazyBatch>,
   fromOffset: bigint,
   aborted?: readonly AbortedTransaction[] | null,
 ): bigint {
@@ -100,6 +101,10 @@ export function appendFetchedRecords(
       continue;
     }
     if (abortedProducers !== null && (batch.attributes & IS_TRANSACTIONAL) !== 0 && abortedProducers.has(batch.producerId)) continue;
+    if (batch instanceof LazyBatch) {
+      decodeRecords(out, topic, partition, batch, fromOffset);
+      continue;
+    }
     const { firstOffset, firstTimestamp, partitionLeaderEpoch } = batch;
     for (const record of batch.records) {
       const offset = firstOffset + BigInt(record.offsetDelta);
@@ -117,6 +122,80 @@ export function appendFetchedRecords(
     }
   }
   return next;
+}
+
+/** Reads an unsigned varint at `state.at`, advancing it (record fields are at most 64 bits, deltas fit a double). */
+function readUvarint(bytes: Buffer, state: { at: number }): number {
+  let at = state.at;
+  let byte = bytes[at++] as number;
+  let value = byte & 0x7f;
+  let scale = 128;
+  while (byte >= 0x80) {
+    byte = bytes[at++] as number;
+    value += (byte & 0x7f) * scale;
+    scale *= 128;
+  }
+  state.at = at;
+  return value;
+}
+
+function readVarint(bytes: Buffer, state: { at: number }): number {
+  const zigzag = readUvarint(bytes, state);
+  return zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+}
+
+function readBytes(bytes: Buffer, state: { at: number }): Buffer | null {
+  const length = readVarint(bytes, state);
+  if (length < 0) return null;
+  const start = state.at;
+  state.at = start + length;
+  return bytes.subarray(start, start + length);
+}
+
+/**
+ * Decodes an uncompressed batch's records straight into ours (format v2): keys and
+ * values are views of the fetched bytes, and no intermediate object is built.
+ */
+function decodeRecords(out: KafkaRecord[], topic: string, partition: number, batch: LazyBatch, fromOffset: bigint): void {
+  const { bytes, firstOffset, firstTimestamp, partitionLeaderEpoch, recordCount } = batch;
+  // Offsets before `fromOffset` are skipped by their delta, compared as numbers.
+  const skipBelow = fromOffset > firstOffset ? Number(fromOffset - firstOffset) : 0;
+  const state = { at: RECORDS_START };
+  for (let i = 0; i < recordCount; i++) {
+    const length = readVarint(bytes, state);
+    const end = state.at + length;
+    state.at += 1; // record attributes
+    const timestampDelta = readVarint(bytes, state);
+    const offsetDelta = readVarint(bytes, state);
+    if (offsetDelta < skipBelow) {
+      state.at = end;
+      continue;
+    }
+    const key = readBytes(bytes, state);
+    const value = readBytes(bytes, state);
+    const headerCount = readVarint(bytes, state);
+    let headers: readonly KafkaHeader[] = NO_HEADERS;
+    if (headerCount > 0) {
+      const list = new Array<KafkaHeader>(headerCount);
+      for (let h = 0; h < headerCount; h++) {
+        const name = readBytes(bytes, state);
+        const headerValue = readBytes(bytes, state);
+        list[h] = [name === null ? '' : name.toString('utf8'), headerValue ?? EMPTY];
+      }
+      headers = list;
+    }
+    state.at = end;
+    out.push({
+      topic,
+      partition,
+      offset: firstOffset + BigInt(offsetDelta),
+      timestamp: timestampDelta === 0 ? firstTimestamp : firstTimestamp + BigInt(timestampDelta),
+      key,
+      value,
+      headers,
+      leaderEpoch: partitionLeaderEpoch,
+    });
+  }
 }
 
 function toHeaders(raw: ReadonlyArray<readonly [Buffer | null, Buffer | null]>): KafkaHeader[] {

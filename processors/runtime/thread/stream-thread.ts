@@ -32,6 +32,7 @@ import { assignmentError, assignmentTopology, createStreamsAssignor, decodeStrea
 import { continueOnError, failOnError } from '../exception-handlers.ts';
 import { StandbyUpdater } from '../standby/standby-updater.ts';
 import { AtLeastOnceCommit, ExactlyOnceCommit, type CommitStrategy } from './commit-strategy.ts';
+import { commitDue } from './commit-timing.ts';
 import { ConsumerLag } from './consumer-lag.ts';
 import { deadLetterHandler, skipTooLarge } from './dead-letters.ts';
 import { KafkaRecordCollector } from './kafka-record-collector.ts';
@@ -275,7 +276,7 @@ export class StreamThread {
       const processed = await this.#manager.process(max, Date.now());
       if (processed > 0) end(processed);
       // A lost transaction dropped the buffers and rewound the input to the last commit.
-      if (!(await this.#betweenSlices()) || processed < max || this.#stopRequested) break;
+      if (!(await this.#betweenSlices(processed < max)) || processed < max || this.#stopRequested) break;
     }
     const now = Date.now();
     if (this.#settings.lagIntervalMs > 0 && now - this.#lastLagMs >= this.#settings.lagIntervalMs) {
@@ -284,8 +285,8 @@ export class StreamThread {
     }
   }
 
-  /** Punctuation, standbys, sending and a commit when due; false when the tasks were reset to the last commit. */
-  async #betweenSlices(): Promise<boolean> {
+  /** Punctuation, standbys, sending and a commit when due (see commit-timing.ts); false when the tasks were reset to the last commit. */
+  async #betweenSlices(drained: boolean): Promise<boolean> {
     const now = Date.now();
     await this.#manager.punctuate(now);
     // Standbys apply only a fetch that already answered: processing never waits on their broker reads.
@@ -294,7 +295,17 @@ export class StreamThread {
     try {
       const sending = this.#collector.maybeSend();
       if (sending !== undefined) await sending;
-      if (now - this.#lastCommitMs >= this.#settings.commitIntervalMs || this.#manager.commitRequested) {
+      const due = commitDue({
+        nowMs: now,
+        lastCommitMs: this.#lastCommitMs,
+        commitIntervalMs: this.#settings.commitIntervalMs,
+        commitRequested: this.#manager.commitRequested,
+        commitNeeded: this.#manager.commitNeeded,
+        exactlyOnce: this.#settings.exactlyOnce,
+        drained,
+        caughtUp: () => this.#caughtUp(),
+      });
+      if (due) {
         await this.#commit();
         await this.#standbys.checkpoint();
       }
@@ -303,6 +314,12 @@ export class StreamThread {
       await this.#onCommitError(error);
       return false;
     }
+  }
+
+  /** Every owned input partition's position is at the end its last fetch reported. */
+  #caughtUp(): boolean {
+    for (const position of this.#consumer.positions()) if (this.#consumer.currentLag(position) !== 0n) return false;
+    return true;
   }
 
   /** Polls, retrying transient failures for up to `max.poll.interval.ms` (see `pollRetrying`). */

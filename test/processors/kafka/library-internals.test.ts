@@ -68,3 +68,15 @@ test('InitProducerId: the transaction timeout is argument 1 (producer.ts sets tr
     assert.deepEqual(parameterNames(createRequestOf(version)).slice(0, 2), ['transactionalId', 'transactionTimeoutMs'], version);
   }
 });
+
+test('Produce v11 is the newest the library has, called with (acks, timeout, messages, options) (produce-encoder.ts encodes it)', () => {
+  assert.deepEqual(parameterNames(createRequestOf('produceV11')), ['acks', 'timeout', 'topicData', 'options']);
+  assert.equal(library['produceV12'], undefined, 'a newer Produce version would bypass the adapter\'s encoder: check its format, then widen fastProduce');
+  assert.equal(typeof (library['produceV11'] as { parseResponse?: unknown }).parseResponse, 'function');
+});
+
+test('Fetch v17 is the newest the library has, with the arguments fetch-decoder.ts passes through to its createRequest', () => {
+  assert.deepEqual(parameterNames(createRequestOf('fetchV17')), ['maxWaitMs', 'minBytes', 'maxBytes', 'isolationLevel', 'sessionId', 'sessionEpoch', 'topics', 'forgottenTopicsData', 'rackId']);
+  assert.equal(library['fetchV18'], undefined, 'a newer Fetch version would bypass the adapter\'s decoder: check its response, then widen lazyFetch');
+  for (const name of ['crc32c', 'readRecordsBatch', 'Writer', 'Reader', 'ResponseError']) assert.equal(typeof library[name], 'function', name);
+});
