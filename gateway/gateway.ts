@@ -21,6 +21,8 @@ import type { FastifyInstance } from 'fastify';
 import { KstError } from '../common/errors.ts';
 import { ServiceTokens } from './auth/service-token.ts';
 import { verifierFromSettings } from './auth/settings.ts';
+import { startSignIn } from './auth/sign-in.ts';
+import { withIssuedTokens } from './auth/token-issuer.ts';
 import { CommandPublisher, type CommandSink } from './commands/command-publisher.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
 import { StreamSlots } from './limits/stream-slots.ts';
@@ -55,7 +57,7 @@ const SERVICE_TOKEN_LIFETIME_S = 300;
 const envName = (key: keyof GatewayConfig & string): string => gatewayConfig.envName(key, 'GATEWAY');
 
 export async function startGateway(config: GatewayConfig, parts: GatewayParts = {}): Promise<Gateway> {
-  const verify = verifierFromSettings({
+  const configured = verifierFromSettings({
     secret: config['jwt.secret'],
     jwksUrl: config['jwks.url'],
     jwksFile: config['jwks.file'],
@@ -64,8 +66,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     maxLifetimeS: config['jwt.max.lifetime.s'],
     clockSkewMs: config['jwt.clock.skew.ms'],
   }, { secret: envName('jwt.secret'), jwksUrl: envName('jwks.url'), jwksFile: envName('jwks.file'), host: envName('http.host') }, config['http.host'], ['customer', 'admin', 'service']);
-  if (verify === undefined) {
-    throw new KstError('KST_CONFIG_INVALID', `the gateway verifies bearer tokens: set ${envName('jwt.secret')} (HS256, at least 32 bytes), ${envName('jwks.url')} or ${envName('jwks.file')}`, { key: envName('jwt.secret') });
+  if (configured === undefined && config['auth.private.key.file'] === '') {
+    throw new KstError('KST_CONFIG_INVALID', `the gateway verifies bearer tokens: set ${envName('jwt.secret')} (HS256, at least 32 bytes), ${envName('jwks.url')}, ${envName('jwks.file')} or ${envName('auth.private.key.file')} (its own sign-in)`, { key: envName('jwt.secret') });
   }
   const serviceToken = config['query.token'] !== '' ? config['query.token']
     : config['jwt.secret'] === '' ? undefined
@@ -76,12 +78,18 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
         issuer: config['jwt.issuer'],
         audience: config['jwt.audience'],
       });
+  // Sign-in's key is checked, and its state restored, before the rest connects.
+  const signIn = await startSignIn(config, envName);
+  const verify = signIn === undefined ? configured as NonNullable<typeof configured> : withIssuedTokens(signIn.issuer, configured);
   const commands = parts.commands ?? await CommandPublisher.create({
     bootstrapServers: config['kafka.bootstrap.servers'],
     security: unprefixedSecuritySettings(config, 'kafka.'),
     registryUrl: config['registry.url'],
     registryAuth: registryAuthOf(config, 'registry.'),
     topicPrefix: config['topic.prefix'],
+  }).catch(async (error: unknown) => {
+    await signIn?.close().catch(() => undefined);
+    throw error;
   });
   const queries = parts.queries ?? new QueryClient({
     endpoints: { order: config['order.query.endpoints'], inventory: config['inventory.query.endpoints'], customer: config['customer.query.endpoints'] },
@@ -104,6 +112,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     bodyLimit: config['http.body.limit.bytes'],
     maxDepositCents: config['max.deposit.cents'],
     streamSlots: new StreamSlots({ perCaller: config['sse.max.per.caller'], total: config['sse.max.total'] }),
+    ...(signIn === undefined ? {} : { signIn }),
     ...(parts.logger === undefined ? {} : { logger: parts.logger }),
   });
   try {
@@ -111,6 +120,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
   } catch (error) {
     await commands.close().catch(() => undefined);
     queries.close?.();
+    await signIn?.close().catch(() => undefined);
     throw error;
   }
   const address = app.server.address();
@@ -123,6 +133,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
       await app.close();
       await commands.close();
       queries.close?.();
+      await signIn?.close();
     },
   };
 }

@@ -83,6 +83,10 @@ export class TokenIssuer {
     return this.#options.key.kid;
   }
 
+  get accessLifetimeS(): number {
+    return this.#options.accessLifetimeS;
+  }
+
   get refreshLifetimeS(): number {
     return this.#options.refreshLifetimeS;
   }

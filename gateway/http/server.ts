@@ -14,6 +14,7 @@
 
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Principal } from '../auth/jwt.ts';
+import type { SignIn } from '../auth/sign-in.ts';
 import { accessHook } from './access.ts';
 import type { GatewayContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
@@ -26,6 +27,7 @@ import { registerOrderEventRoutes } from './routes/order-events.ts';
 import { registerOrderRoutes } from './routes/orders.ts';
 import { PUBLIC_PATHS, registerOpsRoutes } from './routes/ops.ts';
 import { registerProductRoutes } from './routes/products.ts';
+import { AUTH_PUBLIC_PATHS, registerAuthRoutes } from './routes/auth.ts';
 
 export interface HttpApiOptions {
   readonly verify: (token: string) => Principal | Promise<Principal>;
@@ -37,6 +39,8 @@ export interface HttpApiOptions {
   readonly streamSlots?: StreamSlots;
   /** fastify's logger (pino options or false). Default: warnings and errors. */
   readonly logger?: boolean | { level: string };
+  /** Sign-in (`/auth/*`, `/.well-known/jwks.json`); not served without it. */
+  readonly signIn?: SignIn;
 }
 
 export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): FastifyInstance {
@@ -54,7 +58,7 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
   const metrics = context.metrics;
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'KST_GATEWAY_REQUEST_INVALID', `no route ${request.method} ${request.url.split('?')[0]}`));
-  app.addHook('onRequest', accessHook({ verify: options.verify, limiter: options.limiter, publicPaths: PUBLIC_PATHS, onRejected: (reason) => metrics.rejected.inc({ reason }) }));
+  app.addHook('onRequest', accessHook({ verify: options.verify, limiter: options.limiter, publicPaths: options.signIn === undefined ? PUBLIC_PATHS : new Set([...PUBLIC_PATHS, ...AUTH_PUBLIC_PATHS]), onRejected: (reason) => metrics.rejected.inc({ reason }) }));
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -71,6 +75,7 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
     registerOrderEventRoutes(api, context, options.streamSlots ?? new StreamSlots({ perCaller: 10, total: 1_000 }));
     registerCustomerRoutes(api, context, { maxDepositCents: options.maxDepositCents ?? DEFAULT_MAX_DEPOSIT_CENTS });
     registerProductRoutes(api, context);
+    if (options.signIn !== undefined) registerAuthRoutes(api, context, options.signIn);
   });
   return app;
 }
