@@ -60,7 +60,7 @@ export async function loadSigningKey(file: string, variable: string): Promise<Si
     if (bits < MIN_RSA_BITS) invalid(variable, `names ${file}, an RSA key of ${bits} bits; at least ${MIN_RSA_BITS} are needed`);
     alg = 'RS256';
   } else {
-    invalid(variable, `names ${file}, a ${privateKey.asymmetricKeyType ?? 'unknown'} key; the gateway signs with Ed25519 (EdDSA) or RSA (RS256)`);
+    invalid(variable, `names ${file}, a key of type ${privateKey.asymmetricKeyType ?? 'unknown'}; the gateway signs with Ed25519 (EdDSA) or RSA (RS256)`);
   }
   const publicKey = createPublicKey(privateKey);
   const jwk: JWK = await exportJWK(publicKey);
