@@ -62,6 +62,8 @@ export const gatewayConfig = defineConfig({
   'auth.max.failures.per.address': integer({ default: 20, min: 1, doc: 'Failed sign-ins, refreshes and registrations one client address may make within auth.failure.window.s before 429.' }),
   'auth.failure.window.s': integer({ default: 900, min: 1, doc: 'Window of the sign-in attempt limits.' }),
   'auth.scrypt.cost': integer({ default: 32_768, min: 1_024, max: 1_048_576, doc: 'scrypt N (a power of two) of new password hashes; r = 8, p = 1.' }),
+  'audit.postgres.url': string({ default: '', doc: 'postgres://user:password@host:port/database of the audit log (GET /orders/:id/audit, admins only); empty: the route answers 503.' }),
+  'audit.table': string({ default: 'audit_log', pattern: /^[A-Za-z0-9_]+$/, doc: 'Table the audit-postgres sink appends every command and event to.' }),
   'max.deposit.cents': integer({ default: 10_000_000, min: 1, max: 1_000_000_000_000, doc: 'Largest amount one POST /customers/:id/deposits may credit (admins only).' }),
   'sse.max.per.caller': integer({ default: 10, min: 1, doc: 'Event streams (GET /orders/:id/events) one caller may have open at once; more answer 429.' }),
   'sse.max.total': integer({ default: 1_000, min: 1, doc: 'Event streams open at once across all callers; more answer 429.' }),

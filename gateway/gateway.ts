@@ -22,6 +22,7 @@ import { KstError } from '../common/errors.ts';
 import { ServiceTokens } from './auth/service-token.ts';
 import { verifierFromSettings } from './auth/settings.ts';
 import { startSignIn } from './auth/sign-in.ts';
+import { AuditLog } from './audit/audit-log.ts';
 import { withIssuedTokens } from './auth/token-issuer.ts';
 import { CommandPublisher, type CommandSink } from './commands/command-publisher.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
@@ -98,6 +99,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     retries: config['query.retries'],
     backoffMs: config['query.backoff.ms'],
   });
+  const audit = config['audit.postgres.url'] === '' ? undefined : new AuditLog({ url: config['audit.postgres.url'], table: config['audit.table'] });
   const app = buildHttpApi({
     commands,
     queries,
@@ -113,6 +115,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     maxDepositCents: config['max.deposit.cents'],
     streamSlots: new StreamSlots({ perCaller: config['sse.max.per.caller'], total: config['sse.max.total'] }),
     ...(signIn === undefined ? {} : { signIn }),
+    ...(audit === undefined ? {} : { audit }),
     ...(parts.logger === undefined ? {} : { logger: parts.logger }),
   });
   try {
@@ -121,6 +124,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     await commands.close().catch(() => undefined);
     queries.close?.();
     await signIn?.close().catch(() => undefined);
+    await audit?.close().catch(() => undefined);
     throw error;
   }
   const address = app.server.address();
@@ -134,6 +138,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
       await commands.close();
       queries.close?.();
       await signIn?.close();
+      await audit?.close();
     },
   };
 }

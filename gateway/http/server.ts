@@ -15,6 +15,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Principal } from '../auth/jwt.ts';
 import type { SignIn } from '../auth/sign-in.ts';
+import type { AuditReader } from '../audit/audit-log.ts';
 import { accessHook } from './access.ts';
 import type { GatewayContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
@@ -28,6 +29,7 @@ import { registerOrderRoutes } from './routes/orders.ts';
 import { PUBLIC_PATHS, registerOpsRoutes } from './routes/ops.ts';
 import { registerProductRoutes } from './routes/products.ts';
 import { AUTH_PUBLIC_PATHS, registerAuthRoutes } from './routes/auth.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 
 export interface HttpApiOptions {
   readonly verify: (token: string) => Principal | Promise<Principal>;
@@ -41,6 +43,8 @@ export interface HttpApiOptions {
   readonly logger?: boolean | { level: string };
   /** Sign-in (`/auth/*`, `/.well-known/jwks.json`); not served without it. */
   readonly signIn?: SignIn;
+  /** The audit log behind `GET /orders/:id/audit`; without it the route answers 503. */
+  readonly audit?: AuditReader;
 }
 
 export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): FastifyInstance {
@@ -76,6 +80,7 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
     registerCustomerRoutes(api, context, { maxDepositCents: options.maxDepositCents ?? DEFAULT_MAX_DEPOSIT_CENTS });
     registerProductRoutes(api, context);
     if (options.signIn !== undefined) registerAuthRoutes(api, context, options.signIn);
+    registerAuditRoutes(api, options.audit);
   });
   return app;
 }
