@@ -56,7 +56,7 @@ export const gatewayConfig = defineConfig({
   'auth.issuer': string({ default: 'kstreams-gateway', doc: 'iss of the tokens the gateway issues (and checks on them).' }),
   'auth.access.token.lifetime.s': integer({ default: 300, min: 30, max: 3_600, doc: 'Lifetime of an issued access token; at most jwt.max.lifetime.s.' }),
   'auth.refresh.token.lifetime.s': integer({ default: 604_800, min: 300, max: 7_776_000, doc: 'Lifetime of a refresh token (a sign-in session); revocations are kept this long.' }),
-  'auth.application.id': string({ default: 'gateway-auth', pattern: /^[A-Za-z0-9._-]+$/, doc: 'application.id of the sign-in streams application every gateway instance runs (accounts and revocations as GlobalKTables).' }),
+  'auth.application.id': string({ default: 'gateway-auth', pattern: /^[A-Za-z0-9._-]+$/, doc: 'application.id (after topic.prefix) of the sign-in streams application every gateway instance runs (accounts and revocations as GlobalKTables).' }),
   'auth.state.dir': string({ default: '', doc: 'State folder of the sign-in streams application (its stores are in memory); empty: a fresh temporary folder.' }),
   'auth.max.failures.per.account': integer({ default: 5, min: 1, doc: 'Failed sign-ins one account may have within auth.failure.window.s before 429.' }),
   'auth.max.failures.per.address': integer({ default: 20, min: 1, doc: 'Failed sign-ins, refreshes and registrations one client address may make within auth.failure.window.s before 429.' }),

@@ -27,7 +27,7 @@
  * ```
  */
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KstError } from '../../common/errors.ts';
@@ -114,6 +114,8 @@ export class AuthState {
   readonly #streams: KafkaStreams;
   readonly #producer: KafkaProducer;
   readonly #writeTimeoutMs: number;
+  /** The temporary state folder this instance made, removed on close. */
+  #ownStateDir: string | undefined;
   #accounts: ReadOnlyKeyValueStore<string, AccountRecord> | undefined;
   #revocations: ReadOnlyKeyValueStore<string, RevocationRecord> | undefined;
 
@@ -143,13 +145,14 @@ export class AuthState {
     } finally {
       await admin.close().catch(() => undefined);
     }
+    const ownStateDir = options.stateDir === undefined ? mkdtempSync(join(tmpdir(), 'kst-gateway-auth-')) : undefined;
     const streams = new KafkaStreams(authTopology(topics), {
       ...options.security,
       'application.id': options.applicationId,
       'bootstrap.servers': [...options.bootstrapServers].join(','),
       'processing.guarantee': 'at_least_once',
       'commit.interval.ms': 100,
-      'state.dir': options.stateDir ?? mkdtempSync(join(tmpdir(), 'kst-gateway-auth-')),
+      'state.dir': options.stateDir ?? ownStateDir as string,
     });
     const running = new Promise<void>((resolve, reject) => {
       streams.setStateListener((next: ClientState) => {
@@ -159,6 +162,7 @@ export class AuthState {
     });
     const producer = new KafkaProducer(client);
     const state = new AuthState(streams, producer, topics, options.writeTimeoutMs ?? 10_000);
+    state.#ownStateDir = ownStateDir;
     try {
       await streams.start();
       const timeoutMs = options.startTimeoutMs ?? 30_000;
@@ -227,5 +231,6 @@ export class AuthState {
   async close(): Promise<void> {
     await this.#streams.close({ timeoutMs: 10_000 }).catch(() => undefined);
     await this.#producer.close();
+    if (this.#ownStateDir !== undefined) rmSync(this.#ownStateDir, { recursive: true, force: true });
   }
 }

@@ -47,7 +47,8 @@ export async function startSignIn(config: GatewayConfig, envName: (key: keyof Ga
     bootstrapServers: config['kafka.bootstrap.servers'],
     security: unprefixedSecuritySettings(config, 'kafka.'),
     topicPrefix: config['topic.prefix'],
-    applicationId: config['auth.application.id'],
+    // Platforms sharing a cluster under different prefixes must not share a group.
+    applicationId: `${config['topic.prefix']}${config['auth.application.id']}`,
     // A revocation must outlive every token of its session, skew included.
     revocationRetentionMs: (refreshLifetimeS + 3_600) * 1000,
     ...(config['auth.state.dir'] === '' ? {} : { stateDir: config['auth.state.dir'] }),
