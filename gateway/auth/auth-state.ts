@@ -15,7 +15,7 @@
  *   and every instance refuses the session's tokens once its global store has the record.
  *
  * Stores are in memory: they are rebuilt from the topics at start, before `start()`
- * resolves. `register` and `revoke` wait until this instance's store shows the outcome,
+ * resolves (the engine restores global stores before its stream threads start). `register` and `revoke` wait until this instance's store shows the outcome,
  * so a 201 or 204 means this instance already acts on it.
  *
  * @example
@@ -69,8 +69,7 @@ export interface AuthStateOptions {
   /** Local state folder; default a fresh temporary one (the stores are in memory). */
   readonly stateDir?: string;
   readonly partitions?: number;
-  /** How long `start` waits for RUNNING, and `register`/`revoke` for their outcome. Default 30 000 / 10 000 ms. */
-  readonly startTimeoutMs?: number;
+  /** How long `register` and `revoke` wait for their outcome. Default 10 000 ms. */
   readonly writeTimeoutMs?: number;
 }
 
@@ -152,24 +151,23 @@ export class AuthState {
       'bootstrap.servers': [...options.bootstrapServers].join(','),
       'processing.guarantee': 'at_least_once',
       'commit.interval.ms': 100,
+      // A crashed gateway's registrations partitions move after 10 s, not Kafka's 45.
+      'session.timeout.ms': 10_000,
+      'heartbeat.interval.ms': 2_000,
       'state.dir': options.stateDir ?? ownStateDir as string,
-    });
-    const running = new Promise<void>((resolve, reject) => {
-      streams.setStateListener((next: ClientState) => {
-        if (next === 'RUNNING') resolve();
-        if (next === 'ERROR' || next === 'PENDING_ERROR' || next === 'NOT_RUNNING') reject(new KstError('KST_GATEWAY_COMMAND_FAILED', `the sign-in streams application stopped (${next}) while starting`, { state: next }));
-      });
     });
     const producer = new KafkaProducer(client);
     const state = new AuthState(streams, producer, topics, options.writeTimeoutMs ?? 10_000);
     state.#ownStateDir = ownStateDir;
     try {
+      // start() restores the global stores before it resolves: accounts and revocations are
+      // readable from here on, while the registrations task may still be rebalancing (a
+      // restarted gateway waits for its dead predecessor's session to end).
       await streams.start();
-      const timeoutMs = options.startTimeoutMs ?? 30_000;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([running, new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new KstError('KST_GATEWAY_COMMAND_FAILED', `the sign-in streams application was not RUNNING within ${timeoutMs} ms (state ${streams.state})`, { state: streams.state })), timeoutMs);
-      })]).finally(() => clearTimeout(timer));
+      const state: ClientState = streams.state;
+      if (state === 'ERROR' || state === 'PENDING_ERROR' || state === 'NOT_RUNNING') {
+        throw new KstError('KST_GATEWAY_COMMAND_FAILED', `the sign-in streams application stopped (${state}) while starting its global stores`, { state });
+      }
     } catch (error) {
       await state.close().catch(() => undefined);
       throw error;
