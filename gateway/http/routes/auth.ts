@@ -97,14 +97,19 @@ export function registerAuthRoutes(app: FastifyInstance, context: GatewayContext
     const address = request.body.email.trim().toLowerCase();
     const customerId = `c-${randomUUID()}`;
     const name = request.body.name ?? address.split('@')[0] as string;
-    const outcome = await signIn.state.register({
-      registrationId: randomUUID(), email: address, customerId, name,
-      passwordHash: await hashPassword(request.body.password, signIn.scryptCost), registeredAtMs: context.now(),
-    });
-    if (!outcome.created) throw new KstError('KST_GATEWAY_ACCOUNT_EXISTS', 'an account with this email exists; sign in with POST /auth/token', {});
+    const exists = (): never => {
+      throw new KstError('KST_GATEWAY_ACCOUNT_EXISTS', 'an account with this email exists; sign in with POST /auth/token', {});
+    };
+    if (await signIn.state.account(address) !== undefined) exists();
+    const passwordHash = await hashPassword(request.body.password, signIn.scryptCost);
+    // The customer first: an account that exists always has its customer, even when this
+    // request times out after the registration was written. A registration that loses a race
+    // leaves a customer no account signs in as.
     const command: CreateCustomer = { type: 'CreateCustomer', commandId: randomUUID(), issuedAtMs: context.now(), customerId, name, email: address };
     await context.commands.publish('customer', customerId, command);
     context.metrics.commands.inc({ type: command.type });
+    const outcome = await signIn.state.register({ registrationId: randomUUID(), email: address, customerId, name, passwordHash, registeredAtMs: context.now() });
+    if (!outcome.created) exists();
     return reply.code(201).header('location', `/customers/${customerId}`).send({ customerId, email: address });
   });
 

@@ -1,8 +1,8 @@
 /**
  * Sign-in through two real gateway instances (in this process, each with its own HTTP
  * server and its own sign-in streams application) on the real Kafka and registry:
- * register on A (the CreateCustomer command lands on the topic), a second registration of
- * the same email on B is 409, sign in on B, the access token verifies with the JWKS A
+ * register on A, sign in on B, a second registration of the same email on B is 409 (one
+ * CreateCustomer command on the topic), the access token verifies with the JWKS A
  * publishes, orders as its customer on A, refresh, sign out on A: A refuses the session's
  * tokens at once, B as soon as its revocation GlobalKTable has the record; failed attempts
  * lock the account (429 with Retry-After).
@@ -75,12 +75,6 @@ test('sign-in on two gateway instances: register, token, JWKS, an order, refresh
   const customerId = String(registered.body['customerId']);
   assert.match(customerId, /^c-[0-9a-f-]{36}$/);
   assert.equal(registered.headers.get('location'), `/customers/${customerId}`);
-  const again = await call(b, 'POST', '/auth/register', undefined, { email: 'ann@example.com', password: 'another password!' });
-  assert.equal(again.status, 409);
-  assert.equal(again.body['code'], 'KST_GATEWAY_ACCOUNT_EXISTS');
-  const created = await readUntil(`${prefix}customers.commands`, (records) => records.length >= 1, { timeoutMs: 20_000, quietMs: 500 });
-  assert.deepEqual(created.map((r) => r.key?.toString('utf8')), [customerId], 'one CreateCustomer, keyed by the new customer id');
-
   // Sign-in on the other instance; the token verifies with the published keys.
   const wrong = await call(b, 'POST', '/auth/token', undefined, { email: 'ann@example.com', password: 'wrong password' });
   assert.equal(wrong.status, 401);
@@ -88,6 +82,12 @@ test('sign-in on two gateway instances: register, token, JWKS, an order, refresh
   assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
   assert.equal(signedIn.headers.get('cache-control'), 'no-store');
   assert.equal(signedIn.body['token_type'], 'Bearer');
+  // B knows the account (it just signed in with it): a second registration there is refused before anything is produced.
+  const again = await call(b, 'POST', '/auth/register', undefined, { email: 'ann@example.com', password: 'another password!' });
+  assert.equal(again.status, 409);
+  assert.equal(again.body['code'], 'KST_GATEWAY_ACCOUNT_EXISTS');
+  const created = await readUntil(`${prefix}customers.commands`, (records) => records.length >= 1, { timeoutMs: 20_000, quietMs: 1_000 });
+  assert.deepEqual(created.map((r) => r.key?.toString('utf8')), [customerId], 'one CreateCustomer, keyed by the new customer id');
   const access = String(signedIn.body['access_token']);
   const refresh = String(signedIn.body['refresh_token']);
   const jwks = (await call(a, 'GET', '/.well-known/jwks.json')).body as unknown as JSONWebKeySet;
