@@ -83,20 +83,24 @@ test('audit log: commands and events appended once each, read by order id by an 
   const serdes = await createEcommerceSerdes(new RegistryClient({ url: stack.registryUrl }), topics);
   const event = (topic: string, key: string, value: Buffer | null) => ({ topic, key: Buffer.from(key), value });
   await kafka.send([
+    // Order events name their status enum twice (status, fromStatus): the converter resolves the reference.
+    event(topics.orderEvents, orderId, serdes.orderEvent.serialize(topics.orderEvents, { type: 'OrderReserved', eventId: `${orderId}:RESERVED`, orderId, customerId: 'c-1', status: 'RESERVED', fromStatus: 'PENDING', items: [{ productId: 'p-1', quantity: 2, unitPriceCents: 450 }], totalCents: 900, atMs: Date.now() } as never)),
     event(topics.paymentEvents, orderId, serdes.paymentEvent.serialize(topics.paymentEvents, { type: 'PaymentCaptured', eventId: `${orderId}:captured`, orderId, customerId: 'c-1', amountCents: 900, atMs: Date.now() } as never)),
     event(topics.paymentEvents, 'o-other', serdes.paymentEvent.serialize(topics.paymentEvents, { type: 'PaymentCaptured', eventId: 'o-other:captured', orderId: 'o-other', customerId: 'c-2', amountCents: 1, atMs: Date.now() } as never)),
   ]);
 
   let entries: Array<{ topic: string; partition: number; offset: number; timestampMs: number | null; record: Record<string, unknown> }> = [];
-  await until(`two audit entries of order ${orderId}`, async () => {
+  await until(`three audit entries of order ${orderId}`, async () => {
     const answer = await get(`/orders/${orderId}/audit`, admin);
     entries = (answer.body['entries'] ?? []) as typeof entries;
-    return answer.status === 200 && entries.length >= 2;
+    return answer.status === 200 && entries.length >= 3;
   }, 90_000, 250);
   assert.deepEqual(entries.map((entry) => [entry.topic, entry.offset, entry.record['type'], entry.record['orderId']]), [
     [topics.orderCommands, 0, 'CreateOrder', orderId],
+    [topics.orderEvents, 0, 'OrderReserved', orderId],
     [topics.paymentEvents, 0, 'PaymentCaptured', orderId],
   ]);
+  assert.deepEqual([entries[1]?.record['status'], entries[1]?.record['fromStatus']], ['RESERVED', 'PENDING']);
   assert.equal((entries[0]?.record['items'] as Array<Record<string, unknown>>)[0]?.['productId'], 'p-1', 'the whole record is kept');
   assert.ok(typeof entries[0]?.timestampMs === 'number' && Math.abs(entries[0].timestampMs - Date.now()) < 120_000);
   const forbidden = await get(`/orders/${orderId}/audit`, customer);
@@ -105,14 +109,14 @@ test('audit log: commands and events appended once each, read by order id by an 
 
   // Redelivery: the same records again through a second connector; no row is added.
   const rows = async (): Promise<number> => Number((await db.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
-  await until('the first connector to write all three records', async () => (await rows()) === 3, 30_000, 200);
+  await until('the first connector to write all four records', async () => (await rows()) === 4, 30_000, 200);
   await applyReadModels(worker.url, { [replay]: config });
   await until('the replaying connector to commit past every record', async () => {
     const offsets = await kafka.admin.listGroupOffsets(`connect-${replay}`).catch(() => []);
     const at = (topic: string) => offsets.find((o) => o.topic === topic)?.offset ?? -1;
-    return at(topics.orderCommands) >= 1 && at(topics.paymentEvents) >= 2;
+    return at(topics.orderCommands) >= 1 && at(topics.orderEvents) >= 1 && at(topics.paymentEvents) >= 2;
   }, 60_000, 250);
-  assert.equal(await rows(), 3, 'redelivered records are not written twice');
+  assert.equal(await rows(), 4, 'redelivered records are not written twice');
   const status = (await http(worker.url, 'GET', `/connectors/${encodeURIComponent(replay)}/status`)).body as { tasks: Array<{ state: string }> };
   assert.ok(status.tasks.length > 0 && status.tasks.every((task) => task.state === 'RUNNING'), JSON.stringify(status));
 });
