@@ -3,8 +3,11 @@
  * every command and event to (`scripts/start/read-models.ts`): one row per record, its
  * value as jsonb (`record`), its timestamp, and (`kafka_topic`, `kafka_partition`,
  * `kafka_offset`) as the primary key. `byOrder` answers the records that name an order
- * (`record->>'orderId'`), oldest first, through an expression index it creates once the
- * table exists.
+ * (`record->>'orderId'`, through an expression index it creates once the table exists) in
+ * the order they happened: by their own time (`atMs` of an event, `issuedAtMs` of a
+ * command), then by Kafka timestamp and position. Kafka timestamps alone would not do:
+ * a stream processor's output inherits its input's timestamp (as in Kafka Streams), so a
+ * whole saga's events carry the command's.
  *
  * The one place outside `connectors/` that talks to PostgreSQL (lint allows `pg` in
  * `gateway/audit/` only): the gateway reads, the sink alone writes.
@@ -72,7 +75,7 @@ export class AuditLog implements AuditReader {
       const result = await this.#pool.query<{ kafka_topic: string; kafka_partition: number; kafka_offset: string; timestamp_ms: string | null; record: Record<string, unknown> }>(
         `SELECT kafka_topic, kafka_partition, kafka_offset, (extract(epoch FROM kafka_timestamp) * 1000)::bigint AS timestamp_ms, record
            FROM ${quote(this.#table)} WHERE record->>'orderId' = $1
-           ORDER BY kafka_timestamp, kafka_topic, kafka_partition, kafka_offset LIMIT $2`,
+           ORDER BY COALESCE(record->>'atMs', record->>'issuedAtMs')::bigint NULLS LAST, kafka_timestamp, kafka_topic, kafka_partition, kafka_offset LIMIT $2`,
         [orderId, this.#maxRows],
       );
       return result.rows.map((row) => ({

@@ -1,8 +1,8 @@
 /**
  * `GET /orders/:id/audit` (admins only; 403 for a customer, even for its own order): every
  * command and event that names the order, as the audit log keeps them (PostgreSQL table
- * `audit_log`, appended by the `audit-postgres` sink connector), oldest first, each with
- * its topic, partition, offset and timestamp. An order nothing names yet answers an empty
+ * `audit_log`, appended by the `audit-postgres` sink connector) in the order they happened,
+ * each with its topic, partition, offset and timestamp. An order nothing names yet answers an empty
  * list; without an audit log configured (`GATEWAY_AUDIT_POSTGRES_URL`), 503.
  *
  * @example
@@ -21,7 +21,7 @@ import { idParams } from '../schemas.ts';
 
 const auditEntries = {
   type: 'object', additionalProperties: false, required: ['orderId', 'entries'],
-  description: 'The commands and events naming the order, oldest first.',
+  description: 'The commands and events naming the order, in the order they happened (their atMs or issuedAtMs).',
   properties: {
     orderId: { type: 'string' },
     entries: {

@@ -2,7 +2,7 @@
  * The audit log end to end, on the real Connect worker, Kafka, the registry and
  * PostgreSQL: `npm start`'s `audit-postgres` sink appends the commands the gateway
  * produces and the services' events (Avro) to `audit_log`; `GET /orders/:id/audit` answers
- * an admin with the order's records, oldest first, and a customer with 403. The same
+ * an admin with the order's records in the order they happened, and a customer with 403. The same
  * connector under a second name (a new consumer group, so every record is delivered again)
  * adds no row: the key (topic, partition, offset) makes redelivery a no-op, and its tasks
  * keep running.
