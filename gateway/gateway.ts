@@ -4,8 +4,11 @@
  * `close()` stops taking requests, then closes the producer and the query channels.
  *
  * Before anything connects, the token settings are checked: some key material must be set
- * (`GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL` or `GATEWAY_JWKS_FILE`), and the public
- * development secret is refused unless the gateway listens on loopback only. The gateway
+ * (`GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL`, `GATEWAY_JWKS_FILE` or the sign-in key
+ * `GATEWAY_AUTH_PRIVATE_KEY_FILE`), and the public development secret is refused unless the
+ * gateway listens on loopback only. With a sign-in key, the gateway also runs its sign-in
+ * state (`auth/sign-in.ts`) and verifies the tokens it issues itself; with
+ * `GATEWAY_AUDIT_POSTGRES_URL` it answers `GET /orders/:id/audit` from the audit log. The gateway
  * calls the query servers as the platform's `service` identity: `GATEWAY_QUERY_TOKEN`, or
  * short-lived tokens it signs with the secret.
  *
