@@ -5,6 +5,7 @@
  * a revocation written through one is refused by both.
  */
 
+import '../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
