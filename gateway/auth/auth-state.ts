@@ -164,9 +164,9 @@ export class AuthState {
       // readable from here on, while the registrations task may still be rebalancing (a
       // restarted gateway waits for its dead predecessor's session to end).
       await streams.start();
-      const state: ClientState = streams.state;
-      if (state === 'ERROR' || state === 'PENDING_ERROR' || state === 'NOT_RUNNING') {
-        throw new KstError('KST_GATEWAY_COMMAND_FAILED', `the sign-in streams application stopped (${state}) while starting its global stores`, { state });
+      const clientState: ClientState = streams.state;
+      if (clientState === 'ERROR' || clientState === 'PENDING_ERROR' || clientState === 'NOT_RUNNING') {
+        throw new KstError('KST_GATEWAY_COMMAND_FAILED', `the sign-in streams application stopped (${clientState}) while starting its global stores`, { state: clientState });
       }
     } catch (error) {
       await state.close().catch(() => undefined);
