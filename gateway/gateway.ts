@@ -5,8 +5,11 @@
  * `close()` stops taking requests, then closes the producer and the query channels.
  *
  * Before anything connects, the token settings are checked: some key material must be set
- * (`GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL` or `GATEWAY_JWKS_FILE`), and the public
- * development secret is refused unless the gateway listens on loopback only. The gateway
+ * (`GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL`, `GATEWAY_JWKS_FILE` or the sign-in key
+ * `GATEWAY_AUTH_PRIVATE_KEY_FILE`), and the public development secret is refused unless the
+ * gateway listens on loopback only. With a sign-in key, the gateway also runs its sign-in
+ * state (`auth/sign-in.ts`) and verifies the tokens it issues itself; with
+ * `GATEWAY_AUDIT_POSTGRES_URL` it answers `GET /orders/:id/audit` from the audit log. The gateway
  * calls the query servers as the platform's `service` identity: `GATEWAY_QUERY_TOKEN`, or
  * short-lived tokens it signs with the secret.
  *
@@ -22,6 +25,9 @@ import type { FastifyInstance } from 'fastify';
 import { KstError } from '../common/errors.ts';
 import { ServiceTokens } from './auth/service-token.ts';
 import { verifierFromSettings } from './auth/settings.ts';
+import { startSignIn } from './auth/sign-in.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { withIssuedTokens } from './auth/token-issuer.ts';
 import { CommandPublisher, type CommandSink } from './commands/command-publisher.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
 import { StreamSlots } from './limits/stream-slots.ts';
@@ -60,7 +66,7 @@ const SERVICE_TOKEN_LIFETIME_S = 300;
 const envName = (key: keyof GatewayConfig & string): string => gatewayConfig.envName(key, 'GATEWAY');
 
 export async function startGateway(config: GatewayConfig, parts: GatewayParts = {}): Promise<Gateway> {
-  const verify = verifierFromSettings({
+  const configured = verifierFromSettings({
     secret: config['jwt.secret'],
     jwksUrl: config['jwks.url'],
     jwksFile: config['jwks.file'],
@@ -69,8 +75,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     maxLifetimeS: config['jwt.max.lifetime.s'],
     clockSkewMs: config['jwt.clock.skew.ms'],
   }, { secret: envName('jwt.secret'), jwksUrl: envName('jwks.url'), jwksFile: envName('jwks.file'), host: envName('http.host') }, config['http.host'], ['customer', 'admin', 'service']);
-  if (verify === undefined) {
-    throw new KstError('KST_CONFIG_INVALID', `the gateway verifies bearer tokens: set ${envName('jwt.secret')} (HS256, at least 32 bytes), ${envName('jwks.url')} or ${envName('jwks.file')}`, { key: envName('jwt.secret') });
+  if (configured === undefined && config['auth.private.key.file'] === '') {
+    throw new KstError('KST_CONFIG_INVALID', `the gateway verifies bearer tokens: set ${envName('jwt.secret')} (HS256, at least 32 bytes), ${envName('jwks.url')}, ${envName('jwks.file')} or ${envName('auth.private.key.file')} (its own sign-in)`, { key: envName('jwt.secret') });
   }
   const serviceToken = config['query.token'] !== '' ? config['query.token']
     : config['jwt.secret'] === '' ? undefined
@@ -81,12 +87,18 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
         issuer: config['jwt.issuer'],
         audience: config['jwt.audience'],
       });
+  // Sign-in's key is checked, and its state restored, before the rest connects.
+  const signIn = await startSignIn(config, envName);
+  const verify = signIn === undefined ? configured as NonNullable<typeof configured> : withIssuedTokens(signIn.issuer, configured);
   const commands = parts.commands ?? await CommandPublisher.create({
     bootstrapServers: config['kafka.bootstrap.servers'],
     security: unprefixedSecuritySettings(config, 'kafka.'),
     registryUrl: config['registry.url'],
     registryAuth: registryAuthOf(config, 'registry.'),
     topicPrefix: config['topic.prefix'],
+  }).catch(async (error: unknown) => {
+    await signIn?.close().catch(() => undefined);
+    throw error;
   });
   const queries = parts.queries ?? new QueryClient({
     endpoints: { order: config['order.query.endpoints'], inventory: config['inventory.query.endpoints'], customer: config['customer.query.endpoints'] },
@@ -104,6 +116,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     ...token,
     lag: new KafkaGroupLag(kafkaClientConfig.parse({ ...unprefixedSecuritySettings(config, 'kafka.'), 'bootstrap.servers': [...config['kafka.bootstrap.servers']], 'client.id': 'kst-gateway-ops' })),
   });
+  const audit = config['audit.postgres.url'] === '' ? undefined : new AuditLog({ url: config['audit.postgres.url'], table: config['audit.table'] });
   const app = buildHttpApi({
     commands,
     queries,
@@ -119,6 +132,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     bodyLimit: config['http.body.limit.bytes'],
     maxDepositCents: config['max.deposit.cents'],
     streamSlots: new StreamSlots({ perCaller: config['sse.max.per.caller'], total: config['sse.max.total'] }),
+    ...(signIn === undefined ? {} : { signIn }),
+    ...(audit === undefined ? {} : { audit }),
     ...(parts.logger === undefined ? {} : { logger: parts.logger }),
   });
   try {
@@ -127,6 +142,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     await commands.close().catch(() => undefined);
     queries.close?.();
     await ops.close?.();
+    await signIn?.close().catch(() => undefined);
+    await audit?.close().catch(() => undefined);
     throw error;
   }
   const address = app.server.address();
@@ -140,6 +157,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
       await commands.close();
       queries.close?.();
       await ops.close?.();
+      await signIn?.close();
+      await audit?.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Entry point of the gateway process: `node gateway/main.ts`. Settings come from
- * `GATEWAY_*` variables (see `config.ts`; `GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL` or
- * `GATEWAY_JWKS_FILE` is required, and the development secret only on loopback). Prints
+ * `GATEWAY_*` variables (see `config.ts`; `GATEWAY_JWT_SECRET`, `GATEWAY_JWKS_URL`,
+ * `GATEWAY_JWKS_FILE` or `GATEWAY_AUTH_PRIVATE_KEY_FILE` (sign-in) is required, and the
+ * development secret only on loopback). Prints
  * `gateway listening on http://…` once it serves, and stops cleanly on SIGINT/SIGTERM. Logs
  * are JSON lines (`GATEWAY_LOG_LEVEL`); Prometheus metrics at `/metrics`.
  * With `OTEL_EXPORTER_OTLP_ENDPOINT` set it traces each request (telemetry/tracing.ts).

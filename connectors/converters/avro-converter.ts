@@ -23,7 +23,47 @@ interface Reader { readonly type: Type; readonly schema: ConnectSchema; readonly
 const PRIMITIVES: Readonly<Record<string, ConnectSchema['type']>> = { boolean: 'boolean', int: 'int32', long: 'int64', float: 'float32', double: 'float64', bytes: 'bytes', string: 'string' };
 const LOGICAL: Readonly<Record<string, string>> = { decimal: LOGICAL_DECIMAL, date: LOGICAL_DATE, 'time-millis': LOGICAL_TIME, 'timestamp-millis': LOGICAL_TIMESTAMP };
 
-/** Maps an Avro schema (JSON form) to a Connect schema. */
+/**
+ * The schema with every reference to a named type (a record, enum or fixed defined earlier
+ * in the schema, e.g. an enum used by two fields) replaced by its definition, so the
+ * mapping below sees each type where it is used. Names resolve as Avro resolves them:
+ * full names, or short names in the enclosing namespace. A recursive type cannot be
+ * inlined and is refused.
+ */
+export function resolveNamedTypes(avro: AvroJson): AvroJson {
+  const named = new Map<string, AvroJson>();
+  const expanding = new Set<string>();
+  const walk = (node: AvroJson, namespace: string | undefined): AvroJson => {
+    if (typeof node === 'string') {
+      if (PRIMITIVES[node] !== undefined || node === 'null') return node;
+      const full = node.includes('.') || namespace === undefined ? node : `${namespace}.${node}`;
+      if (expanding.has(full) || expanding.has(node)) throw new Error(`recursive Avro type ${node} cannot be mapped to a Connect schema`);
+      return named.get(full) ?? named.get(node) ?? node;
+    }
+    if (Array.isArray(node)) return node.map((branch) => walk(branch, namespace));
+    const type = node.type;
+    if (type === 'record' || type === 'enum' || type === 'fixed') {
+      const full = fullName(node.namespace === undefined && namespace !== undefined && !String(node['name']).includes('.') ? { ...node, namespace } : node);
+      const inner = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : undefined;
+      if (type !== 'record') {
+        named.set(full, node);
+        return node;
+      }
+      expanding.add(full);
+      const fields = (node['fields'] as Array<{ name: string; type: AvroJson }>).map((field) => ({ ...field, type: walk(field.type, inner) }));
+      expanding.delete(full);
+      const resolved = { ...node, fields };
+      named.set(full, resolved);
+      return resolved;
+    }
+    if (type === 'array') return { ...node, items: walk(node['items'] as AvroJson, namespace) };
+    if (type === 'map') return { ...node, values: walk(node['values'] as AvroJson, namespace) };
+    return { ...node, type: walk(type, namespace) };
+  };
+  return walk(avro, undefined);
+}
+
+/** Maps an Avro schema (JSON form, named types resolved: `resolveNamedTypes`) to a Connect schema. */
 export function connectSchemaOf(avro: AvroJson, optional = false): ConnectSchema {
   if (typeof avro === 'string') {
     const type = PRIMITIVES[avro];
@@ -141,7 +181,7 @@ export class AvroConverter implements Converter {
     await Promise.all([...ids].map(async (id) => {
       try {
         const type = await source.getAvroType(id);
-        const avro = type.schema() as AvroJson;
+        const avro = resolveNamedTypes(type.schema() as AvroJson);
         this.#readers.set(id, { type, avro, schema: connectSchemaOf(avro) });
       } catch (error) {
         // An unknown id fails its records alone; an unreachable registry fails the batch (retried).

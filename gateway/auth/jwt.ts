@@ -38,6 +38,12 @@ export type Role = (typeof Roles)[number];
 export interface Principal {
   readonly subject: string;
   readonly role: Role;
+  /** The sign-in session of a token the gateway issued (`sid`); sign-out revokes it. */
+  readonly sessionId?: string;
+  /** The token's `jti`, when it has one. */
+  readonly tokenId?: string;
+  /** The token's `exp`, seconds since the epoch. */
+  readonly expiresAtS?: number;
 }
 
 /** Asymmetric algorithms accepted from a JWKS. */

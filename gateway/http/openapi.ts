@@ -19,6 +19,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import packageJson from '../../package.json' with { type: 'json' };
+import { AUTH_PUBLIC_PATHS } from './routes/auth.ts';
 import { PUBLIC_PATHS } from './routes/ops.ts';
 
 /** The name of the security scheme every authenticated operation requires. */
@@ -31,8 +32,9 @@ const description = [
   'from the services\' stores. Every failure answers `{ statusCode, error, code, message }`, `code` being a stable',
   '`KST_*` code.',
   '',
-  'Every operation but `GET /health`, `GET /metrics`, `GET /openapi.json` (this document) and the ops page\'s own files',
-  '(`GET /ops`, its script and style sheet, which hold no data) needs',
+  'Every operation but `GET /health`, `GET /metrics`, `GET /openapi.json` (this document), the ops page\'s own files',
+  '(`GET /ops`, its script and style sheet, which hold no data) and sign-in (`POST /auth/register`,',
+  '`/auth/token`, `/auth/refresh`, `GET /.well-known/jwks.json`) needs',
   '`Authorization: Bearer <JWT>`. The token\'s `sub` is the caller; its `role` claim says what it may do: a `customer`',
   'acts on its own data only (its `sub` is its customerId), an `admin` on everything. Callers are rate limited per',
   'token subject (429 with Retry-After).',
@@ -42,6 +44,7 @@ const tags = [
   { name: 'orders', description: 'Placing, cancelling and following orders.' },
   { name: 'customers', description: 'Customers, their balances and their orders.' },
   { name: 'products', description: 'The catalog and its stock.' },
+  { name: 'auth', description: 'Sign-in: accounts, tokens signed with the gateway\'s key, sign-out (served when GATEWAY_AUTH_PRIVATE_KEY_FILE is set).' },
   { name: 'ops', description: 'Health, metrics, this document and the ops page, with no token; the ops page\'s data (`GET /ops/snapshot`) for admins only.' },
 ];
 
@@ -78,7 +81,7 @@ export function registerOpenApi(app: FastifyInstance): void {
     },
     // Shared schemas keep their $id as their name in components.schemas.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`) },
-    transform: ({ schema, url }) => ({ url, schema: { ...schema, security: PUBLIC_PATHS.has(url) ? [] : [{ [BEARER_AUTH]: [] }] } }),
+    transform: ({ schema, url }) => ({ url, schema: { ...schema, security: PUBLIC_PATHS.has(url) || AUTH_PUBLIC_PATHS.has(url) ? [] : [{ [BEARER_AUTH]: [] }] } }),
     transformObject: (documents) => ('openapiObject' in documents ? optionalBodies(documents.openapiObject) : documents.swaggerObject),
   });
 }

@@ -14,6 +14,8 @@
 
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Principal } from '../auth/jwt.ts';
+import type { SignIn } from '../auth/sign-in.ts';
+import type { AuditReader } from '../audit/audit-log.ts';
 import { accessHook } from './access.ts';
 import type { GatewayContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
@@ -27,6 +29,8 @@ import { registerOrderRoutes } from './routes/orders.ts';
 import { PUBLIC_PATHS, registerOpsRoutes } from './routes/ops.ts';
 import { registerOpsPageRoutes } from './routes/ops-page.ts';
 import { registerProductRoutes } from './routes/products.ts';
+import { AUTH_PUBLIC_PATHS, registerAuthRoutes } from './routes/auth.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerTracing } from './tracing.ts';
 
 /** The pino options the gateway passes to fastify's logger. */
@@ -50,6 +54,10 @@ export interface HttpApiOptions {
   readonly streamSlots?: StreamSlots;
   /** fastify's logger (pino options or false). Default: warnings and errors. */
   readonly logger?: boolean | GatewayLoggerOptions;
+  /** Sign-in (`/auth/*`, `/.well-known/jwks.json`); not served without it. */
+  readonly signIn?: SignIn;
+  /** The audit log behind `GET /orders/:id/audit`; without it the route answers 503. */
+  readonly audit?: AuditReader;
 }
 
 export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): FastifyInstance {
@@ -69,7 +77,7 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
   // First, so that the span covers the access checks and wraps every route's handler.
   registerTracing(app, PUBLIC_PATHS);
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'KST_GATEWAY_REQUEST_INVALID', `no route ${request.method} ${request.url.split('?')[0]}`));
-  app.addHook('onRequest', accessHook({ verify: options.verify, limiter: options.limiter, publicPaths: PUBLIC_PATHS, onRejected: (reason) => metrics.rejected.inc({ reason }) }));
+  app.addHook('onRequest', accessHook({ verify: options.verify, limiter: options.limiter, publicPaths: options.signIn === undefined ? PUBLIC_PATHS : new Set([...PUBLIC_PATHS, ...AUTH_PUBLIC_PATHS]), onRejected: (reason) => metrics.rejected.inc({ reason }) }));
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -87,6 +95,8 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
     registerOrderEventRoutes(api, context, options.streamSlots ?? new StreamSlots({ perCaller: 10, total: 1_000 }));
     registerCustomerRoutes(api, context, { maxDepositCents: options.maxDepositCents ?? DEFAULT_MAX_DEPOSIT_CENTS });
     registerProductRoutes(api, context);
+    if (options.signIn !== undefined) registerAuthRoutes(api, context, options.signIn);
+    registerAuditRoutes(api, options.audit);
   });
   return app;
 }

@@ -7,7 +7,8 @@
  *   DEMO_GATEWAY_URL=http://host:8080 DEMO_JWT_SECRET=… npm run demo
  *
  * Phases: customers sign up and deposit (some too little), the admin creates and restocks
- * products (a few stay sold out), then orders of five kinds are placed at the configured
+ * products (a few stay sold out), one customer registers an account, signs in, orders with
+ * its access token and signs out (the token then refused; `sign-in-phase.ts`), then orders of five kinds are placed at the configured
  * rate (in stock, out of stock, partly in stock, too expensive, cancelled) and followed
  * until each reaches a final status. Ctrl-C stops placing and prints what is known.
  * Exit code 0 when every order was placed and settled, 1 otherwise, 2 on a setup error.
@@ -20,6 +21,7 @@ import { runOrders } from './order-phase.ts';
 import { formatOutcome, summariseOutcome } from './outcome.ts';
 import { ProgressReporter } from './progress.ts';
 import { runSetup } from './setup-phase.ts';
+import { runSignIn } from './sign-in-phase.ts';
 import { countByKind, planWorkload } from './workload.ts';
 
 async function run(config: DemoConfig, signal: AbortSignal): Promise<number> {
@@ -47,6 +49,10 @@ async function run(config: DemoConfig, signal: AbortSignal): Promise<number> {
     }
     if (signal.aborted) return 1;
 
+    const product = workload.products.find((p) => p.stock > 0);
+    const signIn = product === undefined ? { ok: true } : await runSignIn(client, { runId, product, print: (line) => progress.log(line), settleTimeoutMs: config['settle.timeout.ms'] });
+    if (signal.aborted) return 1;
+
     const results = await runOrders(client, workload.orders, progress, {
       concurrency: config.connections,
       pollIntervalMs: config['poll.interval.ms'],
@@ -58,7 +64,8 @@ async function run(config: DemoConfig, signal: AbortSignal): Promise<number> {
     for (const line of formatOutcome(summariseOutcome(results))) console.log(line);
     const unsettled = results.filter((r) => r.status === 'UNSETTLED' || r.status === 'NOT_PLACED').length;
     if (unsettled > 0) console.log(`${unsettled} orders did not reach a final status${signal.aborted ? ' (interrupted)' : ` within ${config['settle.timeout.ms']} ms after the last was placed`}.`);
-    return unsettled === 0 ? 0 : 1;
+    if (!signIn.ok) console.log('the sign-in phase did not go as it should (see its lines above).');
+    return unsettled === 0 && signIn.ok ? 0 : 1;
   } finally {
     await client.close();
   }

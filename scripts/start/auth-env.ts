@@ -6,7 +6,10 @@
  *   `GATEWAY_JWT_ISSUER`, `GATEWAY_JWT_AUDIENCE`, `GATEWAY_JWT_MAX_LIFETIME_S` as set, each
  *   also as the query servers' `QUERY_AUTH_*` twin (unless that is set itself);
  * - none of the key variables set: the public development secret, with a loud warning
- *   (the gateway accepts it on loopback only).
+ *   (the gateway accepts it on loopback only);
+ * - sign-in's signing key (`signInKeyEnv`): `GATEWAY_AUTH_PRIVATE_KEY_FILE` as set, or an
+ *   Ed25519 key generated once into `<stack home>/gateway/signing-key.pem` (kept across
+ *   restarts, so tokens stay valid).
  *
  * @example
  * ```ts
@@ -16,7 +19,9 @@
  * ```
  */
 
+import { join } from 'node:path';
 import { DEV_JWT_SECRET } from '../../gateway/auth/settings.ts';
+import { generateSigningKeyFile } from '../../gateway/auth/signing-key.ts';
 
 export interface PlatformAuth {
   /** Variables for the gateway process. */
@@ -75,4 +80,13 @@ export function platformAuth(env: Readonly<Record<string, string | undefined>>):
     warnings.push('warning: without GATEWAY_JWT_SECRET the gateway cannot sign its own service tokens for the query servers; set GATEWAY_QUERY_TOKEN to a token with role "service" from your identity provider.');
   }
   return { gateway, query, usesDevSecret, warnings };
+}
+
+/** The sign-in key the gateway gets: the one set, or a development key made once under the stack's home. */
+export function signInKeyEnv(env: Readonly<Record<string, string | undefined>>, stackHome: string, print: (line: string) => void = console.log): Record<string, string> {
+  const set = env['GATEWAY_AUTH_PRIVATE_KEY_FILE'];
+  if (set !== undefined && set !== '') return { GATEWAY_AUTH_PRIVATE_KEY_FILE: set };
+  const file = join(stackHome, 'gateway', 'signing-key.pem');
+  if (generateSigningKeyFile(file)) print(`platform: generated the gateway's development sign-in key ${file} (set GATEWAY_AUTH_PRIVATE_KEY_FILE to use your own)`);
+  return { GATEWAY_AUTH_PRIVATE_KEY_FILE: file };
 }

@@ -42,8 +42,8 @@ import { StoreHosts } from '../../topologies/ecommerce/contracts/stores.ts';
 import type { ServiceName } from '../../topologies/ecommerce/contracts/stores.ts';
 import { ecommerceServiceConfig, ENV_PREFIX } from '../../topologies/ecommerce/service-config.ts';
 import { ManagedProcess } from './managed-process.ts';
-import { platformAuth } from './auth-env.ts';
-import { applyReadModels, readModelWorkerEnv, readModels } from './read-models.ts';
+import { platformAuth, signInKeyEnv } from './auth-env.ts';
+import { applyReadModels, auditTable, readModelWorkerEnv, readModels } from './read-models.ts';
 import { ensureTemplatesTable, templateSources } from './notification-templates.ts';
 
 export interface StackEndpoints {
@@ -130,6 +130,9 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
       entry: 'gateway/main.ts',
       env: {
         ...auth.gateway,
+        ...signInKeyEnv(env, loadStackConfig(env).home, print),
+        GATEWAY_AUDIT_POSTGRES_URL: stack.postgresUrl,
+        GATEWAY_AUDIT_TABLE: auditTable(prefix),
         GATEWAY_KAFKA_BOOTSTRAP_SERVERS: stack.kafkaBootstrap,
         GATEWAY_REGISTRY_URL: stack.registryUrl,
         GATEWAY_TOPIC_PREFIX: prefix,

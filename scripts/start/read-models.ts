@@ -7,6 +7,10 @@
  *   order, the latest) upserted into table `orders` by order id; a tombstone deletes.
  * - `payments-postgres`: every payment event (Avro) appended to table `payments`, keyed by
  *   topic, partition and offset, so the table is the payment ledger.
+ * - `audit-postgres`: every command and event (the command and event topics, Avro) appended
+ *   to table `audit_log`: the record as jsonb (`record`), its timestamp, and its topic,
+ *   partition and offset as the primary key, so a redelivered record is skipped, never
+ *   written twice. The gateway answers `GET /orders/:id/audit` from it.
  * - `products-search`: the inventory service's `products` store changelog (JSON
  *   ProductView) indexed as documents of index `products`, one per product id.
  *
@@ -88,6 +92,15 @@ const TOLERANT = {
   'errors.deadletterqueue.context.headers.enable': 'true',
 } as const;
 
+/** The topics the audit log keeps: every command and event topic of the platform. */
+export function auditedTopics(prefix: string): string[] {
+  const topics = prefixedTopics(prefix);
+  return [topics.orderCommands, topics.orderEvents, topics.inventoryCommands, topics.inventoryEvents, topics.paymentEvents, topics.shipmentEvents, topics.customerCommands, topics.customerEvents];
+}
+
+/** The audit log's table (the gateway's GATEWAY_AUDIT_TABLE). */
+export const auditTable = (prefix: string): string => `${prefix.replace(/[^A-Za-z0-9_]/g, '_')}audit_log`;
+
 export function readModels(settings: ReadModelSettings): Record<string, ConnectorConfig> {
   const { prefix } = settings;
   return {
@@ -121,6 +134,29 @@ export function readModels(settings: ReadModelSettings): Record<string, Connecto
       'value.converter': 'io.confluent.connect.avro.AvroConverter',
       'value.converter.schema.registry.url': settings.registryUrl,
       'errors.deadletterqueue.topic.name': `${prefix}payments-postgres.dead-letters`,
+      ...TOLERANT,
+    },
+    // Every command and event, appended as it was (one jsonb column) with where it was; the gateway reads it by order id.
+    [`${prefix}audit-postgres`]: {
+      'connector.class': 'io.kstreams.connect.jdbc.PostgresSinkConnector',
+      'tasks.max': '2',
+      topics: auditedTopics(prefix).join(','),
+      ...postgresConnection(settings.postgresUrl),
+      'insert.mode': 'insert',
+      'pk.mode': 'kafka',
+      'pk.fields': 'kafka_topic,kafka_partition,kafka_offset',
+      'auto.create': 'true',
+      'auto.evolve': 'true',
+      'table.name.format': auditTable(prefix),
+      transforms: 'wrap,when',
+      'transforms.wrap.type': 'org.apache.kafka.connect.transforms.HoistField$Value',
+      'transforms.wrap.field': 'record',
+      'transforms.when.type': 'org.apache.kafka.connect.transforms.InsertField$Value',
+      'transforms.when.timestamp.field': 'kafka_timestamp',
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'io.confluent.connect.avro.AvroConverter',
+      'value.converter.schema.registry.url': settings.registryUrl,
+      'errors.deadletterqueue.topic.name': `${prefix}audit-postgres.dead-letters`,
       ...TOLERANT,
     },
     [`${prefix}products-search`]: {

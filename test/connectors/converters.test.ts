@@ -89,3 +89,30 @@ test('AvroConverter fetches writer schemas in prepare and maps records to struct
   assert.deepEqual(value, { id: 'o1', qty: 2, note: null, status: 'PAID', lines: [{ sku: 's1' }] });
   assert.throws(() => converter.toConnectData('orders', Buffer.from('plain')), (error: unknown) => isKstError(error, 'KST_CONNECT_CONVERSION_FAILED'));
 });
+
+test('AvroConverter resolves named types used again by name (an enum of two fields, a record of an array), full or relative to the namespace', async () => {
+  const registry = new MockSchemaRegistry();
+  const schema = {
+    type: 'record', name: 'OrderEvent', namespace: 'shop.orders', fields: [
+      { name: 'status', type: { type: 'enum', name: 'Status', symbols: ['PENDING', 'PAID'] } },
+      { name: 'previous', type: ['null', 'shop.orders.Status'], default: null },
+      { name: 'history', type: { type: 'array', items: { type: 'record', name: 'Step', fields: [{ name: 'status', type: 'Status' }, { name: 'atMs', type: 'long' }] } } },
+      { name: 'last', type: ['null', 'Step'], default: null },
+    ],
+  };
+  const id = await registry.register('orders.events-value', schema);
+  const type = avro.Type.forSchema(schema as avro.Schema);
+  const record = frame(id, type.toBuffer({ status: 'PAID', previous: 'PENDING', history: [{ status: 'PENDING', atMs: 1 }], last: { status: 'PAID', atMs: 2 } }));
+  const converter = new AvroConverter(registry);
+  converter.configure({});
+  await converter.prepare('orders.events', [record]);
+  const { schema: connectSchema, value } = converter.toConnectData('orders.events', record);
+  assert.deepEqual(connectSchema?.fields?.map((f) => [f.name, f.schema.type, f.schema.optional]), [['status', 'string', false], ['previous', 'string', true], ['history', 'array', false], ['last', 'struct', true]]);
+  assert.equal(connectSchema?.fields?.[1]?.schema.name, 'shop.orders.Status');
+  assert.deepEqual(value, { status: 'PAID', previous: 'PENDING', history: [{ status: 'PENDING', atMs: 1 }], last: { status: 'PAID', atMs: 2 } });
+});
+
+test('a recursive Avro type is refused with a message naming it', async () => {
+  const { resolveNamedTypes } = await import('../../connectors/converters/avro-converter.ts');
+  assert.throws(() => resolveNamedTypes({ type: 'record', name: 'Node', fields: [{ name: 'next', type: ['null', 'Node'] }] }), /recursive Avro type Node/);
+});

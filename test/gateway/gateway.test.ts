@@ -35,7 +35,7 @@ test('the gateway process exits 78 with the message, before connecting anywhere'
 });
 
 test('no key material refuses to start; the development secret on loopback starts and verifies its tokens', async () => {
-  await assert.rejects(startGateway(gatewayConfig.fromEnv({ GATEWAY_HTTP_PORT: '0' }, 'GATEWAY'), parts), naming('GATEWAY_JWT_SECRET', /GATEWAY_JWKS_URL or GATEWAY_JWKS_FILE/));
+  await assert.rejects(startGateway(gatewayConfig.fromEnv({ GATEWAY_HTTP_PORT: '0' }, 'GATEWAY'), parts), naming('GATEWAY_JWT_SECRET', /GATEWAY_JWKS_URL, GATEWAY_JWKS_FILE or GATEWAY_AUTH_PRIVATE_KEY_FILE/));
   const gateway = await startGateway(gatewayConfig.fromEnv({ GATEWAY_JWT_SECRET: DEV_JWT_SECRET, GATEWAY_HTTP_PORT: '0' }, 'GATEWAY'), parts);
   try {
     const admin = `Bearer ${await signToken({ sub: 'ops', role: 'admin' }, DEV_JWT_SECRET)}`;
@@ -47,4 +47,8 @@ test('no key material refuses to start; the development secret on loopback start
   } finally {
     await gateway.close();
   }
+});
+
+test('a sign-in key that cannot be used stops the gateway at start, naming the variable, before anything connects', async () => {
+  await assert.rejects(startGateway(gatewayConfig.fromEnv({ GATEWAY_HTTP_PORT: '0', GATEWAY_AUTH_PRIVATE_KEY_FILE: '/nonexistent/signing-key.pem' }, 'GATEWAY'), parts), naming('GATEWAY_AUTH_PRIVATE_KEY_FILE', /cannot be read/));
 });

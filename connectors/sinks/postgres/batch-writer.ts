@@ -132,6 +132,9 @@ export class BatchWriter {
     switch (this.settings.insertMode) {
       case 'insert':
         sql = `INSERT INTO ${target} (${names.join(', ')}) SELECT * FROM unnest(${casts})`;
+        // A row keyed by (topic, partition, offset) is that record: a redelivered one is already
+        // there, so it is skipped instead of failing the batch (an append-only log stays exact).
+        if (this.settings.pkMode === 'kafka') sql += ` ON CONFLICT (${keyNames.join(', ')}) DO NOTHING`;
         break;
       case 'upsert': {
         const action = valueNames.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${valueNames.map((n) => `${n} = EXCLUDED.${n}`).join(', ')}`;

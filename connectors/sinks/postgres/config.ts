@@ -24,7 +24,7 @@ export const POSTGRES_SINK_CONFIG: readonly ConfigDefinitionKey[] = [
   stringKey('connection.user', { default: null, doc: 'JDBC connection user; overrides a user in the URL.', importance: 'HIGH', group: 'Connection' }),
   passwordKey('connection.password', { default: null, doc: 'JDBC connection password; overrides a password in the URL.', importance: 'HIGH', group: 'Connection' }),
   intKey('connection.timeout.ms', { default: 10_000, min: 100, doc: 'How long to wait for a connection to PostgreSQL before the attempt counts as failed.', group: 'Connection' }),
-  enumKey('insert.mode', INSERT_MODES, { default: 'insert', doc: 'insert: plain INSERT; upsert: INSERT … ON CONFLICT (pk) DO UPDATE; update: UPDATE of existing rows only.', importance: 'HIGH', group: 'Writes' }),
+  enumKey('insert.mode', INSERT_MODES, { default: 'insert', doc: 'insert: plain INSERT (with pk.mode=kafka a redelivered record, same topic, partition and offset, is skipped); upsert: INSERT … ON CONFLICT (pk) DO UPDATE; update: UPDATE of existing rows only.', importance: 'HIGH', group: 'Writes' }),
   intKey('batch.size', { default: 3000, min: 1, doc: 'Records written together in one transaction (one statement per table and column set).', group: 'Writes' }),
   booleanKey('delete.enabled', { default: false, doc: 'Whether to treat null record values (tombstones) as deletes. Requires pk.mode record_key.', group: 'Writes' }),
   stringKey('table.name.format', { default: '${topic}', doc: 'Format of the destination table name; ${topic} is replaced by the topic. A dot separates the schema from the table, as in Connect.', group: 'Data mapping' }),

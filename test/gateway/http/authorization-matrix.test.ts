@@ -61,6 +61,7 @@ function app(options: { maxDepositCents?: number; slots?: StreamSlots; watch?: Q
     limiter: new RateLimiter({ burst: 10_000, perSecond: 1 }),
     bodyLimit: 65_536,
     logger: false,
+    audit: { byOrder: async () => [] },
     ...(options.maxDepositCents === undefined ? {} : { maxDepositCents: options.maxDepositCents }),
     ...(options.slots === undefined ? {} : { streamSlots: options.slots }),
   });
@@ -83,6 +84,7 @@ const MATRIX: ReadonlyArray<readonly [string, string, object | undefined, readon
   ['GET', '/orders/o-1', undefined, [401, 401, 403, 200, 200]],
   ['POST', '/orders/o-1/cancel', {}, [401, 401, 403, 202, 202]],
   ['GET', '/orders/o-1/events', undefined, [401, 401, 403, 200, 200]],
+  ['GET', '/orders/o-1/audit', undefined, [401, 401, 403, 403, 200]],
   ['POST', '/customers', { customerId: 'alice', name: 'Alice', email: 'a@x.org' }, [401, 401, 403, 202, 202]],
   ['POST', '/customers/alice/deposits', { amountCents: 5_000 }, [401, 401, 403, 403, 202]],
   ['GET', '/customers/alice', undefined, [401, 401, 403, 200, 200]],

@@ -87,6 +87,7 @@ export function routeModels(ids: KnownIds): readonly RouteModel[] {
     { method: 'POST', url: '/orders/:id/cancel', produces: 'order', bodyOptional: true, body: fc.record({ reason: shortText }, { requiredKeys: [] }) },
     { method: 'GET', url: '/orders/:id' },
     { method: 'GET', url: '/orders/:id/events' },
+    { method: 'GET', url: '/orders/:id/audit' },
     { method: 'POST', url: '/customers', produces: 'customer', body: fc.record({ customerId, name: shortText, email: fc.emailAddress() }, { requiredKeys: ['name', 'email'] }) },
     { method: 'POST', url: '/customers/:id/deposits', produces: 'customer', body: fc.record({ amountCents: fc.integer({ min: 1, max: 1_000_000 }) }) },
     { method: 'GET', url: '/customers/:id' },

@@ -86,6 +86,23 @@ test('pk.mode=kafka keys rows by topic, partition and offset; a primitive key ge
   assert.deepEqual(await rows(keyed), [{ __connect_key: 'k1', n: 2 }]);
 });
 
+test('insert with pk.mode=kafka appends each record once: a redelivered one is skipped; with another pk a duplicate still fails, as in Connect', async () => {
+  const topic = uniqueId('pg_append');
+  const task = await startTask({ 'pk.mode': 'kafka', 'auto.create': 'true', 'insert.mode': 'insert' });
+  const first = sinkRecord(topic, null, { note: 'a' }, { valueSchema: struct({ note: field('string') }) });
+  const second = sinkRecord(topic, null, { note: 'b' }, { valueSchema: struct({ note: field('string') }) });
+  await task.put([first]);
+  await task.put([first, second]);
+  await task.stop();
+  assert.deepEqual((await rows(topic)).map((row) => row['note']).sort(), ['a', 'b']);
+
+  const keyed = uniqueId('pg_insert_dup');
+  const strict = await startTask({ 'pk.mode': 'record_value', 'pk.fields': 'id', 'auto.create': 'true', 'insert.mode': 'insert' });
+  await strict.put([sinkRecord(keyed, null, { id: 1, customer: 'x', amount: null, paid: false }, { valueSchema: orderSchema })]);
+  await assert.rejects(strict.put([sinkRecord(keyed, null, { id: 1, customer: 'x', amount: null, paid: false }, { valueSchema: orderSchema })]), (e) => isKstError(e, 'KST_SINK_WRITE_FAILED'));
+  await strict.stop();
+});
+
 test('auto.evolve adds columns for new fields; without it a new field fails the batch', async () => {
   const topic = uniqueId('pg_evolve');
   const v1 = struct({ id: field('int32'), name: field('string') });
