@@ -13,9 +13,11 @@
  */
 
 import { isKstError } from '../common/errors.ts';
+import { startupMark } from '../common/startup-trace.ts';
 import { runServiceProcess, serviceSettings } from '../topologies/ecommerce/service-main-loop.ts';
 import { QueryServer, queryServerConfig } from './grpc/query-server.ts';
 
+startupMark('modules loaded');
 const { name, settings } = serviceSettings(process.argv[2], 'node gateway/service-main.ts');
 let server: QueryServer;
 try {
@@ -25,6 +27,7 @@ try {
   process.stderr.write(`${error.message}\n`);
   process.exit(78);
 }
+startupMark('query server bound');
 await runServiceProcess(name, settings, {
   overrides: { 'application.server': server.endpoint },
   // SERVING while the client is RUNNING: what health checks (and the platform launcher) see.

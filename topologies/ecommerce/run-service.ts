@@ -18,6 +18,7 @@
 
 import { join } from 'node:path';
 import { isKstError } from '../../common/errors.ts';
+import { startupMark } from '../../common/startup-trace.ts';
 import { KafkaStreams } from '../../processors/client/index.ts';
 import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../../processors/kafka/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
@@ -108,7 +109,9 @@ export async function createService(name: ServiceName, input: Readonly<Record<st
   const config = ecommerceServiceConfig.parse(input);
   const topics = prefixedTopics(config['topic.prefix']);
   await ensurePlatformTopics(config);
+  startupMark('platform topics ensured');
   const serdes = await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name], auth: registryAuthOf(config, 'schema.registry.') }), topics);
+  startupMark('schemas registered');
   const scoreSettings = { iterations: config['fraud.score.iterations'], maxAmountCents: config['fraud.max.amount.cents'] };
   const scorer = name === 'payment' && config['fraud.pool.threads'] > 0
     ? pooledFraudScorer(scoreSettings, { threads: config['fraud.pool.threads'] })

@@ -23,6 +23,7 @@
 
 import type { Registry } from 'prom-client';
 import { KstError, isKstError } from '../../../common/errors.ts';
+import { startupMark } from '../../../common/startup-trace.ts';
 import { KafkaConsumer, type Assignment, type ProducerRecord, type TopicPartition } from '../../kafka/index.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import type { StateStore } from '../../../state/api/state-store.ts';
@@ -235,6 +236,7 @@ export class StreamThread {
     let failure: Error | undefined;
     try {
       await this.#strategy.start();
+      startupMark('producer registered');
       this.#consumer.subscribe(sourceTopics(this.#options.plan, this.#settings.applicationId));
       while (!this.#stopRequested) await this.#runOnce();
     } catch (error) {
@@ -264,7 +266,10 @@ export class StreamThread {
     for (;;) {
       const end = this.#metrics.startBatch();
       const processed = await this.#manager.process(max, Date.now());
-      if (processed > 0) end(processed);
+      if (processed > 0) {
+        end(processed);
+        startupMark('first records processed');
+      }
       // A lost transaction dropped the buffers and rewound the input to the last commit.
       if (!(await this.#betweenSlices()) || processed < max || this.#stopRequested) break;
     }
@@ -321,6 +326,7 @@ export class StreamThread {
     await this.#strategy.commit(this.#consumer.groupMetadata(), offsets);
     await manager.postCommit(offsets, !this.#settings.exactlyOnce);
     this.#metrics.observeCommit((performance.now() - start) / 1000);
+    startupMark('first commit');
     this.#lastCommitMs = Date.now();
   }
 
@@ -368,6 +374,7 @@ export class StreamThread {
   async #onAssigned(assignment: Assignment): Promise<void> {
     // Leaving the group (close) may still deliver an assignment: do not build tasks for it.
     if (this.#stopRequested || this.#state === 'PENDING_SHUTDOWN') return;
+    startupMark('group joined');
     const streams = decodeStreamsAssignment(assignment.userData);
     const error = assignmentError(streams);
     if (error !== undefined) throw error;
@@ -387,6 +394,7 @@ export class StreamThread {
     this.#previousActive = this.#manager.taskIds;
     this.#lastCommitMs = Date.now();
     this.#metrics.clearLag();
+    startupMark('tasks ready');
     if (!this.#stopRequested) this.#setState('RUNNING');
   }
 
