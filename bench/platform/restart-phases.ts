@@ -76,25 +76,27 @@ async function until<T>(what: string, find: () => T | undefined): Promise<T> {
 }
 
 /** The marks of the run that starts in `log` after `offset`, as seconds after its spawn. */
-function phasesOf(logFile: string, offset: number): { readonly spawnAt: number; readonly phases: Map<string, number> } {
+function phasesOf(logFile: string, offset: number): { readonly spawnAt: number; readonly phases: Map<string, number>; readonly cpu: Map<string, number> } {
   const text = readFileSync(logFile, 'utf8').slice(offset);
   const run = /^(\S+) ---- run \d+ of /m.exec(text);
   if (run === null) throw new Error(`no run line in ${logFile} after offset ${offset}`);
   const spawnAt = Date.parse(run[1] as string);
   const phases = new Map<string, number>();
+  const cpu = new Map<string, number>();
   const started = /process started at (\S+); Node bootstrap complete \+(\d+) ms/.exec(text);
   if (started !== null) {
     const origin = Date.parse((started[1] as string).replace(/;$/, ''));
     phases.set('node process started', (origin - spawnAt) / 1000);
     phases.set('node bootstrap complete', (origin + Number(started[2]) - spawnAt) / 1000);
-    for (const match of text.matchAll(/KSTREAMS-STARTUP \d+: \+(\d+) ms ([^(\n]+?)(?: \(.*\))?$/gm)) {
+    for (const match of text.matchAll(/KSTREAMS-STARTUP \d+: \+(\d+) ms ([^([\n]+?)(?: \(.*\))? \[cpu (\d+) ms\]$/gm)) {
       phases.set(match[2] as string, (origin + Number(match[1]) - spawnAt) / 1000);
+      cpu.set(match[2] as string, Number(match[3]) / 1000);
     }
   }
-  return { spawnAt, phases };
+  return { spawnAt, phases, cpu };
 }
 
-const results: { readonly processing: number; readonly fresh: number; readonly phases: Map<string, number> }[] = [];
+const results: { readonly processing: number; readonly fresh: number; readonly phases: Map<string, number>; readonly cpu: Map<string, number> }[] = [];
 const loads: number[] = [];
 try {
   await sleep(5_000);
@@ -111,10 +113,10 @@ try {
     const processing = Number(/again ([\d.]+) s/.exec(processingLine)?.[1]);
     const freshAt = await until('fresh OrderCreated', () => watch?.at);
     await sleep(1_500); // the first commit's mark
-    const final = phasesOf(victim.logFile, offset).phases;
-    results.push({ processing, fresh: (freshAt - spawnAt) / 1000, phases: final });
+    const { phases: final, cpu } = phasesOf(victim.logFile, offset);
+    results.push({ processing, fresh: (freshAt - spawnAt) / 1000, phases: final, cpu });
     console.log(`round ${round} (load ${loads.at(-1)?.toFixed(2)}): processing records again ${processing.toFixed(1)} s after the restart; fresh order created ${((freshAt - spawnAt) / 1000).toFixed(2)} s after it`);
-    for (const [phase, at] of final) console.log(`    +${at.toFixed(2)} s  ${phase}`);
+    for (const [phase, at] of final) console.log(`    +${at.toFixed(2)} s  ${phase}${cpu.has(phase) ? `  (cpu ${(cpu.get(phase) as number).toFixed(2)} s)` : ''}`);
     await sleep(4_000); // healthy longer than restart.backoff.reset.ms: the next crash is "1 in a row" again
   }
 } finally {
@@ -126,9 +128,10 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-console.log(`\n${results.length} rounds, load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}; medians after the restart (spawn):`);
+console.log(`\n${results.length} rounds, load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}; medians after the restart (spawn), and of the CPU time the process had used:`);
 for (const phase of results[0]?.phases.keys() ?? []) {
-  console.log(`  ${median(results.map((r) => r.phases.get(phase) ?? Number.NaN)).toFixed(2).padStart(6)} s  ${phase}`);
+  const cpu = results[0]?.cpu.has(phase) === true ? `  (cpu ${median(results.map((r) => r.cpu.get(phase) ?? Number.NaN)).toFixed(2)} s)` : '';
+  console.log(`  ${median(results.map((r) => r.phases.get(phase) ?? Number.NaN)).toFixed(2).padStart(6)} s  ${phase}${cpu}`);
 }
 console.log(`  ${median(results.map((r) => r.processing)).toFixed(2).padStart(6)} s  launcher: processing records again (all: ${results.map((r) => r.processing.toFixed(1)).join(', ')})`);
 console.log(`  ${median(results.map((r) => r.fresh)).toFixed(2).padStart(6)} s  a command sent after the restart seen as OrderCreated (all: ${results.map((r) => r.fresh.toFixed(2)).join(', ')})`);

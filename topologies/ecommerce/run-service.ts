@@ -108,10 +108,14 @@ export async function registerPlatformSchemas(config: EcommerceServiceConfig): P
 export async function createService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}): Promise<RunningService> {
   const config = ecommerceServiceConfig.parse(input);
   const topics = prefixedTopics(config['topic.prefix']);
-  await ensurePlatformTopics(config);
-  startupMark('platform topics ensured');
-  const serdes = await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name], auth: registryAuthOf(config, 'schema.registry.') }), topics);
-  startupMark('schemas registered');
+  // Both are usually answered at once (a restart finds topics and schemas in place): side by side.
+  const [, serdes] = await Promise.all([
+    ensurePlatformTopics(config).then(() => startupMark('platform topics ensured')),
+    createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name], auth: registryAuthOf(config, 'schema.registry.') }), topics).then((created) => {
+      startupMark('schemas registered');
+      return created;
+    }),
+  ]);
   const scoreSettings = { iterations: config['fraud.score.iterations'], maxAmountCents: config['fraud.max.amount.cents'] };
   const scorer = name === 'payment' && config['fraud.pool.threads'] > 0
     ? pooledFraudScorer(scoreSettings, { threads: config['fraud.pool.threads'] })
