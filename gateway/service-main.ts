@@ -9,13 +9,16 @@
  * becomes the instance's `application.server`, so every instance's metadata names where
  * the owner of a key answers. With a fixed port (a launcher's restart) the service starts
  * while gRPC loads and binds, which keeps gRPC off a restart's path to processing; with
- * `QUERY_GRPC_PORT=0` the server binds first and its port is the endpoint. It lives here,
+ * `QUERY_GRPC_PORT=0` the server binds first and its port is the endpoint. Started as a
+ * launcher's warm spare (`KST_WARM_SPARE=1`) it loads its modules and waits to be
+ * activated (common/warm-start.ts). It lives here,
  * not in topologies/ecommerce, because only the gateway layer may import gRPC. Stdout
  * lines and exit codes: topologies/ecommerce/service-main-loop.ts.
  */
 
 import { isKstError } from '../common/errors.ts';
 import { startupMark } from '../common/startup-trace.ts';
+import { activation, isWarmSpare } from '../common/warm-start.ts';
 import type { ClientState } from '../processors/client/index.ts';
 import type { RunningService } from '../topologies/ecommerce/run-service.ts';
 import { runServiceProcess, serviceSettings } from '../topologies/ecommerce/service-main-loop.ts';
@@ -29,6 +32,13 @@ function exitOnConfigError(error: unknown): never {
 }
 
 startupMark('modules loaded');
+if (isWarmSpare()) {
+  // A launcher's warm spare (common/warm-start.ts) loads gRPC too, then waits to be activated.
+  await import('./grpc/query-server.ts');
+  startupMark('spare ready');
+  await activation();
+  startupMark('spare activated');
+}
 const { name, settings } = serviceSettings(process.argv[2], 'node gateway/service-main.ts');
 let config: QueryServerConfig;
 try {

@@ -16,7 +16,11 @@
  *
  * Prints every round and the medians, with the load average.
  *
- *   node bench/platform/restart-phases.ts [rounds=5] [backoff.ms=1000]
+ * With warm spares (the launcher's default) the restart activates a process started
+ * ahead, so "node process started" and "modules loaded" come before the restart (negative);
+ * `no-spare` as third argument measures restarts that spawn a new process.
+ *
+ *   node bench/platform/restart-phases.ts [rounds=5] [backoff.ms=1000] [spare|no-spare]
  */
 
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -31,6 +35,7 @@ const BOOTSTRAP = process.env['KAFKA_BOOTSTRAP'] ?? '127.0.0.1:9092';
 const REGISTRY = process.env['REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const rounds = Number(process.argv[2] ?? '5');
 const backoffMs = Number(process.argv[3] ?? '1000');
+const warmSpare = (process.argv[4] ?? 'spare') !== 'no-spare';
 const COMMANDS_PER_SECOND = 20;
 const ROUND_TIMEOUT_MS = 120_000;
 
@@ -42,7 +47,7 @@ const print = (line: string): void => {
   console.log(`  | ${line.split('\n')[0]}`);
 };
 const platform = await Platform.start(
-  { services: ['order'], 'query.base.port': 0, 'state.dir': join(dir, 'state'), 'log.dir': join(dir, 'logs'), 'restart.backoff.initial.ms': backoffMs, 'restart.backoff.reset.ms': 3_000 },
+  { services: ['order'], 'query.base.port': 0, 'state.dir': join(dir, 'state'), 'log.dir': join(dir, 'logs'), 'restart.backoff.initial.ms': backoffMs, 'restart.backoff.reset.ms': 3_000, 'warm.spare': warmSpare },
   { 'topic.prefix': prefix, 'bootstrap.servers': BOOTSTRAP, 'schema.registry.url': REGISTRY },
   { print, env: { NODE_DEBUG: 'kstreams-startup' } },
 );
@@ -75,20 +80,20 @@ async function until<T>(what: string, find: () => T | undefined): Promise<T> {
   }
 }
 
-/** The marks of the run that starts in `log` after `offset`, as seconds after its spawn. */
-function phasesOf(logFile: string, offset: number): { readonly spawnAt: number; readonly phases: Map<string, number>; readonly cpu: Map<string, number> } {
-  const text = readFileSync(logFile, 'utf8').slice(offset);
-  const run = /^(\S+) ---- run \d+ of /m.exec(text);
+/** The marks of process `pid`, whose run starts in `log` after `offset`, as seconds after that run's start (spawn or spare activation). */
+function phasesOf(logFile: string, offset: number, pid: number): { readonly spawnAt: number; readonly phases: Map<string, number>; readonly cpu: Map<string, number> } {
+  const all = readFileSync(logFile, 'utf8');
+  const run = /^(\S+) ---- run \d+ of /m.exec(all.slice(offset));
   if (run === null) throw new Error(`no run line in ${logFile} after offset ${offset}`);
   const spawnAt = Date.parse(run[1] as string);
   const phases = new Map<string, number>();
   const cpu = new Map<string, number>();
-  const started = /process started at (\S+); Node bootstrap complete \+(\d+) ms/.exec(text);
+  const started = new RegExp(`KSTREAMS-STARTUP ${pid}: process started at (\\S+); Node bootstrap complete \\+(\\d+) ms`).exec(all);
   if (started !== null) {
-    const origin = Date.parse((started[1] as string).replace(/;$/, ''));
+    const origin = Date.parse(started[1] as string);
     phases.set('node process started', (origin - spawnAt) / 1000);
     phases.set('node bootstrap complete', (origin + Number(started[2]) - spawnAt) / 1000);
-    for (const match of text.matchAll(/KSTREAMS-STARTUP \d+: \+(\d+) ms ([^([\n]+?)(?: \(.*\))? \[cpu (\d+) ms\]$/gm)) {
+    for (const match of all.matchAll(new RegExp(`KSTREAMS-STARTUP ${pid}: \\+(\\d+) ms ([^([\\n]+?)(?: \\(.*\\))? \\[cpu (\\d+) ms\\]$`, 'gm'))) {
       phases.set(match[2] as string, (origin + Number(match[1]) - spawnAt) / 1000);
       cpu.set(match[2] as string, Number(match[3]) / 1000);
     }
@@ -107,17 +112,20 @@ try {
     loads.push(loadavg()[0] as number);
     process.kill(victim.pid as number, 'SIGKILL');
     await until('restart line', () => lines.slice(from).find((l) => /^order-0: restarted/.test(l)));
-    const { spawnAt } = phasesOf(victim.logFile, offset);
+    const pid = victim.pid as number;
+    const { spawnAt } = phasesOf(victim.logFile, offset, pid);
     watch = { since: spawnAt };
     const processingLine = await until('processing line', () => lines.slice(from).find((l) => /^order-0: processing records again/.test(l)));
     const processing = Number(/again ([\d.]+) s/.exec(processingLine)?.[1]);
     const freshAt = await until('fresh OrderCreated', () => watch?.at);
     await sleep(1_500); // the first commit's mark
-    const { phases: final, cpu } = phasesOf(victim.logFile, offset);
+    const { phases: final, cpu } = phasesOf(victim.logFile, offset, pid);
     results.push({ processing, fresh: (freshAt - spawnAt) / 1000, phases: final, cpu });
     console.log(`round ${round} (load ${loads.at(-1)?.toFixed(2)}): processing records again ${processing.toFixed(1)} s after the restart; fresh order created ${((freshAt - spawnAt) / 1000).toFixed(2)} s after it`);
     for (const [phase, at] of final) console.log(`    +${at.toFixed(2)} s  ${phase}${cpu.has(phase) ? `  (cpu ${(cpu.get(phase) as number).toFixed(2)} s)` : ''}`);
-    await sleep(4_000); // healthy longer than restart.backoff.reset.ms: the next crash is "1 in a row" again
+    // Healthy longer than restart.backoff.reset.ms (the next crash is "1 in a row" again),
+    // and long enough for the next warm spare to have loaded its modules.
+    await sleep(warmSpare ? 9_000 : 4_000);
   }
 } finally {
   sending = false;
