@@ -10,7 +10,8 @@
  * It is a `SupervisedChild`: up once it printed `started`, healthy when its query server's
  * gRPC health service says SERVING (the supervisor's probe). Every run is the same static
  * group member, `group.instance.id` `<service>-<index>`: a restart within the session
- * timeout takes its old place and tasks without a rebalance.
+ * timeout takes its old place and tasks without a rebalance. With `warmSpare` a run that
+ * is RUNNING gets a warm spare, which the next `start` activates (see `NodeProcess`).
  *
  * @example
  * ```ts
