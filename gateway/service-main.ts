@@ -34,7 +34,7 @@ function exitOnConfigError(error: unknown): never {
 startupMark('modules loaded');
 if (isWarmSpare()) {
   // A launcher's warm spare (common/warm-start.ts) loads gRPC too, then waits to be activated.
-  await import('./grpc/query-server.ts');
+  (await import('./grpc/query-server.ts')).QueryServer.preload();
   startupMark('spare ready');
   await activation();
   startupMark('spare activated');

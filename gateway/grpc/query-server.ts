@@ -32,7 +32,7 @@ import type { TokenVerifier } from '../auth/jwt.ts';
 import { isLoopbackHost, verifierFromSettings } from '../auth/settings.ts';
 import { StreamSlots } from '../limits/stream-slots.ts';
 import { callAuthenticator } from './call-auth.ts';
-import { addStandardServices, type ServerHealth } from './health.ts';
+import { addStandardServices, reflectedDefinitions, type ServerHealth } from './health.ts';
 import { PeerClients } from './peer-clients.ts';
 import { queryServices } from './proto.ts';
 import { queryServerConfig, type QueryServerConfig } from './query-server-config.ts';
@@ -77,6 +77,12 @@ export class QueryServer {
     this.port = port;
     this.#routing = routing;
     this.#peers = peers;
+  }
+
+  /** Parses the proto files now rather than at the first `listen` (a warm spare does it while it waits). */
+  static preload(): void {
+    queryServices();
+    reflectedDefinitions();
   }
 
   static async listen(options: QueryServerOptions = {}): Promise<QueryServer> {
