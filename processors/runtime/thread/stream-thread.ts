@@ -235,9 +235,12 @@ export class StreamThread {
   async #run(): Promise<void> {
     let failure: Error | undefined;
     try {
+      // The group join runs while the producer registers; its assignment (and the committed
+      // offsets, which a zombie's open transaction would hold back) is taken by the first
+      // poll, once the registration has fenced the zombie and aborted that transaction.
+      this.#consumer.subscribe(sourceTopics(this.#options.plan, this.#settings.applicationId));
       await this.#strategy.start();
       startupMark('producer registered');
-      this.#consumer.subscribe(sourceTopics(this.#options.plan, this.#settings.applicationId));
       while (!this.#stopRequested) await this.#runOnce();
     } catch (error) {
       failure = this.#asThreadError(error);
