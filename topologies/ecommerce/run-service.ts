@@ -81,7 +81,10 @@ export async function ensurePlatformTopics(config: EcommerceServiceConfig, waitF
     // well after the brokers were back (orders expired; see saga-chaos.serial.integration.test.ts).
     for (let attempt = 1; ; attempt++) {
       try {
-        await admin.createTopics(topics.map((name) => ({ name, partitions: config['topic.partitions'] })), { ifNotExists: true });
+        // A restart finds them all: one metadata request, no CreateTopics.
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((name) => !existing.has(name));
+        if (missing.length > 0) await admin.createTopics(missing.map((name) => ({ name, partitions: config['topic.partitions'] })), { ifNotExists: true });
         return;
       } catch (error) {
         if (!isKstError(error) || error.recovery !== 'retry' || Date.now() > giveUpAt) throw error;
