@@ -147,6 +147,8 @@ export class Supervisor {
     if (state === 'STOPPED') return true;
     if (state === 'IDLE' || state === 'BACKOFF' || state === 'FAILED') {
       this.#clock.clearTimeout(this.#timer);
+      // Nothing runs, but a child may hold a warm spare: its stop ends that.
+      await this.child.stop(timeoutMs).catch(() => false);
       this.#machine.to('STOPPED');
       this.#removeExitListener?.();
       return state !== 'FAILED';
