@@ -20,7 +20,7 @@ import { isKstError } from '../common/errors.ts';
 import { startupMark } from '../common/startup-trace.ts';
 import { activation, isWarmSpare } from '../common/warm-start.ts';
 import type { ClientState } from '../processors/client/index.ts';
-import type { RunningService } from '../topologies/ecommerce/run-service.ts';
+import { prepareService, type PreparedService, type RunningService } from '../topologies/ecommerce/run-service.ts';
 import { runServiceProcess, serviceSettings } from '../topologies/ecommerce/service-main-loop.ts';
 import { configuredEndpoint, queryServerConfig, type QueryServerConfig } from './grpc/query-server-config.ts';
 import type { QueryServer } from './grpc/query-server.ts';
@@ -32,10 +32,15 @@ function exitOnConfigError(error: unknown): never {
 }
 
 startupMark('modules loaded');
+let prepared: Promise<PreparedService> | undefined;
 if (isWarmSpare()) {
-  // A launcher's warm spare (common/warm-start.ts) loads gRPC too, then waits to be activated.
+  // A launcher's warm spare (common/warm-start.ts) loads gRPC too, and checks the platform
+  // topics and its schemas (nothing of the run: no group, no state, no port) while it waits.
   (await import('./grpc/query-server.ts')).QueryServer.preload();
-  startupMark('spare ready');
+  const ahead = serviceSettings(process.argv[2], 'node gateway/service-main.ts');
+  prepared = prepareService(ahead.name, ahead.settings);
+  // Not awaited: an activation does not wait for it (the service does, or prepares anew if it failed).
+  prepared.then(() => startupMark('spare ready'), () => undefined);
   await activation();
   startupMark('spare activated');
 }
@@ -74,4 +79,5 @@ await runServiceProcess(name, settings, {
   close: async () => {
     await (await listening.catch(() => undefined))?.close();
   },
+  ...(prepared === undefined ? {} : { prepared }),
 });

@@ -107,18 +107,46 @@ export async function registerPlatformSchemas(config: EcommerceServiceConfig): P
   await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: 'ecommerce-schemas', auth: registryAuthOf(config, 'schema.registry.') }), prefixedTopics(config['topic.prefix']));
 }
 
-/** Everything but `start()`: topics, schemas, topology, client. */
-export async function createService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}): Promise<RunningService> {
+/** What a service needs before its client exists: the platform topics in place and its serdes (schemas registered). */
+export interface PreparedService {
+  readonly serdes: EcommerceSerdes;
+  /** The settings it was prepared with, but the per-run ones: usable only by a service with the same. */
+  readonly basis: string;
+}
+
+/** The settings a preparation depends on: all but those a launcher gives each run. */
+function basisOf(config: EcommerceServiceConfig): string {
+  const { 'group.instance.id': _instance, 'application.server': _server, ...rest } = config;
+  return JSON.stringify(rest);
+}
+
+/**
+ * Ensures the platform topics and registers the schemas (side by side: a restart finds
+ * both in place). A launcher's warm spare does it while it waits, so that its restart
+ * does not (see `createService`'s `prepared`).
+ */
+export async function prepareService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}): Promise<PreparedService> {
   const config = ecommerceServiceConfig.parse(input);
-  const topics = prefixedTopics(config['topic.prefix']);
-  // Both are usually answered at once (a restart finds topics and schemas in place): side by side.
   const [, serdes] = await Promise.all([
     ensurePlatformTopics(config).then(() => startupMark('platform topics ensured')),
-    createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name], auth: registryAuthOf(config, 'schema.registry.') }), topics).then((created) => {
+    createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name], auth: registryAuthOf(config, 'schema.registry.') }), prefixedTopics(config['topic.prefix'])).then((created) => {
       startupMark('schemas registered');
       return created;
     }),
   ]);
+  return { serdes, basis: basisOf(config) };
+}
+
+/**
+ * Everything but `start()`: topics, schemas, topology, client. `prepared` (from
+ * `prepareService`, done ahead) is used when it was prepared with the same settings and
+ * succeeded; otherwise the preparation is done now.
+ */
+export async function createService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}, prepared?: Promise<PreparedService>): Promise<RunningService> {
+  const config = ecommerceServiceConfig.parse(input);
+  const topics = prefixedTopics(config['topic.prefix']);
+  const ahead = await prepared?.catch(() => undefined);
+  const { serdes } = ahead !== undefined && ahead.basis === basisOf(config) ? ahead : await prepareService(name, input);
   const scoreSettings = { iterations: config['fraud.score.iterations'], maxAmountCents: config['fraud.max.amount.cents'] };
   const scorer = name === 'payment' && config['fraud.pool.threads'] > 0
     ? pooledFraudScorer(scoreSettings, { threads: config['fraud.pool.threads'] })

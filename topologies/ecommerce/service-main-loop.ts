@@ -21,7 +21,7 @@ import { isKstError } from '../../common/errors.ts';
 import type { ClientState } from '../../processors/client/index.ts';
 import { watchFirstRecords } from './first-records.ts';
 import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
-import { createService, type RunningService } from './run-service.ts';
+import { createService, type PreparedService, type RunningService } from './run-service.ts';
 import { ecommerceServiceConfig, ENV_PREFIX } from './service-config.ts';
 
 export interface ServiceProcessHooks {
@@ -33,6 +33,8 @@ export interface ServiceProcessHooks {
   beforeStart?(service: RunningService): void;
   /** Closed together with the service. */
   close?(): Promise<void>;
+  /** Topics and schemas prepared ahead (a warm spare), see `prepareService`. */
+  readonly prepared?: Promise<PreparedService>;
 }
 
 function fail(message: string, code: number): never {
@@ -51,7 +53,7 @@ export function serviceSettings(name: string | undefined, usage: string): { read
 }
 
 export async function runServiceProcess(name: ServiceName, settings: Readonly<Record<string, unknown>>, hooks: ServiceProcessHooks = {}): Promise<void> {
-  const service = await createService(name, { ...settings, ...hooks.overrides });
+  const service = await createService(name, { ...settings, ...hooks.overrides }, hooks.prepared);
   const stopWatching = watchFirstRecords(service.streams, (records) => {
     process.stdout.write(`${service.applicationId} processing: first records (${records}) ${Math.round(performance.now())} ms after process start\n`);
   });
