@@ -35,12 +35,20 @@ export interface ServerHealth {
   readonly serving: boolean;
 }
 
+let reflected: protoLoader.PackageDefinition | undefined;
+
+/** The definitions reflection describes (the query services, instance ops and health), parsed once per process. */
+export function reflectedDefinitions(): protoLoader.PackageDefinition {
+  reflected ??= protoLoader.loadSync([QUERIES_PROTO, OPS_PROTO, HEALTH_PROTO], { keepCase: true });
+  return reflected;
+}
+
 /** Registers health (NOT_SERVING until told otherwise) and reflection on `server`. */
 export function addStandardServices(server: grpc.Server): ServerHealth {
   const names = ['', ...QUERY_SERVICE_NAMES];
   const health = new HealthImplementation(Object.fromEntries(names.map((name) => [name, 'NOT_SERVING'])));
   health.addToServer(server);
-  const definition = protoLoader.loadSync([QUERIES_PROTO, OPS_PROTO, HEALTH_PROTO], { keepCase: true });
+  const definition = reflectedDefinitions();
   // @grpc/reflection types its argument with its own copy of @grpc/proto-loader; the shape is the same.
   new ReflectionService(definition as ConstructorParameters<typeof ReflectionService>[0]).addToServer(server);
   let serving = false;

@@ -27,42 +27,24 @@
  */
 
 import * as grpc from '@grpc/grpc-js';
-import { defineConfig, integer, string, type ConfigOf } from '../../common/config.ts';
 import type { KafkaStreams, KeySerializer } from '../../processors/client/index.ts';
 import { KstError } from '../../common/errors.ts';
 import type { TokenVerifier } from '../auth/jwt.ts';
-import { isLoopbackHost, MIN_SECRET_BYTES, secretField, verifierFromSettings } from '../auth/settings.ts';
+import { isLoopbackHost, verifierFromSettings } from '../auth/settings.ts';
 import { StreamSlots } from '../limits/stream-slots.ts';
 import { callAuthenticator } from './call-auth.ts';
-import { addStandardServices, type ServerHealth } from './health.ts';
+import { addStandardServices, reflectedDefinitions, type ServerHealth } from './health.ts';
 import { PeerClients } from './peer-clients.ts';
 import { opsServices } from './ops-proto.ts';
 import { queryServices } from './proto.ts';
+import { queryServerConfig, type QueryServerConfig } from './query-server-config.ts';
 import { QueryRouting } from './query-routing.ts';
 import { orderQueries } from './services/order-queries.ts';
 import { instanceOps, type InstanceAbout } from './services/instance-ops.ts';
 import { customerQueries, stockQueries } from './services/stock-queries.ts';
 import { storeQueries } from './services/store-queries.ts';
 
-/** Settings of a query server, for services that read them from the environment (`QUERY_GRPC_PORT`, ...). */
-export const queryServerConfig = defineConfig({
-  'grpc.host': string({ default: '127.0.0.1', doc: 'Interface the query server binds to; also the host of application.server.' }),
-  'grpc.advertised.host': string({ default: '', doc: 'Host other instances reach this one by, in its application.server (a container or DNS name when grpc.host is 0.0.0.0); empty: grpc.host.' }),
-  'grpc.port': integer({ default: 50051, min: 0, max: 65535, doc: 'Port of the query server; 0 picks a free one.' }),
-  'auth.jwt.secret': secretField(`HS256 secret callers' tokens are verified with (the gateway's GATEWAY_JWT_SECRET); at least ${MIN_SECRET_BYTES} bytes. With no key material at all, every call is accepted, on a loopback grpc.host only.`),
-  'auth.jwks.url': string({ default: '', doc: 'JWKS URL of the identity provider (the gateway\'s GATEWAY_JWKS_URL).' }),
-  'auth.jwks.file': string({ default: '', doc: 'A JWKS file of public keys (the gateway\'s GATEWAY_JWKS_FILE).' }),
-  'auth.jwt.issuer': string({ default: '', doc: 'When set, tokens must carry this iss.' }),
-  'auth.jwt.audience': string({ default: '', doc: 'When set, tokens must carry this aud.' }),
-  'auth.jwt.max.lifetime.s': integer({ default: 3_600, min: 60, max: 2_592_000, doc: 'Longest token lifetime accepted (exp − iat); tokens without exp are refused.' }),
-  'auth.jwt.clock.skew.ms': integer({ default: 30_000, min: 0, doc: 'Clock difference tolerated on exp and nbf.' }),
-  'watch.max.per.caller': integer({ default: 10, min: 1, doc: 'WatchOrder streams one caller may have open here (the service identity is exempt: it carries every gateway client\'s stream); more answer RESOURCE_EXHAUSTED.' }),
-  'watch.max.total': integer({ default: 2_000, min: 1, doc: 'WatchOrder streams open here at once across all callers; more answer RESOURCE_EXHAUSTED.' }),
-  'forward.deadline.ms': integer({ default: 5_000, min: 100, doc: 'Deadline of a call forwarded to the owner of a key.' }),
-  'watch.poll.ms': integer({ default: 100, min: 10, doc: 'How often a watched order is read from its store.' }),
-  'watch.unavailable.patience.ms': integer({ default: 30_000, min: 0, doc: 'How long a watch keeps looking for its order\'s owner (rebalance) before ending with UNAVAILABLE.' }),
-});
-export type QueryServerConfig = ConfigOf<typeof queryServerConfig.fields>;
+export { queryServerConfig, type QueryServerConfig } from './query-server-config.ts';
 
 export interface QueryServerOptions {
   readonly host?: string;
@@ -100,6 +82,12 @@ export class QueryServer {
     this.#routing = routing;
     this.#peers = peers;
     this.#about = about;
+  }
+
+  /** Parses the proto files now rather than at the first `listen` (a warm spare does it while it waits). */
+  static preload(): void {
+    queryServices();
+    reflectedDefinitions();
   }
 
   static async listen(options: QueryServerOptions = {}): Promise<QueryServer> {

@@ -94,7 +94,9 @@ export async function prepareTopics(admin: KafkaAdmin, plan: TopologyPlan, optio
     topics.push({ name: broker(internal.name), ...(partitions === undefined ? {} : { partitions }), configs: internal.configs, ...replication });
   }
   if (options.deadLetterTopic !== undefined && !existing.has(options.deadLetterTopic)) topics.push({ name: options.deadLetterTopic, ...replication });
-  if (topics.length > 0) await admin.createTopics(topics, { ifNotExists: true });
+  // A restart finds them all: no CreateTopics round trip, and no wait for leaders.
+  const toCreate = topics.filter((topic) => !existing.has(topic.name));
+  if (toCreate.length > 0) await admin.createTopics(toCreate, { ifNotExists: true });
 
   const out = new Map<string, number>();
   for (const [topic, count] of counts) out.set(broker(topic), count);

@@ -25,6 +25,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KstError } from '../../common/errors.ts';
 import { consoleLogger, type Logger } from '../../common/logger.ts';
+import { startupMark } from '../../common/startup-trace.ts';
 import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../kafka/index.ts';
 import type { TopologyPlan } from '../plan/topology-plan.ts';
 import { assignmentTopology, type HostInfo } from '../runtime/assignment/index.ts';
@@ -165,7 +166,9 @@ export class KafkaStreams {
           deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
         });
         if (plan.globalStores.length > 0) this.#partitionCounts = new Map([...this.#partitionCounts, ...(await globalTopicCounts(admin, plan, applicationId))]);
+        startupMark('internal topics checked');
         await checkStateCluster(admin, { stateDir: config['state.dir'], applicationId, registry: this.metricsRegistry, ...(this.#ownLogger ? { log: (line: string) => this.#logger.warn(line) } : {}) });
+        startupMark('state cluster checked');
       } finally {
         await admin.close().catch(() => undefined);
       }

@@ -4,7 +4,7 @@
  * tests and tooling need to inspect the cluster.
  */
 
-import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes } from './library.ts';
 import { toBaseOptions, type KafkaClientConfig } from './config.ts';
 import { KstError } from '../../common/errors.ts';
 import { hasProtocolError, mapped, toKstError } from './errors.ts';

@@ -12,7 +12,7 @@
  * ```
  */
 
-import { kGetApi } from '@platformatic/kafka';
+import { kGetApi } from './library.ts';
 
 export type ApiCallback = (error: Error | null, payload?: unknown) => void;
 export type ApiFunction = ((connection: unknown, ...args: unknown[]) => void) & { async: unknown; key: number; version: number };

@@ -12,7 +12,7 @@
  * has ended before the listener reads any state the partitions' work left behind.
  */
 
-import { Consumer } from '@platformatic/kafka';
+import { Consumer } from './library.ts';
 import { KstError } from '../../common/errors.ts';
 import type { Assignment, Assignor } from './assignor.ts';
 import { hookApis, type ApiFunction } from './api-hooks.ts';

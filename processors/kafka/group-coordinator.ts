@@ -7,7 +7,7 @@
  * that surface as `KST_KAFKA_REBALANCE` for the caller to act on.
  */
 
-import { FindCoordinatorKeyTypes, kGetApi, kGetBootstrapConnection, kGetConnection, type Base, type Connection } from '@platformatic/kafka';
+import { FindCoordinatorKeyTypes, kGetApi, kGetBootstrapConnection, kGetConnection, type Base, type Connection } from './library.ts';
 import { hasProtocolError, protocolErrorIds } from './errors.ts';
 
 // The library's API objects are callback functions with an `async` twin; their argument

@@ -18,7 +18,7 @@
  * and fencing its replacement in turn.
  */
 
-import { decodeConsumerProtocolAssignment, decodeConsumerProtocolSubscription, encodeConsumerProtocolAssignment, type Consumer } from '@platformatic/kafka';
+import { decodeConsumerProtocolAssignment, decodeConsumerProtocolSubscription, encodeConsumerProtocolAssignment, type Consumer } from './library.ts';
 import { KstError } from '../../common/errors.ts';
 import { hookApis, wrapApi, type ApiCallback, type ApiFunction } from './api-hooks.ts';
 import { lazyFetch } from './fetch-decoder.ts';

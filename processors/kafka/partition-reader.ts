@@ -9,7 +9,7 @@
  * markers are dropped while positions still move past them.
  */
 
-import { Consumer } from '@platformatic/kafka';
+import { Consumer } from './library.ts';
 import { randomUUID } from 'node:crypto';
 import { KstError } from '../../common/errors.ts';
 import { hookApis } from './api-hooks.ts';

@@ -4,7 +4,7 @@
  * processing, the gateway's commands and the connectors' dead-letter topic.
  */
 
-import { Producer, type ProduceResult as WireProduceResult } from '@platformatic/kafka';
+import { Producer, type ProduceResult as WireProduceResult } from './library.ts';
 import { hookApis, wrapApi, type ApiFunction } from './api-hooks.ts';
 import { toBaseOptions, type KafkaClientConfig, type KafkaProducerConfig } from './config.ts';
 import { KstError } from '../../common/errors.ts';

@@ -4,7 +4,7 @@
  * shared empty header list is reused for the (common) header-less record.
  */
 
-import { IS_CONTROL, IS_TRANSACTIONAL, murmur2, type MessageToProduce, type RecordsBatch } from '@platformatic/kafka';
+import { IS_CONTROL, IS_TRANSACTIONAL, murmur2, type MessageToProduce, type RecordsBatch } from './library.ts';
 import { LazyBatch, RECORDS_START } from './fetch-decoder.ts';
 import type { KafkaHeader, KafkaRecord, ProducerRecord } from './types.ts';
 

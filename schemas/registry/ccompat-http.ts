@@ -2,14 +2,20 @@
  * The few Confluent-API calls `@kafkajs/confluent-schema-registry` does not expose
  * publicly: reading and setting a subject's compatibility level, and testing a schema
  * against it. Plain `fetch`, JSON in and out, one timeout per call.
+ *
+ * undici (a hundred modules) is loaded on the first call, not with the registry client: a
+ * restarting service finds its schemas registered and makes none of these calls.
  */
 
-import { fetch } from 'undici';
+import type { Dispatcher } from 'undici';
 import { KstError } from '../../common/errors.ts';
 import type { RegistryConnection } from './registry-auth.ts';
 import type { RegistryFailure } from './registry-errors.ts';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+/** One undici agent per connection that trusts a private CA. */
+const agents = new WeakMap<RegistryConnection, Dispatcher>();
 
 export interface CcompatResponse {
   readonly status: number;
@@ -27,12 +33,18 @@ export interface CcompatResponse {
  */
 export async function ccompatRequest(baseUrl: string, method: 'GET' | 'PUT' | 'POST', path: string, body: unknown, timeoutMs: number, connection?: RegistryConnection): Promise<CcompatResponse> {
   const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
-  let response: Awaited<ReturnType<typeof fetch>>;
+  const undici = await import('undici');
+  let dispatcher: Dispatcher | undefined;
+  if (connection?.ca !== undefined) {
+    dispatcher = agents.get(connection) ?? new undici.Agent({ connect: { ca: connection.ca } });
+    agents.set(connection, dispatcher);
+  }
+  let response: Awaited<ReturnType<typeof undici.fetch>>;
   try {
-    response = await fetch(url, {
+    response = await undici.fetch(url, {
       method,
       headers: { accept: 'application/json', ...connection?.headers, ...(body === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
-      ...(connection?.dispatcher === undefined ? {} : { dispatcher: connection.dispatcher }),
+      ...(dispatcher === undefined ? {} : { dispatcher }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(timeoutMs),
     });

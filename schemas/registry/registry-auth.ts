@@ -14,7 +14,6 @@
 
 import { readFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
-import { Agent as UndiciAgent, type Dispatcher } from 'undici';
 import { string } from '../../common/config.ts';
 import { KstError } from '../../common/errors.ts';
 
@@ -30,8 +29,8 @@ export interface RegistryAuth {
 /** The connection of one registry client: request headers and, for a private CA, the TLS agents. */
 export interface RegistryConnection {
   readonly headers: Readonly<Record<string, string>>;
-  /** For the `fetch` calls (undici). */
-  readonly dispatcher?: Dispatcher;
+  /** The private CA's certificates, for the `fetch` calls (`ccompat-http.ts` builds their undici agent on first use). */
+  readonly ca?: Buffer;
   /** For `@kafkajs/confluent-schema-registry`'s HTTP client (node:https). */
   readonly httpsAgent?: HttpsAgent;
   /** Basic credentials as the registry library takes them. */
@@ -82,7 +81,7 @@ export function registryConnection(auth: RegistryAuth = {}): RegistryConnection 
   }
   return {
     headers,
-    dispatcher: new UndiciAgent({ connect: { ca } }),
+    ca,
     httpsAgent: new HttpsAgent({ ca, keepAlive: true }),
     ...(basic === undefined ? {} : { basic }),
   };

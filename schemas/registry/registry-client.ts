@@ -20,7 +20,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import type { ForSchemaOptions, Type } from 'avsc';
-import { KstError } from '../../common/errors.ts';
+import { isKstError, KstError } from '../../common/errors.ts';
 import { ccompatRequest, failureOf } from './ccompat-http.ts';
 import { registryConnection, type RegistryAuth, type RegistryConnection } from './registry-auth.ts';
 import { toRegistryError } from './registry-errors.ts';
@@ -95,8 +95,10 @@ export class RegistryClient implements AvroSchemaSource {
 
   /**
    * Registers `schema` under `subject` and returns its id (the existing id if it is already
-   * registered). Pass `compatibility` to set the subject's level first; otherwise a subject
-   * without a level gets the default one and an existing level is left alone.
+   * registered: then, without `compatibility`, one look-up is all it costs). Pass
+   * `compatibility` to set the subject's level first; otherwise a subject without a level
+   * gets the default one before a new version is registered, and an existing level is left
+   * alone.
    *
    * @example
    * ```ts
@@ -105,6 +107,18 @@ export class RegistryClient implements AvroSchemaSource {
    */
   async register(subject: string, schema: AvroSchema, options: { compatibility?: CompatibilityLevel } = {}): Promise<number> {
     const type = parseSchema(schema, this.#avroOptions, subject);
+    if (options.compatibility === undefined) {
+      // A restarting service finds its schemas registered: one look-up each, instead of
+      // reading the level (twice, the library reads it again) and registering again.
+      const existing = await this.lookupId(subject, schema).catch((error: unknown) => {
+        if (isKstError(error, 'KST_SCHEMA_NOT_FOUND')) return undefined;
+        throw error;
+      });
+      if (existing !== undefined) {
+        if (!this.#types.has(existing)) this.#types.set(existing, Promise.resolve(type));
+        return existing;
+      }
+    }
     const current = await this.getCompatibility(subject);
     const wanted = options.compatibility ?? current ?? this.#defaultCompatibility;
     if (wanted !== current) await this.setCompatibility(subject, wanted);

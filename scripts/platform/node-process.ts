@@ -6,7 +6,9 @@
  * indexes) so a caller can wait for the next line matching a pattern.
  *
  * It can be SIGKILLed (a crash: no commit, no close) and started again, or stopped:
- * SIGTERM, then SIGKILL when it does not exit in time.
+ * SIGTERM, then SIGKILL when it does not exit in time. A caller that restarts it may keep
+ * a warm spare (`prepareSpare`): a process of the same entry started ahead, its modules
+ * loaded, which the next `start` activates instead of spawning (common/warm-start.ts).
  *
  * @example
  * ```ts
@@ -26,6 +28,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { readableLogFileLine } from './log-lines.ts';
+import { WARM_SPARE_VARIABLE } from '../../common/warm-start.ts';
 
 /**
  * Node's on-disk compile cache for the launcher's children: with it, loading the engine's
@@ -57,6 +60,14 @@ export interface NodeProcessOptions {
   readonly compileCache?: string;
 }
 
+interface Spare {
+  readonly child: ChildProcess;
+  /** Date.now() when it was spawned. */
+  readonly since: number;
+}
+
+const alive = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
+
 export interface ProcessExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -85,6 +96,8 @@ export class NodeProcess {
   #exit: ProcessExit | null = null;
   #exited: Promise<ProcessExit> = Promise.resolve({ code: null, signal: null });
   #runs = 0;
+  #spare: Spare | undefined;
+  #lastRunSpare: { readonly pid: number | undefined; readonly waitedMs: number } | undefined;
   readonly #listeners = new Set<() => void>();
   readonly #exitListeners = new Set<(exit: ProcessExit) => void>();
   readonly #lineListeners = new Set<(line: string) => void>();
@@ -125,33 +138,28 @@ export class NodeProcess {
   }
 
   /**
-   * Spawns a run. `env` is added to the options' environment for this run only (a port
-   * the first run reported, for instance).
+   * Starts a run. `env` is added to the options' environment for this run only (a port
+   * the first run reported, for instance). When a warm spare waits (`prepareSpare`), the
+   * run is that spare, activated with `env`; otherwise a new process is spawned.
    */
   start(env: Readonly<Record<string, string>> = {}): void {
     if (this.running) throw new Error(`${this.name} is already running`);
     this.#runs += 1;
     this.#exit = null;
-    const { entry, args = [], cwd } = this.#options;
-    this.#log(`---- run ${this.#runs} of ${this.name}: ${process.execPath} ${[entry, ...args].join(' ')}`);
-    const child = spawn(process.execPath, [entry, ...args], {
-      ...(cwd === undefined ? {} : { cwd }),
-      detached: this.#options.ownProcessGroup === true,
-      env: { ...(this.#options.compileCache === undefined ? {} : { NODE_COMPILE_CACHE: this.#options.compileCache }), ...process.env, ...this.#options.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const spare = this.#takeSpare();
+    let child: ChildProcess;
+    if (spare !== undefined) {
+      child = spare.child;
+      this.#lastRunSpare = { pid: child.pid, waitedMs: Date.now() - spare.since };
+      this.#log(`---- run ${this.#runs} of ${this.name}: the warm spare (pid ${String(child.pid)}, started ${((Date.now() - spare.since) / 1000).toFixed(1)} s before), activated`);
+      child.stdin?.write(`${JSON.stringify(env)}\n`);
+    } else {
+      this.#lastRunSpare = undefined;
+      const { entry, args = [] } = this.#options;
+      this.#log(`---- run ${this.#runs} of ${this.name}: ${process.execPath} ${[entry, ...args].join(' ')}`);
+      child = this.#spawn(env, false);
+    }
     this.#child = child;
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      this.#lines.push(line);
-      if (this.#lines.length > this.#kept) {
-        this.#lines.shift();
-        this.#dropped += 1;
-      }
-      this.#log(line);
-      for (const listener of [...this.#lineListeners]) listener(line);
-      this.#notify();
-    });
-    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => this.#log(`[stderr] ${line}`));
     this.#exited = new Promise((resolve) => {
       const ended = (exit: ProcessExit): void => {
         if (this.#exit !== null) return;
@@ -168,6 +176,87 @@ export class NodeProcess {
         ended({ code: null, signal: null });
       });
     });
+  }
+
+  /**
+   * Starts a warm spare for the next run, unless one waits already: the entry is spawned
+   * with `KST_WARM_SPARE=1`, loads its modules and waits (see common/warm-start.ts) until
+   * `start` activates it. Its output goes to the log, marked, until then.
+   */
+  prepareSpare(): void {
+    if (this.#spare !== undefined && alive(this.#spare.child)) return;
+    const child = this.#spawn({}, true);
+    const spare = { child, since: Date.now() };
+    this.#spare = spare;
+    this.#log(`---- warm spare of ${this.name} started (pid ${String(child.pid)})`);
+    const gone = (why: string): void => {
+      if (this.#spare !== spare) return;
+      this.#spare = undefined;
+      this.#log(`---- warm spare of ${this.name} (pid ${String(child.pid)}) ${why}`);
+    };
+    child.once('exit', (code, signal) => gone(`exited (${describeExit({ code, signal })})`));
+    child.once('error', (error) => gone(`failed: ${error.message}`));
+  }
+
+  /** Ends the warm spare, if one waits (a shutdown). */
+  async discardSpare(): Promise<void> {
+    const spare = this.#spare;
+    this.#spare = undefined;
+    if (spare === undefined || !alive(spare.child)) return;
+    const exited = new Promise((resolve) => spare.child.once('exit', resolve));
+    spare.child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Whether a warm spare waits for the next run. */
+  get spareReady(): boolean {
+    return this.#spare !== undefined && alive(this.#spare.child);
+  }
+
+  /** The current (or last) run's spare: its pid and how long it had waited; undefined when the run was spawned. */
+  get lastRunSpare(): { readonly pid: number | undefined; readonly waitedMs: number } | undefined {
+    return this.#lastRunSpare;
+  }
+
+  #takeSpare(): Spare | undefined {
+    const spare = this.#spare;
+    this.#spare = undefined;
+    return spare !== undefined && alive(spare.child) && spare.child.stdin !== null ? spare : undefined;
+  }
+
+  #spawn(env: Readonly<Record<string, string>>, spare: boolean): ChildProcess {
+    const { entry, args = [], cwd } = this.#options;
+    const child = spawn(process.execPath, [entry, ...args], {
+      ...(cwd === undefined ? {} : { cwd }),
+      detached: this.#options.ownProcessGroup === true,
+      env: {
+        ...(this.#options.compileCache === undefined ? {} : { NODE_COMPILE_CACHE: this.#options.compileCache }),
+        ...process.env,
+        ...this.#options.env,
+        ...env,
+        ...(spare ? { [WARM_SPARE_VARIABLE]: '1' } : {}),
+      },
+      stdio: [spare ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    // A spare that died before its activation must not take the launcher with it (EPIPE).
+    child.stdin?.on('error', () => undefined);
+    const current = (): boolean => this.#child === child;
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      if (!current()) {
+        this.#log(`[spare ${String(child.pid)}] ${line}`);
+        return;
+      }
+      this.#lines.push(line);
+      if (this.#lines.length > this.#kept) {
+        this.#lines.shift();
+        this.#dropped += 1;
+      }
+      this.#log(line);
+      for (const listener of [...this.#lineListeners]) listener(line);
+      this.#notify();
+    });
+    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => this.#log(`${current() ? '' : `[spare ${String(child.pid)}] `}[stderr] ${line}`));
+    return child;
   }
 
   /** Calls `listener` each time a run ends; returns a function that stops it. */
@@ -205,8 +294,9 @@ export class NodeProcess {
     await this.#exited;
   }
 
-  /** SIGTERM (it closes cleanly), then SIGKILL after `timeoutMs`. True when it exited by itself with code 0. */
+  /** SIGTERM (it closes cleanly), then SIGKILL after `timeoutMs`; a warm spare is ended. True when it exited by itself with code 0. */
   async stop(timeoutMs = 20_000): Promise<boolean> {
+    await this.discardSpare();
     if (!this.running) return this.#exit?.code === 0;
     this.#child?.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;

@@ -45,6 +45,7 @@ const fields = {
   supervise: boolean({ default: true, doc: 'Restart a process that exits unexpectedly (after a backoff), printing the crash and the restart; false: a crashed process stays down (tests that inject crashes and restart processes themselves).' }),
   'restart.backoff.initial.ms': integer({ default: 1_000, min: 0, doc: 'Delay before restarting a crashed process; doubled with each crash in a row.' }),
   'restart.backoff.max.ms': integer({ default: 30_000, min: 0, doc: 'Longest delay before a restart.' }),
+  'warm.spare': boolean({ default: true, doc: 'With supervise: keep, per service process, a warm spare (a process of it started ahead, its modules loaded, waiting) that a restart activates instead of starting Node anew; costs one idle process each.' }),
   'restart.backoff.reset.ms': integer({ default: 60_000, min: 0, doc: 'A process healthy this long before it crashes is restarted after the initial delay again.' }),
 };
 

@@ -10,7 +10,8 @@
  * It is a `SupervisedChild`: up once it printed `started`, healthy when its query server's
  * gRPC health service says SERVING (the supervisor's probe). Every run is the same static
  * group member, `group.instance.id` `<service>-<index>`: a restart within the session
- * timeout takes its old place and tasks without a rebalance.
+ * timeout takes its old place and tasks without a rebalance. With `warmSpare` a run that
+ * is RUNNING gets a warm spare, which the next `start` activates (see `NodeProcess`).
  *
  * @example
  * ```ts
@@ -49,7 +50,16 @@ export interface ServiceProcessOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Out of the launcher's process group (a supervised process: see `NodeProcessOptions`). */
   readonly ownProcessGroup?: boolean;
+  /**
+   * Keep a warm spare for the next run (see `NodeProcess.prepareSpare`), started
+   * `SPARE_DELAY_MS` after each run reports RUNNING: a restart then skips Node's start
+   * and the loading of the modules. Default false.
+   */
+  readonly warmSpare?: boolean;
 }
+
+/** After RUNNING, how long a run has the machine to itself before its spare starts loading. */
+export const SPARE_DELAY_MS = 3_000;
 
 /** The query server's bind address and port, from the endpoint it answers on (its application.server). */
 function queryEnvironment(endpoint: string): Record<string, string> {
@@ -68,6 +78,8 @@ export class ServiceProcess implements SupervisedChild {
   #metricsPort: number;
   #metricsUrl = '';
   #startMark = 0;
+  #spareTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
 
   constructor(options: ServiceProcessOptions) {
     this.service = options.service;
@@ -95,7 +107,19 @@ export class ServiceProcess implements SupervisedChild {
         this.#metricsUrl = metrics[1] as string;
         this.#metricsPort = Number(metrics[2]);
       }
+      if (options.warmSpare === true && / state RUNNING$/.test(line)) this.#scheduleSpare();
     });
+  }
+
+  /** Whether a warm spare waits for the next run. */
+  get spareReady(): boolean {
+    return this.#process.spareReady;
+  }
+
+  /** For the launcher's report: that the current run is a warm spare, and since when it waited. */
+  runNote(): string | undefined {
+    const spare = this.#process.lastRunSpare;
+    return spare === undefined ? undefined : `run ${this.runs} is its warm spare (pid ${String(spare.pid)}, modules loaded, waiting ${(spare.waitedMs / 1000).toFixed(1)} s)`;
   }
 
   /** Where it answers queries: as configured, or, with port 0, as it reported. */
@@ -133,6 +157,7 @@ export class ServiceProcess implements SupervisedChild {
 
   start(): void {
     if (this.running) throw new KstError('KST_PLATFORM_PROCESS_FAILED', `${this.name} is already running`, { process: this.name });
+    this.#stopped = false;
     this.#startMark = this.#process.mark();
     this.#process.start({ ECOMMERCE_GROUP_INSTANCE_ID: this.name, ECOMMERCE_METRICS_PORT: String(this.#metricsPort), ...queryEnvironment(this.#endpoint) });
   }
@@ -163,7 +188,17 @@ export class ServiceProcess implements SupervisedChild {
 
   /** SIGTERM (the service closes cleanly), SIGKILL after `timeoutMs`. True when it exited by itself with code 0. */
   stop(timeoutMs: number): Promise<boolean> {
+    this.#stopped = true;
+    clearTimeout(this.#spareTimer);
     return this.#process.stop(timeoutMs);
+  }
+
+  #scheduleSpare(): void {
+    clearTimeout(this.#spareTimer);
+    this.#spareTimer = setTimeout(() => {
+      if (!this.#stopped) this.#process.prepareSpare();
+    }, SPARE_DELAY_MS);
+    this.#spareTimer.unref();
   }
 
   /** The last lines of its log (every run, stderr included). */

@@ -91,6 +91,7 @@ export class Platform {
           env,
           // A supervised process hears of a Ctrl-C from its supervisor, not from the terminal.
           ownProcessGroup: config.supervise,
+          warmSpare: config.supervise && config['warm.spare'],
         }));
       }
     });

@@ -1,8 +1,11 @@
 /**
  * `npm start` (scripts/start.ts) run as it is, with one service (customer) and its own
  * topics, Connect group, ports and folders, so it shares nothing with a platform someone
- * else runs on the same stack. SIGKILLs the service process, the gateway and the Connect
- * worker from outside; the launcher must print each crash, restart each, print each
+ * else runs on the same stack. First SIGKILLs the service process alone while commands
+ * flow through the gateway (10/s): the launcher restarts it by activating its warm spare,
+ * says so, and prints when the restarted process processes commands again. Then SIGKILLs
+ * the service process, the gateway and the Connect worker together from outside; the
+ * launcher must print each crash, restart each, print each
  * healthy again, and print when the restarted service processes records again (a command
  * sent through the restarted gateway). Then a Ctrl-C (SIGINT to the launcher) stops
  * everything and restarts nothing.
@@ -13,7 +16,7 @@
 import '../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +55,8 @@ test('npm start restarts a service process, the gateway and the Connect worker k
       // The restarted member waits for the killed one's session to end (no static membership yet).
       ECOMMERCE_SESSION_TIMEOUT_MS: '6000',
       ECOMMERCE_HEARTBEAT_INTERVAL_MS: '1000',
+      // Once healthy, a second crash is "1 in a row" again (customer-0 crashes twice).
+      PLATFORM_RESTART_BACKOFF_RESET_MS: '0',
       CONNECT_REST_PORT: '0',
       CONNECT_GROUP_ID: `${id}-connect`,
       CONNECT_CONFIG_STORAGE_TOPIC: `${id}-connect-configs`,
@@ -88,6 +93,47 @@ test('npm start restarts a service process, the gateway and the Connect worker k
     assert.match(await scraped.text(), new RegExp(`^# TYPE ${family} `, 'm'), `${what}'s /metrics has ${family}`);
   }
 
+  const token = await signToken({ sub: 'ops', role: 'admin' }, DEV_JWT_SECRET);
+  const createCustomer = (customerId: string): Promise<Response> => fetch(`${gatewayUrl}/customers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `${customerId}-create` },
+    body: JSON.stringify({ customerId, name: 'Ada', email: 'ada@example.com' }),
+  });
+
+  // The service process alone, while commands keep coming (10/s): how long the restarted
+  // process takes to process commands again is the launcher's figure for a service crash.
+  const serviceFrom = launcher.mark();
+  let sending = true;
+  const sender = (async () => {
+    for (let n = 0; sending; n++) {
+      const answer = await createCustomer(`${id}-flow-${n}`);
+      assert.equal(answer.status, 202, await answer.text());
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  try {
+    // The launcher keeps a warm spare per service process, started a few seconds after it runs.
+    const serviceLog = join(dir, 'logs', 'customer-0.log');
+    const spareDeadline = Date.now() + 60_000;
+    while (!readFileSync(serviceLog, 'utf8').includes('---- warm spare of customer-0 started')) {
+      if (Date.now() > spareDeadline) throw new Error(`no warm spare of customer-0 within 60 s\n${readFileSync(serviceLog, 'utf8').slice(-3_000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    process.kill(pids.get('customer-0') as number, 'SIGKILL');
+    const again = await launcher.waitFor(/^customer-0: processing records again [\d.]+ s after the restart \([\d.]+ s after the crash\)$/, { from: serviceFrom, timeoutMs: RESTART_TIMEOUT_MS }).catch(failWith);
+    t.diagnostic(`service process alone, commands flowing: ${again}`);
+    const note = launcher.matching(/^customer-0: run 2 is its warm spare \(pid \d+, modules loaded, waiting [\d.]+ s\)$/, serviceFrom).at(0);
+    assert.ok(note !== undefined, 'the restart activated the warm spare, and the launcher said so');
+    t.diagnostic(note);
+    const restartedLine = launcher.matching(/^customer-0: restarted \(run 2, pid \d+\)$/, serviceFrom).at(0);
+    assert.ok(restartedLine !== undefined, 'the launcher printed the restart of customer-0');
+    pids.set('customer-0', Number(/pid (\d+)/.exec(restartedLine)?.[1]));
+    await launcher.waitFor(/^customer-0: healthy [\d.]+ s after the restart/, { from: serviceFrom, timeoutMs: RESTART_TIMEOUT_MS }).catch(failWith);
+  } finally {
+    sending = false;
+    await sender;
+  }
+
   const from = launcher.mark();
   for (const pid of pids.values()) process.kill(pid, 'SIGKILL');
   const restarted = new Map<string, number>();
@@ -95,7 +141,8 @@ test('npm start restarts a service process, the gateway and the Connect worker k
     const crash = await launcher.waitFor(new RegExp(`^${name}: exited unexpectedly`), { from, timeoutMs: 30_000 }).catch(failWith);
     assert.match(crash, new RegExp(`\\(signal SIGKILL, pid ${pid}\\); its last \\d+ of \\d+ log lines of ${name}`));
     await launcher.waitFor(new RegExp(`^${name}: restarting in 1\\.0 s \\(crash 1 in a row\\)$`), { from, timeoutMs: 30_000 }).catch(failWith);
-    const line = await launcher.waitFor(new RegExp(`^${name}: restarted \\(run 2, pid \\d+\\)$`), { from, timeoutMs: 30_000 }).catch(failWith);
+    const run = name === 'customer-0' ? 3 : 2;
+    const line = await launcher.waitFor(new RegExp(`^${name}: restarted \\(run ${run}, pid \\d+\\)$`), { from, timeoutMs: 30_000 }).catch(failWith);
     const next = Number(/pid (\d+)/.exec(line)?.[1]);
     assert.notEqual(next, pid);
     restarted.set(name, next);
@@ -108,12 +155,7 @@ test('npm start restarts a service process, the gateway and the Connect worker k
   }
 
   // Work for the restarted service, through the restarted gateway.
-  const token = await signToken({ sub: 'ops', role: 'admin' }, DEV_JWT_SECRET);
-  const created = await fetch(`${gatewayUrl}/customers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `${id}-c1` },
-    body: JSON.stringify({ customerId: `${id}-c1`, name: 'Ada', email: 'ada@example.com' }),
-  });
+  const created = await createCustomer(`${id}-c1`);
   assert.equal(created.status, 202, await created.text());
   const processing = await launcher.waitFor(/^customer-0: processing records again [\d.]+ s after the restart \([\d.]+ s after the crash\)$/, { from, timeoutMs: 60_000 }).catch(failWith);
   t.diagnostic(processing);

@@ -19,6 +19,7 @@
 import { join } from 'node:path';
 import { isKstError } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
+import { startupMark } from '../../common/startup-trace.ts';
 import { KafkaStreams } from '../../processors/client/index.ts';
 import { KafkaAdmin, kafkaClientConfig, securitySettingsOf } from '../../processors/kafka/index.ts';
 import { RegistryClient } from '../../schemas/registry/registry-client.ts';
@@ -56,6 +57,8 @@ export function applicationIdOf(name: ServiceName, config: Pick<EcommerceService
 export interface CreateServiceOptions {
   /** Where the engine logs (the process's JSON log); the engine's console default otherwise. */
   readonly logger?: Logger;
+  /** Topics and schemas made ready ahead (a warm spare's `prepareService`). */
+  readonly prepared?: Promise<PreparedService>;
 }
 
 /** The topology of one service, built from its config; the order saga reports its steps to `saga`. */
@@ -91,9 +94,12 @@ export async function ensurePlatformTopics(config: EcommerceServiceConfig, waitF
     // well after the brokers were back (orders expired; see saga-chaos.serial.integration.test.ts).
     for (let attempt = 1; ; attempt++) {
       try {
+        // A restart finds them all: one metadata request, no CreateTopics.
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((name) => !existing.has(name));
         // The templates topic is a table (the source connector writes every change of a row): compacted.
         const templates = prefixedTopics(config['topic.prefix']).notificationTemplates;
-        await admin.createTopics(topics.map((name) => ({ name, partitions: config['topic.partitions'], ...(name === templates ? { configs: { 'cleanup.policy': 'compact' } } : {}) })), { ifNotExists: true });
+        if (missing.length > 0) await admin.createTopics(missing.map((name) => ({ name, partitions: config['topic.partitions'], ...(name === templates ? { configs: { 'cleanup.policy': 'compact' } } : {}) })), { ifNotExists: true });
         return;
       } catch (error) {
         if (!isKstError(error) || error.recovery !== 'retry' || Date.now() > giveUpAt) throw error;
@@ -116,12 +122,46 @@ export async function registerPlatformSchemas(config: EcommerceServiceConfig): P
   await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: 'ecommerce-schemas', auth: registryAuthOf(config, 'schema.registry.') }), prefixedTopics(config['topic.prefix']));
 }
 
-/** Everything but `start()`: topics, schemas, topology, client. */
+/** What a service needs before its client exists: the platform topics in place and its serdes (schemas registered). */
+export interface PreparedService {
+  readonly serdes: EcommerceSerdes;
+  /** The settings it was prepared with, but the per-run ones: usable only by a service with the same. */
+  readonly basis: string;
+}
+
+/** The settings a preparation depends on: all but those a launcher gives each run. */
+function basisOf(config: EcommerceServiceConfig): string {
+  const { 'group.instance.id': _instance, 'application.server': _server, ...rest } = config;
+  return JSON.stringify(rest);
+}
+
+/**
+ * Ensures the platform topics and registers the schemas (side by side: a restart finds
+ * both in place). A launcher's warm spare does it while it waits, so that its restart
+ * does not (see `createService`'s `prepared`).
+ */
+export async function prepareService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}): Promise<PreparedService> {
+  const config = ecommerceServiceConfig.parse(input);
+  const [, serdes] = await Promise.all([
+    ensurePlatformTopics(config).then(() => startupMark('platform topics ensured')),
+    createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name], auth: registryAuthOf(config, 'schema.registry.') }), prefixedTopics(config['topic.prefix'])).then((created) => {
+      startupMark('schemas registered');
+      return created;
+    }),
+  ]);
+  return { serdes, basis: basisOf(config) };
+}
+
+/**
+ * Everything but `start()`: topics, schemas, topology, client. `options.prepared` (from
+ * `prepareService`, done ahead) is used when it was prepared with the same settings and
+ * succeeded; otherwise the preparation is done now.
+ */
 export async function createService(name: ServiceName, input: Readonly<Record<string, unknown>> = {}, options: CreateServiceOptions = {}): Promise<RunningService> {
   const config = ecommerceServiceConfig.parse(input);
   const topics = prefixedTopics(config['topic.prefix']);
-  await ensurePlatformTopics(config);
-  const serdes = await createEcommerceSerdes(new RegistryClient({ url: config['schema.registry.url'], clientId: ApplicationIds[name], auth: registryAuthOf(config, 'schema.registry.') }), topics);
+  const ahead = await options.prepared?.catch(() => undefined);
+  const { serdes } = ahead !== undefined && ahead.basis === basisOf(config) ? ahead : await prepareService(name, input);
   const scoreSettings = { iterations: config['fraud.score.iterations'], maxAmountCents: config['fraud.max.amount.cents'] };
   const scorer = name === 'payment' && config['fraud.pool.threads'] > 0
     ? pooledFraudScorer(scoreSettings, { threads: config['fraud.pool.threads'] })

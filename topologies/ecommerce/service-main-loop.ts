@@ -26,7 +26,7 @@ import { watchFirstRecords } from './first-records.ts';
 import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
 import { MetricsServer } from './observability/metrics-server.ts';
 import { engineLogger, serviceLog } from './observability/service-log.ts';
-import { createService, type RunningService } from './run-service.ts';
+import { createService, type PreparedService, type RunningService } from './run-service.ts';
 import { ecommerceServiceConfig, ENV_PREFIX } from './service-config.ts';
 
 export interface ServiceProcessHooks {
@@ -38,6 +38,8 @@ export interface ServiceProcessHooks {
   beforeStart?(service: RunningService): void;
   /** Closed together with the service. */
   close?(): Promise<void>;
+  /** Topics and schemas prepared ahead (a warm spare), see `prepareService`. */
+  readonly prepared?: Promise<PreparedService>;
 }
 
 function fail(message: string, code: number): never {
@@ -58,7 +60,7 @@ export function serviceSettings(name: string | undefined, usage: string): { read
 export async function runServiceProcess(name: ServiceName, settings: Readonly<Record<string, unknown>>, hooks: ServiceProcessHooks = {}): Promise<void> {
   const config = ecommerceServiceConfig.parse({ ...settings, ...hooks.overrides });
   const log = serviceLog({ service: name, instance: config['group.instance.id'], level: config['log.level'] });
-  const service = await createService(name, { ...settings, ...hooks.overrides }, { logger: engineLogger(log) });
+  const service = await createService(name, { ...settings, ...hooks.overrides }, { logger: engineLogger(log), ...(hooks.prepared === undefined ? {} : { prepared: hooks.prepared }) });
   const metrics = await listenMetrics(service, config['metrics.host'], config['metrics.port']);
   process.stdout.write(`${service.applicationId} metrics on ${metrics.url}/metrics\n`);
   const stopWatching = watchFirstRecords(service.streams, (records) => {

@@ -24,6 +24,7 @@
 import type { Registry } from 'prom-client';
 import { KstError, isKstError } from '../../../common/errors.ts';
 import type { LogFields, Logger } from '../../../common/logger.ts';
+import { startupMark } from '../../../common/startup-trace.ts';
 import { KafkaConsumer, type Assignment, type ProducerRecord, type TopicPartition } from '../../kafka/index.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import type { StateStore } from '../../../state/api/state-store.ts';
@@ -244,8 +245,12 @@ export class StreamThread {
   async #run(): Promise<void> {
     let failure: Error | undefined;
     try {
-      await this.#strategy.start();
+      // The group join runs while the producer registers; its assignment (and the committed
+      // offsets, which a zombie's open transaction would hold back) is taken by the first
+      // poll, once the registration has fenced the zombie and aborted that transaction.
       this.#consumer.subscribe(sourceTopics(this.#options.plan, this.#settings.applicationId));
+      await this.#strategy.start();
+      startupMark('producer registered');
       while (!this.#stopRequested) await this.#runOnce();
     } catch (error) {
       failure = this.#asThreadError(error);
@@ -274,7 +279,10 @@ export class StreamThread {
     for (;;) {
       const end = this.#metrics.startBatch();
       const processed = await this.#manager.process(max, Date.now());
-      if (processed > 0) end(processed);
+      if (processed > 0) {
+        end(processed);
+        startupMark('first records processed');
+      }
       // A lost transaction dropped the buffers and rewound the input to the last commit.
       if (!(await this.#betweenSlices(processed < max)) || processed < max || this.#stopRequested) break;
     }
@@ -347,6 +355,7 @@ export class StreamThread {
     await this.#strategy.commit(this.#consumer.groupMetadata(), offsets);
     await manager.postCommit(offsets, !this.#settings.exactlyOnce);
     this.#metrics.observeCommit((performance.now() - start) / 1000);
+    startupMark('first commit');
     this.#lastCommitMs = Date.now();
   }
 
@@ -395,6 +404,7 @@ export class StreamThread {
   async #onAssigned(assignment: Assignment): Promise<void> {
     // Leaving the group (close) may still deliver an assignment: do not build tasks for it.
     if (this.#stopRequested || this.#state === 'PENDING_SHUTDOWN') return;
+    startupMark('group joined');
     const streams = decodeStreamsAssignment(assignment.userData);
     const error = assignmentError(streams);
     if (error !== undefined) throw error;
@@ -416,6 +426,7 @@ export class StreamThread {
     this.#metrics.clearLag();
     this.#metrics.rebalanced();
     this.#info(`kstreams: ${this.name} assigned ${streams.activeTasks.size} active and ${streams.standbyTasks.size} standby task(s)`, { tasks: [...streams.activeTasks.keys()] });
+    startupMark('tasks ready');
     if (!this.#stopRequested) this.#setState('RUNNING');
   }
 

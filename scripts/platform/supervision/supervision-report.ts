@@ -12,6 +12,7 @@
  * // order-0: exited unexpectedly (signal SIGKILL, pid 4242); its last log lines: …
  * // order-0: restarting in 1.0 s (crash 1 in a row)
  * // order-0: restarted (run 2, pid 4301)
+ * // order-0: run 2 is its warm spare (pid 4301, modules loaded, waiting 41.3 s)
  * // order-0: healthy 1.9 s after the restart (pid 4301)
  * // order-0: processing records again 2.2 s after the restart (3.3 s after the crash)
  * ```
@@ -43,6 +44,7 @@ export class SupervisionReport {
         case 'started':
           if (event.run === 1) return;
           this.#print(`${name}: restarted (run ${event.run}, pid ${String(event.pid)})`);
+          if (event.note !== undefined) this.#print(`${name}: ${event.note}`);
           if (firstWork !== undefined) {
             const since = crashedAt;
             firstWork().then(() => {

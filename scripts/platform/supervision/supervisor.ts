@@ -38,6 +38,8 @@ export interface SupervisedChild {
   kill(): Promise<void>;
   /** The last lines of its log. */
   tail(count: number): string;
+  /** Something to say about the run just started (a warm spare was activated), if anything. */
+  runNote?(): string | undefined;
 }
 
 export interface Clock {
@@ -53,7 +55,7 @@ export const systemClock: Clock = {
 };
 
 export type SupervisorEvent =
-  | { readonly type: 'started'; readonly name: string; readonly run: number; readonly pid: number | undefined }
+  | { readonly type: 'started'; readonly name: string; readonly run: number; readonly pid: number | undefined; readonly note?: string }
   | { readonly type: 'healthy'; readonly name: string; readonly run: number; readonly pid: number | undefined; readonly afterMs: number }
   | { readonly type: 'crashed'; readonly name: string; readonly run: number; readonly pid: number | undefined; readonly exit: ProcessExit; readonly tail: string }
   | { readonly type: 'restarting'; readonly name: string; readonly inMs: number; readonly crashes: number }
@@ -145,6 +147,8 @@ export class Supervisor {
     if (state === 'STOPPED') return true;
     if (state === 'IDLE' || state === 'BACKOFF' || state === 'FAILED') {
       this.#clock.clearTimeout(this.#timer);
+      // Nothing runs, but a child may hold a warm spare: its stop ends that.
+      await this.child.stop(timeoutMs).catch(() => false);
       this.#machine.to('STOPPED');
       this.#removeExitListener?.();
       return state !== 'FAILED';
@@ -163,7 +167,8 @@ export class Supervisor {
     this.#healthySince = undefined;
     this.child.start();
     this.#pid = this.child.pid;
-    this.#report({ type: 'started', name: this.child.name, run: this.#run, pid: this.#pid });
+    const note = this.child.runNote?.();
+    this.#report({ type: 'started', name: this.child.name, run: this.#run, pid: this.#pid, ...(note === undefined ? {} : { note }) });
     void this.#awaitHealthy(this.#run);
   }
 

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 import { isKstError } from '../../../common/errors.ts';
 import { RegistryClient } from '../../../schemas/registry/registry-client.ts';
@@ -89,4 +91,30 @@ test('clients racing to register the first schema of a subject all get its id (t
   const ids = await Promise.all(Array.from({ length: 20 }, () => new RegistryClient({ url }).register(subject, schema)));
   assert.equal(new Set(ids).size, 1);
   assert.equal(await new RegistryClient({ url }).getCompatibility(subject), 'BACKWARD');
+});
+
+test('re-registering a schema its subject already has costs one look-up (a restarting service), a new version the full registration', async (t) => {
+  const subject = `${uniqueName('kst-relookup')}-value`;
+  const id = await new RegistryClient({ url }).register(subject, v1);
+  // A proxy in front of the registry that notes every request.
+  const upstream = new URL(url);
+  const seen: string[] = [];
+  const proxy = createServer((incoming, outgoing) => {
+    seen.push(`${incoming.method} ${incoming.url?.replace(upstream.pathname, '')}`);
+    const forward = request({ host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(outgoing);
+    });
+    incoming.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+  const viaProxy = new RegistryClient({ url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${upstream.pathname}` });
+
+  assert.equal(await viaProxy.register(subject, v1), id);
+  assert.deepEqual(seen, [`POST /subjects/${subject}`]);
+  seen.length = 0;
+  const second = await viaProxy.register(subject, withDefault);
+  assert.notEqual(second, id);
+  assert.ok(seen.length > 1 && seen.some((line) => line.startsWith(`POST /subjects/${subject}/versions`)), seen.join(', '));
 });

@@ -11,7 +11,6 @@
  * ```
  */
 
-import { Piscina } from 'piscina';
 import type { Awaitable } from '../../../common/awaitable.ts';
 import { fraudScore, type FraudInput, type FraudScoreSettings } from './fraud-score.ts';
 import type { FraudTask } from './fraud-worker.ts';
@@ -29,14 +28,18 @@ export function inlineFraudScorer(settings: FraudScoreSettings): FraudScorer {
   };
 }
 
+/** The pool starts at once; piscina is loaded only here, so services without a pool never load it. */
 export function pooledFraudScorer(settings: FraudScoreSettings, pool: { readonly threads: number }): FraudScorer {
-  const piscina = new Piscina<FraudTask, number>({
+  const starting = import('piscina').then(({ Piscina }) => new Piscina<FraudTask, number>({
     filename: new URL('./fraud-worker.ts', import.meta.url).href,
     minThreads: 1,
     maxThreads: pool.threads,
-  });
+  }));
   return {
-    score: (inputs) => Promise.all(inputs.map((input) => piscina.run({ input, settings }))),
-    close: () => piscina.destroy(),
+    score: async (inputs) => {
+      const piscina = await starting;
+      return Promise.all(inputs.map((input) => piscina.run({ input, settings })));
+    },
+    close: async () => (await starting).destroy(),
   };
 }

@@ -36,3 +36,15 @@ test('a process that gives up is printed with the reason, and an exit code is na
   report({ type: 'failed', name: 'gateway', reason: 'exited with code 78, which a restart cannot fix' });
   assert.deepEqual(lines, ['gateway: exited unexpectedly (code 78, pid 7); its (no log at /x)', 'gateway: not restarted: exited with code 78, which a restart cannot fix']);
 });
+
+test('a restart that activated a warm spare says so after the restart line', () => {
+  const lines: string[] = [];
+  const report = new SupervisionReport((line) => lines.push(line)).of('order-0');
+  report({ type: 'started', name: 'order-0', run: 2, pid: 12, note: 'run 2 is its warm spare (pid 12, modules loaded, waiting 41.3 s)' });
+  report({ type: 'started', name: 'order-0', run: 3, pid: 13 });
+  assert.deepEqual(lines, [
+    'order-0: restarted (run 2, pid 12)',
+    'order-0: run 2 is its warm spare (pid 12, modules loaded, waiting 41.3 s)',
+    'order-0: restarted (run 3, pid 13)',
+  ]);
+});

@@ -85,6 +85,10 @@ class FakeChild implements SupervisedChild {
   tail(): string {
     return `last lines of run ${this.runs}`;
   }
+  /** From the second run on: as a child whose restarts activate a warm spare. */
+  runNote(): string | undefined {
+    return this.runs > 1 ? `run ${this.runs} is its warm spare` : undefined;
+  }
 }
 
 function supervised(options: { healthy?: () => boolean; readyTimeoutMs?: number } = {}) {
@@ -156,6 +160,7 @@ test('the time from a restart until healthy is measured and reported', async () 
   const healthy = events.filter((e) => e.type === 'healthy');
   assert.deepEqual(healthy.map((e) => e.type === 'healthy' && [e.run, e.afterMs]), [[1, 0], [2, 2_400]]);
   assert.deepEqual(events.filter((e) => e.type === 'started').map((e) => e.type === 'started' && e.pid), [1001, 1002]);
+  assert.deepEqual(events.filter((e) => e.type === 'started').map((e) => e.type === 'started' && e.note), [undefined, 'run 2 is its warm spare'], 'the child\'s note on each run is reported');
 });
 
 test('a shutdown restarts nothing, also when it lands during a backoff', async () => {
