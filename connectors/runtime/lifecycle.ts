@@ -66,6 +66,12 @@ export class Lifecycle {
   fail(error: unknown): void {
     this.transition('FAILED', traceOf(error));
   }
+
+  /** A running unit follows a new target state: PAUSED pauses it, STARTED resumes it; other states wait for their own transitions. */
+  follow(target: TargetState): void {
+    if (target === 'PAUSED' && this.#state === 'RUNNING') this.transition('PAUSED');
+    if (target === 'STARTED' && this.#state === 'PAUSED') this.transition('RUNNING');
+  }
 }
 
 /** A Java-like trace: the stack, then each cause's, as Connect's `trace` field shows them. */

@@ -102,9 +102,7 @@ export class SinkTaskRunner {
   /** PAUSED pauses every owned partition (the member stays in the group); STARTED resumes them. */
   setTarget(target: TargetState): void {
     this.#target = target;
-    const state = this.lifecycle.state;
-    if (target === 'PAUSED' && state === 'RUNNING') this.lifecycle.transition('PAUSED');
-    if (target === 'STARTED' && state === 'PAUSED') this.lifecycle.transition('RUNNING');
+    this.lifecycle.follow(target);
   }
 
   /** Commits what was flushed, stops the task and leaves the group. */

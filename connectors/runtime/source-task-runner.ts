@@ -96,9 +96,7 @@ export class SourceTaskRunner {
 
   setTarget(target: TargetState): void {
     this.#target = target;
-    const state = this.lifecycle.state;
-    if (target === 'PAUSED' && state === 'RUNNING') this.lifecycle.transition('PAUSED');
-    if (target === 'STARTED' && state === 'PAUSED') this.lifecycle.transition('RUNNING');
+    this.lifecycle.follow(target);
   }
 
   /** Wakes a waiting `poll` (the task's `stop`), then stores the offsets of what was acknowledged. */

@@ -39,3 +39,16 @@ test('work is spread round robin: connectors first, then tasks, stopped connecto
   const alone = spreadWork(['w1'], [{ name: 'a', config: {}, target: 'STARTED', tasks: tasks(4) }]);
   assert.deepEqual(new Set(alone.tasks.values()), new Set(['w1']));
 });
+
+test('a running unit follows its target: PAUSED pauses, STARTED resumes; a unit not yet running ignores it', () => {
+  const seen: string[] = [];
+  const lifecycle = new Lifecycle('c-1-0', (state) => seen.push(state));
+  lifecycle.follow('PAUSED');
+  assert.equal(lifecycle.state, 'UNASSIGNED');
+  lifecycle.transition('RUNNING');
+  lifecycle.follow('PAUSED');
+  lifecycle.follow('PAUSED');
+  lifecycle.follow('STARTED');
+  lifecycle.follow('STOPPED');
+  assert.deepEqual(seen, ['RUNNING', 'PAUSED', 'RUNNING']);
+});
