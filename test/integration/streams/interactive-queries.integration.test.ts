@@ -10,7 +10,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { freeServerPorts } from '../../support/free-ports.ts';
 import { uniqueName } from '../../support/names.ts';
 import type { ProducerRecord } from '../../../processors/kafka/index.ts';
 import type { ChildApp } from './support/child-app.ts';
@@ -24,16 +24,14 @@ const PARTITIONS = 4;
 const KEYS = 40;
 const RETRIABLE = 'KST_STREAMS_STORE_UNAVAILABLE';
 
-/** A port free right now on 127.0.0.1 (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+/**
+ * A free server port below the ephemeral range: a port the OS picked from that range could
+ * go to another process's outgoing connection before the app binds it (seen once:
+ * EADDRINUSE with the suite running side by side).
+ */
+async function freePort(): Promise<number> {
+  const [port] = await freeServerPorts(1);
+  return port as number;
 }
 
 type Answer = { ok: true; body: Record<string, unknown> } | { ok: false; status: number; code: string | undefined };
