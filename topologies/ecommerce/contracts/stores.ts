@@ -15,6 +15,12 @@ export const ApplicationIds = {
 
 export type ServiceName = keyof typeof ApplicationIds;
 
+/**
+ * The services the order saga runs through: the tests of the saga (and of what watches it)
+ * start these, not every service, so that services outside the saga add no load to them.
+ */
+export const SagaServices: readonly ServiceName[] = ['order', 'inventory', 'payment', 'shipping', 'notification', 'customer'];
+
 export const Stores = {
   /** orderId → OrderView, in the order service. */
   orders: 'orders',

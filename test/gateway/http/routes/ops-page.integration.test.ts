@@ -24,7 +24,7 @@ import { startGateway, type Gateway } from '../../../../gateway/gateway.ts';
 import type { OpsSnapshot } from '../../../../gateway/ops/ops-collector.ts';
 import { Platform } from '../../../../scripts/platform/services.ts';
 import { endpoints, loadStackConfig } from '../../../../scripts/stack/config.ts';
-import { Stores } from '../../../../topologies/ecommerce/contracts/stores.ts';
+import { SagaServices, Stores } from '../../../../topologies/ecommerce/contracts/stores.ts';
 import { uniqueName } from '../../../support/names.ts';
 
 const secret = 'ops-page-secret-0123456789-abcdefgh';
@@ -85,7 +85,7 @@ test('the ops page in headless Chromium: topology, instances with tasks and lag,
   const prefix = `${uniqueName('kst-ops')}-`;
   const root = join(tmpdir(), prefix);
   const platform = await Platform.start(
-    { instances: 1, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0, supervise: false, 'stop.timeout.ms': 60_000 },
+    { instances: 1, services: SagaServices, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0, supervise: false, 'stop.timeout.ms': 60_000 },
     {
       'bootstrap.servers': stack.kafkaBootstrap,
       'schema.registry.url': stack.registryUrl,

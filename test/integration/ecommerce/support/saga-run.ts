@@ -19,6 +19,7 @@ import { RegistryClient } from '../../../../schemas/registry/registry-client.ts'
 import { endpoints, loadStackConfig } from '../../../../scripts/stack/config.ts';
 import { SERVICE_NAMES } from '../../../../scripts/platform/platform-config.ts';
 import type { ServiceProcess } from '../../../../scripts/platform/service-process.ts';
+import { SagaServices } from '../../../../topologies/ecommerce/contracts/stores.ts';
 import { Platform } from '../../../../scripts/platform/services.ts';
 import type { OrderEvent } from '../../../../topologies/ecommerce/contracts/events.ts';
 import { prefixedTopics } from '../../../../topologies/ecommerce/contracts/topics.ts';
@@ -158,7 +159,7 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
   const supervise = options.supervision !== undefined;
   // Twelve processes closing at once (commits, stores, standbys) on a loaded 2-core machine take tens of seconds.
   const platform = await Platform.start(
-    { instances: 2, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0, supervise, 'stop.timeout.ms': 90_000 },
+    { instances: 2, services: SagaServices, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0, supervise, 'stop.timeout.ms': 90_000 },
     settings,
     options.supervision === undefined ? {} : { print: options.supervision },
   );
