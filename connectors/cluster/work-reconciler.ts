@@ -185,39 +185,35 @@ export class WorkReconciler {
     const onState = (state: ConnectState, trace: string | null): void => void (state === 'UNASSIGNED' && entry.restarting ? undefined : this.#putStatus(snapshot.name, id, state, trace, state === 'UNASSIGNED'));
     const onTopic = (topic: string): void => void this.#o.statuses.putTopic(snapshot.name, topic, id).catch(() => undefined);
     const resolve = this.#o.transformer === undefined ? {} : { resolve: resolverOf(this.#o.transformer) };
-    const runner = plugin.type === 'source' ? new SourceTaskRunner({
+    const taskName = `${snapshot.name}-${id}`;
+    // What both kinds of runner take; the logger is named after the kind, as Connect's WorkerSourceTask and WorkerSinkTask.
+    const common = {
       connector: snapshot.name,
       taskId: id,
       connectorConfig: snapshot.config,
       taskConfig: snapshot.tasks[id] ?? {},
-      plugin,
       client: this.#o.client,
       admin: this.#o.admin,
+      offsetFlushIntervalMs: this.#o.offsetFlushIntervalMs,
+      target: snapshot.target,
+      onState,
+      onTopic,
+      ...resolve,
+    };
+    const logger = (kind: 'Source' | 'Sink'): ReturnType<LoggerRegistry['get']> => this.#o.loggers.get(`io.kstreams.connect.runtime.Worker${kind}Task.${snapshot.name}`, { connector: snapshot.name, task: taskName });
+    const runner = plugin.type === 'source' ? new SourceTaskRunner({
+      ...common,
+      plugin,
       offsets: this.#o.offsets,
       ...(this.#o.exactlyOnceSource === undefined ? {} : { exactlyOnce: { transactionalId: `${this.#o.exactlyOnceSource.groupId}-${snapshot.name}-${id}`, offsetsTopic: this.#o.exactlyOnceSource.offsetsTopic } }),
-      logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSourceTask.${snapshot.name}`, { connector: snapshot.name, task: `${snapshot.name}-${id}` }),
-      offsetFlushIntervalMs: this.#o.offsetFlushIntervalMs,
-      target: snapshot.target,
-      onState,
-      onTopic,
-      ...resolve,
+      logger: logger('Source'),
     }) : new SinkTaskRunner({
-      connector: snapshot.name,
-      taskId: id,
-      connectorConfig: snapshot.config,
-      taskConfig: snapshot.tasks[id] ?? {},
+      ...common,
       plugin,
-      client: this.#o.client,
       ...(this.#o.taskConsumer === undefined ? {} : { consumer: this.#o.taskConsumer }),
       ...(this.#o.staticMembers === true ? { groupInstanceId: taskInstanceId(snapshot.name, id) } : {}),
-      admin: this.#o.admin,
       producer: this.#o.producer,
-      logger: this.#o.loggers.get(`io.kstreams.connect.runtime.WorkerSinkTask.${snapshot.name}`, { connector: snapshot.name, task: `${snapshot.name}-${id}` }),
-      offsetFlushIntervalMs: this.#o.offsetFlushIntervalMs,
-      target: snapshot.target,
-      onState,
-      onTopic,
-      ...resolve,
+      logger: logger('Sink'),
       ...(this.#o.metrics === undefined ? {} : { metrics: this.#o.metrics.task(snapshot.name, id) }),
     });
     this.#tasks.set(key, Object.assign(entry, { runner, configJson: JSON_OF([snapshot.config, snapshot.tasks[id]]) }));
