@@ -21,8 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Platform } from '../../scripts/platform/services.ts';
-import type { CreateOrder } from '../../topologies/ecommerce/contracts/commands.ts';
 import { BenchKafka } from './kafka-io.ts';
+import { OrderPacer } from './order-pacer.ts';
 
 const BOOTSTRAP = process.env['KAFKA_BOOTSTRAP'] ?? '127.0.0.1:9092';
 const REGISTRY = process.env['REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -45,23 +45,7 @@ const platform = await Platform.start(
   { print },
 );
 const kafka = await BenchKafka.create({ bootstrap: BOOTSTRAP, registryUrl: REGISTRY, prefix });
-const sentAt = new Map<string, number>();
-let firstAfter: { readonly since: number; at?: number } | undefined;
-const reader = kafka.read(kafka.topics.orderEvents, kafka.serdes.orderEvent, (orderId, event) => {
-  if (event.type !== 'OrderCreated' || firstAfter === undefined || firstAfter.at !== undefined) return;
-  if ((sentAt.get(orderId) ?? 0) > firstAfter.since) firstAfter.at = performance.now();
-});
-let sending = true;
-let sequence = 0;
-const sender = (async () => {
-  while (sending) {
-    const orderId = `o-${sequence++}`;
-    const command: CreateOrder = { type: 'CreateOrder', commandId: `${orderId}-c`, issuedAtMs: Date.now(), orderId, customerId: 'c-1', items: [{ productId: 'p-1', quantity: 1, unitPriceCents: 100 }] };
-    sentAt.set(orderId, performance.now());
-    await kafka.send(kafka.topics.orderCommands, kafka.serdes.orderCommand, [[orderId, command]]);
-    await sleep(1_000 / COMMANDS_PER_SECOND);
-  }
-})();
+const pacer = OrderPacer.start(kafka, COMMANDS_PER_SECOND);
 
 /** The number in the first launcher line after `from` matching `pattern`, waited for. */
 async function reported(pattern: RegExp, from: number): Promise<number> {
@@ -80,23 +64,22 @@ try {
   for (let round = 1; round <= rounds; round++) {
     const victim = platform.process('order', 0);
     const from = lines.length;
-    const killedAt = performance.now();
-    firstAfter = { since: killedAt };
+    const killedAt = Date.now();
+    pacer.watch(killedAt);
     process.kill(victim.pid as number, 'SIGKILL');
     const healthy = await reported(/^order-0: healthy ([\d.]+) s after the restart/, from);
     const processing = await reported(/^order-0: processing records again ([\d.]+) s after the restart/, from);
-    while (firstAfter.at === undefined) {
-      if (performance.now() - killedAt > ROUND_TIMEOUT_MS) throw new Error('no OrderCreated after the kill');
+    let createdAt: number | undefined;
+    while ((createdAt = pacer.createdAt()) === undefined) {
+      if (Date.now() - killedAt > ROUND_TIMEOUT_MS) throw new Error('no OrderCreated after the kill');
       await sleep(50);
     }
-    results.push({ healthy, processing, gap: (firstAfter.at - killedAt) / 1000 });
-    console.log(`round ${round}: healthy ${healthy.toFixed(1)} s and processing ${processing.toFixed(1)} s after the restart; OrderCreated again ${((firstAfter.at - killedAt) / 1000).toFixed(1)} s after the SIGKILL`);
+    results.push({ healthy, processing, gap: (createdAt - killedAt) / 1000 });
+    console.log(`round ${round}: healthy ${healthy.toFixed(1)} s and processing ${processing.toFixed(1)} s after the restart; OrderCreated again ${((createdAt - killedAt) / 1000).toFixed(1)} s after the SIGKILL`);
     await sleep(65_000); // a minute healthy: the next crash starts at the initial backoff again
   }
 } finally {
-  sending = false;
-  await sender;
-  await reader.close();
+  await pacer.close();
   await kafka.close();
   await platform.stop();
   rmSync(dir, { recursive: true, force: true });

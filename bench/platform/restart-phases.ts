@@ -28,8 +28,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Platform } from '../../scripts/platform/services.ts';
-import type { CreateOrder } from '../../topologies/ecommerce/contracts/commands.ts';
 import { BenchKafka } from './kafka-io.ts';
+import { OrderPacer } from './order-pacer.ts';
 
 const BOOTSTRAP = process.env['KAFKA_BOOTSTRAP'] ?? '127.0.0.1:9092';
 const REGISTRY = process.env['REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -52,23 +52,7 @@ const platform = await Platform.start(
   { print, env: { NODE_DEBUG: 'kstreams-startup' } },
 );
 const kafka = await BenchKafka.create({ bootstrap: BOOTSTRAP, registryUrl: REGISTRY, prefix });
-const sentAt = new Map<string, number>();
-let watch: { readonly since: number; at?: number } | undefined;
-const reader = kafka.read(kafka.topics.orderEvents, kafka.serdes.orderEvent, (orderId, event, arrivedAtMs) => {
-  if (event.type !== 'OrderCreated' || watch === undefined || watch.at !== undefined) return;
-  if ((sentAt.get(orderId) ?? 0) > watch.since) watch.at = arrivedAtMs;
-});
-let sending = true;
-let sequence = 0;
-const sender = (async () => {
-  while (sending) {
-    const orderId = `o-${sequence++}`;
-    const command: CreateOrder = { type: 'CreateOrder', commandId: `${orderId}-c`, issuedAtMs: Date.now(), orderId, customerId: 'c-1', items: [{ productId: 'p-1', quantity: 1, unitPriceCents: 100 }] };
-    sentAt.set(orderId, Date.now());
-    await kafka.send(kafka.topics.orderCommands, kafka.serdes.orderCommand, [[orderId, command]]);
-    await sleep(1_000 / COMMANDS_PER_SECOND);
-  }
-})();
+const pacer = OrderPacer.start(kafka, COMMANDS_PER_SECOND);
 
 async function until<T>(what: string, find: () => T | undefined): Promise<T> {
   const deadline = Date.now() + ROUND_TIMEOUT_MS;
@@ -114,10 +98,10 @@ try {
     await until('restart line', () => lines.slice(from).find((l) => /^order-0: restarted/.test(l)));
     const pid = victim.pid as number;
     const { spawnAt } = phasesOf(victim.logFile, offset, pid);
-    watch = { since: spawnAt };
+    pacer.watch(spawnAt);
     const processingLine = await until('processing line', () => lines.slice(from).find((l) => /^order-0: processing records again/.test(l)));
     const processing = Number(/again ([\d.]+) s/.exec(processingLine)?.[1]);
-    const freshAt = await until('fresh OrderCreated', () => watch?.at);
+    const freshAt = await until('fresh OrderCreated', () => pacer.createdAt());
     await sleep(1_500); // the first commit's mark
     const { phases: final, cpu } = phasesOf(victim.logFile, offset, pid);
     results.push({ processing, fresh: (freshAt - spawnAt) / 1000, phases: final, cpu });
@@ -128,9 +112,7 @@ try {
     await sleep(warmSpare ? 9_000 : 4_000);
   }
 } finally {
-  sending = false;
-  await sender;
-  await reader.close();
+  await pacer.close();
   await kafka.close();
   await platform.stop();
   rmSync(dir, { recursive: true, force: true });
