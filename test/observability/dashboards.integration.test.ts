@@ -84,6 +84,7 @@ before(async () => {
   for (let n = 0; n < 4; n++) sender.createOrder(`o-${n}`, 'c-1', [{ productId: 'p-1', quantity: 1 }]);
   sender.createOrder('o-unknown', 'c-1', [{ productId: 'p-none', quantity: 1 }]);
   await sender.flush();
+  await sender.close();
 }, { timeout: 300_000 });
 
 after(async () => {
