@@ -34,6 +34,7 @@ export function threadSettings(config: StreamsConfig, processId: string, index: 
     stateDir: config['state.dir'],
     endpoint: config['application.server'] || undefined,
     numStandbyReplicas: config['num.standby.replicas'],
+    warmup: { acceptableLag: config['acceptable.recovery.lag'], maxWarmups: config['max.warmup.replicas'], probingIntervalMs: config['probing.rebalance.interval.ms'] },
     cacheMaxBytes: Math.floor(config['cache.max.bytes.buffering'] / threads),
     deserializationHandler: config['default.deserialization.exception.handler'],
     processingHandler: config['processing.exception.handler'],

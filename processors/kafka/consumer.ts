@@ -171,6 +171,15 @@ export class KafkaConsumer {
   }
 
   /**
+   * Rejoins the group, as the Java consumer's `enforceRebalance`: the partitions are
+   * revoked in the next `poll()` and the group assigns again (a streams probing rebalance).
+   */
+  requestRejoin(): void {
+    if (this.#closed || this.#fenced) return;
+    this.#join();
+  }
+
+  /**
    * Runs pending rebalance callbacks, then fetches once from every owned, unpaused
    * partition. Waits at most `fetch.max.wait.ms` when there is nothing to fetch.
    */

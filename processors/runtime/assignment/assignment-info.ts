@@ -7,14 +7,15 @@
  * Wire form: `int16 version, int16 errorCode, nullable errorMessage, topics*` (a
  * dictionary, so each partition is two varints), then `active*`, `standby*` as
  * `(task, partitions*)` and `hosts*` as `(endpoint, processId, active partitions*,
- * standby partitions*)`.
+ * standby partitions*)`; from version 2, then `probingRebalanceAtMs` (varint, 0 for none).
+ * A version-1 reader stops before the field, so members of both versions read each other.
  */
 
 import { KstError } from '../../../common/errors.ts';
 import type { TopicPartition } from '../../kafka/index.ts';
 import { ByteReader, ByteWriter } from './byte-codec.ts';
 
-export const ASSIGNMENT_VERSION = 1;
+export const ASSIGNMENT_VERSION = 2;
 
 /** Kafka Streams' `AssignorError` numbers, plus ours from 16 on. */
 export const AssignmentErrorCode = Object.freeze({
@@ -44,6 +45,12 @@ export interface StreamsAssignment {
   /** 0 when the assignment is good; see `AssignmentErrorCode`. */
   readonly errorCode: number;
   readonly errorMessage?: string;
+  /**
+   * When (epoch ms) the member should rejoin the group so that the leader looks again
+   * at tasks waiting for a warm-up replica to catch up (a probing rebalance); absent
+   * when nothing waits.
+   */
+  readonly probingRebalanceAtMs?: number;
 }
 
 export function encodeStreamsAssignment(assignment: StreamsAssignment): Buffer {
@@ -80,6 +87,7 @@ export function encodeStreamsAssignment(assignment: StreamsAssignment): Buffer {
     partitions(host.activePartitions);
     partitions(host.standbyPartitions);
   }
+  writer.varint(assignment.probingRebalanceAtMs ?? 0);
   return writer.toBuffer();
 }
 
@@ -116,7 +124,8 @@ export function decodeStreamsAssignment(userData: Buffer): StreamsAssignment {
     const activeTasks = tasks();
     const standbyTasks = tasks();
     const hosts = reader.list((): HostInfo => ({ endpoint: reader.string(), processId: reader.string(), activePartitions: partitions(), standbyPartitions: partitions() }));
-    return { activeTasks, standbyTasks, hosts, errorCode, ...(errorMessage === null ? {} : { errorMessage }) };
+    const probingRebalanceAtMs = version >= 2 ? reader.varint() : 0;
+    return { activeTasks, standbyTasks, hosts, errorCode, ...(errorMessage === null ? {} : { errorMessage }), ...(probingRebalanceAtMs === 0 ? {} : { probingRebalanceAtMs }) };
   } catch (error) {
     throw new KstError('KST_KAFKA_ASSIGNOR', `assignment userData is not a streams assignment: ${(error as Error).message}`, {}, { cause: error });
   }

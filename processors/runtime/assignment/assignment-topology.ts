@@ -13,6 +13,7 @@
 
 import { KstError } from '../../../common/errors.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
+import { changelogTopicName } from '../../../state/api/restorable.ts';
 import { brokerTopicName } from '../sink-node.ts';
 
 export interface AssignmentSubtopology {
@@ -21,6 +22,8 @@ export interface AssignmentSubtopology {
   readonly sourceTopics: readonly string[];
   /** True when the sub-topology has a store with a changelog: its tasks get standbys. */
   readonly stateful: boolean;
+  /** Broker names of its stores' changelogs: task `s_p` writes partition `p` of each. */
+  readonly changelogTopics: readonly string[];
 }
 
 export interface AssignmentTopology {
@@ -54,8 +57,8 @@ export function assignmentTopology(plan: TopologyPlan, applicationId: string): A
       }
       owner.set(topic, subtopology.id);
     }
-    const stateful = subtopology.stores.some((name) => plan.stores[name]?.changelogTopic !== undefined);
-    return Object.freeze({ id: subtopology.id, sourceTopics: Object.freeze(sourceTopics), stateful });
+    const changelogTopics = subtopology.stores.filter((name) => plan.stores[name]?.changelogTopic !== undefined).map((name) => changelogTopicName(applicationId, name));
+    return Object.freeze({ id: subtopology.id, sourceTopics: Object.freeze(sourceTopics), stateful: changelogTopics.length > 0, changelogTopics: Object.freeze(changelogTopics) });
   });
   return Object.freeze({
     subtopologies: Object.freeze(subtopologies),

@@ -12,6 +12,12 @@
  * rebalanced meanwhile) is given back, as its previous tasks, what this leader last
  * assigned to that instance id.
  *
+ * Stateful tasks move only to clients that have caught up with their state: with
+ * `warmup` set, a task whose balanced place lags is kept on a caught-up client and its
+ * target gets a warm-up replica (`warmup-placement.ts`); every member is then told when
+ * to rejoin for a probing rebalance, which moves the tasks whose targets caught up. The
+ * leader lists the changelogs' end offsets (`endOffsets`) to measure the lags.
+ *
  * @example
  * ```ts
  * const assignor = createStreamsAssignor({
@@ -22,7 +28,7 @@
  * ```
  */
 
-import type { Assignor, AssignorMember, MemberAssignment, TopicPartition } from '../../kafka/index.ts';
+import type { Assignor, AssignorMember, MemberAssignment, TopicPartition, TopicPartitionOffset } from '../../kafka/index.ts';
 import { taskIdToString, type TaskId } from '../../api/processor.ts';
 import { decodeStreamsAssignment, encodeStreamsAssignment, type HostInfo, type StreamsAssignment } from './assignment-info.ts';
 import type { AssignmentTopology } from './assignment-topology.ts';
@@ -30,6 +36,7 @@ import { placeStandbys } from './standby-placement.ts';
 import { placeTasks, type PlacementClient } from './sticky-placement.ts';
 import { decodeSubscriptionInfo, encodeSubscriptionInfo, parseTaskId, type SubscriptionInfo } from './subscription-info.ts';
 import { layoutTasks, type TaskInfo } from './task-layout.ts';
+import { holdForWarmup, type WarmupSettings } from './warmup-placement.ts';
 
 export interface StreamsAssignorOptions {
   /** One UUID per KafkaStreams instance (process); its stream threads share it. */
@@ -42,6 +49,16 @@ export interface StreamsAssignorOptions {
   readonly ownedTasks: () => { readonly active: readonly TaskId[]; readonly standby: readonly TaskId[]; readonly taskOffsetSums?: ReadonlyMap<string, bigint> };
   /** Where the leader reports what it could not do (standbys without a process); console.warn by default. */
   readonly log?: (message: string) => void;
+  /**
+   * Warm-up replicas (KIP-441); without them a stateful task goes to its balanced place
+   * at once and restores there. `probingIntervalMs`: how long after an assignment that
+   * holds tasks back the members rejoin to look again.
+   */
+  readonly warmup?: WarmupSettings & { readonly probingIntervalMs: number };
+  /** The end offsets of changelog partitions, for the leader to measure how far each client's state lags. */
+  readonly endOffsets?: (partitions: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>;
+  /** Clock for the probing rebalance time; Date.now by default. */
+  readonly now?: () => number;
 }
 
 export const STREAMS_ASSIGNOR_NAME = 'kst-streams';
@@ -80,7 +97,7 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): Assignor
         taskOffsetSums: owned.taskOffsetSums ?? new Map(),
       });
     },
-    assign(context) {
+    async assign(context) {
       const layout = layoutTasks(options.topology, context.partitionCounts);
       if (!layout.ok) {
         log(`assignment failed (error ${layout.errorCode}): ${layout.errorMessage}`);
@@ -88,11 +105,43 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): Assignor
         return new Map(context.members.map((m) => [m.memberId, { partitions: [], userData }]));
       }
       const processes = groupProcesses(context.members, remembered);
-      const out = assignTasks(layout.tasks, processes, options.numStandbyReplicas, log);
+      const warmup = options.warmup === undefined ? undefined : { ...options.warmup, endSums: await endOffsetSums(layout.tasks, options, log), now: (options.now ?? Date.now)() };
+      const out = assignTasks(layout.tasks, processes, options.numStandbyReplicas, log, warmup);
       remember(remembered, processes, out);
       return out;
     },
   };
+}
+
+/**
+ * Task key → sum of the end offsets of its changelog partitions (task `s_p`: partition `p`
+ * of each changelog of sub-topology `s`); undefined when they cannot be listed (the
+ * placement then measures lags against the best state any client reported).
+ */
+async function endOffsetSums(tasks: readonly TaskInfo[], options: StreamsAssignorOptions, log: (message: string) => void): Promise<Map<string, bigint> | undefined> {
+  if (options.endOffsets === undefined) return undefined;
+  const topicsOf = new Map(options.topology.subtopologies.map((s) => [s.id, s.changelogTopics]));
+  const owner = new Map<string, string>();
+  for (const task of tasks) {
+    if (!task.stateful) continue;
+    for (const topic of topicsOf.get(task.id.subtopology) ?? []) owner.set(`${topic}\0${task.id.partition}`, task.key);
+  }
+  if (owner.size === 0) return new Map();
+  try {
+    const partitions = [...owner.keys()].map((key) => {
+      const [topic, partition] = key.split('\0') as [string, string];
+      return { topic, partition: Number(partition) };
+    });
+    const sums = new Map<string, bigint>();
+    for (const { topic, partition, offset } of await options.endOffsets(partitions)) {
+      const task = owner.get(`${topic}\0${partition}`);
+      if (task !== undefined) sums.set(task, (sums.get(task) ?? 0n) + offset);
+    }
+    return sums;
+  } catch (error) {
+    log(`changelog end offsets could not be listed (${(error as Error).message}); lags are measured against the best state reported`);
+    return undefined;
+  }
 }
 
 function groupProcesses(members: readonly AssignorMember[], remembered: Remembered): Process[] {
@@ -147,16 +196,30 @@ function memberClient(member: ProcessMember, asStandby: boolean): PlacementClien
   return { id: member.key, capacity: 1, previousActive: asStandby ? standby : active, previousStandby: asStandby ? active : standby, offsetSums: new Map() };
 }
 
-function assignTasks(tasks: readonly TaskInfo[], processes: readonly Process[], replicas: number, log: (message: string) => void): Map<string, MemberAssignment> {
+type WarmupPass = WarmupSettings & { readonly probingIntervalMs: number; readonly endSums: ReadonlyMap<string, bigint> | undefined; readonly now: number };
+
+function assignTasks(tasks: readonly TaskInfo[], processes: readonly Process[], replicas: number, log: (message: string) => void, warmup?: WarmupPass): Map<string, MemberAssignment> {
   const byKey = new Map(tasks.map((t) => [t.key, t]));
   const placement = tasks.map((t) => ({ key: t.key, group: t.id.subtopology, index: t.id.partition }));
   const clients = processes.map(processClient);
-  const activeByProcess = placeTasks(placement, clients);
+  const stateful = placement.filter((t) => byKey.get(t.key)?.stateful === true);
+  const balanced = placeTasks(placement, clients);
+  const held = warmup === undefined ? undefined : holdForWarmup(stateful, balanced, clients, warmup.endSums, warmup);
+  const activeByProcess = held?.active ?? balanced;
   const activeOwner = new Map<string, string>();
   for (const [processId, keys] of activeByProcess) for (const key of keys) activeOwner.set(key, processId);
-  const stateful = placement.filter((t) => byKey.get(t.key)?.stateful === true);
   const { standbys: standbyByProcess, unplaced } = placeStandbys(stateful, activeOwner, clients, replicas);
   if (unplaced > 0) log(`${unplaced} standby replica(s) not placed: ${processes.length} process(es) cannot hold ${replicas} standby(s) of each task apart from its active`);
+  for (const [processId, keys] of held?.warmups ?? []) {
+    const list = standbyByProcess.get(processId) ?? [];
+    for (const key of keys) if (!list.includes(key)) list.push(key);
+    standbyByProcess.set(processId, list);
+  }
+  const probingRebalanceAtMs = warmup !== undefined && held !== undefined && held.held > 0 ? warmup.now + warmup.probingIntervalMs : undefined;
+  if (probingRebalanceAtMs !== undefined) {
+    const warming = [...(held?.warmups ?? [])].flatMap(([id, keys]) => keys.map((key) => `${key}→${id}`));
+    log(`${held?.held} stateful task(s) stay on caught-up clients while their targets restore; warm-up replicas: ${warming.join(', ') || 'none (max.warmup.replicas reached)'}; probing rebalance in ${warmup?.probingIntervalMs} ms`);
+  }
 
   const partitionsOf = (keys: readonly string[]): TopicPartition[] => keys.flatMap((key) => byKey.get(key)?.partitions ?? []);
   const hosts: HostInfo[] = processes.filter((p) => p.endpoint !== undefined).map((p) => ({
@@ -178,6 +241,7 @@ function assignTasks(tasks: readonly TaskInfo[], processes: readonly Process[], 
         standbyTasks: new Map((standbyByMember.get(key) ?? []).map((key) => [key, byKey.get(key)?.partitions ?? []])),
         hosts,
         errorCode: 0,
+        ...(probingRebalanceAtMs === undefined ? {} : { probingRebalanceAtMs }),
       };
       out.set(memberId, { partitions: partitionsOf(active), userData: encodeStreamsAssignment(assignment) });
     }

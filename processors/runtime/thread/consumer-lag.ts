@@ -11,7 +11,7 @@
  * ```
  */
 
-import { PartitionReader, type KafkaClientConfig, type TopicPartitionOffset } from '../../kafka/index.ts';
+import { PartitionReader, type KafkaClientConfig, type TopicPartition, type TopicPartitionOffset } from '../../kafka/index.ts';
 import type { ThreadMetrics } from './thread-metrics.ts';
 
 export class ConsumerLag {
@@ -24,6 +24,12 @@ export class ConsumerLag {
     this.#client = client;
     this.#exactlyOnce = exactlyOnce;
     this.#metrics = metrics;
+  }
+
+  /** End offsets (read_committed under exactly-once), through the same reader: the assignor's changelog lags. */
+  endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    this.#reader ??= new PartitionReader(this.#client, { isolation: this.#exactlyOnce ? 'read_committed' : 'read_uncommitted' });
+    return this.#reader.endOffsets(partitions);
   }
 
   async measure(positions: readonly TopicPartitionOffset[]): Promise<void> {

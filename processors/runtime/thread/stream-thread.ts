@@ -106,6 +106,8 @@ export class StreamThread {
   #lastLagMs = 0;
   #previousActive: readonly { subtopology: number; partition: number }[] = [];
   #assignment: ThreadAssignment = { activeTasks: new Map(), standbyTasks: new Map(), hosts: [] };
+  /** When the leader asked this member to rejoin for a probing rebalance (warm-up replicas); undefined when not. */
+  #probingRebalanceAtMs: number | undefined;
 
   constructor(options: StreamThreadOptions) {
     this.#options = options;
@@ -127,6 +129,8 @@ export class StreamThread {
         numStandbyReplicas: settings.numStandbyReplicas,
         ownedTasks: () => ({ active: this.#previousActive, standby: this.#standbys.taskIds, taskOffsetSums: new Map([...this.#standbys.offsetSums, ...this.#manager.offsetSums]) }),
         ...(options.logger === undefined ? {} : { log: (message: string) => this.#log(`[streams-assignor] ${message}`) }),
+        warmup: settings.warmup,
+        endOffsets: (partitions) => this.#lag.endOffsets(partitions),
       }),
       listener: {
         // A failed assignment is delivered again by the next poll, so a retriable failure (a
@@ -287,6 +291,11 @@ export class StreamThread {
       if (!(await this.#betweenSlices(processed < max)) || processed < max || this.#stopRequested) break;
     }
     const now = Date.now();
+    if (this.#probingRebalanceAtMs !== undefined && now >= this.#probingRebalanceAtMs) {
+      this.#probingRebalanceAtMs = undefined;
+      this.#info(`kstreams: ${this.name} rejoins the group for a probing rebalance (tasks wait for warm-up replicas)`);
+      this.#consumer.requestRejoin();
+    }
     if (this.#settings.lagIntervalMs > 0 && now - this.#lastLagMs >= this.#settings.lagIntervalMs) {
       this.#lastLagMs = now;
       void this.#lag.measure(this.#consumer.assignment() === null ? [] : this.#consumer.positions());
@@ -409,6 +418,7 @@ export class StreamThread {
     const error = assignmentError(streams);
     if (error !== undefined) throw error;
     this.#assignment = { activeTasks: streams.activeTasks, standbyTasks: streams.standbyTasks, hosts: streams.hosts };
+    this.#probingRebalanceAtMs = streams.probingRebalanceAtMs;
     this.#setState('PARTITIONS_ASSIGNED');
     this.#options.events?.onAssignment?.(this.#assignment);
     try {

@@ -30,6 +30,8 @@ export interface ThreadSettings {
   readonly stateDir: string;
   readonly endpoint: string | undefined;
   readonly numStandbyReplicas: number;
+  /** `acceptable.recovery.lag`, `max.warmup.replicas`, `probing.rebalance.interval.ms` (KIP-441). */
+  readonly warmup: { readonly acceptableLag: number; readonly maxWarmups: number; readonly probingIntervalMs: number };
   /** This thread's share of `cache.max.bytes.buffering`. */
   readonly cacheMaxBytes: number;
   readonly deserializationHandler: 'log-and-fail' | 'log-and-continue';

@@ -40,3 +40,22 @@ test('foreign or truncated blobs fail with KST_KAFKA_ASSIGNOR', () => {
   }
   assert.throws(() => decodeSubscriptionInfo(Buffer.from('endpoint')), (error) => error instanceof KstError && error.code === 'KST_KAFKA_ASSIGNOR');
 });
+
+test('version 2 carries the probing rebalance time; a version-1 blob (no such field) still reads', () => {
+  const assignment: StreamsAssignment = {
+    activeTasks: new Map([['0_1', [{ topic: 'orders', partition: 1 }]]]),
+    standbyTasks: new Map([['0_0', [{ topic: 'orders', partition: 0 }]]]),
+    hosts: [],
+    errorCode: 0,
+    probingRebalanceAtMs: 1_765_000_000_123,
+  };
+  const blob = encodeStreamsAssignment(assignment);
+  assert.deepEqual(decodeStreamsAssignment(blob), assignment);
+  const { probingRebalanceAtMs: _, ...withoutProbe } = assignment;
+  const none = encodeStreamsAssignment(withoutProbe);
+  assert.deepEqual(decodeStreamsAssignment(none), withoutProbe);
+  // Version 1: the same bytes without the trailing varint (0 here, one byte) and with version 1.
+  const v1 = Buffer.from(none.subarray(0, none.length - 1));
+  v1.writeInt16BE(1, 0);
+  assert.deepEqual(decodeStreamsAssignment(v1), withoutProbe);
+});

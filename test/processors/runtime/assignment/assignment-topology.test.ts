@@ -21,9 +21,9 @@ test('internal topics get the application id, and sub-topologies with logged sto
   };
   const topology = assignmentTopology(plan, 'app');
   assert.deepEqual(topology.subtopologies, [
-    { id: 0, sourceTopics: ['orders'], stateful: false },
-    { id: 1, sourceTopics: ['app-by-product-repartition', 'products'], stateful: true },
-    { id: 2, sourceTopics: ['audit'], stateful: false },
+    { id: 0, sourceTopics: ['orders'], stateful: false, changelogTopics: [] },
+    { id: 1, sourceTopics: ['app-by-product-repartition', 'products'], stateful: true, changelogTopics: ['app-stock-changelog'] },
+    { id: 2, sourceTopics: ['audit'], stateful: false, changelogTopics: [] },
   ]);
   assert.deepEqual(topology.copartitionGroups, [['app-by-product-repartition', 'products']]);
 });
@@ -34,7 +34,7 @@ test('a topic read by two sub-topologies is refused', () => {
 });
 
 test('tasks: as many as the largest source topic, each reading the partitions that exist', () => {
-  const layout = layoutTasks({ subtopologies: [{ id: 0, sourceTopics: ['a', 'b'], stateful: false }], copartitionGroups: [] }, new Map([['a', 2], ['b', 3]]));
+  const layout = layoutTasks({ subtopologies: [{ id: 0, sourceTopics: ['a', 'b'], stateful: false, changelogTopics: [] }], copartitionGroups: [] }, new Map([['a', 2], ['b', 3]]));
   assert.ok(layout.ok);
   assert.deepEqual(layout.tasks.map((t) => [t.key, t.partitions.map((p) => `${p.topic}-${p.partition}`)]), [
     ['0_0', ['a-0', 'b-0']],

@@ -71,7 +71,7 @@ export function standbyOf(result: SimResult, memberId: string): string[] {
 /** A topology of `subtopologies` sub-topologies, each reading its own topic `t<i>`. */
 export function simpleTopology(subtopologies: number, stateful: (id: number) => boolean = () => true): AssignmentTopology {
   return {
-    subtopologies: Array.from({ length: subtopologies }, (_, id) => ({ id, sourceTopics: [`t${id}`], stateful: stateful(id) })),
+    subtopologies: Array.from({ length: subtopologies }, (_, id) => ({ id, sourceTopics: [`t${id}`], stateful: stateful(id), changelogTopics: stateful(id) ? [`app-s${id}-changelog`] : [] })),
     copartitionGroups: [],
   };
 }

@@ -19,7 +19,7 @@ function start(name: string, topic: string, group: string): Instance {
   const assignor = createStreamsAssignor({
     processId: randomUUID(),
     endpoint: `${name}.local:50051`,
-    topology: { subtopologies: [{ id: 0, sourceTopics: [topic], stateful: true }], copartitionGroups: [] },
+    topology: { subtopologies: [{ id: 0, sourceTopics: [topic], stateful: true, changelogTopics: [`${topic}-store-changelog`] }], copartitionGroups: [] },
     numStandbyReplicas: 1,
     log: () => undefined,
     ownedTasks: () => ({ active: [...(instance.current?.activeTasks.keys() ?? [])].map(parseTaskId), standby: [...(instance.current?.standbyTasks.keys() ?? [])].map(parseTaskId) }),

@@ -176,7 +176,7 @@ test('the host table lists every process with an endpoint and the partitions it 
 });
 
 test('co-partitioned topics with different counts fail the assignment for every member, naming topics and counts', async () => {
-  const topology = { subtopologies: [{ id: 0, sourceTopics: ['orders', 'customers'], stateful: true }], copartitionGroups: [['orders', 'customers']] };
+  const topology = { subtopologies: [{ id: 0, sourceTopics: ['orders', 'customers'], stateful: true, changelogTopics: ['app-store-changelog'] }], copartitionGroups: [['orders', 'customers']] };
   const members = cluster([1, 1]);
   const result = await rebalance(topology, { orders: 4, customers: 6 }, members);
   for (const { partitions, assignment } of result.byMember.values()) {
@@ -217,4 +217,58 @@ test('static members are known by their instance id: threads restarted with new 
   // A leader without that memory (it restarted too) places by instance id alone: still every task once.
   const fresh = await rebalance(topology, counts(1, 6), restarted.map((m) => ({ ...m, active: [] })));
   assert.equal(allActive(fresh).length, 6);
+});
+
+test('warm-up replicas: a new process restores as a standby while the tasks stay put, and takes them at the probing rebalance once caught up', async () => {
+  const topology = simpleTopology(1);
+  const all = ['0_0', '0_1', '0_2', '0_3'];
+  const old = member('m-a', 'pa', 'a:1');
+  old.active = [...all];
+  old.offsetSums = new Map(all.map((t) => [t, 50_000n]));
+  const newcomer = member('m-b', 'pb', 'b:1');
+  const listed: string[] = [];
+  const leader = createStreamsAssignor({
+    processId: 'pa', endpoint: 'a:1', topology, numStandbyReplicas: 0, log: () => undefined,
+    ownedTasks: () => ({ active: [], standby: [] }),
+    warmup: { acceptableLag: 1_000, maxWarmups: 2, probingIntervalMs: 30_000 },
+    endOffsets: async (partitions) => {
+      listed.push(...partitions.map((p) => `${p.topic}-${p.partition}`));
+      return partitions.map((p) => ({ ...p, offset: 50_000n }));
+    },
+    now: () => 1_000,
+  });
+
+  const first = await rebalance(topology, counts(1, 4), [old, newcomer], 0, leader);
+  assert.deepEqual(listed.sort(), ['app-s0-changelog-0', 'app-s0-changelog-1', 'app-s0-changelog-2', 'app-s0-changelog-3']);
+  assert.deepEqual(activeOf(first, 'm-a'), all, 'nothing moves to a process that has no state yet');
+  assert.equal(standbyOf(first, 'm-b').length, 2, 'the newcomer warms up the two tasks it should run');
+  for (const { assignment } of first.byMember.values()) assert.equal(assignment.probingRebalanceAtMs, 31_000);
+
+  adopt([old, newcomer], first);
+  newcomer.offsetSums = new Map(newcomer.standby.map((t) => [t, 49_500n]));
+  const second = await rebalance(topology, counts(1, 4), [old, newcomer], 0, leader);
+  assert.deepEqual(activeOf(second, 'm-b'), [...newcomer.standby].sort(), 'caught up within the acceptable lag: the warmed-up tasks move');
+  assert.equal(activeOf(second, 'm-a').length, 2);
+  for (const { assignment } of second.byMember.values()) assert.equal(assignment.probingRebalanceAtMs, undefined, 'nothing waits: no probing rebalance');
+});
+
+test('warm-up replicas when the changelog end offsets cannot be listed: the best reported state stands in, and the failure is logged', async () => {
+  const topology = simpleTopology(1);
+  const old = member('m-a', 'pa');
+  old.active = ['0_0', '0_1'];
+  old.offsetSums = new Map([['0_0', 9_000n], ['0_1', 9_000n]]);
+  const newcomer = member('m-b', 'pb');
+  const logs: string[] = [];
+  const leader = createStreamsAssignor({
+    processId: 'pa', endpoint: undefined, topology, numStandbyReplicas: 0, log: (line) => logs.push(line),
+    ownedTasks: () => ({ active: [], standby: [] }),
+    warmup: { acceptableLag: 100, maxWarmups: 2, probingIntervalMs: 5_000 },
+    endOffsets: async () => {
+      throw new Error('broker away');
+    },
+  });
+  const result = await rebalance(topology, counts(1, 2), [old, newcomer], 0, leader);
+  assert.deepEqual(activeOf(result, 'm-a'), ['0_0', '0_1']);
+  assert.equal(standbyOf(result, 'm-b').length, 1);
+  assert.ok(logs.some((line) => line.includes('broker away')), logs.join('\n'));
 });
