@@ -83,7 +83,8 @@ export function saleLines(event: OrderEvent): SaleLine[] {
     line.revenueCents += item.quantity * (item.unitPriceCents ?? 0);
     lines.set(item.productId, line);
   }
-  return [...lines].map(([productId, line]) => ({ productId, units: sign * line.units, revenueCents: sign * line.revenueCents }));
+  // `+ 0` turns the -0 of a refunded free item into 0.
+  return [...lines].map(([productId, line]) => ({ productId, units: sign * line.units + 0, revenueCents: sign * line.revenueCents + 0 }));
 }
 
 /** A category as given (trimmed), or `uncategorised` when absent or blank. */
