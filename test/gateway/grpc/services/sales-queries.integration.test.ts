@@ -96,7 +96,7 @@ test('either of two analytics instances answers every product\'s sales, with tot
   const request = { fromMs: window, toMs: window + HOUR, groupBy: 'product', top: 3 };
   const ask = async (endpoint: string): Promise<SalesReportMessage> => {
     const deadline = Date.now() + 90_000;
-    let last = 'no answer';
+    let last: string;
     for (;;) {
       try {
         const report = await peers.unary<object, SalesReportMessage>(endpoint, getSales, request, auth(admin));
