@@ -41,6 +41,7 @@ import { buildHttpApi, type GatewayLoggerOptions } from './http/server.ts';
 import { KafkaGroupLag } from './ops/group-lag.ts';
 import { OpsCollector, type OpsSource } from './ops/ops-collector.ts';
 import { QueryClient } from './queries/query-client.ts';
+import type { SalesReader } from './http/routes/analytics.ts';
 
 export interface Gateway {
   /** `http://host:port` the API listens on. */
@@ -101,7 +102,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     throw error;
   });
   const queries = parts.queries ?? new QueryClient({
-    endpoints: { order: config['order.query.endpoints'], inventory: config['inventory.query.endpoints'], customer: config['customer.query.endpoints'] },
+    endpoints: { order: config['order.query.endpoints'], inventory: config['inventory.query.endpoints'], customer: config['customer.query.endpoints'], analytics: config['analytics.query.endpoints'] },
     ...(serviceToken === undefined ? {} : { token: typeof serviceToken === 'string' ? serviceToken : () => serviceToken.current() }),
     deadlineMs: config['query.deadline.ms'],
     retries: config['query.retries'],
@@ -134,6 +135,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     streamSlots: new StreamSlots({ perCaller: config['sse.max.per.caller'], total: config['sse.max.total'] }),
     ...(signIn === undefined ? {} : { signIn }),
     ...(audit === undefined ? {} : { audit }),
+    ...('getSales' in queries ? { sales: queries as SalesReader } : {}),
     ...(parts.logger === undefined ? {} : { logger: parts.logger }),
   });
   try {

@@ -27,6 +27,7 @@ export interface QueryServices {
   readonly StockQueries: grpc.ServiceClientConstructor;
   readonly CustomerQueries: grpc.ServiceClientConstructor;
   readonly StoreQueries: grpc.ServiceClientConstructor;
+  readonly SalesQueries: grpc.ServiceClientConstructor;
 }
 
 let loaded: QueryServices | undefined;
@@ -46,6 +47,7 @@ export function queryServices(): QueryServices {
     StockQueries: service('StockQueries'),
     CustomerQueries: service('CustomerQueries'),
     StoreQueries: service('StoreQueries'),
+    SalesQueries: service('SalesQueries'),
   });
   return loaded;
 }
@@ -118,4 +120,32 @@ export interface StoreRangeRequestMessage {
   fromJson: string;
   toJson: string;
   limit: number;
+}
+
+export interface SalesRequestMessage {
+  fromMs: number;
+  toMs: number;
+  groupBy: string;
+  top: number;
+}
+
+export interface SalesEntryMessage {
+  key: string;
+  name: string;
+  category: string;
+  units: number;
+  revenueCents: number;
+}
+
+export interface SalesWindowMessage {
+  startMs: number;
+  endMs: number;
+  units: number;
+  revenueCents: number;
+  keys: number;
+  entries: SalesEntryMessage[];
+}
+
+export interface SalesReportMessage {
+  windows: SalesWindowMessage[];
 }

@@ -5,7 +5,7 @@
  * group's host table names each instance's gRPC endpoint. Until then calls answer
  * UNAVAILABLE.
  *
- * Every instance serves all four query services; a call for a key another instance owns is
+ * Every instance serves all the query services; a call for a key another instance owns is
  * forwarded there (see `query-routing.ts`). Beside them, `InstanceOps` tells an operator
  * about this instance (tasks, lags, topology; `services/instance-ops.ts`).
  *
@@ -41,6 +41,7 @@ import { queryServerConfig, type QueryServerConfig } from './query-server-config
 import { QueryRouting } from './query-routing.ts';
 import { orderQueries } from './services/order-queries.ts';
 import { instanceOps, type InstanceAbout } from './services/instance-ops.ts';
+import { salesQueries } from './services/sales-queries.ts';
 import { customerQueries, stockQueries } from './services/stock-queries.ts';
 import { storeQueries } from './services/store-queries.ts';
 
@@ -110,6 +111,7 @@ export class QueryServer {
     server.addService(services.StockQueries.service, stockQueries({ routing, authenticate }));
     server.addService(services.CustomerQueries.service, customerQueries({ routing, authenticate }));
     server.addService(services.StoreQueries.service, storeQueries({ routing, authenticate }));
+    server.addService(services.SalesQueries.service, salesQueries({ routing, authenticate }));
     const about: { current: InstanceAbout | undefined } = { current: undefined };
     server.addService(opsServices().InstanceOps.service, instanceOps({ routing, authenticate, about: () => about.current }));
     const health = addStandardServices(server);

@@ -31,6 +31,7 @@ import { registerOpsPageRoutes } from './routes/ops-page.ts';
 import { registerProductRoutes } from './routes/products.ts';
 import { AUTH_PUBLIC_PATHS, registerAuthRoutes } from './routes/auth.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerAnalyticsRoutes, type SalesReader } from './routes/analytics.ts';
 import { registerTracing } from './tracing.ts';
 
 /** The pino options the gateway passes to fastify's logger. */
@@ -58,6 +59,8 @@ export interface HttpApiOptions {
   readonly signIn?: SignIn;
   /** The audit log behind `GET /orders/:id/audit`; without it the route answers 503. */
   readonly audit?: AuditReader;
+  /** The analytics service's sales windows behind `GET /analytics/sales`; without it the route answers 503. */
+  readonly sales?: SalesReader;
 }
 
 export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): FastifyInstance {
@@ -97,6 +100,7 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
     registerProductRoutes(api, context);
     if (options.signIn !== undefined) registerAuthRoutes(api, context, options.signIn);
     registerAuditRoutes(api, options.audit);
+    registerAnalyticsRoutes(api, context, options.sales);
   });
   return app;
 }

@@ -20,13 +20,14 @@ import { KstError } from '../../common/errors.ts';
 import type { CustomerView, OrderTransition, OrderView, ProductView } from '../../topologies/ecommerce/contracts/views.ts';
 import { customerView, orderView, productView, transitionView } from '../grpc/messages.ts';
 import { PeerClients, type Method } from '../grpc/peer-clients.ts';
-import { queryServices, type CustomerMessage, type OrderEventMessage, type OrderMessage, type ProductMessage } from '../grpc/proto.ts';
+import { queryServices, type CustomerMessage, type OrderEventMessage, type OrderMessage, type ProductMessage, type SalesReportMessage, type SalesRequestMessage, type SalesWindowMessage } from '../grpc/proto.ts';
 import { isRetriableStatus } from '../grpc/status.ts';
 
-export type QueryService = 'order' | 'inventory' | 'customer';
+export type QueryService = 'order' | 'inventory' | 'customer' | 'analytics';
 
 export interface QueryClientOptions {
-  readonly endpoints: Readonly<Record<QueryService, readonly string[]>>;
+  /** Query servers per service; analytics' are optional (without them sales queries answer KST_QUERY_UNAVAILABLE). */
+  readonly endpoints: Readonly<Record<Exclude<QueryService, 'analytics'>, readonly string[]>> & { readonly analytics?: readonly string[] };
   /** Sent as `authorization: Bearer <token>` when set: a fixed token, or a function giving the current one (short-lived service tokens). */
   readonly token?: string | (() => Promise<string>);
   readonly deadlineMs: number;
@@ -41,6 +42,9 @@ export interface OrderEvent {
   readonly order: OrderView;
   readonly final: boolean;
 }
+
+/** A sales query: windows starting in [fromMs, toMs], by product or category, `top` entries each. */
+export type SalesQuery = SalesRequestMessage & { readonly groupBy: 'product' | 'category' };
 
 export interface WatchParameters {
   readonly fromIndex: number;
@@ -65,7 +69,7 @@ function toKstError(error: { code: grpc.status; details: string }, what: string)
 export class QueryClient {
   readonly #options: QueryClientOptions;
   readonly #peers: PeerClients;
-  readonly #next: Record<QueryService, number> = { order: 0, inventory: 0, customer: 0 };
+  readonly #next: Record<QueryService, number> = { order: 0, inventory: 0, customer: 0, analytics: 0 };
 
   constructor(options: QueryClientOptions) {
     for (const [service, list] of Object.entries(options.endpoints)) if (list.length === 0) throw new KstError('KST_CONFIG_INVALID', `no query endpoints for the ${service} service`, { key: `${service}.query.endpoints` });
@@ -88,6 +92,12 @@ export class QueryClient {
 
   async getCustomer(customerId: string): Promise<CustomerView> {
     return customerView(await this.#call<CustomerMessage>('customer', method('CustomerQueries', 'GetCustomer'), { customerId }, `customer ${customerId}`));
+  }
+
+  /** Sales windows of the analytics service whose start lies in [fromMs, toMs], each with its top entries. */
+  async getSales(query: SalesQuery): Promise<SalesWindowMessage[]> {
+    const report = await this.#call<SalesReportMessage>('analytics', method('SalesQueries', 'GetSales'), query, `sales by ${query.groupBy}`);
+    return report.windows;
   }
 
   /**
@@ -148,6 +158,7 @@ export class QueryClient {
 
   #endpoint(service: QueryService): string {
     const list = this.#options.endpoints[service];
+    if (list === undefined || list.length === 0) throw new KstError('KST_QUERY_UNAVAILABLE', `no query endpoints for the ${service} service`, { service });
     const index = this.#next[service]++ % list.length;
     return list[index] as string;
   }

@@ -10,7 +10,8 @@
  * products (a few stay sold out), one customer registers an account, signs in, orders with
  * its access token and signs out (the token then refused; `sign-in-phase.ts`), then orders of five kinds are placed at the configured
  * rate (in stock, out of stock, partly in stock, too expensive, cancelled) and followed
- * until each reaches a final status. Ctrl-C stops placing and prints what is known.
+ * until each reaches a final status, and the sales analytics of the hour are printed
+ * (`sales-phase.ts`). Ctrl-C stops placing and prints what is known.
  * Exit code 0 when every order was placed and settled, 1 otherwise, 2 on a setup error.
  */
 
@@ -20,6 +21,7 @@ import { DemoGatewayClient } from './gateway-client.ts';
 import { runOrders } from './order-phase.ts';
 import { formatOutcome, summariseOutcome } from './outcome.ts';
 import { ProgressReporter } from './progress.ts';
+import { printSales } from './sales-phase.ts';
 import { runSetup } from './setup-phase.ts';
 import { runSignIn } from './sign-in-phase.ts';
 import { countByKind, planWorkload } from './workload.ts';
@@ -65,6 +67,8 @@ async function run(config: DemoConfig, signal: AbortSignal): Promise<number> {
     const unsettled = results.filter((r) => r.status === 'UNSETTLED' || r.status === 'NOT_PLACED').length;
     if (unsettled > 0) console.log(`${unsettled} orders did not reach a final status${signal.aborted ? ' (interrupted)' : ` within ${config['settle.timeout.ms']} ms after the last was placed`}.`);
     if (!signIn.ok) console.log('the sign-in phase did not go as it should (see its lines above).');
+    console.log('');
+    await printSales(client, { nowMs: Date.now(), print: (line) => console.log(line) });
     return unsettled === 0 && signIn.ok ? 0 : 1;
   } finally {
     await client.close();

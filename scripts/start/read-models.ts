@@ -13,6 +13,10 @@
  *   written twice. The gateway answers `GET /orders/:id/audit` from it.
  * - `products-search`: the inventory service's `products` store changelog (JSON
  *   ProductView) indexed as documents of index `products`, one per product id.
+ * - `sales-opensearch`: the analytics service's final window results (`analytics.sales`,
+ *   JSON) indexed as documents of index `sales`, one per window and product or category,
+ *   under the result's id (`<groupBy>|<key>|<window start>`), so a result delivered twice
+ *   replaces itself.
  *
  * `PUT /connectors/{name}/config` creates or updates, so starting the platform again is
  * harmless.
@@ -170,6 +174,19 @@ export function readModels(settings: ReadModelSettings): Record<string, Connecto
       'behavior.on.null.values': 'delete',
       'index.name.format': `${prefix.toLowerCase()}products`,
       'errors.deadletterqueue.topic.name': `${prefix}products-search.dead-letters`,
+      ...JSON_VALUES,
+      ...TOLERANT,
+    },
+    [`${prefix}sales-opensearch`]: {
+      'connector.class': 'io.kstreams.connect.search.ElasticsearchSinkConnector',
+      'tasks.max': '1',
+      topics: prefixedTopics(prefix).analyticsSales,
+      'connection.url': settings.opensearchUrl,
+      'key.ignore': 'false',
+      'schema.ignore': 'true',
+      'write.method': 'insert',
+      'index.name.format': `${prefix.toLowerCase()}sales`,
+      'errors.deadletterqueue.topic.name': `${prefix}sales-opensearch.dead-letters`,
       ...JSON_VALUES,
       ...TOLERANT,
     },

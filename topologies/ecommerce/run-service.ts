@@ -27,6 +27,7 @@ import { registryAuthOf } from '../../schemas/registry/registry-auth.ts';
 import type { Topology } from '../../processors/dsl/index.ts';
 import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
 import { prefixedTopics, type TopicNames } from './contracts/topics.ts';
+import { buildAnalyticsTopology, salesWindowsOf } from './analytics/analytics-topology.ts';
 import { buildCustomerTopology } from './customer/customer-topology.ts';
 import { buildInventoryTopology } from './inventory/inventory-topology.ts';
 import { buildNotificationTopology } from './notification/notification-topology.ts';
@@ -77,6 +78,7 @@ export function serviceTopology(name: ServiceName, config: EcommerceServiceConfi
     });
     case 'notification': return buildNotificationTopology(options);
     case 'customer': return buildCustomerTopology(options);
+    case 'analytics': return buildAnalyticsTopology({ ...options, windows: salesWindowsOf(config) });
   }
 }
 

@@ -62,6 +62,7 @@ function app(options: { maxDepositCents?: number; slots?: StreamSlots; watch?: Q
     bodyLimit: 65_536,
     logger: false,
     audit: { byOrder: async () => [] },
+    sales: { getSales: async () => [] },
     ...(options.maxDepositCents === undefined ? {} : { maxDepositCents: options.maxDepositCents }),
     ...(options.slots === undefined ? {} : { streamSlots: options.slots }),
   });
@@ -98,6 +99,7 @@ const MATRIX: ReadonlyArray<readonly [string, string, object | undefined, readon
   ['GET', '/ops/ops.js', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/ops/ops.css', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/ops/snapshot', undefined, [401, 401, 403, 403, 200]],
+  ['GET', '/analytics/sales', undefined, [401, 401, 403, 403, 200]],
 ];
 
 test('every route × {no token, expired token, another customer, the customer, admin} answers as the table says', async () => {

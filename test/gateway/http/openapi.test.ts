@@ -174,7 +174,7 @@ test('the bearer scheme is required by exactly the operations the gateway refuse
       authenticated += 1;
     }
   }
-  assert.equal(authenticated, 12);
+  assert.equal(authenticated, 13);
 });
 
 test('responses are what the schemas say and lose no field: full views, 202 bodies with their ids, the error body', async () => {

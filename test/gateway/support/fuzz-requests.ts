@@ -94,6 +94,7 @@ export function routeModels(ids: KnownIds): readonly RouteModel[] {
     { method: 'GET', url: '/customers/:id/orders' },
     { method: 'PUT', url: '/products/:id', produces: 'inventory', body: fc.record({ name: shortText, priceCents: fc.integer({ min: 1, max: 100_000 }), restockQuantity: fc.integer({ min: 0, max: 1_000 }) }, { requiredKeys: [] }) },
     { method: 'GET', url: '/products/:id' },
+    { method: 'GET', url: '/analytics/sales' },
   ];
 }
 

@@ -11,6 +11,7 @@ export const ApplicationIds = {
   shipping: 'ecommerce-shipping',
   notification: 'ecommerce-notification',
   customer: 'ecommerce-customer',
+  analytics: 'ecommerce-analytics',
 } as const;
 
 export type ServiceName = keyof typeof ApplicationIds;
@@ -36,6 +37,10 @@ export const Stores = {
   customers: 'customers',
   /** customerId → Notification[], in the notification service. */
   notifications: 'customer-notifications',
+  /** productId → units and revenue per window (a window store), in the analytics service. */
+  salesByProduct: 'sales-by-product',
+  /** category → units and revenue per window (a window store), in the analytics service. */
+  salesByCategory: 'sales-by-category',
 } as const;
 
 /** Which service (and so which application id's instances) hosts each queryable store. */
@@ -45,4 +50,6 @@ export const StoreHosts: { readonly [K in keyof typeof Stores]: ServiceName } = 
   products: 'inventory',
   customers: 'payment',
   notifications: 'notification',
+  salesByProduct: 'analytics',
+  salesByCategory: 'analytics',
 };

@@ -31,6 +31,11 @@ export const Topics = {
    * `notification_templates`, copied by the Connect PostgreSQL source (compacted).
    */
   notificationTemplates: 'notifications.templates',
+  /**
+   * `SalesResult` (JSON), keyed by the result's id: one final result per sales window and
+   * product or category, written by the analytics service, indexed by `sales-opensearch`.
+   */
+  analyticsSales: 'analytics.sales',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

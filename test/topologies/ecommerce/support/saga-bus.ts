@@ -16,6 +16,7 @@ import type { OrderItem } from '../../../../topologies/ecommerce/contracts/comma
 import { ApplicationIds, Stores, type ServiceName } from '../../../../topologies/ecommerce/contracts/stores.ts';
 import { prefixedTopics, type TopicNames } from '../../../../topologies/ecommerce/contracts/topics.ts';
 import type { CustomerView, OrderView, ProductView } from '../../../../topologies/ecommerce/contracts/views.ts';
+import { buildAnalyticsTopology } from '../../../../topologies/ecommerce/analytics/analytics-topology.ts';
 import { buildCustomerTopology } from '../../../../topologies/ecommerce/customer/customer-topology.ts';
 import { buildInventoryTopology } from '../../../../topologies/ecommerce/inventory/inventory-topology.ts';
 import { buildNotificationTopology } from '../../../../topologies/ecommerce/notification/notification-topology.ts';
@@ -51,22 +52,27 @@ export function serviceTopologies(serdes: EcommerceSerdes, topics: TopicNames, o
     shipping: buildShippingTopology({ ...common, dispatchDelayMs: 2_000, deliveryDelayMs: 3_000, courierIntervalMs: 500 }),
     notification: buildNotificationTopology(common),
     customer: buildCustomerTopology(common),
+    // A minute's windows with 10 s of grace: tests move the clock by seconds.
+    analytics: buildAnalyticsTopology({ ...common, windows: { sizeMs: 60_000, graceMs: 10_000, retentionMs: 3_600_000 } }),
   };
 }
+
+/** The services on the bus: the saga's (analytics is tested on its own driver). */
+type BusService = Exclude<ServiceName, 'analytics'>;
 
 export class SagaBus {
   readonly topics: TopicNames = prefixedTopics('');
   readonly serdes: EcommerceSerdes;
-  readonly drivers: Record<ServiceName, TopologyTestDriver>;
+  readonly drivers: Record<BusService, TopologyTestDriver>;
   readonly log: LoggedRecord[] = [];
-  readonly paused = new Set<ServiceName>();
-  readonly #held: { service: ServiceName; record: LoggedRecord }[] = [];
+  readonly paused = new Set<BusService>();
+  readonly #held: { service: BusService; record: LoggedRecord }[] = [];
   #commands = 0;
 
   private constructor(serdes: EcommerceSerdes, options: BusOptions) {
     this.serdes = serdes;
     const topologies = serviceTopologies(serdes, this.topics, options);
-    const driver = (name: ServiceName) => new TopologyTestDriver(topologies[name], { applicationId: ApplicationIds[name], initialWallClockTimeMs: 0 });
+    const driver = (name: BusService) => new TopologyTestDriver(topologies[name], { applicationId: ApplicationIds[name], initialWallClockTimeMs: 0 });
     this.drivers = { order: driver('order'), inventory: driver('inventory'), payment: driver('payment'), shipping: driver('shipping'), notification: driver('notification'), customer: driver('customer') };
   }
 
@@ -108,7 +114,7 @@ export class SagaBus {
   }
 
   /** Lets a paused service read what it missed. */
-  async resume(service: ServiceName): Promise<void> {
+  async resume(service: BusService): Promise<void> {
     this.paused.delete(service);
     const mine = this.#held.filter((held) => held.service === service);
     this.#held.splice(0, this.#held.length, ...this.#held.filter((held) => held.service !== service));
@@ -143,7 +149,7 @@ export class SagaBus {
     return this.log.filter((record) => record.topic === topic).map((record) => serde.deserialize(topic, record.value) as T);
   }
 
-  store<V>(service: ServiceName, name: string): KeyValueStore<string, V> {
+  store<V>(service: BusService, name: string): KeyValueStore<string, V> {
     return this.drivers[service].getKeyValueStore<string, V>(name);
   }
 
@@ -167,8 +173,8 @@ export class SagaBus {
     return `cmd-${++this.#commands}`;
   }
 
-  #readers(topic: string): ServiceName[] {
-    return (Object.keys(this.drivers) as ServiceName[]).filter((name) => this.drivers[name].inputTopicNames.includes(topic));
+  #readers(topic: string): BusService[] {
+    return (Object.keys(this.drivers) as BusService[]).filter((name) => this.drivers[name].inputTopicNames.includes(topic));
   }
 
   async #publish(record: LoggedRecord): Promise<void> {
@@ -179,7 +185,7 @@ export class SagaBus {
     }
   }
 
-  async #pipe(service: ServiceName, record: LoggedRecord): Promise<void> {
+  async #pipe(service: BusService, record: LoggedRecord): Promise<void> {
     await this.drivers[service].createInputTopic(record.topic, B, B).pipeInput(record.key, record.value, record.timestamp);
   }
 }
