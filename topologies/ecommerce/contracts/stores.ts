@@ -11,6 +11,7 @@ export const ApplicationIds = {
   shipping: 'ecommerce-shipping',
   notification: 'ecommerce-notification',
   customer: 'ecommerce-customer',
+  cart: 'ecommerce-cart',
 } as const;
 
 export type ServiceName = keyof typeof ApplicationIds;
@@ -36,6 +37,8 @@ export const Stores = {
   customers: 'customers',
   /** customerId → Notification[], in the notification service. */
   notifications: 'customer-notifications',
+  /** cartId → CartView, in the cart service. */
+  carts: 'carts',
 } as const;
 
 /** Which service (and so which application id's instances) hosts each queryable store. */
@@ -45,4 +48,5 @@ export const StoreHosts: { readonly [K in keyof typeof Stores]: ServiceName } = 
   products: 'inventory',
   customers: 'payment',
   notifications: 'notification',
+  carts: 'cart',
 };

@@ -31,6 +31,14 @@ export const Topics = {
    * `notification_templates`, copied by the Connect PostgreSQL source (compacted).
    */
   notificationTemplates: 'notifications.templates',
+  /** `CartCommand`, keyed by cartId. */
+  cartCommands: 'carts.commands',
+  /**
+   * `CatalogEntry` (JSON), keyed by productId: the cart service's copy of each product's
+   * name and price, taken from `ProductUpdated` on `inventory.events` (compacted); its
+   * GlobalKTable prices cart items.
+   */
+  cartCatalog: 'carts.catalog',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

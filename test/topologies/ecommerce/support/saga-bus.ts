@@ -16,6 +16,7 @@ import type { OrderItem } from '../../../../topologies/ecommerce/contracts/comma
 import { ApplicationIds, Stores, type ServiceName } from '../../../../topologies/ecommerce/contracts/stores.ts';
 import { prefixedTopics, type TopicNames } from '../../../../topologies/ecommerce/contracts/topics.ts';
 import type { CustomerView, OrderView, ProductView } from '../../../../topologies/ecommerce/contracts/views.ts';
+import { buildCartTopology } from '../../../../topologies/ecommerce/cart/cart-topology.ts';
 import { buildCustomerTopology } from '../../../../topologies/ecommerce/customer/customer-topology.ts';
 import { buildInventoryTopology } from '../../../../topologies/ecommerce/inventory/inventory-topology.ts';
 import { buildNotificationTopology } from '../../../../topologies/ecommerce/notification/notification-topology.ts';
@@ -39,6 +40,7 @@ export interface BusOptions {
   readonly velocityMaxOrders?: number;
   readonly maxAmountCents?: number;
   readonly scorer?: FraudScorer;
+  readonly cartExpiryMs?: number;
 }
 
 /** Each service's topology as the tests build it: in-memory stores, short courier delays. */
@@ -51,6 +53,7 @@ export function serviceTopologies(serdes: EcommerceSerdes, topics: TopicNames, o
     shipping: buildShippingTopology({ ...common, dispatchDelayMs: 2_000, deliveryDelayMs: 3_000, courierIntervalMs: 500 }),
     notification: buildNotificationTopology(common),
     customer: buildCustomerTopology(common),
+    cart: buildCartTopology({ ...common, expiryMs: options.cartExpiryMs ?? 60_000, expiryCheckIntervalMs: 1_000 }),
   };
 }
 
@@ -67,7 +70,7 @@ export class SagaBus {
     this.serdes = serdes;
     const topologies = serviceTopologies(serdes, this.topics, options);
     const driver = (name: ServiceName) => new TopologyTestDriver(topologies[name], { applicationId: ApplicationIds[name], initialWallClockTimeMs: 0 });
-    this.drivers = { order: driver('order'), inventory: driver('inventory'), payment: driver('payment'), shipping: driver('shipping'), notification: driver('notification'), customer: driver('customer') };
+    this.drivers = { order: driver('order'), inventory: driver('inventory'), payment: driver('payment'), shipping: driver('shipping'), notification: driver('notification'), customer: driver('customer'), cart: driver('cart') };
   }
 
   static async create(options: BusOptions = {}): Promise<SagaBus> {
