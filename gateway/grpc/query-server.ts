@@ -41,6 +41,7 @@ import { queryServerConfig, type QueryServerConfig } from './query-server-config
 import { QueryRouting } from './query-routing.ts';
 import { orderQueries } from './services/order-queries.ts';
 import { instanceOps, type InstanceAbout } from './services/instance-ops.ts';
+import { cartQueries } from './services/cart-queries.ts';
 import { customerQueries, stockQueries } from './services/stock-queries.ts';
 import { storeQueries } from './services/store-queries.ts';
 
@@ -109,6 +110,7 @@ export class QueryServer {
     server.addService(services.OrderQueries.service, orderQueries({ routing, authenticate, watch, watchSlots }));
     server.addService(services.StockQueries.service, stockQueries({ routing, authenticate }));
     server.addService(services.CustomerQueries.service, customerQueries({ routing, authenticate }));
+    server.addService(services.CartQueries.service, cartQueries({ routing, authenticate }));
     server.addService(services.StoreQueries.service, storeQueries({ routing, authenticate }));
     const about: { current: InstanceAbout | undefined } = { current: undefined };
     server.addService(opsServices().InstanceOps.service, instanceOps({ routing, authenticate, about: () => about.current }));

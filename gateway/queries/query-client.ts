@@ -17,13 +17,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KstError } from '../../common/errors.ts';
+import type { CartView } from '../../topologies/ecommerce/contracts/carts.ts';
 import type { CustomerView, OrderTransition, OrderView, ProductView } from '../../topologies/ecommerce/contracts/views.ts';
-import { customerView, orderView, productView, transitionView } from '../grpc/messages.ts';
+import { cartView, customerView, orderView, productView, transitionView } from '../grpc/messages.ts';
 import { PeerClients, type Method } from '../grpc/peer-clients.ts';
-import { queryServices, type CustomerMessage, type OrderEventMessage, type OrderMessage, type ProductMessage } from '../grpc/proto.ts';
+import { queryServices, type CartMessage, type CustomerMessage, type OrderEventMessage, type OrderMessage, type ProductMessage } from '../grpc/proto.ts';
 import { isRetriableStatus } from '../grpc/status.ts';
 
-export type QueryService = 'order' | 'inventory' | 'customer';
+export type QueryService = 'order' | 'inventory' | 'customer' | 'cart';
 
 export interface QueryClientOptions {
   readonly endpoints: Readonly<Record<QueryService, readonly string[]>>;
@@ -65,7 +66,7 @@ function toKstError(error: { code: grpc.status; details: string }, what: string)
 export class QueryClient {
   readonly #options: QueryClientOptions;
   readonly #peers: PeerClients;
-  readonly #next: Record<QueryService, number> = { order: 0, inventory: 0, customer: 0 };
+  readonly #next: Record<QueryService, number> = { order: 0, inventory: 0, customer: 0, cart: 0 };
 
   constructor(options: QueryClientOptions) {
     for (const [service, list] of Object.entries(options.endpoints)) if (list.length === 0) throw new KstError('KST_CONFIG_INVALID', `no query endpoints for the ${service} service`, { key: `${service}.query.endpoints` });
@@ -88,6 +89,10 @@ export class QueryClient {
 
   async getCustomer(customerId: string): Promise<CustomerView> {
     return customerView(await this.#call<CustomerMessage>('customer', method('CustomerQueries', 'GetCustomer'), { customerId }, `customer ${customerId}`));
+  }
+
+  async getCart(cartId: string): Promise<CartView> {
+    return cartView(await this.#call<CartMessage>('cart', method('CartQueries', 'GetCart'), { cartId }, `cart ${cartId}`));
   }
 
   /**
