@@ -7,6 +7,7 @@
  * the catalog-priced total, charged exactly to the balance. Another customer can neither
  * read nor fill the cart. A cart left alone for `cart.expiry.ms` (short here) shows
  * EXPIRED, emptied. Everything is read back through the gateway (HTTP → gRPC → stores).
+ * The demo's cart phase (scripts/demo/cart-phase.ts) runs against the same platform.
  */
 
 import '../../support/exit-after-tests.ts';
@@ -18,6 +19,8 @@ import { join } from 'node:path';
 import { signToken, type Role } from '../../../gateway/auth/jwt.ts';
 import { gatewayConfig } from '../../../gateway/config.ts';
 import { startGateway } from '../../../gateway/gateway.ts';
+import { runCart } from '../../../scripts/demo/cart-phase.ts';
+import { DemoGatewayClient } from '../../../scripts/demo/gateway-client.ts';
 import { Platform } from '../../../scripts/platform/services.ts';
 import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 import type { CartView } from '../../../topologies/ecommerce/contracts/carts.ts';
@@ -168,6 +171,22 @@ test('a cart checks out into an order priced from the catalog; only its customer
     const again = await call<{ message: string }>('POST', '/carts/c-1/checkout', carol);
     assert.equal(again.status, 400);
     assert.match(again.body.message, /is CHECKED_OUT/);
+  });
+
+  await t.test('the demo\'s cart phase fills, trims and checks out a cart, follows the order to COMPLETED and prints each step', async () => {
+    const client = new DemoGatewayClient({ baseUrl: gateway.url, secret, connections: 2, requestTimeoutMs: 10_000 });
+    const lines: string[] = [];
+    try {
+      const result = await runCart(client, { runId: uniqueName('demo'), print: (line) => lines.push(line), settleTimeoutMs: 60_000, pollIntervalMs: 200 });
+      assert.equal(result.ok, true, lines.join('\n'));
+      const text = lines.join('\n');
+      assert.match(text, /items \S+-tea × 2 → 202; the cart priced it from the catalog at 4\.50 \(Green tea\)/);
+      assert.match(text, /DELETE \S+\/items\/\S+-pot → 202; GET \S+: 2 × \S+-tea at 4\.50, 1 × \S+-mug at 12\.99; total 21\.99/);
+      assert.match(text, new RegExp(`order ${result.orderId} is COMPLETED, total 21\\.99 \\(the cart said 21\\.99\\)`));
+      assert.match(text, /→ CHECKED_OUT, pointing at the order/);
+    } finally {
+      await client.close();
+    }
   });
 
   await t.test(`a cart without a command for cart.expiry.ms (${EXPIRY_MS} ms here) shows EXPIRED, emptied`, async () => {
