@@ -79,7 +79,7 @@ export const gatewayConfig = defineConfig({
   'inventory.query.endpoints': endpoints('gRPC query servers of the inventory service.', '127.0.0.1:50052'),
   'customer.query.endpoints': endpoints('gRPC query servers of the service that keeps the customers store (payment, which owns the balances).', '127.0.0.1:50053'),
   'cart.query.endpoints': endpoints('gRPC query servers of the cart service.', '127.0.0.1:50057'),
-  'ops.endpoints': endpoints('gRPC query servers the ops page (GET /ops) starts from, one of each service at least; it finds the other instances from their host tables. Empty: the order, inventory and customer query endpoints.'),
+  'ops.endpoints': endpoints('gRPC query servers the ops page (GET /ops) starts from, one of each service at least; it finds the other instances from their host tables. Empty: the order, inventory, customer and cart query endpoints.'),
   'query.token': string({ default: '', doc: 'Bearer token (role service) sent to the query servers; empty: the gateway signs short-lived service tokens with jwt.secret itself.' }),
   'query.deadline.ms': integer({ default: 3_000, min: 100, doc: 'Deadline of one query call.' }),
   'query.retries': integer({ default: 6, min: 0, doc: 'Retries of a query answered UNAVAILABLE (rebalance, restoring, instance down), each on the next endpoint.' }),
