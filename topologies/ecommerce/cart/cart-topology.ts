@@ -38,15 +38,15 @@ export function buildCartTopology(options: CartTopologyOptions): Topology {
   builder.addStateStore(jsonStore<string>(EXPIRY_STORE, kind));
 
   builder
-    .stream(topics.inventoryEvents, Consumed.with(serdes.key, serdes.inventoryEvent))
+    .stream(topics.inventoryEvents, Consumed.with(serdes.key, serdes.inventoryEvent).withName('cart-inventory-events'))
     .flatMapValues((event) => {
       const entry = catalogEntryOf(event);
       return entry === undefined ? [] : [entry];
     }, Named.as('cart-catalog-entries'))
-    .to(topics.cartCatalog, Produced.with(Serdes.String(), Serdes.JSON<CatalogEntry>()));
-  const catalog = builder.globalTable(topics.cartCatalog, Consumed.with(Serdes.String(), Serdes.JSON<CatalogEntry>()), Materialized.as(CATALOG_STORE));
+    .to(topics.cartCatalog, Produced.with(Serdes.String(), Serdes.JSON<CatalogEntry>()).withName('cart-catalog-out'));
+  const catalog = builder.globalTable(topics.cartCatalog, Consumed.with(Serdes.String(), Serdes.JSON<CatalogEntry>()).withName('cart-catalog-table'), Materialized.as(CATALOG_STORE));
 
-  const commands = builder.stream(topics.cartCommands, Consumed.with(serdes.key, serdes.cartCommand));
+  const commands = builder.stream(topics.cartCommands, Consumed.with(serdes.key, serdes.cartCommand).withName('cart-commands'));
   const adds = commands
     .filter(isAdd, Named.as('cart-adds'))
     .leftJoin(catalog, (_cartId, command) => (command.type === 'AddCartItem' ? command.productId : null), (command, product): PricedCommand => ({ command, product }), Named.as('cart-priced-adds'));
@@ -56,6 +56,6 @@ export function buildCartTopology(options: CartTopologyOptions): Topology {
   adds
     .merge(others, Named.as('cart-merge'))
     .process(cartProcessor(options), Named.as('cart'), Stores.carts, EXPIRY_STORE)
-    .to(topics.orderCommands, Produced.with(serdes.key, serdes.orderCommand));
+    .to(topics.orderCommands, Produced.with(serdes.key, serdes.orderCommand).withName('cart-orders-out'));
   return builder.build();
 }

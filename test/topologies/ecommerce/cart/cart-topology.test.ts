@@ -4,6 +4,10 @@ import assert from 'node:assert/strict';
 import { cartOrderId, type CartCommand } from '../../../../topologies/ecommerce/contracts/carts.ts';
 import type { InventoryEvent } from '../../../../topologies/ecommerce/contracts/events.ts';
 import type { CartState } from '../../../../topologies/ecommerce/cart/cart-rules.ts';
+import { MockSchemaRegistry } from '../../../../schemas/registry/mock-registry.ts';
+import { buildCartTopology } from '../../../../topologies/ecommerce/cart/cart-topology.ts';
+import { prefixedTopics } from '../../../../topologies/ecommerce/contracts/topics.ts';
+import { createEcommerceSerdes } from '../../../../topologies/ecommerce/serdes.ts';
 import { serviceDriver } from '../support/service-driver.ts';
 
 const product = (productId: string, name: string, priceCents: number): InventoryEvent => ({
@@ -102,4 +106,13 @@ test('a cart without a command for cart.expiry.ms is marked EXPIRED and emptied 
   } finally {
     await driver.close();
   }
+});
+
+test('the topology, as describe() prints it: the catalog copy, the global catalog, the carts (a renamed store or topic shows here)', async () => {
+  const topics = prefixedTopics('');
+  const serdes = await createEcommerceSerdes(new MockSchemaRegistry(), topics);
+  const described = String(buildCartTopology({ topics, serdes, storeKind: 'in_memory', expiryMs: 1_000, expiryCheckIntervalMs: 100 }).describe());
+  assert.match(described, /Source: cart-inventory-events \(topics: \[inventory\.events\]\)[\s\S]*Sink: cart-catalog-out \(topic: carts\.catalog\)/);
+  assert.match(described, /for global store[\s\S]*\(topics: \[carts\.catalog\]\)[\s\S]*Processor: cart-catalog-table \(stores: \[cart-catalog\]\)/);
+  assert.match(described, /Source: cart-commands \(topics: \[carts\.commands\]\)[\s\S]*Processor: cart \(stores: \[carts, cart-expiry\]\)[\s\S]*Sink: cart-orders-out \(topic: orders\.commands\)/);
 });
