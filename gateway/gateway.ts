@@ -102,7 +102,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     throw error;
   });
   const queries = parts.queries ?? new QueryClient({
-    endpoints: { order: config['order.query.endpoints'], inventory: config['inventory.query.endpoints'], customer: config['customer.query.endpoints'], analytics: config['analytics.query.endpoints'] },
+    endpoints: { order: config['order.query.endpoints'], inventory: config['inventory.query.endpoints'], customer: config['customer.query.endpoints'], analytics: config['analytics.query.endpoints'], cart: config['cart.query.endpoints'] },
     ...(serviceToken === undefined ? {} : { token: typeof serviceToken === 'string' ? serviceToken : () => serviceToken.current() }),
     deadlineMs: config['query.deadline.ms'],
     retries: config['query.retries'],
@@ -110,7 +110,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
   });
   const token = serviceToken === undefined ? {} : { token: typeof serviceToken === 'string' ? serviceToken : () => serviceToken.current() };
   const opsSeeds = config['ops.endpoints'].length > 0 ? config['ops.endpoints']
-    : [...config['order.query.endpoints'], ...config['inventory.query.endpoints'], ...config['customer.query.endpoints']];
+    : [...config['order.query.endpoints'], ...config['inventory.query.endpoints'], ...config['customer.query.endpoints'], ...config['cart.query.endpoints']];
   const ops = parts.ops ?? new OpsCollector({
     seeds: opsSeeds,
     deadlineMs: config['query.deadline.ms'],

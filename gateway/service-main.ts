@@ -2,7 +2,7 @@
  * Entry point of one e-commerce service instance together with its gRPC query server,
  * the way the platform runs services:
  *
- *   node gateway/service-main.ts <order|inventory|payment|shipping|notification|customer>
+ *   node gateway/service-main.ts <order|inventory|payment|shipping|notification|customer|cart>
  *
  * The service reads `ECOMMERCE_*` variables (topologies/ecommerce/service-config.ts), the
  * query server `QUERY_*` (grpc/query-server-config.ts). The query server's endpoint

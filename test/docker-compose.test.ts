@@ -153,7 +153,7 @@ test('the gateway and the Connect worker listen on their default ports, and the 
   assert.deepEqual(published('gateway').get(httpPort), ['127.0.0.1', httpPort]);
   assert.equal(workerConfig.fromEnv(env('connect'), 'CONNECT')['rest.port'], workerConfig.parse({})['rest.port']);
   const gateway = gatewayConfig.fromEnv(env('gateway'), 'GATEWAY');
-  const routes = [['order.query.endpoints', StoreHosts.orders], ['inventory.query.endpoints', StoreHosts.products], ['customer.query.endpoints', StoreHosts.customers]] as const;
+  const routes = [['order.query.endpoints', StoreHosts.orders], ['inventory.query.endpoints', StoreHosts.products], ['customer.query.endpoints', StoreHosts.customers], ['cart.query.endpoints', StoreHosts.carts]] as const;
   for (const [key, host] of routes) {
     const port = queryServerConfig.fromEnv(env(host), 'QUERY')['grpc.port'];
     assert.deepEqual(gateway[key], [`${host}:${port}`], `${key} names ${host}, which keeps the ${Object.keys(Stores).find((store) => StoreHosts[store as keyof typeof Stores] === host)} store`);

@@ -24,6 +24,7 @@ import { RegistryClient } from '../../schemas/registry/registry-client.ts';
 import type { RegistryAuth } from '../../schemas/registry/registry-auth.ts';
 import { AvroSerde } from '../../schemas/serdes/avro.ts';
 import { toAvroRecord } from '../../topologies/ecommerce/contracts/avro-records.ts';
+import type { CartCommand } from '../../topologies/ecommerce/contracts/carts.ts';
 import type { CustomerCommand, InventoryCommand, OrderCommand } from '../../topologies/ecommerce/contracts/commands.ts';
 import { Topics } from '../../topologies/ecommerce/contracts/topics.ts';
 
@@ -34,6 +35,7 @@ export interface CommandKinds {
   readonly order: OrderCommand;
   readonly inventory: InventoryCommand;
   readonly customer: CustomerCommand;
+  readonly cart: CartCommand;
 }
 export type CommandKind = keyof CommandKinds;
 
@@ -41,6 +43,7 @@ const KINDS: Readonly<Record<CommandKind, { topic: string; schema: EcommerceSche
   order: { topic: Topics.orderCommands, schema: 'order-command', nullable: ['deadlineMs', 'reason'] },
   inventory: { topic: Topics.inventoryCommands, schema: 'inventory-command', nullable: ['name', 'priceCents'] },
   customer: { topic: Topics.customerCommands, schema: 'customer-command', nullable: ['name', 'email', 'amountCents'] },
+  cart: { topic: Topics.cartCommands, schema: 'cart-command', nullable: ['productId', 'quantity'] },
 };
 
 /** Where commands go; the seam tests and the HTTP layer depend on. */

@@ -25,7 +25,7 @@ import { OPS_PROTO } from './ops-proto.ts';
 import { QUERIES_PROTO } from './proto.ts';
 
 /** Full names of the query services, as health and reflection name them. */
-export const QUERY_SERVICE_NAMES = ['OrderQueries', 'StockQueries', 'CustomerQueries', 'StoreQueries', 'SalesQueries'].map((name) => `kstreams.ecommerce.v1.${name}`);
+export const QUERY_SERVICE_NAMES = ['OrderQueries', 'StockQueries', 'CustomerQueries', 'CartQueries', 'StoreQueries', 'SalesQueries'].map((name) => `kstreams.ecommerce.v1.${name}`);
 
 export const HEALTH_SERVICE_NAME = 'grpc.health.v1.Health';
 

@@ -11,9 +11,10 @@
  * ```
  */
 
+import type { CartCommand, CartStatus, CartView } from '../../topologies/ecommerce/contracts/carts.ts';
 import type { OrderItem } from '../../topologies/ecommerce/contracts/commands.ts';
 import type { CustomerView, OrderStatus, OrderTransition, OrderView, ProductView } from '../../topologies/ecommerce/contracts/views.ts';
-import type { CustomerMessage, OrderItemMessage, OrderMessage, OrderTransitionMessage, ProductMessage } from './proto.ts';
+import type { CartMessage, CustomerMessage, OrderItemMessage, OrderMessage, OrderTransitionMessage, ProductMessage } from './proto.ts';
 
 const itemMessage = (item: OrderItem): OrderItemMessage => ({
   productId: item.productId, quantity: item.quantity, ...(item.unitPriceCents === undefined ? {} : { unitPriceCents: item.unitPriceCents }),
@@ -75,4 +76,25 @@ export function customerMessage(view: CustomerView): CustomerMessage {
 export function customerView(message: CustomerMessage): CustomerView {
   const { customerId, name, email, balanceCents, depositedCents, updatedAtMs } = message;
   return { customerId, name, email, balanceCents, depositedCents, updatedAtMs };
+}
+
+export function cartMessage(view: CartView): CartMessage {
+  const { orderId, lastRejection, ...rest } = view;
+  return { ...rest, items: view.items.map((item) => ({ ...item })), orderId: orderId ?? '', ...(lastRejection === undefined ? {} : { lastRejection: { ...lastRejection } }) };
+}
+
+export function cartView(message: CartMessage): CartView {
+  const { cartId, customerId, itemCount, totalCents, createdAtMs, updatedAtMs, orderId, lastRejection } = message;
+  return {
+    cartId,
+    customerId,
+    status: message.status as CartStatus,
+    items: message.items.map(({ productId, name, quantity, unitPriceCents, lineTotalCents }) => ({ productId, name, quantity, unitPriceCents, lineTotalCents })),
+    itemCount,
+    totalCents,
+    createdAtMs,
+    updatedAtMs,
+    ...(orderId === '' ? {} : { orderId }),
+    ...(lastRejection === undefined || lastRejection === null ? {} : { lastRejection: { commandId: lastRejection.commandId, type: lastRejection.type as CartCommand['type'], reason: lastRejection.reason, atMs: lastRejection.atMs } }),
+  };
 }

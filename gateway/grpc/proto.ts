@@ -26,6 +26,7 @@ export interface QueryServices {
   readonly OrderQueries: grpc.ServiceClientConstructor;
   readonly StockQueries: grpc.ServiceClientConstructor;
   readonly CustomerQueries: grpc.ServiceClientConstructor;
+  readonly CartQueries: grpc.ServiceClientConstructor;
   readonly StoreQueries: grpc.ServiceClientConstructor;
   readonly SalesQueries: grpc.ServiceClientConstructor;
 }
@@ -46,6 +47,7 @@ export function queryServices(): QueryServices {
     OrderQueries: service('OrderQueries'),
     StockQueries: service('StockQueries'),
     CustomerQueries: service('CustomerQueries'),
+    CartQueries: service('CartQueries'),
     StoreQueries: service('StoreQueries'),
     SalesQueries: service('SalesQueries'),
   });
@@ -102,6 +104,36 @@ export interface CustomerMessage {
   balanceCents: number;
   depositedCents: number;
   updatedAtMs: number;
+}
+
+export interface CartItemMessage {
+  productId: string;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+  lineTotalCents: number;
+}
+
+export interface CartRejectionMessage {
+  commandId: string;
+  type: string;
+  reason: string;
+  atMs: number;
+}
+
+export interface CartMessage {
+  cartId: string;
+  customerId: string;
+  status: string;
+  items: CartItemMessage[];
+  itemCount: number;
+  totalCents: number;
+  createdAtMs: number;
+  updatedAtMs: number;
+  /** '' when the cart has made no order. */
+  orderId: string;
+  /** Unset (null from proto-loader) when no command was refused. */
+  lastRejection?: CartRejectionMessage | null;
 }
 
 export interface WatchOrderRequestMessage {

@@ -42,6 +42,7 @@ import { QueryRouting } from './query-routing.ts';
 import { orderQueries } from './services/order-queries.ts';
 import { instanceOps, type InstanceAbout } from './services/instance-ops.ts';
 import { salesQueries } from './services/sales-queries.ts';
+import { cartQueries } from './services/cart-queries.ts';
 import { customerQueries, stockQueries } from './services/stock-queries.ts';
 import { storeQueries } from './services/store-queries.ts';
 
@@ -110,6 +111,7 @@ export class QueryServer {
     server.addService(services.OrderQueries.service, orderQueries({ routing, authenticate, watch, watchSlots }));
     server.addService(services.StockQueries.service, stockQueries({ routing, authenticate }));
     server.addService(services.CustomerQueries.service, customerQueries({ routing, authenticate }));
+    server.addService(services.CartQueries.service, cartQueries({ routing, authenticate }));
     server.addService(services.StoreQueries.service, storeQueries({ routing, authenticate }));
     server.addService(services.SalesQueries.service, salesQueries({ routing, authenticate }));
     const about: { current: InstanceAbout | undefined } = { current: undefined };

@@ -22,7 +22,7 @@ import type { GatewayMetrics } from './metrics.ts';
 import { requestIds, type RequestIds } from './request-ids.ts';
 
 /** The reads the routes make; `QueryClient` is the real one. */
-export type QueryReader = Pick<QueryClient, 'getOrder' | 'listCustomerOrders' | 'getProduct' | 'getCustomer' | 'watchOrder'>;
+export type QueryReader = Pick<QueryClient, 'getOrder' | 'listCustomerOrders' | 'getProduct' | 'getCustomer' | 'getCart' | 'watchOrder'>;
 
 /** A write's answer, kept for replays. */
 export interface Accepted {

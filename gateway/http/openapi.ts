@@ -45,6 +45,7 @@ const tags = [
   { name: 'customers', description: 'Customers, their balances and their orders.' },
   { name: 'products', description: 'The catalog and its stock.' },
   { name: 'analytics', description: 'Sales analytics: units and revenue per product and category per window (admins only).' },
+  { name: 'carts', description: 'A customer\'s cart, priced from the catalog, and its checkout into an order.' },
   { name: 'auth', description: 'Sign-in: accounts, tokens signed with the gateway\'s key, sign-out (served when GATEWAY_AUTH_PRIVATE_KEY_FILE is set).' },
   { name: 'ops', description: 'Health, metrics, this document and the ops page, with no token; the ops page\'s data (`GET /ops/snapshot`) for admins only.' },
 ];

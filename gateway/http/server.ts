@@ -32,6 +32,7 @@ import { registerProductRoutes } from './routes/products.ts';
 import { AUTH_PUBLIC_PATHS, registerAuthRoutes } from './routes/auth.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAnalyticsRoutes, type SalesReader } from './routes/analytics.ts';
+import { registerCartRoutes } from './routes/carts.ts';
 import { registerTracing } from './tracing.ts';
 
 /** The pino options the gateway passes to fastify's logger. */
@@ -98,6 +99,7 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
     registerOrderEventRoutes(api, context, options.streamSlots ?? new StreamSlots({ perCaller: 10, total: 1_000 }));
     registerCustomerRoutes(api, context, { maxDepositCents: options.maxDepositCents ?? DEFAULT_MAX_DEPOSIT_CENTS });
     registerProductRoutes(api, context);
+    registerCartRoutes(api, context);
     if (options.signIn !== undefined) registerAuthRoutes(api, context, options.signIn);
     registerAuditRoutes(api, options.audit);
     registerAnalyticsRoutes(api, context, options.sales);

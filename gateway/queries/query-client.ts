@@ -17,13 +17,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KstError } from '../../common/errors.ts';
+import type { CartView } from '../../topologies/ecommerce/contracts/carts.ts';
 import type { CustomerView, OrderTransition, OrderView, ProductView } from '../../topologies/ecommerce/contracts/views.ts';
-import { customerView, orderView, productView, transitionView } from '../grpc/messages.ts';
+import { cartView, customerView, orderView, productView, transitionView } from '../grpc/messages.ts';
 import { PeerClients, type Method } from '../grpc/peer-clients.ts';
-import { queryServices, type CustomerMessage, type OrderEventMessage, type OrderMessage, type ProductMessage, type SalesReportMessage, type SalesRequestMessage, type SalesWindowMessage } from '../grpc/proto.ts';
+import { queryServices, type CartMessage, type CustomerMessage, type OrderEventMessage, type OrderMessage, type ProductMessage, type SalesReportMessage, type SalesRequestMessage, type SalesWindowMessage } from '../grpc/proto.ts';
 import { isRetriableStatus } from '../grpc/status.ts';
 
-export type QueryService = 'order' | 'inventory' | 'customer' | 'analytics';
+export type QueryService = 'order' | 'inventory' | 'customer' | 'analytics' | 'cart';
 
 export interface QueryClientOptions {
   /** Query servers per service; analytics' are optional (without them sales queries answer KST_QUERY_UNAVAILABLE). */
@@ -69,7 +70,7 @@ function toKstError(error: { code: grpc.status; details: string }, what: string)
 export class QueryClient {
   readonly #options: QueryClientOptions;
   readonly #peers: PeerClients;
-  readonly #next: Record<QueryService, number> = { order: 0, inventory: 0, customer: 0, analytics: 0 };
+  readonly #next: Record<QueryService, number> = { order: 0, inventory: 0, customer: 0, analytics: 0, cart: 0 };
 
   constructor(options: QueryClientOptions) {
     for (const [service, list] of Object.entries(options.endpoints)) if (list.length === 0) throw new KstError('KST_CONFIG_INVALID', `no query endpoints for the ${service} service`, { key: `${service}.query.endpoints` });
@@ -98,6 +99,10 @@ export class QueryClient {
   async getSales(query: SalesQuery): Promise<SalesWindowMessage[]> {
     const report = await this.#call<SalesReportMessage>('analytics', method('SalesQueries', 'GetSales'), query, `sales by ${query.groupBy}`);
     return report.windows;
+  }
+
+  async getCart(cartId: string): Promise<CartView> {
+    return cartView(await this.#call<CartMessage>('cart', method('CartQueries', 'GetCart'), { cartId }, `cart ${cartId}`));
   }
 
   /**

@@ -22,7 +22,8 @@ export type EcommerceSchemaName =
   | 'payment-event'
   | 'shipment-event'
   | 'customer-event'
-  | 'notification';
+  | 'notification'
+  | 'cart-command';
 
 const loaded = new Map<EcommerceSchemaName, AvroSchema>();
 

@@ -91,7 +91,7 @@ export class DemoGatewayClient {
     if (status !== 200) throw new KstError('KST_DEMO_GATEWAY_UNREACHABLE', `${this.baseUrl}/health answered ${status}: is this the platform's gateway? Set DEMO_GATEWAY_URL (or --gateway-url=) to its address`, { url: this.baseUrl, status });
   }
 
-  async send(method: 'GET' | 'POST' | 'PUT', path: string, options: SendOptions): Promise<Answer> {
+  async send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: SendOptions): Promise<Answer> {
     const headers: Record<string, string> = { authorization: `Bearer ${await this.#token(options.as)}` };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;

@@ -10,12 +10,15 @@
  * products (a few stay sold out), one customer registers an account, signs in, orders with
  * its access token and signs out (the token then refused; `sign-in-phase.ts`), then orders of five kinds are placed at the configured
  * rate (in stock, out of stock, partly in stock, too expensive, cancelled) and followed
- * until each reaches a final status, and the sales analytics of the hour are printed
- * (`sales-phase.ts`). Ctrl-C stops placing and prints what is known.
- * Exit code 0 when every order was placed and settled, 1 otherwise, 2 on a setup error.
+ * until each reaches a final status; then a shopper fills a cart, removes an item, checks
+ * out and follows the order (`cart-phase.ts`), and the sales analytics of the hour are
+ * printed (`sales-phase.ts`). Ctrl-C stops placing and prints what is known.
+ * Exit code 0 when every order was placed and settled and the cart phase went as it should,
+ * 1 otherwise, 2 on a setup error.
  */
 
 import { isKstError } from '../../common/errors.ts';
+import { runCart } from './cart-phase.ts';
 import { parseDemoConfig, resolveRunId, type DemoConfig } from './demo-config.ts';
 import { DemoGatewayClient } from './gateway-client.ts';
 import { runOrders } from './order-phase.ts';
@@ -67,9 +70,14 @@ async function run(config: DemoConfig, signal: AbortSignal): Promise<number> {
     const unsettled = results.filter((r) => r.status === 'UNSETTLED' || r.status === 'NOT_PLACED').length;
     if (unsettled > 0) console.log(`${unsettled} orders did not reach a final status${signal.aborted ? ' (interrupted)' : ` within ${config['settle.timeout.ms']} ms after the last was placed`}.`);
     if (!signIn.ok) console.log('the sign-in phase did not go as it should (see its lines above).');
+    if (signal.aborted) return 1;
+
+    console.log('');
+    const cart = await runCart(client, { runId, print: (line) => console.log(line), settleTimeoutMs: config['settle.timeout.ms'], pollIntervalMs: config['poll.interval.ms'] });
+    if (!cart.ok) console.log('the cart phase did not go as it should (see its lines above).');
     console.log('');
     await printSales(client, { nowMs: Date.now(), print: (line) => console.log(line) });
-    return unsettled === 0 && signIn.ok ? 0 : 1;
+    return unsettled === 0 && signIn.ok && cart.ok ? 0 : 1;
   } finally {
     await client.close();
   }

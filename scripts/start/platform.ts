@@ -140,6 +140,7 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
         ...hosts('GATEWAY_INVENTORY_QUERY_ENDPOINTS', StoreHosts.products),
         ...hosts('GATEWAY_CUSTOMER_QUERY_ENDPOINTS', StoreHosts.customers),
         ...hosts('GATEWAY_ANALYTICS_QUERY_ENDPOINTS', StoreHosts.salesByProduct),
+        ...hosts('GATEWAY_CART_QUERY_ENDPOINTS', StoreHosts.carts),
         // The ops page starts from every process (it finds restarted ones again through the host tables).
         GATEWAY_OPS_ENDPOINTS: services.processes.map((p) => p.endpoint).join(','),
       },

@@ -12,7 +12,7 @@ import type { QueryReader } from '../../gateway/http/context.ts';
 
 const commands: CommandSink = { publish: async () => undefined, close: async () => undefined };
 const unused = async (): Promise<never> => assert.fail('no query expected');
-const queries: QueryReader = { getOrder: unused, listCustomerOrders: unused, getProduct: unused, getCustomer: unused, watchOrder: unused };
+const queries: QueryReader = { getOrder: unused, listCustomerOrders: unused, getProduct: unused, getCustomer: unused, getCart: unused, watchOrder: unused };
 const parts = { commands, queries, logger: false };
 const naming = (variable: string, pattern: RegExp) => (e: unknown): boolean => isKstError(e, 'KST_CONFIG_INVALID') && e.message.includes(variable) && pattern.test(e.message);
 

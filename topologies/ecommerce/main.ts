@@ -1,7 +1,7 @@
 /**
  * Entry point of one service process without a query server:
  *
- *   node topologies/ecommerce/main.ts <order|inventory|payment|shipping|notification|customer>
+ *   node topologies/ecommerce/main.ts <order|inventory|payment|shipping|notification|customer|cart>
  *
  * configured by `ECOMMERCE_*` variables (see `service-config.ts`). The platform runs
  * `gateway/service-main.ts` instead, which adds the service's gRPC query server. Its

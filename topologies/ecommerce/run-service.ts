@@ -28,6 +28,7 @@ import type { Topology } from '../../processors/dsl/index.ts';
 import { ApplicationIds, type ServiceName } from './contracts/stores.ts';
 import { prefixedTopics, type TopicNames } from './contracts/topics.ts';
 import { buildAnalyticsTopology, salesWindowsOf } from './analytics/analytics-topology.ts';
+import { buildCartTopology } from './cart/cart-topology.ts';
 import { buildCustomerTopology } from './customer/customer-topology.ts';
 import { buildInventoryTopology } from './inventory/inventory-topology.ts';
 import { buildNotificationTopology } from './notification/notification-topology.ts';
@@ -79,6 +80,7 @@ export function serviceTopology(name: ServiceName, config: EcommerceServiceConfi
     case 'notification': return buildNotificationTopology(options);
     case 'customer': return buildCustomerTopology(options);
     case 'analytics': return buildAnalyticsTopology({ ...options, windows: salesWindowsOf(config) });
+    case 'cart': return buildCartTopology({ ...options, expiryMs: config['cart.expiry.ms'], expiryCheckIntervalMs: config['cart.expiry.check.interval.ms'] });
   }
 }
 
@@ -99,9 +101,11 @@ export async function ensurePlatformTopics(config: EcommerceServiceConfig, waitF
         // A restart finds them all: one metadata request, no CreateTopics.
         const existing = new Set(await admin.listTopics());
         const missing = topics.filter((name) => !existing.has(name));
-        // The templates topic is a table (the source connector writes every change of a row): compacted.
-        const templates = prefixedTopics(config['topic.prefix']).notificationTemplates;
-        if (missing.length > 0) await admin.createTopics(missing.map((name) => ({ name, partitions: config['topic.partitions'], ...(name === templates ? { configs: { 'cleanup.policy': 'compact' } } : {}) })), { ifNotExists: true });
+        // The templates topic is a table (the source connector writes every change of a row), and so is
+        // the carts' catalog copy (the latest row of each product): compacted.
+        const named = prefixedTopics(config['topic.prefix']);
+        const tables = new Set([named.notificationTemplates, named.cartCatalog]);
+        if (missing.length > 0) await admin.createTopics(missing.map((name) => ({ name, partitions: config['topic.partitions'], ...(tables.has(name) ? { configs: { 'cleanup.policy': 'compact' } } : {}) })), { ifNotExists: true });
         return;
       } catch (error) {
         if (!isKstError(error) || error.recovery !== 'retry' || Date.now() > giveUpAt) throw error;

@@ -19,6 +19,7 @@ import { AvroSerde } from '../../schemas/serdes/avro.ts';
 import type { PreparableSerde, Serde } from '../../schemas/serdes/serde.ts';
 import { Serdes } from '../../schemas/serdes/serdes.ts';
 import { fromAvroRecord, toAvroRecord } from './contracts/avro-records.ts';
+import type { CartCommand } from './contracts/carts.ts';
 import type { CustomerCommand, InventoryCommand, OrderCommand } from './contracts/commands.ts';
 import type { CustomerEvent, InventoryEvent, OrderEvent, PaymentEvent, ShipmentEvent } from './contracts/events.ts';
 import type { TopicNames } from './contracts/topics.ts';
@@ -35,6 +36,7 @@ export interface EcommerceSerdes {
   readonly shipmentEvent: PreparableSerde<ShipmentEvent>;
   readonly customerEvent: PreparableSerde<CustomerEvent>;
   readonly notification: PreparableSerde<Notification>;
+  readonly cartCommand: PreparableSerde<CartCommand>;
 }
 
 type AvroField = { readonly name: string; readonly type: unknown };
@@ -106,7 +108,7 @@ export async function flatAvroSerde<T extends object>(registry: AvroSchemaSource
  * service process; the registry client caches ids, so reading costs no request per record.
  */
 export async function createEcommerceSerdes(registry: AvroSchemaSource, topics: TopicNames): Promise<EcommerceSerdes> {
-  const [orderCommand, inventoryCommand, customerCommand, orderEvent, inventoryEvent, paymentEvent, shipmentEvent, customerEvent, notification] = await Promise.all([
+  const [orderCommand, inventoryCommand, customerCommand, orderEvent, inventoryEvent, paymentEvent, shipmentEvent, customerEvent, notification, cartCommand] = await Promise.all([
     flatAvroSerde<OrderCommand>(registry, topics.orderCommands, 'order-command'),
     flatAvroSerde<InventoryCommand>(registry, topics.inventoryCommands, 'inventory-command'),
     flatAvroSerde<CustomerCommand>(registry, topics.customerCommands, 'customer-command'),
@@ -116,7 +118,8 @@ export async function createEcommerceSerdes(registry: AvroSchemaSource, topics: 
     flatAvroSerde<ShipmentEvent>(registry, topics.shipmentEvents, 'shipment-event'),
     flatAvroSerde<CustomerEvent>(registry, topics.customerEvents, 'customer-event'),
     flatAvroSerde<Notification>(registry, topics.notifications, 'notification'),
+    flatAvroSerde<CartCommand>(registry, topics.cartCommands, 'cart-command'),
   ]);
-  return { key: Serdes.String(), orderCommand, inventoryCommand, customerCommand, orderEvent, inventoryEvent, paymentEvent, shipmentEvent, customerEvent, notification };
+  return { key: Serdes.String(), orderCommand, inventoryCommand, customerCommand, orderEvent, inventoryEvent, paymentEvent, shipmentEvent, customerEvent, notification, cartCommand };
 }
 

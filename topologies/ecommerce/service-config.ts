@@ -57,6 +57,8 @@ const fields = {
   'analytics.window.size.ms': integer({ default: 3_600_000, min: 1_000, doc: 'Analytics: size of the tumbling sales windows (an hour).' }),
   'analytics.window.grace.ms': integer({ default: 300_000, min: 0, doc: 'Analytics: how long after its end a sales window still takes late sales, before its final result leaves; below analytics.window.size.ms.' }),
   'analytics.window.retention.ms': integer({ default: 604_800_000, min: 1_000, doc: 'Analytics: how long sales windows stay queryable (GET /analytics/sales); at least size plus grace.' }),
+  'cart.expiry.ms': integer({ default: 1_800_000, min: 1, doc: 'A cart without a command (add, remove, checkout) for this long expires: the cart service marks it EXPIRED and empties it.' }),
+  'cart.expiry.check.interval.ms': integer({ default: 1_000, min: 1, doc: 'How often the cart service looks for carts past their expiry (a wall-clock punctuator).' }),
   'metrics.host': string({ default: '127.0.0.1', pattern: /^[^\s/]+$/, doc: 'Address the Prometheus metrics server (GET /metrics) binds.' }),
   'metrics.port': integer({ default: 0, min: 0, max: 65_535, doc: 'Port of the Prometheus metrics server; 0 binds a free one, which the process prints (`<application id> metrics on http://host:port/metrics`). The platform launcher gives each process its own (PLATFORM_METRICS_BASE_PORT).' }),
   'log.level': oneOf(LOG_LEVELS, { default: 'info', doc: 'Level of the JSON log lines on stdout: fatal, error, warn, info, debug (each order step with its orderId), trace or silent.' }),

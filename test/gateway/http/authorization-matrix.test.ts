@@ -16,6 +16,7 @@ import { GatewayMetrics } from '../../../gateway/http/metrics.ts';
 import { RateLimiter } from '../../../gateway/http/rate-limiter.ts';
 import { buildHttpApi } from '../../../gateway/http/server.ts';
 import { StreamSlots } from '../../../gateway/limits/stream-slots.ts';
+import type { CartView } from '../../../topologies/ecommerce/contracts/carts.ts';
 import type { OrderView } from '../../../topologies/ecommerce/contracts/views.ts';
 
 const secret = 'authorization-matrix-secret-0123456789';
@@ -33,6 +34,7 @@ type Caller = keyof typeof CALLERS;
 
 const order: OrderView = { orderId: 'o-1', customerId: 'alice', status: 'PENDING', items: [{ productId: 'p-1', quantity: 1, unitPriceCents: 5 }], totalCents: 5, createdAtMs: 1, updatedAtMs: 1, history: [{ status: 'PENDING', atMs: 1 }] };
 const item = { productId: 'p-1', quantity: 1, unitPriceCents: 5 };
+const cart: CartView = { cartId: 'cart-1', customerId: 'alice', status: 'OPEN', items: [{ productId: 'p-1', name: 'Tea', quantity: 1, unitPriceCents: 5, lineTotalCents: 5 }], itemCount: 1, totalCents: 5, createdAtMs: 1, updatedAtMs: 1 };
 
 function app(options: { maxDepositCents?: number; slots?: StreamSlots; watch?: QueryReader['watchOrder'] } = {}) {
   const sent: string[] = [];
@@ -45,6 +47,10 @@ function app(options: { maxDepositCents?: number; slots?: StreamSlots; watch?: Q
     listCustomerOrders: async () => [order],
     getProduct: async (productId) => ({ productId, name: 'Tea', priceCents: 5, available: 1, reserved: 0, sold: 0, updatedAtMs: 1 }),
     getCustomer: async (customerId) => ({ customerId, name: 'Alice', email: 'a@x.org', balanceCents: 0, depositedCents: 0, updatedAtMs: 1 }),
+    getCart: async (cartId) => {
+      if (cartId !== 'cart-1') throw new KstError('KST_QUERY_NOT_FOUND', `no cart ${cartId}`, {});
+      return cart;
+    },
     watchOrder: options.watch ?? (async () => undefined),
   };
   const api = buildHttpApi({
@@ -92,6 +98,10 @@ const MATRIX: ReadonlyArray<readonly [string, string, object | undefined, readon
   ['GET', '/customers/alice/orders', undefined, [401, 401, 403, 200, 200]],
   ['PUT', '/products/p-1', { name: 'Tea', priceCents: 5, restockQuantity: 1 }, [401, 401, 403, 403, 202]],
   ['GET', '/products/p-1', undefined, [401, 401, 200, 200, 200]],
+  ['POST', '/carts/cart-1/items', { productId: 'p-1', quantity: 1 }, [401, 401, 403, 202, 403]],
+  ['DELETE', '/carts/cart-1/items/p-1', undefined, [401, 401, 403, 202, 403]],
+  ['POST', '/carts/cart-1/checkout', undefined, [401, 401, 403, 202, 403]],
+  ['GET', '/carts/cart-1', undefined, [401, 401, 403, 200, 200]],
   ['GET', '/health', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/metrics', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/openapi.json', undefined, [200, 200, 200, 200, 200]],
@@ -116,7 +126,7 @@ test('every route × {no token, expired token, another customer, the customer, a
     stack.push(match[2] as string);
     for (const method of (match[3] as string).split(', ')) if (method !== 'HEAD') registered.push(`${method} ${stack.join('')}`);
   }
-  const covered = new Set(MATRIX.map(([method, url]) => `${method} ${url.replace(/o-1|alice|p-1/, ':id')}`));
+  const covered = new Set(MATRIX.map(([method, url]) => `${method} ${url.replace(/o-1|alice|cart-1|p-1/, ':id').replace(/\/items\/p-1$/, '/items/:productId')}`));
   assert.equal(registered.length, covered.size, `routes: ${registered.join(', ')}`);
   for (const route of registered) assert.ok(covered.has(route), `${route} is in the matrix`);
 

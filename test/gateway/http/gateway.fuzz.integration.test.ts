@@ -24,6 +24,7 @@ import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
 import { Consumed, Grouped, Materialized, StreamsBuilder, keyValue, type Topology } from '../../../processors/dsl/index.ts';
 import { Stores } from '../../../topologies/ecommerce/contracts/stores.ts';
+import type { CartView } from '../../../topologies/ecommerce/contracts/carts.ts';
 import type { CustomerView, OrderView, ProductView } from '../../../topologies/ecommerce/contracts/views.ts';
 import { bootstrap, clientConfig, createTopics, produce, uniqueName } from '../../processors/client/helpers.ts';
 import { checkAnswer, fuzzParameters, type Answer, type Produced } from '../support/fuzz-checks.ts';
@@ -35,13 +36,13 @@ const secret = 'fuzz-integration-secret-0123456789';
 const bodyLimit = 65_536;
 const PARTITIONS = 2;
 // o-1 and o-2 are final (their event streams end), o-3 is in flight (its stream runs until the client leaves).
-const ids: KnownIds = { orders: ['o-1', 'o-2', 'o-3', 'o-404'], products: ['p-1', 'p-404'], customers: ['alice', 'bob', 'ops'] };
+const ids: KnownIds = { orders: ['o-1', 'o-2', 'o-3', 'o-404'], products: ['p-1', 'p-404'], customers: ['alice', 'bob', 'ops'], carts: ['cart-1', 'cart-2', 'cart-404'] };
 const ANSWER_WITHIN_MS = 5_000;
 
 const S = Serdes.String();
 
 /** The stores the gateway reads, each from a topic of views (JSON). */
-function viewsTopology(topics: { orders: string; products: string; customers: string }): Topology {
+function viewsTopology(topics: { orders: string; products: string; customers: string; carts: string }): Topology {
   const builder = new StreamsBuilder();
   builder.table(topics.orders, Consumed.with(S, Serdes.JSON<OrderView>()), Materialized.as<string, OrderView>(Stores.orders))
     .groupBy((orderId, view) => keyValue(view.customerId, orderId), Grouped.with(S, S))
@@ -53,6 +54,7 @@ function viewsTopology(topics: { orders: string; products: string; customers: st
     );
   builder.table(topics.products, Consumed.with(S, Serdes.JSON<ProductView>()), Materialized.as<string, ProductView>(Stores.products));
   builder.table(topics.customers, Consumed.with(S, Serdes.JSON<CustomerView>()), Materialized.as<string, CustomerView>(Stores.customers));
+  builder.table(topics.carts, Consumed.with(S, Serdes.JSON<CartView>()), Materialized.as<string, CartView>(Stores.carts));
   return builder.build();
 }
 
@@ -97,14 +99,15 @@ async function waitFor(what: string, read: () => Promise<Answer>, ok: (answer: A
 
 test('fuzzed requests through a real gateway: the command topics move only for accepted requests', { timeout: 240_000 }, async (t) => {
   const prefix = `${uniqueName('kst-gwfuzz')}.`;
-  const commandTopics: Record<CommandKind, string> = { order: `${prefix}orders.commands`, inventory: `${prefix}inventory.commands`, customer: `${prefix}customers.commands` };
-  const views = { orders: uniqueName('kst-gwfuzz-orders'), products: uniqueName('kst-gwfuzz-products'), customers: uniqueName('kst-gwfuzz-customers') };
+  const commandTopics: Record<CommandKind, string> = { order: `${prefix}orders.commands`, inventory: `${prefix}inventory.commands`, customer: `${prefix}customers.commands`, cart: `${prefix}carts.commands` };
+  const views = { orders: uniqueName('kst-gwfuzz-orders'), products: uniqueName('kst-gwfuzz-products'), customers: uniqueName('kst-gwfuzz-customers'), carts: uniqueName('kst-gwfuzz-carts') };
   await createTopics([...Object.values(commandTopics), ...Object.values(views)].map((name) => ({ name, partitions: PARTITIONS })));
   await produce([
     orderRecord(views.orders, orderView('o-1', 'alice', ['PENDING', 'RESERVED', 'PAID', 'SHIPPED', 'COMPLETED'])),
     orderRecord(views.orders, orderView('o-2', 'bob', ['PENDING', 'CANCELLED'])),
     orderRecord(views.orders, orderView('o-3', 'alice', ['PENDING', 'RESERVED'])),
     json(views.products, 'p-1', { productId: 'p-1', name: 'Tea', priceCents: 450, available: 10, reserved: 0, sold: 0, updatedAtMs: 1 } satisfies ProductView),
+    ...['alice', 'bob'].map((id, n) => json(views.carts, `cart-${n + 1}`, { cartId: `cart-${n + 1}`, customerId: id, status: 'OPEN', items: [{ productId: 'p-1', name: 'Tea', quantity: 1, unitPriceCents: 450, lineTotalCents: 450 }], itemCount: 1, totalCents: 450, createdAtMs: 1, updatedAtMs: 1 } satisfies CartView)),
     ...['alice', 'bob'].map((id) => json(views.customers, id, { customerId: id, name: id, email: `${id}@x.org`, balanceCents: 0, depositedCents: 0, updatedAtMs: 1 } satisfies CustomerView)),
   ]);
   const instance = await startInstance(viewsTopology(views), uniqueName('kst-gwfuzz-views'), { secret });
@@ -119,6 +122,7 @@ test('fuzzed requests through a real gateway: the command topics move only for a
     'order.query.endpoints': endpoint,
     'inventory.query.endpoints': endpoint,
     'customer.query.endpoints': endpoint,
+    'cart.query.endpoints': endpoint,
     'query.retries': 2,
     'query.backoff.ms': 50,
     'rate.limit.burst': 1_000_000,
@@ -138,7 +142,7 @@ test('fuzzed requests through a real gateway: the command topics move only for a
   const ends = async (): Promise<Record<CommandKind, number>> => {
     const offsets = await reader.endOffsets(partitions);
     const total = (topic: string): number => offsets.filter((o) => o.topic === topic).reduce((sum, o) => sum + Number(o.offset), 0);
-    return { order: total(commandTopics.order), inventory: total(commandTopics.inventory), customer: total(commandTopics.customer) };
+    return { order: total(commandTopics.order), inventory: total(commandTopics.inventory), customer: total(commandTopics.customer), cart: total(commandTopics.cart) };
   };
 
   const tokens: Record<Caller, string> = { alice: await bearer('alice', 'customer', secret), bob: await bearer('bob', 'customer', secret), ops: await bearer('ops', 'admin', secret) };
@@ -147,7 +151,7 @@ test('fuzzed requests through a real gateway: the command topics move only for a
     await waitFor(`GET ${path} to answer 200 from the views application`, get(path), (a) => a.status === 200);
   }
 
-  const expected: Record<CommandKind, number> = { order: 0, inventory: 0, customer: 0 };
+  const expected: Record<CommandKind, number> = { order: 0, inventory: 0, customer: 0, cart: 0 };
   const tally = { accepted: 0, refused: 0 };
   const options = { tokens, forged: await forgedTokens(secret), ids, bodyLimit };
   const requests = fc.oneof({ weight: 2, arbitrary: fuzzRequests(options) }, { weight: 1, arbitrary: wellFormedRequests(options) }, { weight: 1, arbitrary: nearlyValidWrites(options) });

@@ -17,6 +17,7 @@ import { IdempotencyCache } from '../../../gateway/http/idempotency-cache.ts';
 import { GatewayMetrics } from '../../../gateway/http/metrics.ts';
 import { RateLimiter } from '../../../gateway/http/rate-limiter.ts';
 import { buildHttpApi } from '../../../gateway/http/server.ts';
+import type { CartView } from '../../../topologies/ecommerce/contracts/carts.ts';
 import type { CustomerView, OrderView, ProductView } from '../../../topologies/ecommerce/contracts/views.ts';
 import { checkAnswer, fuzzParameters, type Answer, type Produced } from '../support/fuzz-checks.ts';
 import { fuzzRequests, nearlyValidWrites, routeModels, withHeader, withPlausibleBody, type Caller, type FuzzRequest, type KnownIds } from '../support/fuzz-requests.ts';
@@ -24,7 +25,7 @@ import { bearer, forgedTokens, verifier } from '../support/tokens.ts';
 
 const secret = 'fuzz-unit-secret-0123456789';
 const bodyLimit = 65_536;
-const ids: KnownIds = { orders: ['o-1', 'o-2', 'o-busy', 'o-404'], products: ['p-1', 'p-2', 'p-busy'], customers: ['alice', 'bob', 'ops', 'c-busy'] };
+const ids: KnownIds = { orders: ['o-1', 'o-2', 'o-busy', 'o-404'], products: ['p-1', 'p-2', 'p-busy'], customers: ['alice', 'bob', 'ops', 'c-busy'], carts: ['cart-1', 'cart-2', 'cart-busy', 'cart-404'] };
 
 const orderOf = (orderId: string, customerId: string): OrderView => ({
   orderId, customerId, status: 'PENDING', items: [{ productId: 'p-1', quantity: 1, unitPriceCents: 450 }], totalCents: 450, createdAtMs: 1, updatedAtMs: 1, history: [{ status: 'PENDING', atMs: 1 }],
@@ -51,6 +52,11 @@ const queries: QueryReader = {
     if (id === 'c-busy') throw unavailable(id);
     if (id !== 'alice' && id !== 'bob') throw notFound(`customer ${id}`);
     return { customerId: id, name: id, email: `${id}@x.org`, balanceCents: 0, depositedCents: 0, updatedAtMs: 1 } satisfies CustomerView;
+  },
+  getCart: async (id) => {
+    if (id === 'cart-busy') throw unavailable(id);
+    if (id !== 'cart-1' && id !== 'cart-2') throw notFound(`cart ${id}`);
+    return { cartId: id, customerId: id === 'cart-1' ? 'alice' : 'bob', status: 'OPEN', items: [{ productId: 'p-1', name: 'Tea', quantity: 1, unitPriceCents: 450, lineTotalCents: 450 }], itemCount: 1, totalCents: 450, createdAtMs: 1, updatedAtMs: 1 } satisfies CartView;
   },
   watchOrder: async (id, { onEvent }) => {
     const order = await queries.getOrder(id);

@@ -33,6 +33,7 @@ function gateway(options: { burst?: number } = {}) {
     listCustomerOrders: async () => [order],
     getProduct: async () => { throw new KstError('KST_QUERY_UNAVAILABLE', 'rebalancing', {}); },
     getCustomer: async () => { throw new KstError('KST_QUERY_NOT_FOUND', 'no customer', {}); },
+    getCart: async () => { throw new KstError('KST_QUERY_NOT_FOUND', 'no cart', {}); },
     watchOrder: async () => undefined,
   };
   const app = buildHttpApi({

@@ -56,7 +56,7 @@ export interface Produced {
   readonly command?: Readonly<Record<string, unknown>>;
 }
 
-const SCHEMAS: Readonly<Record<CommandKind, EcommerceSchemaName>> = { order: 'order-command', inventory: 'inventory-command', customer: 'customer-command' };
+const SCHEMAS: Readonly<Record<CommandKind, EcommerceSchemaName>> = { order: 'order-command', inventory: 'inventory-command', customer: 'customer-command', cart: 'cart-command' };
 const avroTypes = new Map<CommandKind, { type: avro.Type; nullable: string[] }>();
 
 function avroType(kind: CommandKind): { type: avro.Type; nullable: string[] } {

@@ -29,8 +29,8 @@ export const CALLERS: Readonly<Record<Caller, { readonly subject: string; readon
 };
 
 export interface RouteModel {
-  readonly method: 'GET' | 'POST' | 'PUT';
-  /** fastify's route path, `:id` for the id. */
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** fastify's route path, `:id` for the id (and `:productId` for a cart's product). */
   readonly url: string;
   /** The command stream a 202 of this route produced to. */
   readonly produces?: CommandKind;
@@ -47,6 +47,8 @@ export interface KnownIds {
   readonly orders: readonly string[];
   readonly products: readonly string[];
   readonly customers: readonly string[];
+  /** Carts; `cart-1` when not given. */
+  readonly carts?: readonly string[];
 }
 
 export interface FuzzRequest {
@@ -95,6 +97,10 @@ export function routeModels(ids: KnownIds): readonly RouteModel[] {
     { method: 'PUT', url: '/products/:id', produces: 'inventory', body: fc.record({ name: shortText, priceCents: fc.integer({ min: 1, max: 100_000 }), restockQuantity: fc.integer({ min: 0, max: 1_000 }) }, { requiredKeys: [] }) },
     { method: 'GET', url: '/products/:id' },
     { method: 'GET', url: '/analytics/sales' },
+    { method: 'POST', url: '/carts/:id/items', produces: 'cart', body: fc.record({ productId: plausibleId(ids.products), quantity: fc.integer({ min: 1, max: 5 }) }) },
+    { method: 'DELETE', url: '/carts/:id/items/:productId', produces: 'cart' },
+    { method: 'POST', url: '/carts/:id/checkout', produces: 'cart', bodyOptional: true, body: fc.constant({}) },
+    { method: 'GET', url: '/carts/:id' },
   ];
 }
 
@@ -211,11 +217,11 @@ function decoded(text: string): string | undefined {
 function pathFor(route: RouteModel, ids: KnownIds): fc.Arbitrary<{ path: string; pathId?: string }> {
   const stray = strayPath.map((path) => ({ path }));
   if (!route.url.includes(':id')) return fc.oneof({ weight: 9, arbitrary: fc.constant({ path: route.url }) }, { weight: 1, arbitrary: stray });
-  const known = route.url.startsWith('/orders') ? ids.orders : route.url.startsWith('/products') ? ids.products : ids.customers;
+  const known = route.url.startsWith('/orders') ? ids.orders : route.url.startsWith('/products') ? ids.products : route.url.startsWith('/carts') ? (ids.carts ?? ['cart-1']) : ids.customers;
   const id = fc.oneof({ weight: 7, arbitrary: plausibleId(known).map(encodeURIComponent) }, { weight: 3, arbitrary: oddPathId });
-  const own = id.map((value) => {
+  const own = fc.tuple(id, plausibleId(ids.products)).map(([value, productId]) => {
     const pathId = decoded(value);
-    return { path: route.url.replace(':id', value), ...(pathId === undefined ? {} : { pathId }) };
+    return { path: route.url.replace(':id', value).replace(':productId', encodeURIComponent(productId)), ...(pathId === undefined ? {} : { pathId }) };
   });
   return fc.oneof({ weight: 9, arbitrary: own }, { weight: 1, arbitrary: stray });
 }
@@ -249,21 +255,22 @@ function ownedBy(body: unknown, subject: string): unknown {
 
 /** A well-formed request from a valid caller: the route's method, a known id, a plausible (or nearly valid) body, JSON. */
 function plausibleRequest(route: RouteModel, options: FuzzRequestOptions, nearly = false): fc.Arbitrary<FuzzRequest> {
-  const known = route.url.startsWith('/orders') ? options.ids.orders : route.url.startsWith('/products') ? options.ids.products : options.ids.customers;
+  const known = route.url.startsWith('/orders') ? options.ids.orders : route.url.startsWith('/products') ? options.ids.products : route.url.startsWith('/carts') ? (options.ids.carts ?? ['cart-1']) : options.ids.customers;
   return fc.record({
     caller: fc.constantFrom(...(Object.keys(options.tokens) as Caller[])),
     id: fc.constantFrom(...known),
+    productId: fc.constantFrom(...options.ids.products),
     key: route.body === undefined ? fc.constant(undefined) : fc.option(fc.stringMatching(/^[\x21-\x7e]{1,40}$/), { nil: undefined }),
     body: route.body === undefined ? fc.constant(undefined) : nearly ? nearlyValid(route.body) : fc.oneof({ weight: 2, arbitrary: route.body }, { weight: 1, arbitrary: nearlyValid(route.body) }),
     own: fc.boolean(),
     // fastify answers HEAD for every GET route.
     method: route.method === 'GET' ? fc.constantFrom('GET', 'GET', 'HEAD') : fc.constant(route.method),
-  }).map(({ caller, id, key, body: value, own, method }) => {
+  }).map(({ caller, id, productId, key, body: value, own, method }) => {
     const body = value === undefined ? undefined : toJsonText(own ? ownedBy(value, CALLERS[caller].subject) : value);
     return described({
       route,
       method,
-      url: route.url.replace(':id', encodeURIComponent(id)),
+      url: route.url.replace(':id', encodeURIComponent(id)).replace(':productId', encodeURIComponent(productId)),
       headers: { authorization: options.tokens[caller], ...(key === undefined ? {} : { 'idempotency-key': key }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { payload: body }),
       caller,

@@ -37,7 +37,7 @@ test('the demo registers, signs in, orders with the access token, signs out and 
       if (customerId === undefined) throw new KstError('KST_QUERY_NOT_FOUND', `no order ${orderId}`, {});
       return { orderId, customerId, status: 'COMPLETED', items: [], totalCents: 0, createdAtMs: 1, updatedAtMs: 1, history: [{ status: 'COMPLETED', atMs: 1 }] } as OrderView;
     },
-    listCustomerOrders: unused, getProduct: unused, getCustomer: unused, watchOrder: unused,
+    listCustomerOrders: unused, getProduct: unused, getCustomer: unused, getCart: unused, watchOrder: unused,
   };
   const commands = { async publish(kind: string, key: string, command: { type: string; customerId?: string }) {
     if (command.type === 'CreateOrder') placed.set(key, command.customerId as string);

@@ -30,3 +30,12 @@ test('static membership: group.instance.id is empty (dynamic) unless set, and th
   assert.equal(ecommerceServiceConfig.fromEnv({ ECOMMERCE_GROUP_INSTANCE_ID: 'order-1' }, ENV_PREFIX)['group.instance.id'], 'order-1');
   assert.throws(() => ecommerceServiceConfig.fromEnv({ ECOMMERCE_GROUP_INSTANCE_ID: 'order 1' }, ENV_PREFIX), /group\.instance\.id.*ECOMMERCE_GROUP_INSTANCE_ID/);
 });
+
+test('cart expiry: 30 minutes by default, checked every second; a non-positive value fails naming its key and variable', () => {
+  const config = ecommerceServiceConfig.parse({});
+  assert.equal(config['cart.expiry.ms'], 1_800_000);
+  assert.equal(config['cart.expiry.check.interval.ms'], 1_000);
+  assert.equal(ecommerceServiceConfig.fromEnv({ ECOMMERCE_CART_EXPIRY_MS: '15000' }, ENV_PREFIX)['cart.expiry.ms'], 15_000);
+  assert.throws(() => ecommerceServiceConfig.fromEnv({ ECOMMERCE_CART_EXPIRY_MS: '0' }, ENV_PREFIX), /cart\.expiry\.ms.*ECOMMERCE_CART_EXPIRY_MS/);
+  assert.throws(() => ecommerceServiceConfig.parse({ 'cart.expiry.check.interval.ms': 'soon' }), (error: Error & { code?: string }) => error.code === 'KST_CONFIG_INVALID' && /cart\.expiry\.check\.interval\.ms/.test(error.message));
+});

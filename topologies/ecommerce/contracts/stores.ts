@@ -12,6 +12,7 @@ export const ApplicationIds = {
   notification: 'ecommerce-notification',
   customer: 'ecommerce-customer',
   analytics: 'ecommerce-analytics',
+  cart: 'ecommerce-cart',
 } as const;
 
 export type ServiceName = keyof typeof ApplicationIds;
@@ -41,6 +42,8 @@ export const Stores = {
   salesByProduct: 'sales-by-product',
   /** category → units and revenue per window (a window store), in the analytics service. */
   salesByCategory: 'sales-by-category',
+  /** cartId → CartView, in the cart service. */
+  carts: 'carts',
 } as const;
 
 /** Which service (and so which application id's instances) hosts each queryable store. */
@@ -52,4 +55,5 @@ export const StoreHosts: { readonly [K in keyof typeof Stores]: ServiceName } = 
   notifications: 'notification',
   salesByProduct: 'analytics',
   salesByCategory: 'analytics',
+  carts: 'cart',
 };

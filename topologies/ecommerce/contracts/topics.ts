@@ -36,6 +36,14 @@ export const Topics = {
    * product or category, written by the analytics service, indexed by `sales-opensearch`.
    */
   analyticsSales: 'analytics.sales',
+  /** `CartCommand`, keyed by cartId. */
+  cartCommands: 'carts.commands',
+  /**
+   * `CatalogEntry` (JSON), keyed by productId: the cart service's copy of each product's
+   * name and price, taken from `ProductUpdated` on `inventory.events` (compacted); its
+   * GlobalKTable prices cart items.
+   */
+  cartCatalog: 'carts.catalog',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -19,7 +19,7 @@ const secret = 'ops-page-routes-secret-0123456789';
 const unused = async (): Promise<never> => {
   throw new Error('not used');
 };
-const queries: QueryReader = { getOrder: unused, listCustomerOrders: unused, getProduct: unused, getCustomer: unused, watchOrder: unused };
+const queries: QueryReader = { getOrder: unused, listCustomerOrders: unused, getProduct: unused, getCustomer: unused, getCart: unused, watchOrder: unused };
 const snapshot: OpsSnapshot = {
   atMs: 42,
   services: [{

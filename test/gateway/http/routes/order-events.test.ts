@@ -21,6 +21,7 @@ test('found by the fuzz: HEAD /orders/:id/events of an order still in flight ans
     listCustomerOrders: async () => [],
     getProduct: async () => { throw new Error('not used'); },
     getCustomer: async () => { throw new Error('not used'); },
+    getCart: async () => { throw new Error('not used'); },
     // Like the real watch of an order that is not final: it lasts until the client leaves.
     watchOrder: async (_id, { signal, onEvent }) => {
       watches++;

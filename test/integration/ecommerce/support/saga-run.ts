@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { KafkaAdmin } from '../../../../processors/kafka/index.ts';
 import { RegistryClient } from '../../../../schemas/registry/registry-client.ts';
 import { endpoints, loadStackConfig } from '../../../../scripts/stack/config.ts';
-import { SERVICE_NAMES } from '../../../../scripts/platform/platform-config.ts';
 import type { ServiceProcess } from '../../../../scripts/platform/service-process.ts';
 import { SagaServices } from '../../../../topologies/ecommerce/contracts/stores.ts';
 import { Platform } from '../../../../scripts/platform/services.ts';
@@ -199,7 +198,7 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
     }
     for (const p of workload.products) sender.upsertProduct(p.productId, p.initialStock, p.priceCents);
     await sender.flush();
-    const lag = (): Promise<string[]> => groupLag(admin, client, prefix, SERVICE_NAMES);
+    const lag = (): Promise<string[]> => groupLag(admin, client, prefix, SagaServices);
     const sources = { client, admin, topics, serdes, paymentApplicationId: applicationIdOf('payment', { 'topic.prefix': prefix }) };
     await until('customers and products known to the services', 90_000, async () => {
       const setup = await readFinalState(sources);
@@ -224,9 +223,9 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
         chaos.catch((error: unknown) => options.log(`chaos failed: ${String(error)}`));
       }
       if (options.crashAfterOrders !== undefined && options.crashAfterOrders >= sent && options.crashAfterOrders < upTo) {
-        await Promise.all(SERVICE_NAMES.map((s) => platform.crash(s, 1)));
-        mark(`SIGKILLed ${SERVICE_NAMES.map((s) => platform.process(s, 1).name).join(', ')} after ${upTo} orders (${tracker.finalCount(workload.orders.map((o) => o.orderId))} final)`);
-        restarts = Promise.all(SERVICE_NAMES.map((s) => platform.restart(s, 1))).then(() => mark('restarted processes RUNNING again'));
+        await Promise.all(SagaServices.map((s) => platform.crash(s, 1)));
+        mark(`SIGKILLed ${SagaServices.map((s) => platform.process(s, 1).name).join(', ')} after ${upTo} orders (${tracker.finalCount(workload.orders.map((o) => o.orderId))} final)`);
+        restarts = Promise.all(SagaServices.map((s) => platform.restart(s, 1))).then(() => mark('restarted processes RUNNING again'));
       }
       await pause(BATCH_PAUSE_MS);
     }

@@ -17,6 +17,7 @@ import { ApplicationIds, Stores, type ServiceName } from '../../../../topologies
 import { prefixedTopics, type TopicNames } from '../../../../topologies/ecommerce/contracts/topics.ts';
 import type { CustomerView, OrderView, ProductView } from '../../../../topologies/ecommerce/contracts/views.ts';
 import { buildAnalyticsTopology } from '../../../../topologies/ecommerce/analytics/analytics-topology.ts';
+import { buildCartTopology } from '../../../../topologies/ecommerce/cart/cart-topology.ts';
 import { buildCustomerTopology } from '../../../../topologies/ecommerce/customer/customer-topology.ts';
 import { buildInventoryTopology } from '../../../../topologies/ecommerce/inventory/inventory-topology.ts';
 import { buildNotificationTopology } from '../../../../topologies/ecommerce/notification/notification-topology.ts';
@@ -40,6 +41,7 @@ export interface BusOptions {
   readonly velocityMaxOrders?: number;
   readonly maxAmountCents?: number;
   readonly scorer?: FraudScorer;
+  readonly cartExpiryMs?: number;
 }
 
 /** Each service's topology as the tests build it: in-memory stores, short courier delays. */
@@ -54,25 +56,26 @@ export function serviceTopologies(serdes: EcommerceSerdes, topics: TopicNames, o
     customer: buildCustomerTopology(common),
     // A minute's windows with 10 s of grace: tests move the clock by seconds.
     analytics: buildAnalyticsTopology({ ...common, windows: { sizeMs: 60_000, graceMs: 10_000, retentionMs: 3_600_000 } }),
+    cart: buildCartTopology({ ...common, expiryMs: options.cartExpiryMs ?? 60_000, expiryCheckIntervalMs: 1_000 }),
   };
 }
 
-/** The services on the bus: the saga's (analytics is tested on its own driver). */
-type BusService = Exclude<ServiceName, 'analytics'>;
+/** The services of the order saga, which the bus connects (the cart service only feeds it orders; analytics is tested on its own driver). */
+export type SagaService = Exclude<ServiceName, 'cart' | 'analytics'>;
 
 export class SagaBus {
   readonly topics: TopicNames = prefixedTopics('');
   readonly serdes: EcommerceSerdes;
-  readonly drivers: Record<BusService, TopologyTestDriver>;
+  readonly drivers: Record<SagaService, TopologyTestDriver>;
   readonly log: LoggedRecord[] = [];
-  readonly paused = new Set<BusService>();
-  readonly #held: { service: BusService; record: LoggedRecord }[] = [];
+  readonly paused = new Set<SagaService>();
+  readonly #held: { service: SagaService; record: LoggedRecord }[] = [];
   #commands = 0;
 
   private constructor(serdes: EcommerceSerdes, options: BusOptions) {
     this.serdes = serdes;
     const topologies = serviceTopologies(serdes, this.topics, options);
-    const driver = (name: BusService) => new TopologyTestDriver(topologies[name], { applicationId: ApplicationIds[name], initialWallClockTimeMs: 0 });
+    const driver = (name: SagaService) => new TopologyTestDriver(topologies[name], { applicationId: ApplicationIds[name], initialWallClockTimeMs: 0 });
     this.drivers = { order: driver('order'), inventory: driver('inventory'), payment: driver('payment'), shipping: driver('shipping'), notification: driver('notification'), customer: driver('customer') };
   }
 
@@ -114,7 +117,7 @@ export class SagaBus {
   }
 
   /** Lets a paused service read what it missed. */
-  async resume(service: BusService): Promise<void> {
+  async resume(service: SagaService): Promise<void> {
     this.paused.delete(service);
     const mine = this.#held.filter((held) => held.service === service);
     this.#held.splice(0, this.#held.length, ...this.#held.filter((held) => held.service !== service));
@@ -149,7 +152,7 @@ export class SagaBus {
     return this.log.filter((record) => record.topic === topic).map((record) => serde.deserialize(topic, record.value) as T);
   }
 
-  store<V>(service: BusService, name: string): KeyValueStore<string, V> {
+  store<V>(service: SagaService, name: string): KeyValueStore<string, V> {
     return this.drivers[service].getKeyValueStore<string, V>(name);
   }
 
@@ -173,8 +176,8 @@ export class SagaBus {
     return `cmd-${++this.#commands}`;
   }
 
-  #readers(topic: string): BusService[] {
-    return (Object.keys(this.drivers) as BusService[]).filter((name) => this.drivers[name].inputTopicNames.includes(topic));
+  #readers(topic: string): SagaService[] {
+    return (Object.keys(this.drivers) as SagaService[]).filter((name) => this.drivers[name].inputTopicNames.includes(topic));
   }
 
   async #publish(record: LoggedRecord): Promise<void> {
@@ -185,7 +188,7 @@ export class SagaBus {
     }
   }
 
-  async #pipe(service: BusService, record: LoggedRecord): Promise<void> {
+  async #pipe(service: SagaService, record: LoggedRecord): Promise<void> {
     await this.drivers[service].createInputTopic(record.topic, B, B).pipeInput(record.key, record.value, record.timestamp);
   }
 }
