@@ -34,7 +34,7 @@ const order: Required<OrderView> = {
   orderId: 'o-1', customerId: 'c-1', status: 'CANCELLED', items: [item], totalCents: 900, createdAtMs: 1, updatedAtMs: 3, reason: 'changed my mind',
   history: [{ status: 'PENDING', atMs: 1 }, transition],
 };
-const product: Required<ProductView> = { productId: 'p-1', name: 'Tea', priceCents: 450, available: 7, reserved: 2, sold: 1, updatedAtMs: 5 };
+const product: Required<ProductView> = { productId: 'p-1', name: 'Tea', priceCents: 450, available: 7, reserved: 2, sold: 1, updatedAtMs: 5, description: 'Green tea', category: 'drinks' };
 const customer: Required<CustomerView> = { customerId: 'c-1', name: 'Carol', email: 'c@x.org', balanceCents: 100, depositedCents: 1_000, updatedAtMs: 6 };
 
 type Operation = {

@@ -86,6 +86,8 @@ class InventoryProcessor {
       await this.#context.forward(streamRecord(productId, rejected, origin.timestamp, origin.headers));
       return;
     }
+    const description = command.description ?? current?.description;
+    const category = command.category ?? current?.category;
     const next: ProductView = {
       productId,
       name: command.name ?? current?.name ?? productId,
@@ -94,6 +96,8 @@ class InventoryProcessor {
       reserved: current?.reserved ?? 0,
       sold: current?.sold ?? 0,
       updatedAtMs: nowMs,
+      ...(description === undefined ? {} : { description }),
+      ...(category === undefined ? {} : { category }),
     };
     await this.#saveProduct(next, `upsert:${command.commandId}`, origin, command.commandId);
   }
@@ -155,6 +159,8 @@ class InventoryProcessor {
     const event: InventoryEvent = {
       type: 'ProductUpdated', eventId: `${product.productId}:${cause}`, productId: product.productId, quantity: 0, atMs: product.updatedAtMs,
       name: product.name, priceCents: product.priceCents, available: product.available, reserved: product.reserved, sold: product.sold,
+      ...(product.description === undefined ? {} : { description: product.description }),
+      ...(product.category === undefined ? {} : { category: product.category }),
       ...(commandId === undefined ? {} : { commandId }),
     };
     await this.#context.forward(streamRecord(product.productId, event, origin.timestamp, origin.headers));
