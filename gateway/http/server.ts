@@ -29,6 +29,8 @@ import { registerOrderRoutes } from './routes/orders.ts';
 import { PUBLIC_PATHS, registerOpsRoutes } from './routes/ops.ts';
 import { registerOpsPageRoutes } from './routes/ops-page.ts';
 import { registerProductRoutes } from './routes/products.ts';
+import { registerProductSearchRoutes } from './routes/product-search.ts';
+import type { ProductSearcher } from '../search/product-search.ts';
 import { AUTH_PUBLIC_PATHS, registerAuthRoutes } from './routes/auth.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerTracing } from './tracing.ts';
@@ -58,6 +60,8 @@ export interface HttpApiOptions {
   readonly signIn?: SignIn;
   /** The audit log behind `GET /orders/:id/audit`; without it the route answers 503. */
   readonly audit?: AuditReader;
+  /** The products search read model behind `GET /products`; without it the route answers 503. */
+  readonly search?: ProductSearcher;
 }
 
 export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): FastifyInstance {
@@ -97,6 +101,7 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
     registerProductRoutes(api, context);
     if (options.signIn !== undefined) registerAuthRoutes(api, context, options.signIn);
     registerAuditRoutes(api, options.audit);
+    registerProductSearchRoutes(api, options.search);
   });
   return app;
 }

@@ -62,6 +62,7 @@ function app(options: { maxDepositCents?: number; slots?: StreamSlots; watch?: Q
     bodyLimit: 65_536,
     logger: false,
     audit: { byOrder: async () => [] },
+    search: { search: async () => ({ total: 0, items: [], facets: { categories: [], priceRanges: [], inStock: { inStock: 0, outOfStock: 0 } } }) },
     ...(options.maxDepositCents === undefined ? {} : { maxDepositCents: options.maxDepositCents }),
     ...(options.slots === undefined ? {} : { streamSlots: options.slots }),
   });
@@ -91,6 +92,7 @@ const MATRIX: ReadonlyArray<readonly [string, string, object | undefined, readon
   ['GET', '/customers/alice/orders', undefined, [401, 401, 403, 200, 200]],
   ['PUT', '/products/p-1', { name: 'Tea', priceCents: 5, restockQuantity: 1 }, [401, 401, 403, 403, 202]],
   ['GET', '/products/p-1', undefined, [401, 401, 200, 200, 200]],
+  ['GET', '/products', undefined, [401, 401, 200, 200, 200]],
   ['GET', '/health', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/metrics', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/openapi.json', undefined, [200, 200, 200, 200, 200]],
