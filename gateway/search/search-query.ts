@@ -1,7 +1,7 @@
 /**
  * The OpenSearch request of a product search, and its answer read back as the gateway's
- * shape. Full text (`q`) is matched over `name` (boosted) and `description`, every word
- * required; the filters (category, price range in cents, in stock) narrow the hits.
+ * shape. Full text (`q`) is matched over `name` (boosted) and `description` as one field
+ * (`cross_fields`): every word is required, in the name or the description; the filters (category, price range in cents, in stock) narrow the hits.
  *
  * Facets are disjunctive, as shop filters are: each facet counts the products matching the
  * text and every filter except its own, so picking a category still shows how many products
@@ -84,7 +84,7 @@ export function searchRequest(query: ProductQuery): Record<string, unknown> {
   const clauses = filters(query);
   const text: Clause = query.q === undefined
     ? { match_all: {} }
-    : { multi_match: { query: query.q, fields: ['name^2', 'description'], operator: 'and' } };
+    : { multi_match: { query: query.q, type: 'cross_fields', fields: ['name^2', 'description'], operator: 'and' } };
   return {
     size: query.size,
     from: query.from,

@@ -38,6 +38,7 @@ interface Found {
   readonly facets: { categories: ReadonlyArray<{ value: string; count: number }>; inStock: { inStock: number; outOfStock: number } };
 }
 
+const counted = (n: number): string => `${n} product${n === 1 ? '' : 's'}`;
 const money = (cents: number): string => (cents / 100).toFixed(2);
 const listed = (found: Found): string => found.items.map((item) => `${item.name} (${item.description ?? 'no description'}; ${item.category ?? 'no category'}; ${money(item.priceCents)}; ${item.available} in stock)`).join(', ');
 
@@ -86,7 +87,7 @@ export async function runSearch(client: DemoGatewayClient, options: SearchPhaseO
   const { noun } = catalogEntry(runId, index);
   const byWord = await search({ q: `${noun} ${runId}` });
   if (byWord.status !== 200) return fail(`GET /products?q=${noun} ${runId} answered ${byWord.status} ${byWord.text.slice(0, 300)}`);
-  print(`search: q="${noun} ${runId}" → ${byWord.found.total} products: ${listed(byWord.found)}`);
+  print(`search: q="${noun} ${runId}" → ${counted(byWord.found.total)}: ${listed(byWord.found)}`);
   if (!byWord.found.items.some((item) => item.productId === target.productId && item.description === target.description)) {
     return fail(`${target.productId} ("${target.description}") is not among them`);
   }
@@ -95,7 +96,7 @@ export async function runSearch(client: DemoGatewayClient, options: SearchPhaseO
   const inCategory = products.filter((product) => product.category === target.category && product.stock > 0).length;
   const byCategory = await search({ q: runId, category: target.category, inStock: 'true', size: '100' });
   if (byCategory.status !== 200) return fail(`GET /products?category=${target.category} answered ${byCategory.status} ${byCategory.text.slice(0, 300)}`);
-  print(`search: category=${target.category}&inStock=true → ${byCategory.found.total} products: ${listed(byCategory.found)}`);
+  print(`search: category=${target.category}&inStock=true → ${counted(byCategory.found.total)}: ${listed(byCategory.found)}`);
   if (byCategory.found.total !== inCategory || byCategory.found.items.some((item) => item.category !== target.category || item.available <= 0)) {
     return fail(`expected the ${inCategory} in-stock products of category ${target.category}, and only them`);
   }

@@ -6,7 +6,7 @@ type Body = { query: unknown; post_filter: { bool: { filter: unknown[] } }; sort
 
 test('text over name and description, every word required; the hits take every filter, each facet all but its own', () => {
   const body = searchRequest({ q: 'green tea', category: 'drinks', minPrice: 100, maxPrice: 900, inStock: true, size: 5, from: 10 }) as unknown as Body & { size: number; from: number };
-  assert.deepEqual(body.query, { multi_match: { query: 'green tea', fields: ['name^2', 'description'], operator: 'and' } });
+  assert.deepEqual(body.query, { multi_match: { query: 'green tea', type: 'cross_fields', fields: ['name^2', 'description'], operator: 'and' } });
   const category = { term: { category: 'drinks' } };
   const price = { range: { priceCents: { gte: 100, lte: 900 } } };
   const inStock = { range: { available: { gt: 0 } } };
