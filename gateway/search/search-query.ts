@@ -91,10 +91,12 @@ export function searchRequest(query: ProductQuery): Record<string, unknown> {
     track_total_hits: true,
     query: text,
     post_filter: all([...clauses.values()]),
-    // Relevance for a text search, otherwise by name; the product id breaks ties so pages do not overlap.
+    // Relevance for a text search, otherwise by name. Ties go by name and last update, fields an index of
+    // an earlier platform (dynamically mapped, productId as text, which cannot sort) maps the same way.
     sort: [
-      ...(query.q === undefined ? [{ 'name.keyword': { order: 'asc', unmapped_type: 'keyword' } }] : ['_score']),
-      { productId: { order: 'asc', unmapped_type: 'keyword' } },
+      ...(query.q === undefined ? [] : ['_score']),
+      { 'name.keyword': { order: 'asc', unmapped_type: 'keyword' } },
+      { updatedAtMs: { order: 'desc', unmapped_type: 'long' } },
     ],
     aggs: {
       categories: { filter: except(clauses, 'category'), aggs: { values: { terms: { field: 'category', size: MAX_CATEGORY_FACETS } } } },

@@ -82,7 +82,9 @@ function fuzzApp() {
   };
   // The audit log (GET /orders/:id/audit): no rows, or an unreachable database while producing fails.
   const audit = { byOrder: async () => (state.failing ? Promise.reject(new KstError('KST_GATEWAY_AUDIT_UNAVAILABLE', 'the audit log is unreachable', {})) : []) };
-  const app = buildHttpApi(context, { verify: verifier(secret), limiter: new RateLimiter({ burst: 1_000_000_000, perSecond: 1 }), bodyLimit, logger: false, audit });
+  // The catalog search (GET /products): no products, or an unreachable index while producing fails.
+  const search = { search: async () => (state.failing ? Promise.reject(new KstError('KST_GATEWAY_SEARCH_UNAVAILABLE', 'the search index is unreachable', {})) : { total: 0, items: [], facets: { categories: [], priceRanges: [], inStock: { inStock: 0, outOfStock: 0 } } }) };
+  const app = buildHttpApi(context, { verify: verifier(secret), limiter: new RateLimiter({ burst: 1_000_000_000, perSecond: 1 }), bodyLimit, logger: false, audit, search });
   const send = async (request: FuzzRequest): Promise<Answer> => {
     const response = await app.inject({ method: request.method as 'GET', url: request.url, headers: request.headers, ...(request.payload === undefined ? {} : { payload: request.payload }) });
     const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, value === undefined ? undefined : String(value)]));

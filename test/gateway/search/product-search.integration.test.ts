@@ -57,3 +57,23 @@ test('OpenSearch unreachable is KST_GATEWAY_SEARCH_UNAVAILABLE; a refused search
   assert.equal(mapping[index]?.mappings.properties['category']?.type, 'text', 'the fault: dynamic mapping made category text');
   await assert.rejects(new ProductSearch({ url, index, timeoutMs: 5_000 }).search({ ...page }), (error) => isKstError(error, 'KST_GATEWAY_SEARCH_FAILED') && /refused the search/.test(error.message));
 });
+
+test('an index of an earlier platform (dynamically mapped: productId as text, no category) answers once npm start added the new fields', { timeout: 60_000 }, async (t) => {
+  const prefix = `${uniqueName('kst-search-client-old')}.`;
+  const index = `${prefix}products`;
+  t.after(async () => {
+    await send('DELETE', `/${index}`).catch(() => undefined);
+    await send('DELETE', `/_index_template/${index}`).catch(() => undefined);
+  });
+  await send('PUT', `/${index}/_doc/p1?refresh=true`, { productId: 'p1', name: 'Pen', priceCents: 100, available: 1, reserved: 0, sold: 0, updatedAtMs: 1 });
+  await send('PUT', `/${index}/_doc/p2?refresh=true`, { productId: 'p2', name: 'Ink', priceCents: 300, available: 0, reserved: 0, sold: 0, updatedAtMs: 2 });
+  const mapping = await send('GET', `/${index}/_mapping`) as Record<string, { mappings: { properties: Record<string, { type: string }> } }>;
+  assert.equal(mapping[index]?.mappings.properties['productId']?.type, 'text', 'productId as text, which cannot sort');
+  assert.deepEqual((await ensureProductsIndex(url, prefix)).added, ['description', 'category']);
+  await send('PUT', `/${index}/_doc/p3?refresh=true`, { productId: 'p3', name: 'Quill', priceCents: 500, available: 2, reserved: 0, sold: 0, updatedAtMs: 3, description: 'A pen of old', category: 'office' });
+  const search = new ProductSearch({ url, index, timeoutMs: 5_000 });
+  const all = await search.search({ ...page });
+  assert.deepEqual(all.items.map((item) => item.productId), ['p2', 'p1', 'p3'], 'by name');
+  assert.deepEqual((await search.search({ q: 'pen', ...page })).items.map((item) => item.productId).sort(), ['p1', 'p3']);
+  assert.deepEqual((await search.search({ category: 'office', ...page })).facets.categories, [{ value: 'office', count: 1 }]);
+});
