@@ -10,14 +10,13 @@
  * ```
  */
 
+import { CATEGORY_MAX_LENGTH, CATEGORY_PATTERN, DESCRIPTION_MAX_LENGTH } from '../../topologies/ecommerce/contracts/product-search-index.ts';
+
 const MAX_CENTS = 1_000_000_000_000;
 
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$';
 const id = { type: 'string', pattern: ID_PATTERN } as const;
 
-/** A product category: 1 to 64 characters, lower-case letters and digits in hyphen-joined words. */
-export const CATEGORY_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
-export const CATEGORY_MAX_LENGTH = 64;
 
 export const idParams = (name: string) => ({
   type: 'object',
@@ -116,7 +115,7 @@ export const upsertProductBody = {
     /** Units added; 0 renames or reprices only. */
     restockQuantity: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
     /** Searched with the name (GET /products?q=). */
-    description: { type: 'string', minLength: 1, maxLength: 2_000 },
+    description: { type: 'string', minLength: 1, maxLength: DESCRIPTION_MAX_LENGTH },
     /** A search facet: lower-case words joined by hyphens, e.g. `office` or `garden-tools`. */
     category: { type: 'string', minLength: 1, maxLength: CATEGORY_MAX_LENGTH, pattern: CATEGORY_PATTERN },
   },

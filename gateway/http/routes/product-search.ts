@@ -22,7 +22,7 @@ import type { ProductSearcher } from '../../search/product-search.ts';
 import type { ProductQuery } from '../../search/search-query.ts';
 import { principalOf } from '../access.ts';
 import { AUTHENTICATED_ERRORS, errorResponses } from '../response-schemas.ts';
-import { CATEGORY_MAX_LENGTH, CATEGORY_PATTERN } from '../schemas.ts';
+import { CATEGORY_MAX_LENGTH, CATEGORY_PATTERN } from '../../../topologies/ecommerce/contracts/product-search-index.ts';
 
 /** OpenSearch's default `index.max_result_window`: from + size may not pass it. */
 export const MAX_RESULT_WINDOW = 10_000;

@@ -15,6 +15,12 @@
  * ```
  */
 
+/** Longest product description (PUT /products/:id refuses longer; inventory rejects a command with one). */
+export const DESCRIPTION_MAX_LENGTH = 2_000;
+/** A product category: lower-case letters and digits in hyphen-joined words (`office`, `garden-tools`), 1 to 64 characters. */
+export const CATEGORY_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
+export const CATEGORY_MAX_LENGTH = 64;
+
 /** The index of the platform with topic prefix `prefix` (the sink's `index.name.format`). */
 export const productsIndex = (prefix: string): string => `${prefix.toLowerCase()}products`;
 

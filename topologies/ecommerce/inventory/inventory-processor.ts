@@ -22,6 +22,7 @@ import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
 import type { UpsertProduct } from '../contracts/commands.ts';
 import type { InventoryEvent, InventoryEventType } from '../contracts/events.ts';
 import { Stores } from '../contracts/stores.ts';
+import { CATEGORY_MAX_LENGTH, CATEGORY_PATTERN, DESCRIPTION_MAX_LENGTH } from '../contracts/product-search-index.ts';
 import type { ProductView } from '../contracts/views.ts';
 import { keepLast } from '../shared/service-options.ts';
 
@@ -167,12 +168,16 @@ class InventoryProcessor {
   }
 }
 
+const CATEGORY_RE = new RegExp(CATEGORY_PATTERN);
+
 function upsertProblem(command: UpsertProduct, current: ProductView | undefined): string | undefined {
   if (typeof command.productId !== 'string' || command.productId.trim() === '') return 'productId is empty';
   if (!Number.isSafeInteger(command.restockQuantity) || command.restockQuantity < 0) return 'restockQuantity must be a whole number, 0 or more';
   if (command.priceCents !== undefined && (!Number.isSafeInteger(command.priceCents) || command.priceCents < 0)) return 'priceCents must be a whole number, 0 or more';
   if (current === undefined && (command.name === undefined || command.name.trim() === '')) return 'a new product needs a name';
   if (current === undefined && command.priceCents === undefined) return 'a new product needs a price';
+  if (command.description !== undefined && (command.description.length === 0 || command.description.length > DESCRIPTION_MAX_LENGTH)) return `description must be 1 to ${DESCRIPTION_MAX_LENGTH} characters`;
+  if (command.category !== undefined && (command.category.length > CATEGORY_MAX_LENGTH || !CATEGORY_RE.test(command.category))) return `category must be lower-case words joined by hyphens, at most ${CATEGORY_MAX_LENGTH} characters`;
   return undefined;
 }
 

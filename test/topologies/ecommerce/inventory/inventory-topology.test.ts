@@ -76,3 +76,22 @@ test('description and category are kept, carried on ProductUpdated and kept by l
     await driver.close();
   }
 });
+
+test('a command with a description or category the gateway would refuse is rejected, and the product stays as it was', async () => {
+  const { driver, serdes, topics } = await serviceDriver('inventory');
+  try {
+    const commands = driver.createInputTopic(topics.inventoryCommands, serdes.key, serdes.inventoryCommand);
+    const out = driver.createOutputTopic(topics.inventoryEvents, serdes.key, serdes.inventoryEvent);
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u1', productId: 'p1', issuedAtMs: 0, name: 'Pen', priceCents: 100, restockQuantity: 1, category: 'office' });
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u2', productId: 'p1', issuedAtMs: 0, restockQuantity: 1, category: 'Office Supplies' });
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u3', productId: 'p1', issuedAtMs: 0, restockQuantity: 1, description: 'x'.repeat(2_001) });
+    const events = out.readValuesToList();
+    assert.deepEqual(events.map((e) => e?.type), ['ProductUpdated', 'ProductRejected', 'ProductRejected']);
+    assert.match(events[1]?.reason ?? '', /category must be lower-case words joined by hyphens/);
+    assert.match(events[2]?.reason ?? '', /description must be 1 to 2000 characters/);
+    const stored = await driver.getKeyValueStore<string, ProductView>('products').get('p1');
+    assert.deepEqual([stored?.available, stored?.category, stored?.description], [1, 'office', undefined]);
+  } finally {
+    await driver.close();
+  }
+});
