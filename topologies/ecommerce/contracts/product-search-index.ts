@@ -8,6 +8,8 @@
  *
  * `npm start` creates the index (and a template of the same name, for an index the sink
  * creates after a deletion) before the sink starts (`scripts/start/search-index.ts`).
+ * The limits of the catalog fields (description, category) are here too, so the gateway's
+ * schema and the inventory service's command check agree.
  *
  * @example
  * ```ts
