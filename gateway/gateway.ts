@@ -9,7 +9,8 @@
  * `GATEWAY_AUTH_PRIVATE_KEY_FILE`), and the public development secret is refused unless the
  * gateway listens on loopback only. With a sign-in key, the gateway also runs its sign-in
  * state (`auth/sign-in.ts`) and verifies the tokens it issues itself; with
- * `GATEWAY_AUDIT_POSTGRES_URL` it answers `GET /orders/:id/audit` from the audit log. The gateway
+ * `GATEWAY_AUDIT_POSTGRES_URL` it answers `GET /orders/:id/audit` from the audit log, and `GET /products`
+ * searches the products index at `GATEWAY_SEARCH_URL`. The gateway
  * calls the query servers as the platform's `service` identity: `GATEWAY_QUERY_TOKEN`, or
  * short-lived tokens it signs with the secret.
  *
@@ -27,6 +28,7 @@ import { ServiceTokens } from './auth/service-token.ts';
 import { verifierFromSettings } from './auth/settings.ts';
 import { startSignIn } from './auth/sign-in.ts';
 import { AuditLog } from './audit/audit-log.ts';
+import { ProductSearch } from './search/product-search.ts';
 import { withIssuedTokens } from './auth/token-issuer.ts';
 import { CommandPublisher, type CommandSink } from './commands/command-publisher.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
@@ -136,6 +138,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts = 
     ...(signIn === undefined ? {} : { signIn }),
     ...(audit === undefined ? {} : { audit }),
     ...('getSales' in queries ? { sales: queries as SalesReader } : {}),
+    search: new ProductSearch({ url: config['search.url'], index: config['search.index'], timeoutMs: config['search.timeout.ms'] }),
     ...(parts.logger === undefined ? {} : { logger: parts.logger }),
   });
   try {

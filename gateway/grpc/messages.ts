@@ -65,8 +65,12 @@ export function productMessage(view: ProductView): ProductMessage {
 }
 
 export function productView(message: ProductMessage): ProductView {
-  const { productId, name, priceCents, available, reserved, sold, updatedAtMs } = message;
-  return { productId, name, priceCents, available, reserved, sold, updatedAtMs };
+  const { productId, name, priceCents, available, reserved, sold, updatedAtMs, description, category } = message;
+  return {
+    productId, name, priceCents, available, reserved, sold, updatedAtMs,
+    ...(description === undefined || description === null ? {} : { description }),
+    ...(category === undefined || category === null ? {} : { category }),
+  };
 }
 
 export function customerMessage(view: CustomerView): CustomerMessage {

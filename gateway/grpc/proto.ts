@@ -95,6 +95,8 @@ export interface ProductMessage {
   reserved: number;
   sold: number;
   updatedAtMs: number;
+  description?: string | null;
+  category?: string | null;
 }
 
 export interface CustomerMessage {

@@ -91,6 +91,8 @@ const productView = {
     reserved: integer('Units held for orders in flight.'),
     sold: integer('Units of completed (paid) orders.'),
     updatedAtMs: epochMs,
+    description: { type: 'string', description: 'Catalog text, searched with the name; absent when never set.' },
+    category: { type: 'string', description: 'Catalog category, a search facet; absent when never set.' },
   },
 } as const;
 

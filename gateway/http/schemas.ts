@@ -10,10 +10,13 @@
  * ```
  */
 
+import { CATEGORY_MAX_LENGTH, CATEGORY_PATTERN, DESCRIPTION_MAX_LENGTH } from '../../topologies/ecommerce/contracts/product-search-index.ts';
+
 const MAX_CENTS = 1_000_000_000_000;
 
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$';
 const id = { type: 'string', pattern: ID_PATTERN } as const;
+
 
 export const idParams = (name: string) => ({
   type: 'object',
@@ -111,6 +114,10 @@ export const upsertProductBody = {
     priceCents: { type: 'integer', minimum: 1, maximum: MAX_CENTS },
     /** Units added; 0 renames or reprices only. */
     restockQuantity: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+    /** Searched with the name (GET /products?q=). */
+    description: { type: 'string', minLength: 1, maxLength: DESCRIPTION_MAX_LENGTH },
+    /** A search facet: lower-case words joined by hyphens, e.g. `office` or `garden-tools`. */
+    category: { type: 'string', minLength: 1, maxLength: CATEGORY_MAX_LENGTH, pattern: CATEGORY_PATTERN },
   },
 } as const;
 
@@ -118,4 +125,6 @@ export interface UpsertProductBody {
   readonly name?: string;
   readonly priceCents?: number;
   readonly restockQuantity?: number;
+  readonly description?: string;
+  readonly category?: string;
 }

@@ -29,6 +29,8 @@ import { registerOrderRoutes } from './routes/orders.ts';
 import { PUBLIC_PATHS, registerOpsRoutes } from './routes/ops.ts';
 import { registerOpsPageRoutes } from './routes/ops-page.ts';
 import { registerProductRoutes } from './routes/products.ts';
+import { registerProductSearchRoutes } from './routes/product-search.ts';
+import type { ProductSearcher } from '../search/product-search.ts';
 import { AUTH_PUBLIC_PATHS, registerAuthRoutes } from './routes/auth.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAnalyticsRoutes, type SalesReader } from './routes/analytics.ts';
@@ -62,6 +64,8 @@ export interface HttpApiOptions {
   readonly audit?: AuditReader;
   /** The analytics service's sales windows behind `GET /analytics/sales`; without it the route answers 503. */
   readonly sales?: SalesReader;
+  /** The products search read model behind `GET /products`; without it the route answers 503. */
+  readonly search?: ProductSearcher;
 }
 
 export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): FastifyInstance {
@@ -103,6 +107,7 @@ export function buildHttpApi(context: GatewayContext, options: HttpApiOptions): 
     if (options.signIn !== undefined) registerAuthRoutes(api, context, options.signIn);
     registerAuditRoutes(api, options.audit);
     registerAnalyticsRoutes(api, context, options.sales);
+    registerProductSearchRoutes(api, options.search);
   });
   return app;
 }

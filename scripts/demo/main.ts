@@ -7,7 +7,9 @@
  *   DEMO_GATEWAY_URL=http://host:8080 DEMO_JWT_SECRET=… npm run demo
  *
  * Phases: customers sign up and deposit (some too little), the admin creates and restocks
- * products (a few stay sold out), one customer registers an account, signs in, orders with
+ * products (a few stay sold out; each with a description and a category), the catalog
+ * search finds them (`search-phase.ts`: by a word of a description, by category, with
+ * facets), one customer registers an account, signs in, orders with
  * its access token and signs out (the token then refused; `sign-in-phase.ts`), then orders of five kinds are placed at the configured
  * rate (in stock, out of stock, partly in stock, too expensive, cancelled) and followed
  * until each reaches a final status; then a shopper fills a cart, removes an item, checks
@@ -20,11 +22,12 @@
 import { isKstError } from '../../common/errors.ts';
 import { runCart } from './cart-phase.ts';
 import { parseDemoConfig, resolveRunId, type DemoConfig } from './demo-config.ts';
-import { DemoGatewayClient } from './gateway-client.ts';
+import { customer, DemoGatewayClient } from './gateway-client.ts';
 import { runOrders } from './order-phase.ts';
 import { formatOutcome, summariseOutcome } from './outcome.ts';
 import { ProgressReporter } from './progress.ts';
 import { printSales } from './sales-phase.ts';
+import { runSearch } from './search-phase.ts';
 import { runSetup } from './setup-phase.ts';
 import { runSignIn } from './sign-in-phase.ts';
 import { countByKind, planWorkload } from './workload.ts';
@@ -54,6 +57,9 @@ async function run(config: DemoConfig, signal: AbortSignal): Promise<number> {
     }
     if (signal.aborted) return 1;
 
+    const searched = await runSearch(client, { runId, products: workload.products, caller: customer(workload.customers.at(-1)?.customerId ?? 'demo-searcher'), print: (line) => progress.log(line), timeoutMs: config['setup.timeout.ms'], signal });
+    if (signal.aborted) return 1;
+
     const product = workload.products.find((p) => p.stock > 0);
     const signIn = product === undefined ? { ok: true } : await runSignIn(client, { runId, product, print: (line) => progress.log(line), settleTimeoutMs: config['settle.timeout.ms'] });
     if (signal.aborted) return 1;
@@ -70,6 +76,7 @@ async function run(config: DemoConfig, signal: AbortSignal): Promise<number> {
     const unsettled = results.filter((r) => r.status === 'UNSETTLED' || r.status === 'NOT_PLACED').length;
     if (unsettled > 0) console.log(`${unsettled} orders did not reach a final status${signal.aborted ? ' (interrupted)' : ` within ${config['settle.timeout.ms']} ms after the last was placed`}.`);
     if (!signIn.ok) console.log('the sign-in phase did not go as it should (see its lines above).');
+    if (!searched.ok) console.log('the search phase did not go as it should (see its lines above).');
     if (signal.aborted) return 1;
 
     console.log('');
@@ -77,7 +84,7 @@ async function run(config: DemoConfig, signal: AbortSignal): Promise<number> {
     if (!cart.ok) console.log('the cart phase did not go as it should (see its lines above).');
     console.log('');
     await printSales(client, { nowMs: Date.now(), print: (line) => console.log(line) });
-    return unsettled === 0 && signIn.ok && cart.ok ? 0 : 1;
+    return unsettled === 0 && signIn.ok && searched.ok && cart.ok ? 0 : 1;
   } finally {
     await client.close();
   }

@@ -55,7 +55,7 @@ export async function runSetup(client: DemoGatewayClient, workload: Workload, pr
   await forEachLimited(workload.products, options.concurrency, async (planned) => {
     await client.send('PUT', `/products/${encodeURIComponent(planned.productId)}`, {
       as: ADMIN,
-      body: { name: planned.name, priceCents: planned.priceCents, restockQuantity: planned.stock },
+      body: { name: planned.name, priceCents: planned.priceCents, restockQuantity: planned.stock, description: planned.description, category: planned.category },
       idempotencyKey: `${runId}-restock-${planned.productId}`,
       accept: [202],
     });

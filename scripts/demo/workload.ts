@@ -60,6 +60,9 @@ export interface PlannedProduct {
   readonly priceCents: number;
   /** Units restocked; 0 for a sold-out product. */
   readonly stock: number;
+  /** "<Adjective> <noun> of demo run <runId>": the search phase finds the run's products by its words. */
+  readonly description: string;
+  readonly category: string;
 }
 
 export interface PlannedOrder {
@@ -99,6 +102,19 @@ export interface Workload {
   readonly customers: readonly PlannedCustomer[];
   readonly products: readonly PlannedProduct[];
   readonly orders: readonly PlannedOrder[];
+}
+
+/** What the demo's products are (by index, so the seeded plan is unchanged): a noun of each category. */
+export const DEMO_CATALOG: ReadonlyArray<readonly [noun: string, category: string]> = [
+  ['kettle', 'kitchen'], ['rake', 'garden'], ['stapler', 'office'], ['kite', 'toys'], ['lantern', 'outdoor'], ['atlas', 'books'],
+  ['teapot', 'kitchen'], ['trowel', 'garden'], ['notebook', 'office'], ['puzzle', 'toys'], ['tent', 'outdoor'], ['novel', 'books'],
+];
+const ADJECTIVES = ['Sturdy', 'Compact', 'Classic', 'Bright', 'Quiet', 'Handy', 'Vintage'];
+
+/** The catalog text and category of the run's product number `index` (from 0). */
+export function catalogEntry(runId: string, index: number): { readonly noun: string; readonly description: string; readonly category: string } {
+  const [noun, category] = DEMO_CATALOG[index % DEMO_CATALOG.length] as readonly [string, string];
+  return { noun, category, description: `${ADJECTIVES[index % ADJECTIVES.length] as string} ${noun} of demo run ${runId}` };
 }
 
 const pick = <T>(random: () => number, values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
@@ -186,7 +202,10 @@ export function planWorkload(options: WorkloadOptions): Workload {
     };
   });
   // Every unit any order asks for, so no interleaving of reservations can run a product out.
-  const plannedProducts: PlannedProduct[] = products.map((product, i) => ({ ...product, stock: i < soldOutCount ? 0 : (demand.get(product.productId) ?? 0) + 10 }));
+  const plannedProducts: PlannedProduct[] = products.map((product, i) => {
+    const { description, category } = catalogEntry(runId, i);
+    return { ...product, stock: i < soldOutCount ? 0 : (demand.get(product.productId) ?? 0) + 10, description, category };
+  });
   return { runId, customers, products: plannedProducts, orders };
 }
 

@@ -44,6 +44,8 @@ import { ecommerceServiceConfig, ENV_PREFIX } from '../../topologies/ecommerce/s
 import { ManagedProcess } from './managed-process.ts';
 import { platformAuth, signInKeyEnv } from './auth-env.ts';
 import { applyReadModels, auditTable, readModelWorkerEnv, readModels } from './read-models.ts';
+import { ensureProductsIndex } from './search-index.ts';
+import { productsIndex } from '../../topologies/ecommerce/contracts/product-search-index.ts';
 import { ensureTemplatesTable, templateSources } from './notification-templates.ts';
 
 export interface StackEndpoints {
@@ -118,6 +120,8 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
     const connectUrl = worker.address;
     await ensureTemplatesTable(stack.postgresUrl, prefix);
     const connectors = { ...readModels({ prefix, postgresUrl: stack.postgresUrl, opensearchUrl: stack.opensearchUrl, registryUrl: stack.registryUrl }), ...templateSources({ prefix, postgresUrl: stack.postgresUrl }) };
+    // Before the sink writes: an index it created itself would be mapped dynamically.
+    await ensureProductsIndex(stack.opensearchUrl, prefix);
     await applyReadModels(connectUrl, connectors, undefined, restAuthorization(env));
 
     // A store whose services the launcher does not run (PLATFORM_SERVICES) keeps the gateway's default endpoints.
@@ -133,6 +137,8 @@ export async function startPlatform(stack: StackEndpoints, env: NodeJS.ProcessEn
         ...signInKeyEnv(env, loadStackConfig(env).home, print),
         GATEWAY_AUDIT_POSTGRES_URL: stack.postgresUrl,
         GATEWAY_AUDIT_TABLE: auditTable(prefix),
+        GATEWAY_SEARCH_URL: stack.opensearchUrl,
+        GATEWAY_SEARCH_INDEX: productsIndex(prefix),
         GATEWAY_KAFKA_BOOTSTRAP_SERVERS: stack.kafkaBootstrap,
         GATEWAY_REGISTRY_URL: stack.registryUrl,
         GATEWAY_TOPIC_PREFIX: prefix,

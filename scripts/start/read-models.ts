@@ -12,7 +12,8 @@
  *   partition and offset as the primary key, so a redelivered record is skipped, never
  *   written twice. The gateway answers `GET /orders/:id/audit` from it.
  * - `products-search`: the inventory service's `products` store changelog (JSON
- *   ProductView) indexed as documents of index `products`, one per product id.
+ *   ProductView) indexed as documents of index `products`, one per product id; the index
+ *   and its mapping are created first (`search-index.ts`), the gateway searches it.
  * - `sales-opensearch`: the analytics service's final window results (`analytics.sales`,
  *   JSON) indexed as documents of index `sales`, one per window and product or category,
  *   under the result's id (`<groupBy>|<key>|<window start>`), so a result delivered twice
@@ -33,6 +34,7 @@
  * ```
  */
 
+import { productsIndex } from '../../topologies/ecommerce/contracts/product-search-index.ts';
 import { ApplicationIds, Stores } from '../../topologies/ecommerce/contracts/stores.ts';
 import { prefixedTopics } from '../../topologies/ecommerce/contracts/topics.ts';
 
@@ -172,7 +174,7 @@ export function readModels(settings: ReadModelSettings): Record<string, Connecto
       'schema.ignore': 'true',
       'write.method': 'insert',
       'behavior.on.null.values': 'delete',
-      'index.name.format': `${prefix.toLowerCase()}products`,
+      'index.name.format': productsIndex(prefix),
       'errors.deadletterqueue.topic.name': `${prefix}products-search.dead-letters`,
       ...JSON_VALUES,
       ...TOLERANT,

@@ -1,7 +1,7 @@
 /**
- * Products: `PUT /products/:id` creates a product or renames, reprices and restocks it
- * (UpsertProduct, admins only: a customer gets 403), `GET /products/:id` shows it with its
- * live stock to any caller.
+ * Products: `PUT /products/:id` creates a product or renames, reprices, restocks, describes
+ * and categorizes it (UpsertProduct, admins only: a customer gets 403), `GET /products/:id`
+ * shows it with its live stock to any caller. Search (`GET /products`) is `product-search.ts`.
  *
  * @example
  * ```ts
@@ -28,7 +28,7 @@ export function registerProductRoutes(app: FastifyInstance, context: GatewayCont
   }, async (request, reply) => {
     requireAdmin(principalOf(request), 'create or restock products');
     const productId = request.params.id;
-    const { name, priceCents, restockQuantity } = request.body;
+    const { name, priceCents, restockQuantity, description, category } = request.body;
     return acceptWrite(context, request, reply, async (ids) => {
       const command: UpsertProduct = {
         type: 'UpsertProduct',
@@ -38,6 +38,8 @@ export function registerProductRoutes(app: FastifyInstance, context: GatewayCont
         ...(name === undefined ? {} : { name }),
         ...(priceCents === undefined ? {} : { priceCents }),
         restockQuantity: restockQuantity ?? 0,
+        ...(description === undefined ? {} : { description }),
+        ...(category === undefined ? {} : { category }),
       };
       await context.commands.publish('inventory', productId, command);
       context.metrics.commands.inc({ type: command.type });

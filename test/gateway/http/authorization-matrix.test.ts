@@ -69,6 +69,7 @@ function app(options: { maxDepositCents?: number; slots?: StreamSlots; watch?: Q
     logger: false,
     audit: { byOrder: async () => [] },
     sales: { getSales: async () => [] },
+    search: { search: async () => ({ total: 0, items: [], facets: { categories: [], priceRanges: [], inStock: { inStock: 0, outOfStock: 0 } } }) },
     ...(options.maxDepositCents === undefined ? {} : { maxDepositCents: options.maxDepositCents }),
     ...(options.slots === undefined ? {} : { streamSlots: options.slots }),
   });
@@ -102,6 +103,7 @@ const MATRIX: ReadonlyArray<readonly [string, string, object | undefined, readon
   ['DELETE', '/carts/cart-1/items/p-1', undefined, [401, 401, 403, 202, 403]],
   ['POST', '/carts/cart-1/checkout', undefined, [401, 401, 403, 202, 403]],
   ['GET', '/carts/cart-1', undefined, [401, 401, 403, 200, 200]],
+  ['GET', '/products', undefined, [401, 401, 200, 200, 200]],
   ['GET', '/health', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/metrics', undefined, [200, 200, 200, 200, 200]],
   ['GET', '/openapi.json', undefined, [200, 200, 200, 200, 200]],

@@ -19,6 +19,7 @@ import { Client } from 'undici';
 import type { CommandKind } from '../../../gateway/commands/command-publisher.ts';
 import { gatewayConfig } from '../../../gateway/config.ts';
 import { startGateway } from '../../../gateway/gateway.ts';
+import { productsIndex } from '../../../topologies/ecommerce/contracts/product-search-index.ts';
 import { PartitionReader } from '../../../processors/kafka/index.ts';
 import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 import { Serdes } from '../../../schemas/serdes/serdes.ts';
@@ -119,6 +120,9 @@ test('fuzzed requests through a real gateway: the command topics move only for a
     'topic.prefix': prefix,
     'kafka.bootstrap.servers': bootstrap(),
     'registry.url': endpoints(loadStackConfig()).registryUrl,
+    // An index of its own, never created: GET /products answers no products.
+    'search.url': endpoints(loadStackConfig()).opensearchUrl,
+    'search.index': productsIndex(prefix),
     'order.query.endpoints': endpoint,
     'inventory.query.endpoints': endpoint,
     'customer.query.endpoints': endpoint,

@@ -34,7 +34,12 @@ const order: Required<OrderView> = {
   orderId: 'o-1', customerId: 'c-1', status: 'CANCELLED', items: [item], totalCents: 900, createdAtMs: 1, updatedAtMs: 3, reason: 'changed my mind',
   history: [{ status: 'PENDING', atMs: 1 }, transition],
 };
-const product: Required<ProductView> = { productId: 'p-1', name: 'Tea', priceCents: 450, available: 7, reserved: 2, sold: 1, updatedAtMs: 5 };
+const product: Required<ProductView> = { productId: 'p-1', name: 'Tea', priceCents: 450, available: 7, reserved: 2, sold: 1, updatedAtMs: 5, description: 'Green tea', category: 'drinks' };
+const found = {
+  total: 1,
+  items: [product],
+  facets: { categories: [{ value: 'drinks', count: 1 }], priceRanges: [{ to: 1_000, count: 1 }, { from: 1_000, to: 2_500, count: 0 }, { from: 2_500, count: 0 }], inStock: { inStock: 1, outOfStock: 0 } },
+};
 const customer: Required<CustomerView> = { customerId: 'c-1', name: 'Carol', email: 'c@x.org', balanceCents: 100, depositedCents: 1_000, updatedAtMs: 6 };
 
 type Operation = {
@@ -75,7 +80,7 @@ function gateway() {
     sseHeartbeatMs: 1_000,
     sseAwaitCreationMs: 0,
     now: () => 42,
-  }, { verify: createTokenVerifier({ secret, maxLifetimeS: 3_600 }), limiter: new RateLimiter({ burst: 10_000, perSecond: 1 }), bodyLimit: 65_536, logger: false });
+  }, { verify: createTokenVerifier({ secret, maxLifetimeS: 3_600 }), limiter: new RateLimiter({ burst: 10_000, perSecond: 1 }), bodyLimit: 65_536, logger: false, search: { search: async () => found } });
   // The routes are declared when the app loads, so this hook (inherited by the routes' plugin) sees them all.
   const routes: string[] = [];
   app.addHook('onRoute', (route) => {
@@ -175,7 +180,7 @@ test('the bearer scheme is required by exactly the operations the gateway refuse
       authenticated += 1;
     }
   }
-  assert.equal(authenticated, 17);
+  assert.equal(authenticated, 18);
 });
 
 test('responses are what the schemas say and lose no field: full views, 202 bodies with their ids, the error body', async () => {
@@ -199,6 +204,7 @@ test('responses are what the schemas say and lose no field: full views, 202 bodi
   assert.deepEqual((await check('GET', '/customers/c-1/orders', '/customers/{id}/orders', 200)).body, { customerId: 'c-1', orders: [order] });
   assert.deepEqual((await check('GET', '/customers/c-1', '/customers/{id}', 200)).body, customer);
   assert.deepEqual((await check('GET', '/products/p-1', '/products/{id}', 200)).body, product);
+  assert.deepEqual((await check('GET', '/products?q=tea&inStock=true', '/products', 200)).body, found);
   assert.deepEqual(Object.keys((await check('GET', '/health', '/health', 200)).body).sort(), ['status', 'uptimeMs']);
 
   const placed = await check('POST', '/orders', '/orders', 202, { customerId: 'c-1', items: [item] });

@@ -90,7 +90,9 @@ function fuzzApp() {
   const audit = { byOrder: async () => (state.failing ? Promise.reject(new KstError('KST_GATEWAY_AUDIT_UNAVAILABLE', 'the audit log is unreachable', {})) : []) };
   // Sales analytics (GET /analytics/sales): no windows, or an analytics service that does not answer while producing fails.
   const sales = { getSales: async () => (state.failing ? Promise.reject(new KstError('KST_QUERY_UNAVAILABLE', 'the analytics service does not answer', {})) : []) };
-  const app = buildHttpApi(context, { verify: verifier(secret), limiter: new RateLimiter({ burst: 1_000_000_000, perSecond: 1 }), bodyLimit, logger: false, audit, sales });
+  // The catalog search (GET /products): no products, or an unreachable index while producing fails.
+  const search = { search: async () => (state.failing ? Promise.reject(new KstError('KST_GATEWAY_SEARCH_UNAVAILABLE', 'the search index is unreachable', {})) : { total: 0, items: [], facets: { categories: [], priceRanges: [], inStock: { inStock: 0, outOfStock: 0 } } }) };
+  const app = buildHttpApi(context, { verify: verifier(secret), limiter: new RateLimiter({ burst: 1_000_000_000, perSecond: 1 }), bodyLimit, logger: false, audit, sales, search });
   const send = async (request: FuzzRequest): Promise<Answer> => {
     const response = await app.inject({ method: request.method as 'GET', url: request.url, headers: request.headers, ...(request.payload === undefined ? {} : { payload: request.payload }) });
     const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, value === undefined ? undefined : String(value)]));

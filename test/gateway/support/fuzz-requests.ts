@@ -94,13 +94,14 @@ export function routeModels(ids: KnownIds): readonly RouteModel[] {
     { method: 'POST', url: '/customers/:id/deposits', produces: 'customer', body: fc.record({ amountCents: fc.integer({ min: 1, max: 1_000_000 }) }) },
     { method: 'GET', url: '/customers/:id' },
     { method: 'GET', url: '/customers/:id/orders' },
-    { method: 'PUT', url: '/products/:id', produces: 'inventory', body: fc.record({ name: shortText, priceCents: fc.integer({ min: 1, max: 100_000 }), restockQuantity: fc.integer({ min: 0, max: 1_000 }) }, { requiredKeys: [] }) },
+    { method: 'PUT', url: '/products/:id', produces: 'inventory', body: fc.record({ name: shortText, priceCents: fc.integer({ min: 1, max: 100_000 }), restockQuantity: fc.integer({ min: 0, max: 1_000 }), description: shortText, category: fc.constantFrom('kitchen', 'garden-tools', 'Kitchen', 'a b', '') }, { requiredKeys: [] }) },
     { method: 'GET', url: '/products/:id' },
     { method: 'GET', url: '/analytics/sales' },
     { method: 'POST', url: '/carts/:id/items', produces: 'cart', body: fc.record({ productId: plausibleId(ids.products), quantity: fc.integer({ min: 1, max: 5 }) }) },
     { method: 'DELETE', url: '/carts/:id/items/:productId', produces: 'cart' },
     { method: 'POST', url: '/carts/:id/checkout', produces: 'cart', bodyOptional: true, body: fc.constant({}) },
     { method: 'GET', url: '/carts/:id' },
+    { method: 'GET', url: '/products' },
   ];
 }
 

@@ -14,7 +14,7 @@ import { prefixedTopics } from '../../../topologies/ecommerce/contracts/topics.t
 import { createEcommerceSerdes } from '../../../topologies/ecommerce/serdes.ts';
 
 const previous = (name: EcommerceSchemaName): AvroSchema => JSON.parse(readFileSync(new URL(`./previous/${name}.avsc`, import.meta.url), 'utf8')) as AvroSchema;
-const CHANGED: readonly EcommerceSchemaName[] = ['order-command', 'order-event', 'inventory-event'];
+const CHANGED: readonly EcommerceSchemaName[] = ['order-command', 'order-event', 'inventory-event', 'inventory-command'];
 
 test('each changed schema registers over its previous version under BACKWARD_TRANSITIVE', async () => {
   const registry = new MockSchemaRegistry({ defaultCompatibility: 'BACKWARD_TRANSITIVE' });
@@ -57,4 +57,16 @@ test('the current serdes write an order item without a price and read it back wi
   });
   const back = serdes.orderCommand.deserialize(topics.orderCommands, bytes);
   assert.deepEqual(back?.type === 'CreateOrder' ? back.items : undefined, [{ productId: 'p1', quantity: 2 }, { productId: 'p2', quantity: 1, unitPriceCents: 0 }]);
+});
+
+test('an UpsertProduct written before description and category existed reads without them; a new one carries them', async () => {
+  const registry = new MockSchemaRegistry({ defaultCompatibility: 'BACKWARD' });
+  const topics = prefixedTopics('');
+  const old = await AvroSerde.create<Record<string, unknown>>(registry, { topic: topics.inventoryCommands, schema: previous('inventory-command') });
+  const oldBytes = old.serialize(topics.inventoryCommands, { type: 'UpsertProduct', commandId: 'c1', productId: 'p1', issuedAtMs: 5, name: 'Pen', priceCents: 100, restockQuantity: 2 });
+  const serdes = await createEcommerceSerdes(registry, topics);
+  await serdes.inventoryCommand.prepare?.(topics.inventoryCommands, [oldBytes]);
+  assert.deepEqual(serdes.inventoryCommand.deserialize(topics.inventoryCommands, oldBytes), { type: 'UpsertProduct', commandId: 'c1', productId: 'p1', issuedAtMs: 5, name: 'Pen', priceCents: 100, restockQuantity: 2 });
+  const upsert = { type: 'UpsertProduct', commandId: 'c2', productId: 'p1', issuedAtMs: 6, restockQuantity: 0, description: 'A blue pen', category: 'office' } as const;
+  assert.deepEqual(serdes.inventoryCommand.deserialize(topics.inventoryCommands, serdes.inventoryCommand.serialize(topics.inventoryCommands, upsert)), upsert);
 });

@@ -56,7 +56,7 @@ test('the demo registers, signs in, orders with the access token, signs out and 
   t.after(() => client.close());
 
   const lines: string[] = [];
-  const result = await runSignIn(client, { runId: uniqueName('run'), product: { productId: 'p-1', name: 'Tea', priceCents: 450, stock: 5 }, print: (line) => lines.push(line), settleTimeoutMs: 10_000 });
+  const result = await runSignIn(client, { runId: uniqueName('run'), product: { productId: 'p-1', name: 'Tea', priceCents: 450, stock: 5, description: 'Green tea', category: 'drinks' }, print: (line) => lines.push(line), settleTimeoutMs: 10_000 });
   assert.equal(result.ok, true, lines.join('\n'));
   assert.equal(placed.get(result.orderId as string), result.customerId, 'the order is the signed-in customer\'s');
   const text = lines.join('\n');

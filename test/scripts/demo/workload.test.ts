@@ -86,3 +86,13 @@ test('without shares every order is in stock; shares over 1 are refused', () => 
   assert.ok(plan.products.every((p) => p.stock > 0));
   assert.throws(() => planWorkload({ ...options, shares: { outOfStock: 0.5, tooExpensive: 0.4, cancelled: 0.2, poorCustomers: 0 } }), RangeError);
 });
+
+test('every product has a description naming the run and a category the gateway accepts; the categories repeat, so a category lists several', () => {
+  const plan = planWorkload(options);
+  for (const product of plan.products) {
+    assert.match(product.description, /^[A-Z][a-z]+ [a-z]+ of demo run r1$/);
+    assert.match(product.category, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+  }
+  const categories = new Set(plan.products.map((product) => product.category));
+  assert.ok(categories.size > 1 && categories.size < plan.products.length, [...categories].join(','));
+});

@@ -72,6 +72,10 @@ export interface UpsertProduct extends CommandBase {
   readonly priceCents?: number;
   /** Units added to the available stock, 0 or more. */
   readonly restockQuantity: number;
+  /** Catalog text searched with the name; absent keeps the current one. */
+  readonly description?: string;
+  /** Catalog category (a search facet); absent keeps the current one. */
+  readonly category?: string;
 }
 
 export type InventoryCommand = UpsertProduct;

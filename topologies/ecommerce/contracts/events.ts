@@ -109,6 +109,9 @@ export interface InventoryEvent {
   readonly available?: number;
   readonly reserved?: number;
   readonly sold?: number;
+  /** `ProductUpdated`: the catalog text and category, absent on products that have none. */
+  readonly description?: string;
+  readonly category?: string;
 }
 
 export type PaymentEventType = 'PaymentCaptured' | 'PaymentDeclined' | 'PaymentRefunded';

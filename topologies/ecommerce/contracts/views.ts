@@ -52,6 +52,10 @@ export interface ProductView {
   /** Units of completed (paid) orders. */
   readonly sold: number;
   readonly updatedAtMs: number;
+  /** Catalog text, searched with the name (the products search read model); absent when never set. */
+  readonly description?: string;
+  /** Catalog category, a search facet; absent when never set. */
+  readonly category?: string;
 }
 
 export interface CustomerView {

@@ -22,6 +22,7 @@ import type { KeyValueStore } from '../../../state/api/key-value-store.ts';
 import type { UpsertProduct } from '../contracts/commands.ts';
 import type { InventoryEvent, InventoryEventType } from '../contracts/events.ts';
 import { Stores } from '../contracts/stores.ts';
+import { CATEGORY_MAX_LENGTH, CATEGORY_PATTERN, DESCRIPTION_MAX_LENGTH } from '../contracts/product-search-index.ts';
 import type { ProductView } from '../contracts/views.ts';
 import { keepLast } from '../shared/service-options.ts';
 
@@ -86,6 +87,8 @@ class InventoryProcessor {
       await this.#context.forward(streamRecord(productId, rejected, origin.timestamp, origin.headers));
       return;
     }
+    const description = command.description ?? current?.description;
+    const category = command.category ?? current?.category;
     const next: ProductView = {
       productId,
       name: command.name ?? current?.name ?? productId,
@@ -94,6 +97,8 @@ class InventoryProcessor {
       reserved: current?.reserved ?? 0,
       sold: current?.sold ?? 0,
       updatedAtMs: nowMs,
+      ...(description === undefined ? {} : { description }),
+      ...(category === undefined ? {} : { category }),
     };
     await this.#saveProduct(next, `upsert:${command.commandId}`, origin, command.commandId);
   }
@@ -155,11 +160,15 @@ class InventoryProcessor {
     const event: InventoryEvent = {
       type: 'ProductUpdated', eventId: `${product.productId}:${cause}`, productId: product.productId, quantity: 0, atMs: product.updatedAtMs,
       name: product.name, priceCents: product.priceCents, available: product.available, reserved: product.reserved, sold: product.sold,
+      ...(product.description === undefined ? {} : { description: product.description }),
+      ...(product.category === undefined ? {} : { category: product.category }),
       ...(commandId === undefined ? {} : { commandId }),
     };
     await this.#context.forward(streamRecord(product.productId, event, origin.timestamp, origin.headers));
   }
 }
+
+const CATEGORY_RE = new RegExp(CATEGORY_PATTERN);
 
 function upsertProblem(command: UpsertProduct, current: ProductView | undefined): string | undefined {
   if (typeof command.productId !== 'string' || command.productId.trim() === '') return 'productId is empty';
@@ -167,6 +176,8 @@ function upsertProblem(command: UpsertProduct, current: ProductView | undefined)
   if (command.priceCents !== undefined && (!Number.isSafeInteger(command.priceCents) || command.priceCents < 0)) return 'priceCents must be a whole number, 0 or more';
   if (current === undefined && (command.name === undefined || command.name.trim() === '')) return 'a new product needs a name';
   if (current === undefined && command.priceCents === undefined) return 'a new product needs a price';
+  if (command.description !== undefined && (command.description.length === 0 || command.description.length > DESCRIPTION_MAX_LENGTH)) return `description must be 1 to ${DESCRIPTION_MAX_LENGTH} characters`;
+  if (command.category !== undefined && (command.category.length > CATEGORY_MAX_LENGTH || !CATEGORY_RE.test(command.category))) return `category must be lower-case words joined by hyphens, at most ${CATEGORY_MAX_LENGTH} characters`;
   return undefined;
 }
 

@@ -53,3 +53,45 @@ test('a reservation answers the price of the moment: a reprice applies to later 
     await driver.close();
   }
 });
+
+test('description and category are kept, carried on ProductUpdated and kept by later upserts and reservations that do not name them', async () => {
+  const { driver, serdes, topics } = await serviceDriver('inventory');
+  try {
+    const commands = driver.createInputTopic(topics.inventoryCommands, serdes.key, serdes.inventoryCommand);
+    const orders = driver.createInputTopic(topics.orderEvents, serdes.key, serdes.orderEvent);
+    const out = driver.createOutputTopic(topics.inventoryEvents, serdes.key, serdes.inventoryEvent);
+    const products = driver.getKeyValueStore<string, ProductView>('products');
+    await commands.pipeInput('p0', { type: 'UpsertProduct', commandId: 'u0', productId: 'p0', issuedAtMs: 0, name: 'Plain', priceCents: 1, restockQuantity: 1 });
+    assert.ok(!('description' in ((await products.get('p0')) ?? {})) && !('category' in ((await products.get('p0')) ?? {})), 'absent when never set');
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u1', productId: 'p1', issuedAtMs: 0, name: 'Pen', priceCents: 100, restockQuantity: 5, description: 'A blue ballpoint', category: 'office' });
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u2', productId: 'p1', issuedAtMs: 0, priceCents: 120, restockQuantity: 1 });
+    await orders.pipeInput('o1', { ...order('OrderCreated', 'PENDING'), items: [{ productId: 'p1', quantity: 1 }] });
+    const stored = await products.get('p1');
+    assert.deepEqual([stored?.description, stored?.category, stored?.priceCents, stored?.reserved], ['A blue ballpoint', 'office', 120, 1]);
+    const updates = out.readValuesToList().filter((e) => e?.type === 'ProductUpdated' && e.productId === 'p1');
+    assert.deepEqual(updates.map((e) => [e?.description, e?.category]), [['A blue ballpoint', 'office'], ['A blue ballpoint', 'office'], ['A blue ballpoint', 'office']]);
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u3', productId: 'p1', issuedAtMs: 0, restockQuantity: 0, category: 'stationery' });
+    assert.deepEqual([(await products.get('p1'))?.description, (await products.get('p1'))?.category], ['A blue ballpoint', 'stationery']);
+  } finally {
+    await driver.close();
+  }
+});
+
+test('a command with a description or category the gateway would refuse is rejected, and the product stays as it was', async () => {
+  const { driver, serdes, topics } = await serviceDriver('inventory');
+  try {
+    const commands = driver.createInputTopic(topics.inventoryCommands, serdes.key, serdes.inventoryCommand);
+    const out = driver.createOutputTopic(topics.inventoryEvents, serdes.key, serdes.inventoryEvent);
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u1', productId: 'p1', issuedAtMs: 0, name: 'Pen', priceCents: 100, restockQuantity: 1, category: 'office' });
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u2', productId: 'p1', issuedAtMs: 0, restockQuantity: 1, category: 'Office Supplies' });
+    await commands.pipeInput('p1', { type: 'UpsertProduct', commandId: 'u3', productId: 'p1', issuedAtMs: 0, restockQuantity: 1, description: 'x'.repeat(2_001) });
+    const events = out.readValuesToList();
+    assert.deepEqual(events.map((e) => e?.type), ['ProductUpdated', 'ProductRejected', 'ProductRejected']);
+    assert.match(events[1]?.reason ?? '', /category must be lower-case words joined by hyphens/);
+    assert.match(events[2]?.reason ?? '', /description must be 1 to 2000 characters/);
+    const stored = await driver.getKeyValueStore<string, ProductView>('products').get('p1');
+    assert.deepEqual([stored?.available, stored?.category, stored?.description], [1, 'office', undefined]);
+  } finally {
+    await driver.close();
+  }
+});
