@@ -168,7 +168,7 @@ test('fuzzed requests through a real gateway: the command topics move only for a
     for (const p of produced) expected[p.kind]++;
     if (answer.status === 202) tally.accepted++;
     else tally.refused++;
-  }), { ...fuzzParameters(400), endOnFailure: true });
+  }), { ...fuzzParameters(800), endOnFailure: true });
 
   gatewayOpen = false;
   await gateway.close(); // flushes the producer: a late command would show now
