@@ -22,7 +22,7 @@
  * ```
  */
 
-import { murmur2 } from './library.ts';
+import { murmur2 } from './murmur2.ts';
 import type { ProducerRecord } from './types.ts';
 
 /** Record batch header of format v2 (base offset … records count). */

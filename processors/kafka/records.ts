@@ -4,7 +4,8 @@
  * shared empty header list is reused for the (common) header-less record.
  */
 
-import { IS_CONTROL, IS_TRANSACTIONAL, murmur2, type MessageToProduce, type RecordsBatch } from './library.ts';
+import { IS_CONTROL, IS_TRANSACTIONAL, type MessageToProduce, type RecordsBatch } from './library.ts';
+import { murmur2 } from './murmur2.ts';
 import { LazyBatch, RECORDS_START } from './fetch-decoder.ts';
 import type { KafkaHeader, KafkaRecord, ProducerRecord } from './types.ts';
 
