@@ -84,7 +84,7 @@ export const streamsConfig = defineConfig({
   'retry.backoff.ms': integer({ default: 200, min: 0, doc: 'Pause between two retries.' }),
   'producer.batch.size': integer({ default: 16_384, min: 1, doc: 'The producer\'s batch.size: bytes of one partition\'s batch in a produce request; a send goes out as several requests when it holds more.' }),
   'producer.max.request.size': integer({ default: 1_048_576, min: 1_024, doc: 'The producer\'s max.request.size: bytes of one produce request, and the largest output record; a larger one goes to production.exception.handler. Keep it at or below the topics\' max.message.bytes.' }),
-  'producer.batch.records': integer({ default: 5_000, min: 1, doc: 'Buffered output records that trigger a send before the commit (every send is still one batched request).' }),
+  'producer.batch.records': integer({ default: 20_000, min: 1, doc: 'Buffered output records that trigger a send before the commit (every send is still one batched request). One send is in flight at a time, so larger sends mean fewer round trips to wait for: 20000 sends about a third faster than 5000 where every input record makes an output (bench, stream-table join).' }),
   ...securityFields,
 });
 
