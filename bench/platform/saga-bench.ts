@@ -11,7 +11,7 @@
  * 3. Throughput: `orders` CreateOrder commands produced as fast as the producer goes; the
  *    figure is orders / (time from the first send to the arrival of the last final order
  *    event, read read_committed).
- * 4. Latency: at `latency.percent` % of that rate, orders POSTed through the gateway (its
+ * 4. Latency: at `latency.percent` % of that rate (or at `latency.rate` orders/s), orders POSTed through the gateway (its
  *    own process) on a fixed schedule for `latency.seconds`; each latency runs from the
  *    start of its POST to the arrival of its final order event.
  */
@@ -60,6 +60,7 @@ export interface Stage {
 function stageBreakdown(ids: readonly string[], posted: ReadonlyMap<string, number>, transitions: ReadonlyMap<string, Partial<Record<OrderStatus, number>>>, finals: ReadonlyMap<string, Final>): Stage[] {
   const steps: Array<[string, (id: string, t: Partial<Record<OrderStatus, number>>) => number | undefined]> = [
     ['POST → PENDING', (id, t) => (t.PENDING === undefined ? undefined : t.PENDING - (posted.get(id) as number))],
+    ['POST → PAID', (id, t) => (t.PAID === undefined ? undefined : t.PAID - (posted.get(id) as number))],
     ['PENDING → RESERVED', (_id, t) => (t.RESERVED === undefined || t.PENDING === undefined ? undefined : t.RESERVED - t.PENDING)],
     ['RESERVED → PAID', (_id, t) => (t.PAID === undefined || t.RESERVED === undefined ? undefined : t.PAID - t.RESERVED)],
     ['PAID → SHIPPED', (_id, t) => (t.SHIPPED === undefined || t.PAID === undefined ? undefined : t.SHIPPED - t.PAID)],
@@ -178,7 +179,7 @@ export async function runSagaBench(settings: PlatformBenchSettings, dirs: RunDir
     const throughput = { orders: ids.length, seconds, ordersPerSecond: Math.round((ids.length / seconds) * 10) / 10, produceSeconds, statuses: tally(ids.map((id) => finals.get(id)?.status ?? '?')) };
     say(`saga case: ${throughput.ordersPerSecond} orders/s (${ids.length} in ${seconds.toFixed(1)} s) ${JSON.stringify(throughput.statuses)}`);
 
-    const targetRate = Math.max(1, Math.floor((throughput.ordersPerSecond * settings['latency.percent']) / 100));
+    const targetRate = settings['latency.rate'] > 0 ? settings['latency.rate'] : Math.max(1, Math.floor((throughput.ordersPerSecond * settings['latency.percent']) / 100));
     const started = await startGatewayChild(settings, prefix, {}, dirs.logDir, 'saga-gateway');
     gateway = started.child;
     const tokens = await Promise.all(customers.map((customerId) => bearer(customerId, 'customer')));

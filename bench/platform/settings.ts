@@ -20,6 +20,7 @@ const fields = {
   customers: integer({ default: 200, min: 1, doc: 'Customers seeded for the saga; orders cycle through them.' }),
   orders: integer({ default: 3_000, min: 10, doc: 'Orders pushed at once to orders.commands for the throughput figure.' }),
   'latency.percent': integer({ default: 50, min: 1, max: 100, doc: 'The fixed rate of the latency run, as a percentage of the measured throughput.' }),
+  'latency.rate': integer({ default: 0, min: 0, doc: 'The fixed rate of the latency run in orders/s; 0: latency.percent of the measured throughput.' }),
   'latency.seconds': integer({ default: 30, min: 1, doc: 'How long orders are POSTed at the fixed rate.' }),
   'settle.timeout.ms': integer({ default: 300_000, min: 1_000, doc: 'How long orders may take to reach a final state before the run gives up.' }),
 };
