@@ -13,20 +13,13 @@
 import '../../support/exit-after-tests.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { signToken, type Role } from '../../../gateway/auth/jwt.ts';
-import { gatewayConfig } from '../../../gateway/config.ts';
-import { startGateway } from '../../../gateway/gateway.ts';
 import { runCart } from '../../../scripts/demo/cart-phase.ts';
 import { DemoGatewayClient } from '../../../scripts/demo/gateway-client.ts';
-import { Platform } from '../../../scripts/platform/services.ts';
-import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 import type { CartView } from '../../../topologies/ecommerce/contracts/carts.ts';
-import { StoreHosts, type ServiceName } from '../../../topologies/ecommerce/contracts/stores.ts';
 import { FinalOrderStatuses, type CustomerView, type OrderView, type ProductView } from '../../../topologies/ecommerce/contracts/views.ts';
 import { uniqueName } from '../../support/names.ts';
+import { startGatewayPlatform, waitFor } from './support/gateway-platform.ts';
 
 const secret = 'carts-integration-secret-0123456789';
 const bearer = async (sub: string, role: Role): Promise<string> => `Bearer ${await signToken({ sub, role, lifetimeS: 900 }, secret)}`;
@@ -38,71 +31,13 @@ const MUG_CENTS = 1_299;
 const DEPOSIT_CENTS = 100_000;
 const EXPIRY_MS = 12_000;
 
-type Answer<T> = { readonly status: number; readonly body: T };
-
-/** Polls `read` until `done` holds; on timeout, fails naming what it waited for and the last answer. */
-async function waitFor<T>(what: string, read: () => Promise<Answer<T>>, done: (answer: Answer<T>) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Answer<T> | undefined;
-  for (;;) {
-    last = await read();
-    if (done(last)) return last.body;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms; last answer ${last.status} ${JSON.stringify(last.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 test('a cart checks out into an order priced from the catalog; only its customer touches it; an idle cart expires', { timeout: 300_000 }, async (t) => {
-  const stack = endpoints(loadStackConfig());
-  const prefix = `${uniqueName('e2e-carts')}-`;
-  const root = join(tmpdir(), prefix);
-  const services: ServiceName[] = ['cart', 'order', 'inventory', 'payment', 'shipping', 'customer'];
-  const platform = await Platform.start({ instances: 1, services, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0 }, {
-    'bootstrap.servers': stack.kafkaBootstrap,
-    'schema.registry.url': stack.registryUrl,
-    'topic.prefix': prefix,
-    'topic.partitions': 2,
-    'session.timeout.ms': 10_000,
-    'heartbeat.interval.ms': 1_000,
-    'fraud.pool.threads': 0,
-    'fraud.score.iterations': 10,
-    'order.deadline.ms': 90_000,
-    'shipping.dispatch.delay.ms': 200,
-    'shipping.delivery.delay.ms': 200,
-    'cart.expiry.ms': EXPIRY_MS,
-    'cart.expiry.check.interval.ms': 500,
+  const { call, gatewayUrl } = await startGatewayPlatform(t, {
+    label: 'carts',
+    services: ['cart', 'order', 'inventory', 'payment', 'shipping', 'customer'],
+    secret,
+    settings: { 'shipping.dispatch.delay.ms': 200, 'shipping.delivery.delay.ms': 200, 'cart.expiry.ms': EXPIRY_MS, 'cart.expiry.check.interval.ms': 500 },
   });
-  const hosts = (service: ServiceName): string => platform.processes.filter((p) => p.service === service).map((p) => p.endpoint).join(',');
-  const gateway = await startGateway(gatewayConfig.parse({
-    'http.port': 0,
-    'jwt.secret': secret,
-    'topic.prefix': prefix,
-    'kafka.bootstrap.servers': stack.kafkaBootstrap,
-    'registry.url': stack.registryUrl,
-    'order.query.endpoints': hosts(StoreHosts.orders),
-    'inventory.query.endpoints': hosts(StoreHosts.products),
-    'customer.query.endpoints': hosts(StoreHosts.customers),
-    'cart.query.endpoints': hosts(StoreHosts.carts),
-  }), { logger: false }).catch(async (error: unknown) => {
-    await platform.stop();
-    throw error;
-  });
-  t.after(async () => {
-    await gateway.close();
-    const unclean = await platform.stop();
-    if (unclean.length === 0) await rm(root, { recursive: true, force: true });
-    else console.log(`[carts] processes that did not stop cleanly: ${unclean.join(', ')}; logs in ${join(root, 'logs')}`);
-  });
-
-  const call = async <T>(method: string, path: string, authorization: string, body?: object): Promise<Answer<T>> => {
-    const response = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T };
-  };
   const cart = (cartId: string, who = carol) => call<CartView>('GET', `/carts/${cartId}`, who);
   const customer = () => call<CustomerView>('GET', '/customers/carol', carol);
   /**
@@ -174,7 +109,7 @@ test('a cart checks out into an order priced from the catalog; only its customer
   });
 
   await t.test('the demo\'s cart phase fills, trims and checks out a cart, follows the order to COMPLETED and prints each step', async () => {
-    const client = new DemoGatewayClient({ baseUrl: gateway.url, secret, connections: 2, requestTimeoutMs: 10_000 });
+    const client = new DemoGatewayClient({ baseUrl: gatewayUrl, secret, connections: 2, requestTimeoutMs: 10_000 });
     const lines: string[] = [];
     try {
       const result = await runCart(client, { runId: uniqueName('demo'), print: (line) => lines.push(line), settleTimeoutMs: 60_000, pollIntervalMs: 200 });

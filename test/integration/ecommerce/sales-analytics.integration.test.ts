@@ -21,22 +21,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signToken, type Role } from '../../../gateway/auth/jwt.ts';
-import { gatewayConfig } from '../../../gateway/config.ts';
-import { startGateway } from '../../../gateway/gateway.ts';
-import { Platform } from '../../../scripts/platform/services.ts';
 import { endpoints, loadStackConfig } from '../../../scripts/stack/config.ts';
 import { applyReadModels, readModels } from '../../../scripts/start/read-models.ts';
 import { RegistryClient } from '../../../schemas/registry/registry-client.ts';
 import type { SalesResult } from '../../../topologies/ecommerce/analytics/sales-lines.ts';
 import type { OrderItem } from '../../../topologies/ecommerce/contracts/commands.ts';
 import type { InventoryEvent, OrderEvent } from '../../../topologies/ecommerce/contracts/events.ts';
-import { StoreHosts, type ServiceName } from '../../../topologies/ecommerce/contracts/stores.ts';
 import { prefixedTopics } from '../../../topologies/ecommerce/contracts/topics.ts';
 import type { OrderView } from '../../../topologies/ecommerce/contracts/views.ts';
 import { startService } from '../../../topologies/ecommerce/run-service.ts';
 import { createEcommerceSerdes } from '../../../topologies/ecommerce/serdes.ts';
 import { broker, clusterNames, dropCluster, readAll, startWorker } from '../../connectors/helpers.ts';
 import { uniqueName } from '../../support/names.ts';
+import { startGatewayPlatform } from './support/gateway-platform.ts';
 
 const secret = 'sales-analytics-integration-secret-0123';
 const bearer = async (sub: string, role: Role): Promise<string> => `Bearer ${await signToken({ sub, role, lifetimeS: 900 }, secret)}`;
@@ -44,9 +41,7 @@ const admin = await bearer('ops', 'admin');
 const alice = await bearer('alice', 'customer');
 const stack = endpoints(loadStackConfig());
 
-type Answer<T> = { readonly status: number; readonly body: T };
-
-/** Polls `read` until `done` holds; on timeout, fails naming what it waited for and the last answer. */
+/** Polls `read` until `done` holds; on timeout, fails naming what it waited for and the last value. */
 async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -73,53 +68,12 @@ function totalsByKey(body: SalesBody): Record<string, [number, number]> {
 }
 
 test('orders completed through the gateway are answered by GET /analytics/sales per product and per category', { timeout: 300_000 }, async (t) => {
-  const prefix = `${uniqueName('e2e-sales')}-`;
-  const root = join(tmpdir(), prefix);
-  const services: ServiceName[] = ['order', 'inventory', 'payment', 'shipping', 'customer', 'analytics'];
-  const platform = await Platform.start({ instances: 1, services, 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0 }, {
-    'bootstrap.servers': stack.kafkaBootstrap,
-    'schema.registry.url': stack.registryUrl,
-    'topic.prefix': prefix,
-    'topic.partitions': 2,
-    'session.timeout.ms': 10_000,
-    'heartbeat.interval.ms': 1_000,
-    'fraud.pool.threads': 0,
-    'fraud.score.iterations': 10,
-    'order.deadline.ms': 90_000,
-    'shipping.dispatch.delay.ms': 200,
-    'shipping.delivery.delay.ms': 200,
+  const { call } = await startGatewayPlatform(t, {
+    label: 'sales',
+    services: ['order', 'inventory', 'payment', 'shipping', 'customer', 'analytics'],
+    secret,
+    settings: { 'shipping.dispatch.delay.ms': 200, 'shipping.delivery.delay.ms': 200 },
   });
-  const hosts = (service: ServiceName): string => platform.processes.filter((p) => p.service === service).map((p) => p.endpoint).join(',');
-  const gateway = await startGateway(gatewayConfig.parse({
-    'http.port': 0,
-    'jwt.secret': secret,
-    'topic.prefix': prefix,
-    'kafka.bootstrap.servers': stack.kafkaBootstrap,
-    'registry.url': stack.registryUrl,
-    'order.query.endpoints': hosts(StoreHosts.orders),
-    'inventory.query.endpoints': hosts(StoreHosts.products),
-    'customer.query.endpoints': hosts(StoreHosts.customers),
-    'analytics.query.endpoints': hosts(StoreHosts.salesByProduct),
-  }), { logger: false }).catch(async (error: unknown) => {
-    await platform.stop();
-    throw error;
-  });
-  t.after(async () => {
-    await gateway.close();
-    const unclean = await platform.stop();
-    if (unclean.length === 0) await rm(root, { recursive: true, force: true });
-    else console.log(`[sales] processes that did not stop cleanly: ${unclean.join(', ')}; logs in ${join(root, 'logs')}`);
-  });
-
-  const call = async <T>(method: string, path: string, authorization: string, body?: object): Promise<Answer<T>> => {
-    const response = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T };
-  };
 
   const started = Date.now();
   assert.equal((await call('PUT', '/products/tea-1', admin, { name: 'Tea', priceCents: 450, restockQuantity: 20 })).status, 202);
