@@ -114,6 +114,22 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): Assignor
 }
 
 /**
+ * How long the leader waits for the changelogs' end offsets. A rebalance waits for the
+ * leader's assignment; while brokers are away (a restart), the listing could take as long
+ * as the request timeout, so it gives up early and measures lags against the best state
+ * reported instead.
+ */
+const END_OFFSETS_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Task key → sum of the end offsets of its changelog partitions (task `s_p`: partition `p`
  * of each changelog of sub-topology `s`); undefined when they cannot be listed (the
  * placement then measures lags against the best state any client reported).
@@ -133,7 +149,7 @@ async function endOffsetSums(tasks: readonly TaskInfo[], options: StreamsAssigno
       return { topic, partition: Number(partition) };
     });
     const sums = new Map<string, bigint>();
-    for (const { topic, partition, offset } of await options.endOffsets(partitions)) {
+    for (const { topic, partition, offset } of await withTimeout(options.endOffsets(partitions), END_OFFSETS_TIMEOUT_MS)) {
       const task = owner.get(`${topic}\0${partition}`);
       if (task !== undefined) sums.set(task, (sums.get(task) ?? 0n) + offset);
     }

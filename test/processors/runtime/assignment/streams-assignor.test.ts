@@ -272,3 +272,23 @@ test('warm-up replicas when the changelog end offsets cannot be listed: the best
   assert.equal(standbyOf(result, 'm-b').length, 1);
   assert.ok(logs.some((line) => line.includes('broker away')), logs.join('\n'));
 });
+
+test('warm-up replicas: a leader whose listing of end offsets does not answer assigns within 2 s, measuring against the best reported state', async () => {
+  const topology = simpleTopology(1);
+  const old = member('m-a', 'pa');
+  old.active = ['0_0', '0_1'];
+  old.offsetSums = new Map([['0_0', 9_000n], ['0_1', 9_000n]]);
+  const newcomer = member('m-b', 'pb');
+  const logs: string[] = [];
+  const leader = createStreamsAssignor({
+    processId: 'pa', endpoint: undefined, topology, numStandbyReplicas: 0, log: (line) => logs.push(line),
+    ownedTasks: () => ({ active: [], standby: [] }),
+    warmup: { acceptableLag: 100, maxWarmups: 2, probingIntervalMs: 5_000 },
+    endOffsets: () => new Promise(() => undefined),
+  });
+  const started = Date.now();
+  const result = await rebalance(topology, counts(1, 2), [old, newcomer], 0, leader);
+  assert.ok(Date.now() - started < 3_000, `assigned after ${Date.now() - started} ms`);
+  assert.deepEqual(activeOf(result, 'm-a'), ['0_0', '0_1']);
+  assert.ok(logs.some((line) => line.includes('no answer within 2000 ms')), logs.join('\n'));
+});
