@@ -28,16 +28,19 @@ export class ConsumerLag {
 
   /** End offsets (read_committed under exactly-once), through the same reader: the assignor's changelog lags. */
   endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    return this.#readerOrNew().endOffsets(partitions);
+  }
+
+  /** Lag is what a read_committed consumer can still read under exactly-once. */
+  #readerOrNew(): PartitionReader {
     this.#reader ??= new PartitionReader(this.#client, { isolation: this.#exactlyOnce ? 'read_committed' : 'read_uncommitted' });
-    return this.#reader.endOffsets(partitions);
+    return this.#reader;
   }
 
   async measure(positions: readonly TopicPartitionOffset[]): Promise<void> {
     if (positions.length === 0) return;
     try {
-      // Lag is what a read_committed consumer can still read under exactly-once.
-      this.#reader ??= new PartitionReader(this.#client, { isolation: this.#exactlyOnce ? 'read_committed' : 'read_uncommitted' });
-      const ends = await this.#reader.endOffsets(positions);
+      const ends = await this.#readerOrNew().endOffsets(positions);
       ends.forEach((end, i) => {
         const position = positions[i];
         if (position !== undefined) this.#metrics.setLag(end.topic, end.partition, Number(end.offset - position.offset));
