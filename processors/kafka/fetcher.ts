@@ -46,8 +46,9 @@ export interface FetchRound {
 
 /**
  * Fetches once from every leader of a fetchable partition. Positions advance in
- * `states` as records arrive; a partition whose position changed while the request was
- * in flight (seek, revocation) keeps the new position and its data is dropped.
+ * `states` once every leader answered (a failed round moves none); a partition whose
+ * position changed while the request was in flight (seek, revocation) keeps the new
+ * position and its data is dropped.
  */
 export async function fetchRound(consumer: WireConsumer, states: readonly PartitionState[], settings: FetchSettings): Promise<FetchRound> {
   const round: FetchRound = { records: [], nextOffsets: [], outOfRange: [] };
@@ -83,13 +84,14 @@ export async function fetchRound(consumer: WireConsumer, states: readonly Partit
     node.states.set(`${topic.id}:${state.partition}`, state);
   }
 
-  await Promise.all([...byNode].map(async ([node, { request, states: requested }]) => {
-    const topicsRequest = [...request.values()];
+  // Every leader answers before any position moves: a round that fails for one leader
+  // (a broker restart) leaves every position where it was, so a retried poll loses nothing.
+  const answers = await Promise.all([...byNode].map(async ([node, { request, states: requested }]) => {
     const sentOffsets = new Map<PartitionState, bigint>();
     for (const state of requested.values()) sentOffsets.set(state, state.offset as bigint);
-    let response: FetchResponse;
     try {
-      response = await consumer.fetch({ node, topics: topicsRequest, maxWaitTime: settings.maxWaitMs, minBytes: settings.minBytes, maxBytes: settings.maxBytes, isolationLevel: settings.isolationLevel });
+      const response = await consumer.fetch({ node, topics: [...request.values()], maxWaitTime: settings.maxWaitMs, minBytes: settings.minBytes, maxBytes: settings.maxBytes, isolationLevel: settings.isolationLevel });
+      return { requested, sentOffsets, response };
     } catch (error) {
       if (!hasProtocolError(error, 'OFFSET_OUT_OF_RANGE')) throw error;
       const partial = (error as { response?: FetchResponse }).response;
@@ -99,8 +101,12 @@ export async function fetchRound(consumer: WireConsumer, states: readonly Partit
           if (state !== undefined && p.errorCode === 1) round.outOfRange.push(state);
         }
       }
-      return;
+      return null;
     }
+  }));
+  for (const answer of answers) {
+    if (answer === null) continue;
+    const { requested, sentOffsets, response } = answer;
     for (const topic of response.responses) {
       const name = names.get(topic.topicId) ?? topic.topicId;
       for (const p of topic.partitions) {
@@ -121,6 +127,6 @@ export async function fetchRound(consumer: WireConsumer, states: readonly Partit
         }
       }
     }
-  }));
+  }
   return round;
 }

@@ -23,11 +23,12 @@
 
 import type { Registry } from 'prom-client';
 import { KstError } from '../../../common/errors.ts';
-import { PartitionReader, type KafkaClientConfig, type TopicPartition } from '../../kafka/index.ts';
+import { PartitionReader, type KafkaClientConfig, type KafkaRecord, type TopicPartition } from '../../kafka/index.ts';
 import type { TopologyPlan } from '../../plan/topology-plan.ts';
 import type { StateStore } from '../../../state/api/state-store.ts';
 import { checkpointOutsideLog, reportStateWipe, type RestoreTarget, type StateRestoreListener } from '../restoration/index.ts';
 import { GLOBAL_STATE_FOLDER, GlobalState } from './global-state.ts';
+import { retryTransient } from '../transient-retry.ts';
 
 export type GlobalThreadState = 'CREATED' | 'RESTORING' | 'RUNNING' | 'PENDING_SHUTDOWN' | 'DEAD';
 
@@ -49,6 +50,8 @@ export interface GlobalStreamThreadOptions {
   readonly metricsRegistry?: Registry;
   readonly onStateChange?: (state: GlobalThreadState, previous: GlobalThreadState) => void;
   readonly log?: (message: string) => void;
+  /** How long fetching may keep failing transiently (a broker restart) before the thread fails; default 5 minutes, Kafka Streams' `task.timeout.ms`. */
+  readonly retryMs?: number;
 }
 
 /** Where one global partition stands, for lag reports. */
@@ -175,7 +178,7 @@ export class GlobalStreamThread {
       for (let partition = 0; partition < count; partition++) partitions.push({ topic, partition });
     }
     this.#partitions = partitions;
-    const [ends, beginnings] = await Promise.all([this.#reader.endOffsets(partitions), this.#reader.beginningOffsets(partitions)]);
+    const [ends, beginnings] = await this.#retrying('listing the global topics\' offsets', () => Promise.all([this.#reader.endOffsets(partitions), this.#reader.beginningOffsets(partitions)]));
     await this.#wipeIfOutsideLog(partitions, ends, beginnings);
     const checkpointed = await this.#state.open();
     const listener = this.#options.restoreListener;
@@ -196,7 +199,7 @@ export class GlobalStreamThread {
     this.#reader.assign(progress.map((p) => ({ ...p.tp, offset: p.start })));
     while (progress.some((p) => !p.done)) {
       if (this.#stop) return;
-      const records = await this.#reader.poll();
+      const records = await this.#poll();
       await this.#state.process(records);
       const byPartition = new Map<string, { count: number; last: bigint }>();
       for (const record of records) {
@@ -229,7 +232,7 @@ export class GlobalStreamThread {
     let lastCommit = Date.now();
     try {
       while (!this.#stop) {
-        const records = await this.#reader.poll();
+        const records = await this.#poll();
         if (records.length > 0) await this.#state.process(records);
         if (Date.now() - lastCommit >= this.#options.commitIntervalMs) {
           await this.#commit();
@@ -269,6 +272,15 @@ export class GlobalStreamThread {
     await this.#reader.close().catch(() => undefined);
     this.#to('DEAD');
     if (first !== null) throw first;
+  }
+
+  /** A fetch of the global topics; a broker restart pauses the thread instead of failing it. */
+  #poll(): Promise<KafkaRecord[]> {
+    return this.#retrying('fetching global records', () => this.#reader.poll());
+  }
+
+  #retrying<T>(what: string, step: () => Promise<T>): Promise<T> {
+    return retryTransient(step, { maxMs: this.#options.retryMs ?? 300_000, what: `kstreams: global thread of "${this.#options.applicationId}": ${what}`, log: this.#log });
   }
 
   #failure(error: unknown): Error {

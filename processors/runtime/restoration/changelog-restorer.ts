@@ -19,6 +19,7 @@
 import { KstError } from '../../../common/errors.ts';
 import type { RestoreRecord } from '../../../state/api/restorable.ts';
 import { PartitionReader, type KafkaClientConfig, type KafkaRecord, type TopicPartition } from '../../kafka/index.ts';
+import { retryTransient } from '../transient-retry.ts';
 import type { RestoreResult, RestoreTarget, StateRestoreListener } from './restore-listener.ts';
 
 export interface ChangelogRestorerOptions {
@@ -29,6 +30,8 @@ export interface ChangelogRestorerOptions {
   readonly log?: (message: string) => void;
   /** Bytes one partition may contribute to a fetch; larger means bigger batches. Default 4 MiB. */
   readonly maxPartitionBytes?: number;
+  /** How long listing offsets or fetching may keep failing transiently (a broker restart) before the restore fails; default 5 minutes, Kafka Streams' `task.timeout.ms`. */
+  readonly retryMs?: number;
 }
 
 interface Progress {
@@ -60,12 +63,14 @@ export class ChangelogRestorer {
   readonly #reader: PartitionReader;
   readonly #listener: StateRestoreListener;
   readonly #log: (message: string) => void;
+  readonly #retryMs: number;
   /** Targets being read, by changelog partition; set during `restore`. */
   #active = new Map<string, Progress>();
 
   constructor(client: KafkaClientConfig, options: ChangelogRestorerOptions = {}) {
     this.#listener = options.listener ?? {};
     this.#log = options.log ?? ((message) => console.warn(`[restore] ${message}`));
+    this.#retryMs = options.retryMs ?? 300_000;
     this.#reader = new PartitionReader(client, {
       isolation: options.isolation ?? 'read_uncommitted',
       maxWaitMs: 100,
@@ -94,7 +99,7 @@ export class ChangelogRestorer {
     }
     signal?.throwIfAborted();
     const partitions: TopicPartition[] = targets.map((t) => ({ topic: t.topic, partition: t.partition }));
-    const [ends, beginnings] = await Promise.all([this.#reader.endOffsets(partitions), this.#reader.beginningOffsets(partitions)]);
+    const [ends, beginnings] = await this.#retrying('listing the changelogs\' offsets', signal, () => Promise.all([this.#reader.endOffsets(partitions), this.#reader.beginningOffsets(partitions)]));
     const corrupted = targets.flatMap((target, i) => {
       const reason = target.startOffset === undefined ? undefined : checkpointOutsideLog(target.startOffset, (beginnings[i] as { offset: bigint }).offset, (ends[i] as { offset: bigint }).offset);
       return reason === undefined ? [] : [{ taskId: target.taskId, store: target.storeName, topic: target.topic, partition: target.partition, reason }];
@@ -121,7 +126,7 @@ export class ChangelogRestorer {
       });
       this.#reader.assign(assignments);
       // The next fetch is in flight while a batch is applied: reading and writing overlap.
-      let inflight: Promise<KafkaRecord[]> | null = this.#active.size > 0 ? this.#reader.poll() : null;
+      let inflight: Promise<KafkaRecord[]> | null = this.#active.size > 0 ? this.#poll(signal) : null;
       try {
         while (inflight !== null) {
           signal?.throwIfAborted();
@@ -135,7 +140,7 @@ export class ChangelogRestorer {
             this.#active.delete(k);
             finished.push(progress);
           }
-          if (this.#active.size > 0) inflight = this.#reader.poll();
+          if (this.#active.size > 0) inflight = this.#poll(signal);
           await this.#applyBatch(records, progressByKey);
           for (const progress of finished) {
             await progress.target.store.flush();
@@ -156,6 +161,15 @@ export class ChangelogRestorer {
 
   async close(): Promise<void> {
     await this.#reader.close();
+  }
+
+  /** A fetch of the changelogs; a broker restart pauses the restore instead of failing it. */
+  #poll(signal: AbortSignal | undefined): Promise<KafkaRecord[]> {
+    return this.#retrying('fetching changelog records', signal, () => this.#reader.poll());
+  }
+
+  #retrying<T>(what: string, signal: AbortSignal | undefined, step: () => Promise<T>): Promise<T> {
+    return retryTransient(step, { maxMs: this.#retryMs, what, log: this.#log, ...(signal === undefined ? {} : { signal }) });
   }
 
   /** One `restoreBatch` per partition of the fetched round; records past the end offset wait for the next restore. */
