@@ -119,9 +119,10 @@ export class OwnBroker {
     return { before, after: this.pid() };
   }
 
-  /** Stops it and removes its home. */
-  async close(): Promise<void> {
+  /** Stops it and removes its home, unless `keepHome` (a failed run's logs and partitions, for the post-mortem). */
+  async close(options: { readonly keepHome?: boolean } = {}): Promise<void> {
     await down(this.config, ['kafka']).catch((error: unknown) => this.#log(`stopping the own broker failed: ${String(error)}`));
-    rmSync(this.config.home, { recursive: true, force: true });
+    if (options.keepHome === true) this.#log(`[own broker] stopped; its home (logs, partitions) kept in ${this.config.home}`);
+    else rmSync(this.config.home, { recursive: true, force: true });
   }
 }

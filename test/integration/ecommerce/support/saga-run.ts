@@ -15,6 +15,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaAdmin } from '../../../../processors/kafka/index.ts';
+import { murmur2 } from '../../../../processors/kafka/murmur2.ts';
 import { RegistryClient } from '../../../../schemas/registry/registry-client.ts';
 import { endpoints, loadStackConfig } from '../../../../scripts/stack/config.ts';
 import type { ServiceProcess } from '../../../../scripts/platform/service-process.ts';
@@ -94,6 +95,9 @@ const SETTINGS = {
   fraudMaxAmountCents: 1_000_000,
   velocityMaxOrders: 5,
 };
+
+/** The partition of the platform's 4-partition topics an order's records go to (string keys, the Java partitioner). */
+const partitionOf = (orderId: string): number => (murmur2(Buffer.from(orderId)) & 0x7fffffff) % 4;
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -237,7 +241,10 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
       tracker.check();
       // A shipped order's cancel must have been refused; one that never shipped (it ended otherwise) got none.
       return tracker.finalCount(ids) === ids.length && shippedCancels.every((id) => (tracker.refusals.get(id) ?? []).length > 0 || tracker.status(id) !== 'COMPLETED');
-    }, () => options.log(`  ${tracker.finalCount(ids)}/${ids.length} orders final`), lag);
+    }, () => options.log(`  ${tracker.finalCount(ids)}/${ids.length} orders final`), async () => {
+      const waiting = workload.orders.filter((o) => tracker.finalCount([o.orderId]) === 0).slice(0, 20);
+      return [...waiting.map((o) => `${o.orderId} (${o.scenario}, partition ${partitionOf(o.orderId)}) not final: ${tracker.status(o.orderId) ?? 'no event'}`), ...(await lag())];
+    });
     mark('every order final');
     await restarts;
     await chaos;
@@ -270,8 +277,11 @@ export async function runSaga(options: SagaRunOptions): Promise<SagaRunReport> {
     await chaos.catch(() => undefined);
     uncleanStops = await platform.stop();
     mark(`platform stopped${uncleanStops.length === 0 ? '' : `; not cleanly: ${uncleanStops.join(', ')}`}`);
+    // Topics stay behind too when what they hold is wrong (see OwnBroker.close's keepHome).
+    const wrong = problems === undefined || problems.integrity.length > 0 || problems.conservation.length > 0;
     const mine = (await admin.listTopics().catch(() => [])).filter((t) => t.startsWith(prefix));
-    await admin.deleteTopics(mine, { ifExists: true }).catch((error: unknown) => options.log(`deleting topics failed: ${String(error)}`));
+    if (wrong) options.log(`kept the topics of this run (prefix ${prefix}) for the post-mortem`);
+    else await admin.deleteTopics(mine, { ifExists: true }).catch((error: unknown) => options.log(`deleting topics failed: ${String(error)}`));
     await admin.close().catch(() => undefined);
   }
   // Logs and state stay behind when something is wrong, for the post-mortem.
