@@ -34,6 +34,7 @@ import type { StateRestoreListener } from '../runtime/restoration/index.ts';
 import { GLOBAL_STATE_FOLDER } from '../runtime/global/global-state.ts';
 import { GlobalStreamThread } from '../runtime/global/global-stream-thread.ts';
 import type { ThreadState } from '../runtime/thread/thread-state.ts';
+import { retryTransient } from '../runtime/transient-retry.ts';
 import { isRebalancing } from '../runtime/thread/thread-state.ts';
 import { ClientStateMachine, type ClientState, type StateListener } from './client-state.ts';
 import { globalTopicCounts, prepareTopics } from './internal-topics.ts';
@@ -48,6 +49,9 @@ import { LocalThreadHandle, WorkerThreadHandle, type ThreadHandle, type ThreadHa
 import { globalThreadClient, threadSettings } from './thread-settings.ts';
 import { isModuleSpec, loadTopologyModule, normalizeModule, planOf, type TopologySource } from './topology-source.ts';
 import type { TopologyModule, WorkerGlobalSettings } from './worker-messages.ts';
+
+/** How long `start()` waits for unreachable brokers (a broker restart) before it fails. */
+const START_RETRY_MS = 120_000;
 
 export type { ClientState, StateListener } from './client-state.ts';
 
@@ -160,12 +164,15 @@ export class KafkaStreams {
         'retry.backoff.ms': config['retry.backoff.ms'],
       }));
       try {
-        this.#partitionCounts = await prepareTopics(admin, plan, {
-          applicationId,
-          replicationFactor: config['replication.factor'],
-          deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
-        });
-        if (plan.globalStores.length > 0) this.#partitionCounts = new Map([...this.#partitionCounts, ...(await globalTopicCounts(admin, plan, applicationId))]);
+        // A start during a broker restart waits for it (bounded) rather than failing the process.
+        this.#partitionCounts = await retryTransient(async () => {
+          const counts = await prepareTopics(admin, plan, {
+            applicationId,
+            replicationFactor: config['replication.factor'],
+            deadLetterTopic: config['errors.dead.letter.queue.topic.name'] || undefined,
+          });
+          return plan.globalStores.length > 0 ? new Map([...counts, ...(await globalTopicCounts(admin, plan, applicationId))]) : counts;
+        }, { maxMs: START_RETRY_MS, what: `kstreams: ${applicationId}: checking its topics`, log: (line) => this.#logger.warn(line) });
         startupMark('internal topics checked');
         await checkStateCluster(admin, { stateDir: config['state.dir'], applicationId, registry: this.metricsRegistry, ...(this.#ownLogger ? { log: (line: string) => this.#logger.warn(line) } : {}) });
         startupMark('state cluster checked');

@@ -195,7 +195,9 @@ export class KafkaConsumer {
     const round = await mapped('KST_KAFKA_CONSUMER', 'fetching records failed', { groupId: this.groupId }, () => fetchRound(this.#consumer, states, this.#settings));
     if (round.outOfRange.length > 0) {
       for (const state of round.outOfRange) state.offset = null;
-      await this.#initPositions(round.outOfRange, true);
+      // The other partitions' positions moved past the records of this round: a failed reset
+      // must not lose them. A position left unknown is looked up again by the next poll.
+      await this.#initPositions(round.outOfRange, true).catch(() => undefined);
     }
     return round.records.length === 0 && round.nextOffsets.length === 0 ? EMPTY_BATCH : round;
   }

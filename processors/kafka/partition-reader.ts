@@ -130,7 +130,13 @@ export class PartitionReader {
     const states = [...this.#states.values()];
     if (states.length === 0) return [];
     const round = await mapped('KST_KAFKA_CONSUMER', 'fetching records failed', {}, () => fetchRound(this.#consumer, states, this.#settings));
-    if (round.outOfRange.length > 0) await this.#reset(round.outOfRange);
+    if (round.outOfRange.length > 0) {
+      // The other partitions' positions moved past this round's records: a failed lookup of
+      // the reset offsets must not lose them (the next poll meets the same range and retries).
+      await this.#reset(round.outOfRange).catch((error: unknown) => {
+        if (this.#options.offsetReset === 'none') throw error;
+      });
+    }
     return round.records;
   }
 

@@ -391,14 +391,17 @@ export class StreamThread {
 
   async #recover(cause: KstError): Promise<void> {
     this.#log(`kstreams: ${this.name} lost its transaction (${cause.code}); restoring its ${this.#manager.tasks.size} task(s) to the last commit: ${cause.message}`);
+    const started = Date.now();
     await this.#strategy.abort();
     await this.#collector.clear();
     const rewind = this.#manager.rewindPoints();
     await this.#manager.recreate();
+    const restoredMs = Date.now() - started;
     const owned = new Set(this.#consumer.assignment()?.partitions.map((tp) => `${tp.topic}\u0000${tp.partition}`) ?? []);
     for (const point of rewind) if (owned.has(`${point.topic}\u0000${point.partition}`)) this.#consumer.seek(point, point.offset);
     await this.#strategy.recover();
     this.#lastCommitMs = Date.now();
+    this.#info(`kstreams: ${this.name} back at its last commit after ${this.#lastCommitMs - started} ms (tasks restored in ${restoredMs} ms, producer ready in ${this.#lastCommitMs - started - restoredMs} ms)`);
   }
 
   async #inListener(callback: () => Promise<void>, redelivered: boolean): Promise<void> {
