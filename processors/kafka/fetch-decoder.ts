@@ -16,7 +16,7 @@
  */
 
 import { fetchV17, Reader, readRecordsBatch, ResponseError, type RecordsBatch } from '@platformatic/kafka';
-import type { ApiCallback, ApiFunction } from './api-hooks.ts';
+import { wrapApi, type ApiCallback, type ApiFunction } from './api-hooks.ts';
 
 const IS_COMPRESSED = 0b111;
 /** baseOffset (8) + batchLength (4): the rest of a batch is `batchLength` bytes. */
@@ -119,10 +119,11 @@ export function parseFetchResponse(_correlationId: number, apiKey: number, apiVe
           divergingEpoch: { epoch: -1, endOffset: -1n },
           currentLeader: { leaderId: -1, leaderEpoch: -1 },
           snapshotId: { endOffset: -1n, epoch: -1 },
-          abortedTransactions: r.readNullableArray((r: Reader) => ({ producerId: r.readInt64(), firstOffset: r.readInt64() })),
+          abortedTransactions: r.readNullableArray((r: Reader) => ({ producerId: r.readInt64(), firstOffset: r.readInt64() })) as AbortedTransaction[] | null,
           preferredReadReplica: r.readInt32(),
           records: [] as Array<LazyBatch | RecordsBatch> | null,
         };
+        hideAborted(partition);
         if (partition.errorCode !== 0) errors.push([`/responses/${i}/partitions/${j}`, [partition.errorCode, null]]);
         const recordsSize = r.readUnsignedVarInt();
         if (recordsSize === 0) partition.records = null;
@@ -153,9 +154,61 @@ interface Connection {
   send(apiKey: number, apiVersion: number, createPayload: () => unknown, parse: typeof parseFetchResponse, requestTags: boolean, responseTags: boolean, callback: ApiCallback): void;
 }
 
-/** The library's Fetch API (v17) with our response parser; other versions unchanged. */
+/** An aborted transaction as a read_committed fetch lists it. */
+export interface AbortedTransaction {
+  readonly producerId: bigint;
+  readonly firstOffset: bigint;
+}
+
+/** Where a fetched partition keeps its aborted transactions once they are hidden from the library. */
+const ABORTED: unique symbol = Symbol('kst.abortedTransactions');
+
+interface FetchedPartition {
+  abortedTransactions?: readonly AbortedTransaction[] | null;
+  [ABORTED]?: readonly AbortedTransaction[] | null;
+}
+
+/**
+ * Moves a fetched partition's aborted transactions out of the library's sight. The
+ * library's own read_committed filter drops every batch of a producer from the first
+ * offset of its listed aborted transaction up to the producer's LAST abort marker in the
+ * response; a later abort marker of a transaction that wrote nothing to the partition (a
+ * producer fenced after it had added the partition) is not listed, so the filter dropped
+ * the producer's committed transactions in between, and the abort marker that ended the
+ * listed one. `appendFetchedRecords` filters as the Java consumer does instead.
+ */
+export function hideAborted(partition: object): void {
+  const fetched = partition as FetchedPartition;
+  if (fetched[ABORTED] !== undefined) return;
+  fetched[ABORTED] = fetched.abortedTransactions ?? null;
+  fetched.abortedTransactions = null;
+}
+
+/** A fetched partition's aborted transactions (see `hideAborted`). */
+export function abortedOf(partition: object): readonly AbortedTransaction[] | null {
+  const fetched = partition as FetchedPartition;
+  return fetched[ABORTED] !== undefined ? fetched[ABORTED] : (fetched.abortedTransactions ?? null);
+}
+
+/** Hides the aborted transactions of every partition of a Fetch response (or of the one an error carries). */
+function hideAbortedIn(payload: unknown): void {
+  const responses = (payload as { responses?: Array<{ partitions?: object[] }> } | undefined)?.responses;
+  for (const topic of responses ?? []) for (const partition of topic.partitions ?? []) hideAborted(partition);
+}
+
+/**
+ * The library's Fetch API with our response handling: v17 with our lazy parser, other
+ * versions with the library's parser; either way the aborted transactions are hidden
+ * from the library's read_committed filter (see `hideAborted`).
+ */
 export function lazyFetch(api: ApiFunction): ApiFunction {
-  if (api.version !== 17) return api;
+  if (api.version !== 17) {
+    return wrapApi(api, (args, invoke, done) => invoke(args, (error, payload) => {
+      hideAbortedIn(payload);
+      hideAbortedIn((error as { response?: unknown } | null)?.response);
+      done(error, payload);
+    }));
+  }
   const createRequest = fetchV17.createRequest as (...args: unknown[]) => unknown;
   const wrapped = ((connection: Connection, ...rest: unknown[]) => {
     const callback = rest.pop() as ApiCallback;

@@ -7,6 +7,7 @@
  */
 
 import { hasProtocolError } from './errors.ts';
+import { abortedOf } from './fetch-decoder.ts';
 import type { WireConsumer } from './membership.ts';
 import { appendFetchedRecords } from './records.ts';
 import type { KafkaRecord, TopicPartitionOffset } from './types.ts';
@@ -44,21 +45,28 @@ export interface FetchRound {
   readonly outOfRange: PartitionState[];
 }
 
+/** The answers of one fetch round, not applied to the positions yet (see `applyFetched`). */
+export interface FetchedRound {
+  readonly names: ReadonlyMap<string, string>;
+  readonly answers: ReadonlyArray<{ readonly requested: ReadonlyMap<string, PartitionState>; readonly sentOffsets: ReadonlyMap<PartitionState, bigint>; readonly response: FetchResponse }>;
+  readonly outOfRange: readonly PartitionState[];
+}
+
 /**
- * Fetches once from every leader of a fetchable partition. Positions advance in
- * `states` once every leader answered (a failed round moves none); a partition whose
- * position changed while the request was in flight (seek, revocation) keeps the new
- * position and its data is dropped.
+ * Fetches once from every leader of a fetchable partition and returns the answers without
+ * moving any position: every leader answers before anything is applied, so a round that
+ * fails for one leader (a broker restart) leaves every position where it was and a retried
+ * poll loses nothing.
  */
-export async function fetchRound(consumer: WireConsumer, states: readonly PartitionState[], settings: FetchSettings): Promise<FetchRound> {
-  const round: FetchRound = { records: [], nextOffsets: [], outOfRange: [] };
+export async function fetchAnswers(consumer: WireConsumer, states: readonly PartitionState[], settings: FetchSettings): Promise<FetchedRound> {
+  const outOfRange: PartitionState[] = [];
+  const names = new Map<string, string>();
   const fetchable = states.filter((s) => !s.paused && s.offset !== null);
-  if (fetchable.length === 0) return round;
+  if (fetchable.length === 0) return { names, answers: [], outOfRange };
   const topics = [...new Set(fetchable.map((s) => s.topic))];
   const metadata = await consumer.metadata({ topics });
 
   const byNode = new Map<number, { request: Map<string, FetchRequestTopic>; states: Map<string, PartitionState> }>();
-  const names = new Map<string, string>();
   for (const state of fetchable) {
     const topic = metadata.topics.get(state.topic);
     const partition = topic?.partitions[state.partition];
@@ -84,8 +92,6 @@ export async function fetchRound(consumer: WireConsumer, states: readonly Partit
     node.states.set(`${topic.id}:${state.partition}`, state);
   }
 
-  // Every leader answers before any position moves: a round that fails for one leader
-  // (a broker restart) leaves every position where it was, so a retried poll loses nothing.
   const answers = await Promise.all([...byNode].map(async ([node, { request, states: requested }]) => {
     const sentOffsets = new Map<PartitionState, bigint>();
     for (const state of requested.values()) sentOffsets.set(state, state.offset as bigint);
@@ -98,27 +104,35 @@ export async function fetchRound(consumer: WireConsumer, states: readonly Partit
       for (const topic of partial?.responses ?? []) {
         for (const p of topic.partitions) {
           const state = requested.get(`${topic.topicId}:${p.partitionIndex}`);
-          if (state !== undefined && p.errorCode === 1) round.outOfRange.push(state);
+          if (state !== undefined && p.errorCode === 1) outOfRange.push(state);
         }
       }
       return null;
     }
   }));
-  for (const answer of answers) {
-    if (answer === null) continue;
-    const { requested, sentOffsets, response } = answer;
+  return { names, answers: answers.filter((answer) => answer !== null), outOfRange };
+}
+
+/**
+ * Moves the positions past what a round fetched and returns its records. A partition whose
+ * position changed since the request (seek, revocation), or that `accepts` refuses now (a
+ * partition paused or no longer owned meanwhile), keeps its position and its data is
+ * dropped: it is fetched again.
+ */
+export function applyFetched(fetched: FetchedRound, settings: FetchSettings, accepts: (state: PartitionState) => boolean = () => true): FetchRound {
+  const round: FetchRound = { records: [], nextOffsets: [], outOfRange: fetched.outOfRange.filter(accepts) };
+  for (const { requested, sentOffsets, response } of fetched.answers) {
     for (const topic of response.responses) {
-      const name = names.get(topic.topicId) ?? topic.topicId;
+      const name = fetched.names.get(topic.topicId) ?? topic.topicId;
       for (const p of topic.partitions) {
         const state = requested.get(`${topic.topicId}:${p.partitionIndex}`);
-        // Fetch sessions may return partitions we no longer ask for; and a seek during the
-        // request makes its data stale.
-        if (state === undefined || state.offset !== sentOffsets.get(state)) continue;
+        // Fetch sessions may return partitions we no longer ask for.
+        if (state === undefined || state.offset !== sentOffsets.get(state) || !accepts(state)) continue;
         const end = settings.isolationLevel === 1 && p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark;
         if (p.errorCode === 0 && end >= 0n) state.endOffset = end;
         if (p.records == null || p.records.length === 0) continue;
         const from = state.offset as bigint;
-        const next = appendFetchedRecords(round.records, name, p.partitionIndex, p.records, from, settings.isolationLevel === 1 ? p.abortedTransactions : null);
+        const next = appendFetchedRecords(round.records, name, p.partitionIndex, p.records, from, settings.isolationLevel === 1 ? abortedOf(p) : null);
         if (next !== from) {
           state.offset = next;
           const last = p.records[p.records.length - 1];
@@ -129,4 +143,9 @@ export async function fetchRound(consumer: WireConsumer, states: readonly Partit
     }
   }
   return round;
+}
+
+/** `fetchAnswers` then `applyFetched`: one round, applied at once. */
+export async function fetchRound(consumer: WireConsumer, states: readonly PartitionState[], settings: FetchSettings): Promise<FetchRound> {
+  return applyFetched(await fetchAnswers(consumer, states, settings), settings);
 }

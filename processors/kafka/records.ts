@@ -73,9 +73,10 @@ export interface AbortedTransaction {
  * Returns the next offset to fetch, which moves past skipped batches too.
  *
  * Aborted data is dropped as the Java consumer does it: a producer listed in
- * `aborted` is skipped from its first offset until its abort marker. (The library
- * filters only ranges whose marker is in the same response; a response cut before the
- * marker would otherwise leak aborted records.)
+ * `aborted` is skipped from its first offset until its abort marker. The library's own
+ * filter never sees the list (see `hideAborted` in fetch-decoder.ts): it dropped
+ * committed transactions of a producer that also had an unlisted abort marker (a fenced
+ * transaction that wrote nothing to the partition) later in the same response.
  */
 export function appendFetchedRecords(
   out: KafkaRecord[],

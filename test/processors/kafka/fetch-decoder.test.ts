@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { createRecordsBatch, IS_CONTROL, IS_TRANSACTIONAL, Reader, readRecordsBatches } from '@platformatic/kafka';
-import { LazyBatch, lazyFetch, readLazyBatches } from '../../../processors/kafka/fetch-decoder.ts';
-import type { ApiFunction } from '../../../processors/kafka/api-hooks.ts';
+import { abortedOf, hideAborted, LazyBatch, lazyFetch, readLazyBatches } from '../../../processors/kafka/fetch-decoder.ts';
+import type { ApiCallback, ApiFunction } from '../../../processors/kafka/api-hooks.ts';
 import { appendFetchedRecords } from '../../../processors/kafka/records.ts';
 import type { KafkaRecord } from '../../../processors/kafka/types.ts';
 
@@ -98,9 +98,17 @@ test('a lazy control batch answers its records, so transaction markers are recog
   assert.deepEqual(out.map((r) => r.value?.toString()), ['committed']);
 });
 
-test('lazyFetch takes only Fetch v17, with our parser', () => {
-  const other = Object.assign(() => undefined, { async: null, key: 1, version: 16 }) as unknown as ApiFunction;
-  assert.equal(lazyFetch(other), other);
+test('lazyFetch parses Fetch v17 itself; every version hides the aborted transactions from the library', () => {
+  const answered = { responses: [{ topicId: 't', partitions: [{ partitionIndex: 0, abortedTransactions: [{ producerId: 3n, firstOffset: 84n }] }] }] };
+  const other = Object.assign((_connection: unknown, ...args: unknown[]) => (args.at(-1) as ApiCallback)(null, answered), { async: null, key: 1, version: 16 }) as unknown as ApiFunction;
+  let payload: unknown;
+  lazyFetch(other)({}, 500, () => undefined, (_error: Error | null, result?: unknown) => (payload = result));
+  const partition = (payload as typeof answered).responses[0]!.partitions[0]!;
+  assert.equal(partition.abortedTransactions, null, 'the library\'s read_committed filter sees none');
+  assert.deepEqual(abortedOf(partition), [{ producerId: 3n, firstOffset: 84n }], 'ours does');
+  hideAborted(partition);
+  assert.deepEqual(abortedOf(partition), [{ producerId: 3n, firstOffset: 84n }], 'hiding twice keeps the list');
+
   const sent: unknown[] = [];
   const v17 = lazyFetch(Object.assign(() => undefined, { async: null, key: 1, version: 17 }) as unknown as ApiFunction);
   v17({ send: (...args: unknown[]) => sent.push(args) }, 500, 1, 1024, 0, 0, 0, [], [], '', () => undefined);

@@ -88,6 +88,43 @@ test('read_committed skips aborted records and markers; the end offset is the la
   }
 });
 
+test('read_committed keeps a producer\'s committed transactions between its aborted one and a later abort marker without data', { timeout: 60_000 }, async () => {
+  // The shape a fenced producer leaves: an aborted transaction with data (listed by the
+  // broker), committed ones, then an abort marker of a transaction that added the
+  // partition but wrote nothing to it (not listed). The library's own filter dropped
+  // everything of the producer between the first and the last abort marker.
+  const client = clientConfig('kst-test-partition-reader-empty-abort');
+  const admin = new KafkaAdmin(client);
+  const producer = new TransactionalProducer(client, unique('kst-reader-empty-abort'));
+  const topic = unique('kst-reader-empty-abort');
+  const tp = { topic, partition: 0 };
+  const committed = new PartitionReader(client, { isolation: 'read_committed', maxWaitMs: 100 });
+  try {
+    // Refuses batches over 1 KiB: the partition is added to a transaction, its data refused.
+    await admin.createTopics([{ name: topic, partitions: 1, configs: { 'max.message.bytes': '1024' } }]);
+    await producer.initTransactions();
+    for (const [values, commit] of [[['x1'], false], [['c1', 'c2'], true], [['c3'], true]] as const) {
+      producer.begin();
+      await producer.send(records(topic, 0, values));
+      await (commit ? producer.commit() : producer.abort());
+    }
+    producer.begin();
+    await assert.rejects(producer.send([{ topic, partition: 0, key: Buffer.from('big'), value: Buffer.alloc(4_096) }]));
+    await producer.abort();
+    // x1, marker, c1, c2, marker, c3, marker, and the abort marker with no data before it.
+    const [end] = await committed.endOffsets([tp]);
+    assert.equal(end?.offset, 8n, 'the refused transaction left only its abort marker');
+
+    committed.assign([{ ...tp, offset: 0n }]);
+    assert.deepEqual((await readTo(committed, tp, 8n)).map(value), ['c1', 'c2', 'c3']);
+  } finally {
+    await committed.close();
+    await producer.close();
+    await admin.deleteTopics([topic], { ifExists: true }).catch(() => undefined);
+    await admin.close();
+  }
+});
+
 test('a position outside the log is reset to the beginning and reported', { timeout: 60_000 }, async () => {
   const client = clientConfig('kst-test-partition-reader-reset');
   const admin = new KafkaAdmin(client);
