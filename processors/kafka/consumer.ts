@@ -18,7 +18,7 @@ import type { Assignment, Assignor } from './assignor.ts';
 import { hookApis, type ApiFunction } from './api-hooks.ts';
 import { isolationLevelCode, toBaseOptions, type KafkaClientConfig, type KafkaConsumerConfig } from './config.ts';
 import { isTransientCoordinatorError, mapped, toKstError } from './errors.ts';
-import { applyFetched, fetchAnswers, type FetchedRound, type FetchSettings, type PartitionState } from './fetcher.ts';
+import { fetchRound, type FetchSettings, type PartitionState } from './fetcher.ts';
 import { listOffsetsRetrying } from './list-offsets.ts';
 import { GroupCoordinator, offsetCommitTopics } from './group-coordinator.ts';
 import { interceptGroupProtocol, type WireConsumer } from './membership.ts';
@@ -92,8 +92,6 @@ export class KafkaConsumer {
   readonly #settings: FetchSettings;
   readonly #groupInstanceId: string | null;
   readonly #positions = new Map<string, PartitionState>();
-  /** The next round, fetched while the caller processes the last one (see `poll`). */
-  #prefetch: Promise<FetchedRound> | null = null;
   #assignment: Assignment | null = null;
   #events: GroupEvent[] = [];
   #revoking: Promise<void> | null = null;
@@ -194,28 +192,14 @@ export class KafkaConsumer {
       await this.#waitForEvent(this.#settings.maxWaitMs);
       return EMPTY_BATCH;
     }
-    // The round fetched while the caller worked on the last one, else a round now.
-    const pending = this.#prefetch ?? this.#fetch(states);
-    this.#prefetch = null;
-    const fetched = await mapped('KST_KAFKA_CONSUMER', 'fetching records failed', { groupId: this.groupId }, () => pending);
-    // Applied only now: positions (and so commits) never run ahead of the records handed out.
-    const round = applyFetched(fetched, this.#settings, (state) => !state.paused && this.#positions.get(partitionKey(state.topic, state.partition)) === state);
+    const round = await mapped('KST_KAFKA_CONSUMER', 'fetching records failed', { groupId: this.groupId }, () => fetchRound(this.#consumer, states, this.#settings));
     if (round.outOfRange.length > 0) {
       for (const state of round.outOfRange) state.offset = null;
       // The other partitions' positions moved past the records of this round: a failed reset
       // must not lose them. A position left unknown is looked up again by the next poll.
       await this.#initPositions(round.outOfRange, true).catch(() => undefined);
     }
-    // The next round is fetched while the caller processes this one (one round ahead at most).
-    if (round.outOfRange.length === 0) this.#prefetch = this.#fetch([...this.#positions.values()]);
     return round.records.length === 0 && round.nextOffsets.length === 0 ? EMPTY_BATCH : round;
-  }
-
-  /** One fetch round's answers; a failure is kept for the poll that takes it, never unhandled. */
-  #fetch(states: readonly PartitionState[]): Promise<FetchedRound> {
-    const fetching = fetchAnswers(this.#consumer, states, this.#settings);
-    fetching.catch(noop);
-    return fetching;
   }
 
   /** Commits offsets (next offset to read) for this generation; a stale one fails with `KST_KAFKA_REBALANCE`. */
