@@ -17,6 +17,7 @@
 
 import { fetchV17, Reader, readRecordsBatch, ResponseError, type RecordsBatch } from '@platformatic/kafka';
 import { wrapApi, type ApiCallback, type ApiFunction } from './api-hooks.ts';
+import type { AbortedTransaction } from './records.ts';
 
 const IS_COMPRESSED = 0b111;
 /** baseOffset (8) + batchLength (4): the rest of a batch is `batchLength` bytes. */
@@ -152,12 +153,6 @@ export function parseFetchResponse(_correlationId: number, apiKey: number, apiVe
 
 interface Connection {
   send(apiKey: number, apiVersion: number, createPayload: () => unknown, parse: typeof parseFetchResponse, requestTags: boolean, responseTags: boolean, callback: ApiCallback): void;
-}
-
-/** An aborted transaction as a read_committed fetch lists it. */
-export interface AbortedTransaction {
-  readonly producerId: bigint;
-  readonly firstOffset: bigint;
 }
 
 /** Where a fetched partition keeps its aborted transactions once they are hidden from the library. */

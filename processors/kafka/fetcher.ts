@@ -46,7 +46,7 @@ export interface FetchRound {
 }
 
 /** The answers of one fetch round, not applied to the positions yet (see `applyFetched`). */
-export interface FetchedRound {
+interface FetchedRound {
   readonly names: ReadonlyMap<string, string>;
   readonly answers: ReadonlyArray<{ readonly requested: ReadonlyMap<string, PartitionState>; readonly sentOffsets: ReadonlyMap<PartitionState, bigint>; readonly response: FetchResponse }>;
   readonly outOfRange: readonly PartitionState[];
@@ -58,7 +58,7 @@ export interface FetchedRound {
  * fails for one leader (a broker restart) leaves every position where it was and a retried
  * poll loses nothing.
  */
-export async function fetchAnswers(consumer: WireConsumer, states: readonly PartitionState[], settings: FetchSettings): Promise<FetchedRound> {
+async function fetchAnswers(consumer: WireConsumer, states: readonly PartitionState[], settings: FetchSettings): Promise<FetchedRound> {
   const outOfRange: PartitionState[] = [];
   const names = new Map<string, string>();
   const fetchable = states.filter((s) => !s.paused && s.offset !== null);
@@ -115,19 +115,18 @@ export async function fetchAnswers(consumer: WireConsumer, states: readonly Part
 
 /**
  * Moves the positions past what a round fetched and returns its records. A partition whose
- * position changed since the request (seek, revocation), or that `accepts` refuses now (a
- * partition paused or no longer owned meanwhile), keeps its position and its data is
- * dropped: it is fetched again.
+ * position changed since the request (seek, revocation) keeps its position and its data
+ * is dropped.
  */
-export function applyFetched(fetched: FetchedRound, settings: FetchSettings, accepts: (state: PartitionState) => boolean = () => true): FetchRound {
-  const round: FetchRound = { records: [], nextOffsets: [], outOfRange: fetched.outOfRange.filter(accepts) };
+function applyFetched(fetched: FetchedRound, settings: FetchSettings): FetchRound {
+  const round: FetchRound = { records: [], nextOffsets: [], outOfRange: [...fetched.outOfRange] };
   for (const { requested, sentOffsets, response } of fetched.answers) {
     for (const topic of response.responses) {
       const name = fetched.names.get(topic.topicId) ?? topic.topicId;
       for (const p of topic.partitions) {
         const state = requested.get(`${topic.topicId}:${p.partitionIndex}`);
         // Fetch sessions may return partitions we no longer ask for.
-        if (state === undefined || state.offset !== sentOffsets.get(state) || !accepts(state)) continue;
+        if (state === undefined || state.offset !== sentOffsets.get(state)) continue;
         const end = settings.isolationLevel === 1 && p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark;
         if (p.errorCode === 0 && end >= 0n) state.endOffset = end;
         if (p.records == null || p.records.length === 0) continue;

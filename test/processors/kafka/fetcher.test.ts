@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RecordsBatch } from '@platformatic/kafka';
-import { applyFetched, fetchAnswers, fetchRound, type FetchSettings, type PartitionState } from '../../../processors/kafka/fetcher.ts';
+import { fetchRound, type FetchSettings, type PartitionState } from '../../../processors/kafka/fetcher.ts';
 import type { WireConsumer } from '../../../processors/kafka/membership.ts';
 
 const SETTINGS: FetchSettings = { maxWaitMs: 10, minBytes: 1, maxBytes: 1_048_576, maxPartitionBytes: 1_048_576, isolationLevel: 1 };
@@ -46,18 +46,3 @@ test('a fetch round that fails for one leader moves no position: the retried pol
   assert.deepEqual(partitions.map((p) => p.offset), [10n, 10n], 'the answered leader\'s records were not consumed either');
 });
 
-test('a round fetched ahead is applied later: a partition sought, paused or given up meanwhile keeps its position and drops its data', async () => {
-  const partitions = states();
-  const fetched = await fetchAnswers(twoLeaders({ 1: 'records', 2: 'records' }), partitions, SETTINGS);
-  assert.deepEqual(partitions.map((p) => p.offset), [10n, 10n], 'fetching alone moves nothing');
-  (partitions[1] as PartitionState).offset = 5n; // sought while the round was in flight
-  const round = applyFetched(fetched, SETTINGS);
-  assert.deepEqual(round.records.map((r) => `${r.partition}@${r.offset}`), ['0@10', '0@11']);
-  assert.deepEqual(partitions.map((p) => p.offset), [12n, 5n]);
-
-  const again = states();
-  const ahead = await fetchAnswers(twoLeaders({ 1: 'records', 2: 'records' }), again, SETTINGS);
-  const refused = applyFetched(ahead, SETTINGS, (state) => state.partition !== 0);
-  assert.deepEqual(refused.records.map((r) => r.partition), [1, 1]);
-  assert.deepEqual(again.map((p) => p.offset), [10n, 12n], 'the refused partition is fetched again from where it stood');
-});
