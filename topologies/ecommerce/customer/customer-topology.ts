@@ -65,6 +65,8 @@ function customerProcessor(): ProcessorSupplier<string, CustomerCommand, string,
         const atMs = context.currentSystemTimeMs();
         const problem = customerCommandProblem(command, profile);
         if (problem !== undefined) {
+          // A refused command is remembered too, so the same command again (a retry) gets no second answer.
+          if (profile !== undefined) profiles.put(command.customerId, { ...profile, commandIds: keepLast(profile.commandIds, command.commandId, REMEMBERED_COMMANDS) });
           const rejected: CustomerEvent = { type: 'CustomerCommandRejected', eventId: `${command.customerId}:rejected:${command.commandId}`, customerId: command.customerId, commandId: command.commandId, sequence: 0, atMs, reason: problem };
           return context.forward(withValue(record, rejected));
         }

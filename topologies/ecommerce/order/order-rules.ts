@@ -186,12 +186,13 @@ function cancelRequested(view: OrderView, commandId: string, reason: string, set
  * stock for a parcel the courier had just taken.
  */
 function cancel(view: OrderView, saga: SagaState, command: CancelOrder, settings: RuleSettings): Decision {
-  const unchanged = (reason: string): Decision => ({ view, saga, events: [commandRejected(view, command, reason, settings)] });
+  // A refused command is remembered too: the same command again (a client's retry) gets no second answer.
+  const withCommand: SagaState = { ...saga, commandIds: [...saga.commandIds, command.commandId] };
+  const unchanged = (reason: string): Decision => ({ view, saga: withCommand, events: [commandRejected(view, command, reason, settings)] });
   if (command.customerId !== view.customerId) return unchanged('the order belongs to another customer');
   if (view.status === 'SHIPPED') return unchanged('the order has been shipped');
   if (FinalOrderStatuses.has(view.status)) return unchanged(`the order is ${view.status}`);
   if (saga.cancelRequest !== undefined) return unchanged('a cancellation is already waiting for shipping');
-  const withCommand: SagaState = { ...saga, commandIds: [...saga.commandIds, command.commandId] };
   const reason = command.reason ?? 'cancelled by the customer';
   if (view.status === 'PAID') {
     return { view, saga: { ...withCommand, cancelRequest: { commandId: command.commandId, reason } }, events: [cancelRequested(view, command.commandId, reason, settings)] };

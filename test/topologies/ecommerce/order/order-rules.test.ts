@@ -1,4 +1,4 @@
-/** The order rules' pricing, without stores: quotes, reserved prices, and state kept by an earlier version. */
+/** The order rules without stores: pricing (quotes, reserved prices, state kept by an earlier version) and commands answered once. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CreateOrder, OrderItem } from '../../../../topologies/ecommerce/contracts/commands.ts';
@@ -47,4 +47,17 @@ test('saga state kept before prices were answered: an order priced by the client
 
 test('pricedItems shows reserved prices only, never a quote', () => {
   assert.deepEqual(pricedItems([{ productId: 'a', quantity: 1, unitPriceCents: 1 }, { productId: 'b', quantity: 2, unitPriceCents: 5 }], { b: 7 }), [{ productId: 'a', quantity: 1 }, { productId: 'b', quantity: 2, unitPriceCents: 7 }]);
+});
+
+test('a refused cancel sent twice (a client retrying across a broker restart) is answered once: the second finds its command id seen', () => {
+  const created = create([{ productId: 'p', quantity: 1 }]);
+  const cancel = { type: 'CancelOrder' as const, commandId: 'cancel-o1', orderId: 'o1', customerId: 'mallory', issuedAtMs: 0 };
+  const first = decide(created.view, created.saga, { kind: 'command', command: cancel }, settings);
+  assert.deepEqual(first.events.map((e) => [e.type, e.eventId]), [['OrderCommandRejected', 'o1:rejected:cancel-o1']]);
+  assert.equal(first.view?.status, 'PENDING');
+  const again = decide(first.view, first.saga, { kind: 'command', command: cancel }, settings);
+  assert.deepEqual(again.events, []);
+  // Another cancel, by the owner, is still decided on its own.
+  const owner = decide(again.view, again.saga, { kind: 'command', command: { ...cancel, commandId: 'cancel-o1-b', customerId: 'alice' } }, settings);
+  assert.equal(owner.view?.status, 'CANCELLED');
 });
