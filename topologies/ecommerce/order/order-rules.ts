@@ -267,6 +267,10 @@ function onDeadline(view: OrderView, saga: SagaState, deadlineAtMs: number, sett
 export function decide(view: OrderView | undefined, saga: SagaState | undefined, input: OrderInput, settings: RuleSettings): Decision {
   if (input.kind === 'command') return onCommand(view, saga, input.command, settings);
   if (view === undefined || saga === undefined) return { view, saga, events: [] };
+  // An answer that comes after its step's deadline is too late, whether or not the deadline
+  // punctuator (which runs every `checkIntervalMs`) has seen the deadline pass yet.
+  const deadlineAtMs = saga.deadlineAtMs;
+  if ((input.kind === 'inventory' || input.kind === 'payment') && deadlineAtMs !== undefined && settings.nowMs > deadlineAtMs) return onDeadline(view, saga, deadlineAtMs, settings);
   switch (input.kind) {
     case 'inventory': return onInventory(view, saga, input.event, settings);
     case 'payment': return onPayment(view, saga, input.event, settings);

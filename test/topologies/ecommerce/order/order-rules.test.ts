@@ -61,3 +61,13 @@ test('a refused cancel sent twice (a client retrying across a broker restart) is
   const owner = decide(again.view, again.saga, { kind: 'command', command: { ...cancel, commandId: 'cancel-o1-b', customerId: 'alice' } }, settings);
   assert.equal(owner.view?.status, 'CANCELLED');
 });
+
+test('an answer after its step\'s deadline expires the order, before the deadline punctuator runs; one in time moves it on', () => {
+  const created = create([{ productId: 'p', quantity: 1 }]);
+  const deadline = created.saga?.deadlineAtMs as number;
+  assert.equal(deadline, settings.nowMs + settings.defaultDeadlineMs);
+  const late = decide(created.view, created.saga, { kind: 'inventory', event: reserved('p', 100) }, { ...settings, nowMs: deadline + 1 });
+  assert.deepEqual([late.view?.status, late.view?.reason], ['EXPIRED', 'inventory did not answer within 30000 ms']);
+  const inTime = decide(created.view, created.saga, { kind: 'inventory', event: reserved('p', 100) }, { ...settings, nowMs: deadline });
+  assert.equal(inTime.view?.status, 'RESERVED');
+});
