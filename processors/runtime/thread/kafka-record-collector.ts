@@ -2,7 +2,8 @@
  * The stream thread's `RecordCollector`: sinks, change-logging stores and the dead-letter
  * path put records here synchronously (one object push per record, no await), and the
  * thread ships them to the producer in batches: when `producer.batch.records` have
- * accumulated (so memory stays bounded between commits) and at every commit. One send is
+ * accumulated (so memory stays bounded between commits), at every commit, and when the
+ * thread has caught up with its input and no send is in flight. One send is
  * in flight at a time, overlapping the next processing round; its failure surfaces at
  * the next `maybeSend` or `flush`.
  *
@@ -101,6 +102,17 @@ export class KafkaRecordCollector implements RecordCollector {
     this.#throwIfFailed();
     if (this.#buffer.length < this.#options.batchRecords) return undefined;
     return this.#startSend();
+  }
+
+  /**
+   * Starts a send of what is buffered unless a send is in flight, and never waits: for a
+   * thread that has caught up with its input, whose output should not wait for the next
+   * commit (under at-least-once that is `commit.interval.ms`, 30 s by default). A send
+   * already in flight means the next one carries what accumulates meanwhile.
+   */
+  sendIfIdle(): void {
+    if (this.#inFlight !== null || this.#buffer.length === 0 || this.#error !== null) return;
+    void this.#startSend();
   }
 
   /** Sends everything buffered and waits until all of it is acknowledged. */

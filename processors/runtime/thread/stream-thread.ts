@@ -312,6 +312,8 @@ export class StreamThread {
     try {
       const sending = this.#collector.maybeSend();
       if (sending !== undefined) await sending;
+      // Caught up under at-least-once: the output goes now, not at the next commit (under exactly-once the commit below does it).
+      else if (drained && !this.#settings.exactlyOnce && this.#collector.buffered > 0 && this.#caughtUp()) this.#collector.sendIfIdle();
       const due = commitDue({
         nowMs: now,
         lastCommitMs: this.#lastCommitMs,

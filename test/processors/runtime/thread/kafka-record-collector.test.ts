@@ -49,6 +49,21 @@ test('records are buffered, sent in batches of producer.batch.records and at flu
   assert.throws(() => collector.partitionsFor('elsewhere'), (e: unknown) => isKstError(e, 'KST_KAFKA_PRODUCE'));
 });
 
+test('sendIfIdle sends what is buffered below the batch size when no send is in flight, and leaves it for the next send when one is', async () => {
+  const producer = fakeProducer();
+  const collector = new KafkaRecordCollector({ send: producer.send, changelogTopics: new Set(), partitionCounts: new Map(), batchRecords: 100 });
+  collector.sendIfIdle();
+  assert.equal(producer.batches.length, 0, 'nothing buffered, nothing sent');
+  collector.send('out', undefined, Buffer.from('k'), Buffer.from('1'), 5, []);
+  collector.sendIfIdle();
+  assert.equal(collector.buffered, 0, 'the one record left at once');
+  collector.send('out', undefined, Buffer.from('k'), Buffer.from('2'), 6, []);
+  collector.sendIfIdle();
+  assert.equal(collector.buffered, 1, 'a send is in flight: the record waits for the next one');
+  await collector.flush();
+  assert.deepEqual(producer.batches.map((b) => b.map((r) => r.value?.toString())), [['1'], ['2']]);
+});
+
 test('a failed send surfaces at the next flush; log-and-continue drops the batch unless the producer is fenced', async () => {
   const producer = fakeProducer();
   let continueOnError = false;
