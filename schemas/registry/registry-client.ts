@@ -33,7 +33,7 @@ export interface RegistryClientOptions {
   readonly clientId?: string;
   /** Credentials and trusted CA of a secured registry; none by default. */
   readonly auth?: RegistryAuth;
-  /** Per-request timeout of the compatibility calls, in ms. Default 10 000. */
+  /** Per-request timeout of every registry call, in ms. Default 10 000. */
   readonly timeoutMs?: number;
   /** Retries of registration and look-ups on 5xx answers. Default 3. */
   readonly retries?: number;
@@ -57,6 +57,9 @@ export interface CompatibilityResult {
  * const type = await registry.getAvroType(id); // fetched once, then cached
  * ```
  */
+/** A request as the library's HTTP client (mappersmith) hands it to a middleware. */
+interface Enhanceable { enhance(change: { readonly headers?: Record<string, string>; readonly timeout?: number }): unknown }
+
 export class RegistryClient implements AvroSchemaSource {
   readonly url: string;
   readonly #lib: SchemaRegistry;
@@ -82,7 +85,11 @@ export class RegistryClient implements AvroSchemaSource {
         retry: { retries: options.retries ?? 3 },
         ...(connection.basic === undefined ? {} : { auth: { ...connection.basic } }),
         ...(connection.httpsAgent === undefined ? {} : { agent: connection.httpsAgent }),
-        ...(bearer === undefined ? {} : { middlewares: [() => ({ request: (request: { enhance(change: { headers: Record<string, string> }): unknown }) => request.enhance({ headers: { Authorization: `Bearer ${bearer}` } }) })] }),
+        // Every call of the library gets the per-request timeout (it sets none: a registry that never answered hung a start for good).
+        middlewares: [
+          () => ({ request: (request: Enhanceable) => request.enhance({ timeout: this.#timeoutMs }) }),
+          ...(bearer === undefined ? [] : [() => ({ request: (request: Enhanceable) => request.enhance({ headers: { Authorization: `Bearer ${bearer}` } }) })]),
+        ],
       } as ConstructorParameters<typeof SchemaRegistry>[0],
       { [SchemaType.AVRO]: this.#avroOptions },
     );

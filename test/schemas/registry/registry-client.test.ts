@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { isKstError } from '../../../common/errors.ts';
 import { RegistryClient } from '../../../schemas/registry/registry-client.ts';
 
@@ -23,4 +23,26 @@ test('an unreachable registry is a retryable KST_SCHEMA_REGISTRY on every call',
   // A failed fetch is not cached: the next call tries again.
   await assert.rejects(registry.getAvroType(1));
   assert.equal(registry.schemaFetches, 2);
+});
+
+test('a registry that accepts the connection and never answers fails every call after timeoutMs, as a retryable KST_SCHEMA_REGISTRY', { timeout: 60_000 }, async () => {
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => void sockets.add(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as { port: number };
+  try {
+    const registry = new RegistryClient({ url: `http://127.0.0.1:${port}/apis/ccompat/v7`, retries: 0, timeoutMs: 300 });
+    const schema = { type: 'record', name: 'R', fields: [{ name: 'a', type: 'int' }] } as const;
+    // The library's own calls (by id, register) and ours (compatibility): none may hang.
+    const calls = [() => registry.getAvroType(1), () => registry.register('s', schema), () => registry.getCompatibility('s')];
+    for (const call of calls) {
+      const started = Date.now();
+      await assert.rejects(call(), (error) => isKstError(error, 'KST_SCHEMA_REGISTRY') && error.canRetry);
+      assert.ok(Date.now() - started < 20_000, 'the call gave up instead of waiting for an answer that never comes');
+    }
+    assert.ok(sockets.size > 0, 'the calls reached the silent server');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
 });

@@ -37,6 +37,10 @@ type Answer<T> = { readonly status: number; readonly body: T };
 test('GET /products finds a product put seconds before by a word of its description, with facets and filters', { timeout: 300_000 }, async (t) => {
   const prefix = `${uniqueName('e2e-search')}-`;
   const root = join(tmpdir(), prefix);
+  // Printed as it happens, so a run that hits the test's timeout shows the step it hung in.
+  const startedAt = Date.now();
+  const step = (what: string): void => console.log(`[search] ${((Date.now() - startedAt) / 1000).toFixed(1)}s ${what}`);
+  step('starting the inventory service');
   const platform = await Platform.start({ instances: 1, services: ['inventory'], 'state.dir': join(root, 'state'), 'log.dir': join(root, 'logs'), 'query.base.port': 0 }, {
     'bootstrap.servers': stack.kafkaBootstrap,
     'schema.registry.url': stack.registryUrl,
@@ -45,6 +49,7 @@ test('GET /products finds a product put seconds before by a word of its descript
     'session.timeout.ms': 10_000,
     'heartbeat.interval.ms': 1_000,
   });
+  step('inventory service running');
   const kafka = broker();
   const cluster = clusterNames('kst-search');
   const index = productsIndex(prefix);
@@ -61,6 +66,7 @@ test('GET /products finds a product put seconds before by a word of its descript
   // As npm start: the index with its mapping, then the sink, then the gateway.
   assert.equal((await ensureProductsIndex(stack.opensearchUrl, prefix)).created, true);
   const worker = await startWorker(cluster);
+  step('Connect worker started');
   t.after(async () => {
     await http(worker.url, 'DELETE', `/connectors/${encodeURIComponent(sink)}`).catch(() => undefined);
     await worker.stop();
@@ -68,6 +74,7 @@ test('GET /products finds a product put seconds before by a word of its descript
   });
   const models = readModels({ prefix, postgresUrl: stack.postgresUrl, opensearchUrl: stack.opensearchUrl, registryUrl: stack.registryUrl });
   await applyReadModels(worker.url, { [sink]: models[sink] as Record<string, string> });
+  step('products-search sink created');
   const gateway = await startGateway(gatewayConfig.parse({
     'http.port': 0,
     'jwt.secret': secret,
@@ -79,6 +86,7 @@ test('GET /products finds a product put seconds before by a word of its descript
     'search.index': index,
   }), { logger: false });
   t.after(() => gateway.close());
+  step('gateway started');
 
   const call = async <T>(method: string, path: string, authorization: string, body?: object): Promise<Answer<T>> => {
     const response = await fetch(`${gateway.url}${path}`, {
@@ -118,6 +126,7 @@ test('GET /products finds a product put seconds before by a word of its descript
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   };
+  step('four products put');
   const found = await searchUntil(`q=${word}`, 2);
   const latencyMs = Date.now() - putAt;
   t.diagnostic(`found ${latencyMs} ms after the PUTs`);
