@@ -49,6 +49,9 @@ export interface CompatibilityResult {
   readonly messages: readonly string[];
 }
 
+/** A request as the library's HTTP client (mappersmith) hands it to a middleware. */
+interface Enhanceable { enhance(change: { readonly headers?: Record<string, string>; readonly timeout?: number }): unknown }
+
 /**
  * @example
  * ```ts
@@ -57,9 +60,6 @@ export interface CompatibilityResult {
  * const type = await registry.getAvroType(id); // fetched once, then cached
  * ```
  */
-/** A request as the library's HTTP client (mappersmith) hands it to a middleware. */
-interface Enhanceable { enhance(change: { readonly headers?: Record<string, string>; readonly timeout?: number }): unknown }
-
 export class RegistryClient implements AvroSchemaSource {
   readonly url: string;
   readonly #lib: SchemaRegistry;

@@ -23,6 +23,7 @@
 import { pricedTotal, type CancelOrder, type CreateOrder, type OrderCommand, type OrderItem } from '../contracts/commands.ts';
 import { OrderEventTypeOf, type InventoryEvent, type OrderEvent, type PaymentEvent, type ShipmentEvent } from '../contracts/events.ts';
 import { FinalOrderStatuses, type OrderStatus, type OrderView } from '../contracts/views.ts';
+import { keepLast } from '../shared/service-options.ts';
 import { validateCreateOrder } from './order-validation.ts';
 
 export type OrderInput =
@@ -66,6 +67,8 @@ export interface RuleSettings {
 
 /** Statuses that wait for an answer within a deadline: inventory, then payment. */
 const AWAITING: ReadonlySet<OrderStatus> = new Set(['PENDING', 'RESERVED']);
+/** Command ids an order remembers (refused ones too, so a caller repeating refused commands cannot grow its state without bound). */
+const REMEMBERED_COMMANDS = 200;
 
 /** Reason prefixes of an order refused over its price (the rest names the product). */
 export const PRICE_CHANGED = 'PRICE_CHANGED';
@@ -187,7 +190,7 @@ function cancelRequested(view: OrderView, commandId: string, reason: string, set
  */
 function cancel(view: OrderView, saga: SagaState, command: CancelOrder, settings: RuleSettings): Decision {
   // A refused command is remembered too: the same command again (a client's retry) gets no second answer.
-  const withCommand: SagaState = { ...saga, commandIds: [...saga.commandIds, command.commandId] };
+  const withCommand: SagaState = { ...saga, commandIds: keepLast(saga.commandIds, command.commandId, REMEMBERED_COMMANDS) };
   const unchanged = (reason: string): Decision => ({ view, saga: withCommand, events: [commandRejected(view, command, reason, settings)] });
   if (command.customerId !== view.customerId) return unchanged('the order belongs to another customer');
   if (view.status === 'SHIPPED') return unchanged('the order has been shipped');

@@ -60,6 +60,11 @@ test('a refused cancel sent twice (a client retrying across a broker restart) is
   // Another cancel, by the owner, is still decided on its own.
   const owner = decide(again.view, again.saga, { kind: 'command', command: { ...cancel, commandId: 'cancel-o1-b', customerId: 'alice' } }, settings);
   assert.equal(owner.view?.status, 'CANCELLED');
+  // Refused commands are remembered up to a bound: a caller repeating them cannot grow the order's state for ever.
+  let state = first;
+  for (let i = 0; i < 250; i++) state = decide(state.view, state.saga, { kind: 'command', command: { ...cancel, commandId: `cancel-o1-${i}` } }, settings);
+  assert.equal(state.saga?.commandIds.length, 200);
+  assert.equal(state.saga?.commandIds.at(-1), 'cancel-o1-249');
 });
 
 test('an answer after its step\'s deadline expires the order, before the deadline punctuator runs; one in time moves it on', () => {
